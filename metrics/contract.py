@@ -1,0 +1,123 @@
+"""The snapshot data contract (version 1): tables, columns and allowed values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+UNITS = ("count", "percent", "rate_per_10k", "days", "number")
+POLARITIES = ("higher_is_better", "lower_is_better", "neutral")
+AGGREGATIONS = ("sum", "ratio", "none")
+RAG_STATUSES = ("green", "amber", "red", "none")
+DIRECTIONS = ("improving", "worsening", "unchanged", "up", "down", "n/a")
+
+# A ratio indicator's value is numerator / denominator * scale.
+RATIO_SCALE = {"percent": 100.0, "rate_per_10k": 10_000.0}
+RATIO_TOLERANCE = 1e-6
+
+INDICATOR_ID_PATTERN = r"^[a-z0-9_]+$"
+SUCCESS_MARKER = "_SUCCESS"
+
+
+def ratio_scale(unit: str) -> float:
+    """The multiplier that turns numerator / denominator into the indicator's unit."""
+    return RATIO_SCALE.get(unit, 1.0)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a contract table."""
+
+    name: str
+    kind: str  # "string", "float", "int" or "date"
+    nullable: bool = True
+
+
+@dataclass(frozen=True)
+class Table:
+    """One Parquet file of a snapshot."""
+
+    name: str
+    required: bool
+    columns: tuple[Column, ...]
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.name}.parquet"
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+
+TABLES: dict[str, Table] = {
+    table.name: table
+    for table in (
+        Table(
+            "indicators",
+            True,
+            (
+                Column("indicator_id", "string", nullable=False),
+                Column("name", "string", nullable=False),
+                Column("area", "string", nullable=False),
+                Column("unit", "string", nullable=False),
+                Column("polarity", "string", nullable=False),
+                Column("aggregation", "string", nullable=False),
+                Column("definition", "string", nullable=False),
+                Column("source", "string"),
+            ),
+        ),
+        Table(
+            "values",
+            True,
+            (
+                Column("indicator_id", "string", nullable=False),
+                Column("period", "date", nullable=False),
+                Column("team", "string"),
+                Column("numerator", "float"),
+                Column("denominator", "float"),
+                Column("value", "float"),
+            ),
+        ),
+        Table(
+            "targets",
+            False,
+            (
+                Column("indicator_id", "string", nullable=False),
+                Column("team", "string"),
+                Column("effective_from", "date", nullable=False),
+                Column("target", "float", nullable=False),
+                Column("tolerance", "float", nullable=False),
+            ),
+        ),
+        Table(
+            "benchmarks",
+            False,
+            (
+                Column("indicator_id", "string", nullable=False),
+                Column("comparator", "string", nullable=False),
+                Column("period", "date", nullable=False),
+                Column("value", "float", nullable=False),
+            ),
+        ),
+        Table(
+            "caseloads",
+            False,
+            (
+                Column("period", "date", nullable=False),
+                Column("team", "string", nullable=False),
+                Column("worker_id", "string", nullable=False),
+                Column("cases", "int", nullable=False),
+            ),
+        ),
+        Table(
+            "commentary",
+            False,
+            (
+                Column("period", "date", nullable=False),
+                Column("indicator_id", "string"),
+                Column("team", "string"),
+                Column("text", "string", nullable=False),
+            ),
+        ),
+    )
+}

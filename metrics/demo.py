@@ -1,0 +1,224 @@
+"""The demo council, Example County Council: `python -m metrics.demo` writes its snapshots.
+
+Deterministic: every figure comes from the story below and a hash-based wobble,
+so the shipped files are exactly what this writes (a test checks it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from metrics import demo_catalogue as cat
+from metrics.demo_story import COMMENTARY, STORIES, wobble
+from metrics.snapshots import REPOSITORY_DATA_DIR, SNAPSHOTS_FOLDER
+
+FIRST_MONTH = "2019-04"
+SNAPSHOT_DATES = ("2021-10-12", "2021-11-12", "2021-12-13", "2022-01-12", "2022-02-10")
+# Late recording: the latest months in an older snapshot hold slightly less than the final figure.
+LATE_RECORDING = {0: 0.95, 1: 0.99}  # months before the snapshot's last month: share recorded
+REVISED_COUNTS = {
+    "contacts_received", "referrals_received", "assessments_completed", "early_help_assessments_completed",
+    "strategy_discussions", "section_47_enquiries", "exploitation_assessments", "cla_started", "cla_ceased",
+}
+
+SCHEMAS = {
+    "indicators": pa.schema([
+        ("indicator_id", pa.string()), ("name", pa.string()), ("area", pa.string()), ("unit", pa.string()),
+        ("polarity", pa.string()), ("aggregation", pa.string()), ("definition", pa.string()), ("source", pa.string()),
+    ]),
+    "values": pa.schema([
+        ("indicator_id", pa.string()), ("period", pa.date32()), ("team", pa.string()),
+        ("numerator", pa.float64()), ("denominator", pa.float64()), ("value", pa.float64()),
+    ]),
+    "targets": pa.schema([
+        ("indicator_id", pa.string()), ("team", pa.string()), ("effective_from", pa.date32()),
+        ("target", pa.float64()), ("tolerance", pa.float64()),
+    ]),
+    "benchmarks": pa.schema([
+        ("indicator_id", pa.string()), ("comparator", pa.string()), ("period", pa.date32()), ("value", pa.float64()),
+    ]),
+    "caseloads": pa.schema([
+        ("period", pa.date32()), ("team", pa.string()), ("worker_id", pa.string()), ("cases", pa.int64()),
+    ]),
+    "commentary": pa.schema([
+        ("period", pa.date32()), ("indicator_id", pa.string()), ("team", pa.string()), ("text", pa.string()),
+    ]),
+}
+
+
+def demo_months(last: str) -> pd.DatetimeIndex:
+    return pd.date_range(f"{FIRST_MONTH}-01", f"{last}-01", freq="MS")
+
+
+def caseloads(months: pd.DatetimeIndex) -> pd.DataFrame:
+    """Cases held by each pseudonymous worker at each month end."""
+    rows, number = [], 0
+    for team, (workers, typical) in cat.WORKFORCE.items():
+        for _ in range(workers):
+            number += 1
+            worker = f"W{number:03d}"
+            own = round(wobble("worker", worker) * 6)
+            for index, month in enumerate(months):
+                pressure = max(0, index - 26) * 0.6 if team in cat.ASSESSMENT else 0
+                cases = typical + own + round(wobble("cases", worker, month) * 2 + pressure)
+                rows.append((month, team, worker, max(0, cases)))
+    return pd.DataFrame(rows, columns=["period", "team", "worker_id", "cases"])
+
+
+def workforce_values(held: pd.DataFrame) -> list[tuple]:
+    """Average caseload, workers over 20 cases and supervision, per team, from the caseloads."""
+    rows = []
+    for (month, team), team_cases in held.groupby(["period", "team"]):
+        workers = len(team_cases)
+        cases = team_cases["cases"]
+        rows.append(("average_caseload", month, team, float(cases.sum()), float(workers)))
+        rows.append(("workers_over_20_cases", month, team, float((cases > 20).sum()), float(workers)))
+        supervised = round(workers * STORIES["supervision_in_time"].share(month, team))
+        rows.append(("supervision_in_time", month, team, float(min(workers, supervised)), float(workers)))
+    return rows
+
+
+def story_values(months: pd.DatetimeIndex) -> list[tuple]:
+    """(indicator_id, period, team, numerator, denominator) rows from the stories."""
+    rows = []
+    for indicator_id, story in STORIES.items():
+        if story.teams is None:  # workforce figures come from the caseloads
+            continue
+        for month in months:
+            rows += story.rows(indicator_id, month)
+    return rows
+
+
+def values_table(months: pd.DatetimeIndex, held: pd.DataFrame) -> pd.DataFrame:
+    """Every value row, with value = numerator / denominator x scale for ratio indicators."""
+    frame = pd.DataFrame(
+        story_values(months) + workforce_values(held),
+        columns=["indicator_id", "period", "team", "numerator", "denominator"],
+    )
+    kinds = {row[0]: (row[3], row[5]) for row in cat.INDICATORS}
+    unit = frame["indicator_id"].map(lambda i: kinds[i][0])
+    is_ratio = frame["indicator_id"].map(lambda i: kinds[i][1] == "ratio")
+    scale = unit.map({"percent": 100.0, "rate_per_10k": 10_000.0}).fillna(1.0)
+    ratio = np.where(frame["denominator"] > 0, frame["numerator"] / frame["denominator"] * scale, np.nan)
+    frame["value"] = np.where(is_ratio, ratio, frame["numerator"])
+    frame.loc[~is_ratio, ["numerator", "denominator"]] = np.nan
+    return frame
+
+
+def as_recorded(values: pd.DataFrame, last_month: pd.Timestamp) -> pd.DataFrame:
+    """The values as an earlier snapshot held them: the latest months not yet fully recorded."""
+    values = values[values["period"] <= last_month].copy()
+    for months_back, share in LATE_RECORDING.items():
+        month = last_month - pd.DateOffset(months=months_back)
+        counts = (values["period"] == month) & values["indicator_id"].isin(REVISED_COUNTS)
+        values.loc[counts, "value"] = np.floor(values.loc[counts, "value"] * share)
+        ratios = (values["period"] == month) & values["numerator"].notna() & values["team"].notna()
+        ratios &= values["indicator_id"].str.endswith("_in_time")
+        values.loc[ratios, "numerator"] = np.floor(values.loc[ratios, "numerator"] * share)
+        scale = 100.0
+        values.loc[ratios, "value"] = values.loc[ratios, "numerator"] / values.loc[ratios, "denominator"] * scale
+    return values
+
+
+def targets_table() -> pd.DataFrame:
+    rows = [
+        (indicator_id, None, f"{start}-01", target, tolerance)
+        for indicator_id, periods in cat.TARGETS.items()
+        for start, target, tolerance in periods
+    ]
+    rows += [
+        (indicator_id, team, f"{start}-01", target, tolerance)
+        for (indicator_id, team), periods in cat.TEAM_TARGETS.items()
+        for start, target, tolerance in periods
+    ]
+    return pd.DataFrame(rows, columns=["indicator_id", "team", "effective_from", "target", "tolerance"])
+
+
+def benchmarks_table(as_at: pd.Timestamp) -> pd.DataFrame:
+    """England figures already published by the as-at date (a year ending before it)."""
+    rows = [
+        (indicator_id, "England", year_end, value)
+        for indicator_id, year_end, value, _source in cat.ENGLAND_BENCHMARKS
+        if pd.Timestamp(year_end) < as_at
+    ]
+    return pd.DataFrame(rows, columns=["indicator_id", "comparator", "period", "value"])
+
+
+def commentary_table(last_month: pd.Timestamp) -> pd.DataFrame:
+    rows = [row for row in COMMENTARY if pd.Timestamp(f"{row[0]}-01") <= last_month]
+    frame = pd.DataFrame(rows, columns=["period", "indicator_id", "team", "text"])
+    frame["period"] = frame["period"] + "-01"
+    return frame
+
+
+def snapshot_tables(as_at: str) -> dict[str, pd.DataFrame]:
+    """All six tables of the demo snapshot with that as-at date."""
+    as_at_day = pd.Timestamp(as_at)
+    last_month = (as_at_day - pd.DateOffset(months=1)).to_period("M").to_timestamp()
+    final_month = pd.Timestamp(SNAPSHOT_DATES[-1]) - pd.DateOffset(months=1)
+    months = demo_months(final_month.strftime("%Y-%m"))
+    held = caseloads(months)
+    values = values_table(months, held)
+    if last_month < final_month.to_period("M").to_timestamp():
+        values = as_recorded(values, last_month)
+    indicators = pd.DataFrame(
+        cat.INDICATORS,
+        columns=["indicator_id", "name", "area", "unit", "polarity", "aggregation", "definition", "source"],
+    )
+    return {
+        "indicators": indicators,
+        "values": values[values["period"] <= last_month],
+        "targets": targets_table(),
+        "benchmarks": benchmarks_table(as_at_day),
+        "caseloads": held[held["period"] <= last_month],
+        "commentary": commentary_table(last_month),
+    }
+
+
+def to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:
+    schema = SCHEMAS[name]
+    frame = frame.copy()
+    for field in schema:
+        if pa.types.is_date(field.type):
+            frame[field.name] = pd.to_datetime(frame[field.name]).dt.date
+    frame = frame[[field.name for field in schema]].astype(object).where(frame.notna(), None)
+    return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+
+
+def write_snapshot(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in tables.items():
+        pq.write_table(to_arrow(name, frame), folder / f"{name}.parquet")
+
+
+def write_demo(data_dir: Path = REPOSITORY_DATA_DIR) -> list[Path]:
+    """Write (or rewrite) the five demo snapshots under data_dir/snapshots/."""
+    written = []
+    for as_at in SNAPSHOT_DATES:
+        folder = data_dir / SNAPSHOTS_FOLDER / as_at
+        if folder.exists():
+            shutil.rmtree(folder)
+        write_snapshot(folder, snapshot_tables(as_at))
+        written.append(folder)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m metrics.demo", description=__doc__)
+    parser.add_argument("--data-dir", type=Path, default=REPOSITORY_DATA_DIR, help="where to write (default: data/)")
+    args = parser.parse_args(argv)
+    for folder in write_demo(args.data_dir):
+        print(f"wrote {folder}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""How figures, months and statuses are written, in one place for every page and export."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from metrics.suppression import SUPPRESSED
+
+NO_DATA = "no data"
+WHOLE_SERVICE_LABEL = "Whole service"
+
+UNIT_WORDS = {
+    "count": "number",
+    "percent": "%",
+    "rate_per_10k": "per 10,000 children",
+    "days": "days",
+    "number": "number",
+}
+POLARITY_WORDS = {
+    "higher_is_better": "higher is better",
+    "lower_is_better": "lower is better",
+    "neutral": "neither higher nor lower is better (a volume to watch)",
+}
+RAG_LABELS = {"green": "✓ Green", "amber": "! Amber", "red": "✗ Red", "none": "– No status"}
+DIRECTION_LABELS = {
+    "improving": "↗ Improving",
+    "worsening": "↘ Worsening",
+    "unchanged": "→ Unchanged",
+    "up": "↑ Up",
+    "down": "↓ Down",
+    "n/a": "– Not known",
+}
+VARIATION_LABELS = {
+    "improvement": "▲ Improvement (special cause)",
+    "concern": "▼ Concern (special cause)",
+    "neutral_high": "↑ Unusually high",
+    "neutral_low": "↓ Unusually low",
+    "common_cause": "● Common cause (no signal)",
+    "insufficient_data": "… Too few months",
+}
+ASSURANCE_LABELS = {
+    "pass": "P Will meet target",
+    "fail": "F Will miss target",
+    "inconsistent": "? Hit and miss",
+    "none": "– No target",
+}
+
+
+def is_missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def format_value(value, unit: str, suppressed: bool = False) -> str:
+    """A figure with its unit: 58.0%, 94.5 per 10,000, 345, 17.2, 'c' or 'no data'."""
+    if suppressed:
+        return SUPPRESSED
+    if is_missing(value):
+        return NO_DATA
+    value = float(value)
+    if unit == "percent":
+        return f"{value:.1f}%"
+    if unit == "rate_per_10k":
+        return f"{value:,.1f} per 10,000"
+    if unit == "count":
+        return f"{value:,.0f}"
+    if unit == "days":
+        return f"{value:,.1f} days"
+    return f"{value:,.1f}"
+
+
+def format_month(period) -> str:
+    """November 2021."""
+    return pd.Timestamp(period).strftime("%B %Y")
+
+
+def month_key(period) -> str:
+    """2021-11, as months appear in links and commands."""
+    return pd.Timestamp(period).strftime("%Y-%m")
+
+
+def team_label(team: str) -> str:
+    """A team's name, or 'Whole service' for the whole service."""
+    return team if team else WHOLE_SERVICE_LABEL
+
+
+def months_behind(latest_month, today) -> int:
+    """Whole months between the latest month of data and the month before today.
+
+    Data for a month is complete once the month has ended, so data up to last
+    month is 0 months behind.
+    """
+    latest = pd.Timestamp(latest_month)
+    today = pd.Timestamp(today)
+    return max(0, (today.year - latest.year) * 12 + today.month - latest.month - 1)
+
+
+def unit_title(unit: str) -> str:
+    """The unit as words for axis titles."""
+    return {
+        "count": "number",
+        "percent": "per cent",
+        "rate_per_10k": "rate per 10,000 children",
+        "days": "days",
+        "number": "number",
+    }[unit]

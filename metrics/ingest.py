@@ -1,0 +1,226 @@
+"""`python -m metrics.ingest --as-at YYYY-MM-DD SOURCE`: build a checked snapshot.
+
+SOURCE is an .xlsx workbook (one sheet per table, named like `values`) or a
+folder of .csv or .parquet files named like the tables. Everything is checked
+against the data contract first; the snapshot is written to a temporary folder
+beside the target and renamed into place, so no reader sees half a snapshot.
+An existing snapshot is never overwritten.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import uuid
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
+
+from metrics.contract import SUCCESS_MARKER, TABLES, Table
+from metrics.problems import InputError, Problem, problem_at
+from metrics.snapshots import DataRoot, data_root, normalise, validate_tables
+
+ARROW_TYPES = {"string": pa.string(), "float": pa.float64(), "int": pa.int64(), "date": pa.date32()}
+
+
+def _source_tables(source: Path) -> tuple[dict[str, tuple[str, pd.DataFrame]], list[str]]:
+    """Raw tables by contract name, each with the file (or sheet) it came from."""
+    notes: list[str] = []
+    found: dict[str, tuple[str, pd.DataFrame]] = {}
+    if source.is_file() and source.suffix.lower() == ".xlsx":
+        try:
+            sheets = pd.read_excel(source, sheet_name=None, dtype=object, engine="openpyxl")
+        except Exception as error:  # openpyxl raises many types for a damaged workbook
+            raise InputError([Problem(source.name, "-", f"cannot be read as an Excel workbook ({error})")]) from error
+        for sheet, frame in sheets.items():
+            name = sheet.strip().lower()
+            if name in TABLES:
+                found[name] = (f"{source.name} sheet {sheet}", frame)
+            else:
+                notes.append(f"{source.name}: sheet {sheet!r} is not a table of the contract and was ignored")
+        return found, notes
+    if not source.is_dir():
+        raise InputError([Problem(str(source), "-", "is neither an .xlsx workbook nor a folder")])
+    for path in sorted(source.iterdir()):
+        name, suffix = path.stem.lower(), path.suffix.lower()
+        if suffix not in (".csv", ".parquet"):
+            continue
+        if name not in TABLES:
+            notes.append(f"{path.name}: not a table of the contract, ignored")
+            continue
+        if name in found:
+            raise InputError([Problem(path.name, "-", f"{name} is given twice ({found[name][0]} and {path.name})")])
+        try:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""]) if suffix == ".csv" \
+                else pq.read_table(path).to_pandas()
+        except Exception as error:  # pandas and pyarrow raise many types for damaged files
+            raise InputError([Problem(path.name, "-", f"cannot be read ({str(error).splitlines()[0]})")]) from error
+        found[name] = (path.name, frame)
+    return found, notes
+
+
+def _convert_column(file: str, column: str, kind: str, series: pd.Series) -> tuple[pd.Series, list[Problem]]:
+    """One column in its contract type; values that cannot be converted are reported."""
+    present = series.notna() & (series.astype(str).str.strip() != "")
+    if kind == "string":
+        return series.where(present, None).map(lambda v: v if v is None else str(v).strip()), []
+    if kind == "date":
+        converted = pd.to_datetime(series.where(present, None), errors="coerce", format="mixed", dayfirst=False)
+        bad = present & converted.isna()
+        message = "is not a date (write it as YYYY-MM-DD)"
+    else:
+        converted = pd.to_numeric(series.where(present, None), errors="coerce")
+        bad = present & converted.isna()
+        message = "is not a number"
+        if kind == "int":
+            fractional = converted.notna() & (converted != np.floor(converted))
+            if fractional.any():
+                bad |= fractional
+                message = "is not a whole number"
+    problems = [problem_at(file, column, message, np.flatnonzero(bad.to_numpy()) + 1)] if bad.any() else []
+    return converted, problems
+
+
+def convert(name: str, file: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    """A raw table in the contract's columns and types, ready for the contract checks."""
+    table: Table = TABLES[name]
+    frame = frame.rename(columns=lambda c: str(c).strip().lower())
+    missing = [column.name for column in table.columns if column.name not in frame.columns]
+    if missing:
+        return frame, [Problem(file, column, "column is missing") for column in missing]
+    problems: list[Problem] = []
+    converted = pd.DataFrame(index=frame.index)
+    for column in table.columns:
+        converted[column.name], column_problems = _convert_column(file, column.name, column.kind, frame[column.name])
+        problems += column_problems
+    return converted.reset_index(drop=True), problems
+
+
+def read_source(source: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """Every table of the source, converted and checked against the contract."""
+    raw, notes = _source_tables(source)
+    problems = [Problem(TABLES[name].file_name, "-", "the table is missing (it is required)")
+                for name, table in TABLES.items() if table.required and name not in raw]
+    tables: dict[str, pd.DataFrame] = {}
+    for name, (file, frame) in raw.items():
+        converted, table_problems = convert(name, file, frame)
+        problems += table_problems
+        if not table_problems:
+            tables[name] = normalise(name, converted)
+    if problems:
+        raise InputError(problems)
+    problems = validate_tables(tables)
+    if problems:
+        raise InputError(problems)
+    return tables, notes
+
+
+def to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:
+    """A checked table with exactly the contract's Arrow types."""
+    table = TABLES[name]
+    schema = pa.schema([(column.name, ARROW_TYPES[column.kind]) for column in table.columns])
+    frame = frame[table.column_names].copy()
+    for column in table.columns:
+        if column.kind == "date":
+            frame[column.name] = frame[column.name].dt.date
+    frame = frame.astype(object).where(frame.notna(), None)
+    return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+
+
+def _write_local(root: DataRoot, as_at: date, tables: dict[str, pd.DataFrame]) -> str:
+    target = Path(root.snapshot_path(as_at))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.parent / f".tmp-{as_at.isoformat()}-{uuid.uuid4().hex[:8]}"
+    try:
+        temporary.mkdir()
+        for name, frame in tables.items():
+            pq.write_table(to_arrow(name, frame), temporary / TABLES[name].file_name)
+        if target.exists():  # someone else wrote it meanwhile
+            raise InputError(f"snapshot {as_at} already exists at {target}; a snapshot is never overwritten")
+        temporary.rename(target)
+    finally:
+        if temporary.exists():
+            shutil.rmtree(temporary, ignore_errors=True)
+    return target.as_posix()
+
+
+def _write_object_store(root: DataRoot, as_at: date, tables: dict[str, pd.DataFrame]) -> str:
+    target = root.snapshot_path(as_at)
+    written: list[str] = []
+    try:
+        for name, frame in tables.items():
+            path = f"{target}/{TABLES[name].file_name}"
+            pq.write_table(to_arrow(name, frame), path, filesystem=root.filesystem)
+            written.append(path)
+        # The marker goes last: until it exists readers ignore the folder.
+        with root.filesystem.open_output_stream(f"{target}/{SUCCESS_MARKER}") as marker:
+            marker.write(b"")
+    except BaseException:
+        for path in written:
+            root.filesystem.delete_file(path)
+        raise
+    return f"{root.uri.rstrip('/')}/snapshots/{as_at.isoformat()}"
+
+
+def snapshot_exists(root: DataRoot, as_at: date) -> bool:
+    """Does anything already stand at this snapshot's folder?"""
+    info = root.filesystem.get_file_info(root.snapshot_path(as_at))
+    if info.type == pafs.FileType.NotFound:
+        return False
+    if root.object_store:
+        selector = pafs.FileSelector(root.snapshot_path(as_at), allow_not_found=True)
+        return bool(root.filesystem.get_file_info(selector))
+    return True
+
+
+def write_snapshot(root: DataRoot, as_at: date, tables: dict[str, pd.DataFrame]) -> str:
+    """Write checked tables as a new snapshot; refuses to overwrite. Returns where it went."""
+    if snapshot_exists(root, as_at):
+        raise InputError(f"snapshot {as_at} already exists under {root.uri}; a snapshot is never overwritten")
+    if root.object_store:
+        return _write_object_store(root, as_at, tables)
+    return _write_local(root, as_at, tables)
+
+
+def parse_as_at(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        raise InputError(f"--as-at {text!r} is not a date written as YYYY-MM-DD") from error
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m metrics.ingest", description=__doc__)
+    parser.add_argument("--as-at", required=True, help="the day the figures were extracted, YYYY-MM-DD")
+    parser.add_argument("source", type=Path, help="an .xlsx workbook or a folder of .csv/.parquet files")
+    args = parser.parse_args(argv)
+    try:
+        as_at = parse_as_at(args.as_at)
+        root = data_root()
+        tables, notes = read_source(args.source)
+        if snapshot_exists(root, as_at):
+            raise InputError(f"snapshot {as_at} already exists under {root.uri}; a snapshot is never overwritten")
+        where = write_snapshot(root, as_at, tables)
+    except InputError as error:
+        print("ingest: nothing was written, because:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"ingest: nothing was written: {error}", file=sys.stderr)
+        return 1
+    for note in notes:
+        print(f"note: {note}")
+    rows = sum(len(frame) for frame in tables.values())
+    print(f"wrote snapshot {as_at} ({len(tables)} tables, {rows} rows) to {where}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,151 @@
+"""One snapshot's performance table: every indicator, team and month with its status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from metrics import spc
+from metrics.aggregation import WHOLE_SERVICE, resolve_figures
+from metrics.snapshots import Snapshot
+from metrics.status import direction_of_travel, months_off_target, rag_status, targets_in_force
+from metrics.suppression import PUBLIC, suppress_figures
+
+PREFERRED_COMPARATOR = "England"
+
+
+@dataclass(frozen=True)
+class Performance:
+    """Figures with targets, RAG and direction, for one snapshot and audience."""
+
+    as_at: pd.Timestamp
+    audience: str
+    indicators: pd.DataFrame  # the catalogue, indexed by indicator_id
+    table: pd.DataFrame
+    targets: pd.DataFrame | None
+    benchmarks: pd.DataFrame | None
+    commentary: pd.DataFrame | None
+
+    @property
+    def months(self) -> list[pd.Timestamp]:
+        """Months with any figure, oldest first."""
+        return sorted(self.table["period"].unique())
+
+    @property
+    def latest_month(self) -> pd.Timestamp | None:
+        return self.table["period"].max() if not self.table.empty else None
+
+    @property
+    def teams(self) -> list[str]:
+        """Team names, without the whole service."""
+        return sorted(team for team in self.table["team"].unique() if team != WHOLE_SERVICE)
+
+    def series(self, indicator_id: str, team: str) -> pd.DataFrame:
+        """One indicator's monthly rows for one team ("" for the whole service)."""
+        rows = self.table[(self.table["indicator_id"] == indicator_id) & (self.table["team"] == team)]
+        return rows.sort_values("period")
+
+    def polarity(self, indicator_id: str) -> str:
+        """The indicator's polarity, e.g. higher_is_better."""
+        return str(self.indicators.at[indicator_id, "polarity"])
+
+
+def build_performance(snapshot: Snapshot, audience: str = PUBLIC) -> Performance:
+    """Resolve, suppress (public audience) and rate every figure of a snapshot."""
+    indicators = snapshot.indicators
+    figures = resolve_figures(snapshot.values, indicators)
+    if audience == PUBLIC:
+        figures = suppress_figures(figures, indicators)
+    else:
+        figures["suppressed"] = False
+    catalogue = indicators.set_index("indicator_id")
+    polarity = figures["indicator_id"].map(catalogue["polarity"])
+
+    targets = targets_in_force(figures, snapshot.table("targets"))
+    figures["target"] = targets["target"].to_numpy()
+    figures["tolerance"] = targets["tolerance"].to_numpy()
+    figures["rag"] = rag_status(figures["value"], figures["target"], figures["tolerance"], polarity)
+
+    previous = figures[["indicator_id", "team", "period", "value", "suppressed"]].rename(
+        columns={"value": "previous_value", "suppressed": "previous_suppressed"}
+    )
+    previous["period"] = previous["period"] + pd.DateOffset(months=1)
+    figures = figures.merge(previous, on=["indicator_id", "team", "period"], how="left")
+    figures["previous_suppressed"] = figures["previous_suppressed"].fillna(False).astype(bool)
+    figures["direction"] = direction_of_travel(figures["value"], figures["previous_value"], polarity)
+    figures["months_off_target"] = months_off_target(figures)
+    for column in ("indicator_id", "team"):
+        figures[column] = figures[column].astype("category")
+    return Performance(
+        as_at=pd.Timestamp(snapshot.as_at),
+        audience=audience,
+        indicators=catalogue,
+        table=figures,
+        targets=snapshot.table("targets"),
+        benchmarks=snapshot.table("benchmarks"),
+        commentary=snapshot.table("commentary"),
+    )
+
+
+def benchmarks_in_force(benchmarks: pd.DataFrame | None, period: pd.Timestamp) -> pd.DataFrame:
+    """Per indicator and comparator, the latest benchmark for a month on or before `period`."""
+    columns = ["indicator_id", "comparator", "period", "value"]
+    if benchmarks is None or benchmarks.empty:
+        return pd.DataFrame(columns=columns)
+    in_force = benchmarks[benchmarks["period"] <= period].sort_values("period")
+    return in_force.groupby(["indicator_id", "comparator"], observed=True).tail(1)[columns]
+
+
+def preferred_benchmark(benchmarks: pd.DataFrame, period: pd.Timestamp) -> pd.DataFrame:
+    """One benchmark per indicator for the scorecard: England where there is one."""
+    in_force = benchmarks_in_force(benchmarks, period)
+    if in_force.empty:
+        return pd.DataFrame(columns=["benchmark", "benchmark_comparator", "benchmark_period"])
+    in_force = in_force.assign(rank=(in_force["comparator"] != PREFERRED_COMPARATOR).astype(int))
+    best = in_force.sort_values(["rank", "comparator"]).groupby("indicator_id", observed=True).head(1)
+    return best.set_index("indicator_id").rename(
+        columns={"value": "benchmark", "comparator": "benchmark_comparator", "period": "benchmark_period"}
+    )[["benchmark", "benchmark_comparator", "benchmark_period"]]
+
+
+def spc_for(performance: Performance, indicator_id: str, team: str, month: pd.Timestamp,
+            rebase_from: pd.Timestamp | None = None) -> spc.SpcResult:
+    """The XmR analysis of one series, up to and including the chosen month."""
+    series = performance.series(indicator_id, team)
+    series = series[series["period"] <= month]
+    last = series[series["period"] == month]
+    target = float(last["target"].iloc[0]) if len(last) and pd.notna(last["target"].iloc[0]) else None
+    return spc.analyse(series, performance.polarity(indicator_id), target, rebase_from)
+
+
+def commentary_for(performance: Performance, month: pd.Timestamp, team: str) -> pd.DataFrame:
+    """The month's notes for a team ("" for the whole service), by indicator (None for general)."""
+    notes = performance.commentary
+    if notes is None or notes.empty:
+        return pd.DataFrame(columns=["indicator_id", "team", "text"])
+    notes = notes[notes["period"] == month]
+    team_column = notes["team"].astype("object").where(notes["team"].notna(), WHOLE_SERVICE)
+    return notes[team_column == team][["indicator_id", "team", "text"]]
+
+
+def sparklines(performance: Performance, rows: pd.DataFrame, month: pd.Timestamp,
+               months: int = 13) -> list[list[float | None]]:
+    """For each (indicator_id, team) row, the last `months` values up to the month (None = gap)."""
+    wanted = pd.date_range(end=month, periods=months, freq="MS")
+    table = performance.table
+    window = table[(table["period"] >= wanted[0]) & (table["period"] <= month)]
+    window = window[window["team"].isin(rows["team"].unique())]
+    grid = window.pivot_table(
+        index=["indicator_id", "team"], columns="period", values="value", aggfunc="first", observed=True
+    ).reindex(columns=wanted)
+    keys = pd.MultiIndex.from_frame(rows[["indicator_id", "team"]].astype("object"))
+    grid.index = grid.index.set_levels([level.astype("object") for level in grid.index.levels])
+    values = grid.reindex(keys).to_numpy()
+    return [[None if pd.isna(v) else float(v) for v in line] for line in values]
+
+
+def series_keys(performance: Performance) -> pd.MultiIndex:
+    """Every (indicator_id, team) pair that has at least one row in the snapshot."""
+    pairs = performance.table[["indicator_id", "team"]].drop_duplicates().astype("object")
+    return pd.MultiIndex.from_frame(pairs)

@@ -1,0 +1,169 @@
+"""The monthly scorecard, and the `python -m metrics.scorecard` command.
+
+Prints one row per indicator (and per team with --team all) for a month.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from metrics import spc
+from metrics.aggregation import WHOLE_SERVICE
+from metrics.performance import (
+    Performance,
+    build_performance,
+    commentary_for,
+    preferred_benchmark,
+    series_keys,
+)
+from metrics.problems import InputError
+from metrics.snapshots import open_snapshot
+from metrics.suppression import AUDIENCE_VARIABLE, SUPPRESSED, audience_from
+
+ALL_TEAMS = "all"
+CONTRACT_COLUMNS = [
+    "indicator_id", "name", "area", "unit", "team", "period", "value", "target", "tolerance",
+    "rag", "previous_value", "direction",
+]
+EXTRA_COLUMNS = [
+    "variation", "assurance", "months_off_target", "benchmark", "benchmark_comparator",
+    "benchmark_period", "commentary",
+]
+
+
+def spc_summary(performance: Performance, rows: pd.DataFrame, month: pd.Timestamp) -> pd.DataFrame:
+    """Variation and assurance for each (indicator_id, team) in rows, up to the month."""
+    history = performance.table[
+        (performance.table["period"] <= month)
+        & performance.table["team"].isin(rows["team"].unique())
+        & performance.table["indicator_id"].isin(rows["indicator_id"].unique())
+    ]
+    results = []
+    for (indicator_id, team), series in history.groupby(["indicator_id", "team"], observed=True):
+        last = series[series["period"] == month]
+        target = last["target"].iloc[0] if len(last) else np.nan
+        target = None if pd.isna(target) else float(target)
+        result = spc.analyse(series, performance.polarity(indicator_id), target)
+        # The variation describes the chosen month's point; with no point there, say so.
+        has_point = len(last) and pd.notna(last["value"].iloc[0])
+        variation = result.variation if has_point else "insufficient_data"
+        assurance = result.assurance if has_point else "none"
+        results.append((indicator_id, team, variation, assurance))
+    return pd.DataFrame(results, columns=["indicator_id", "team", "variation", "assurance"])
+
+
+def build_scorecard(performance: Performance, month: pd.Timestamp, teams: list[str]) -> pd.DataFrame:
+    """The scorecard rows for a month and teams ("" is the whole service), catalogue order."""
+    catalogue = performance.indicators.reset_index()
+    catalogue["order"] = np.arange(len(catalogue))
+    grid = catalogue.merge(pd.DataFrame({"team": teams, "team_order": range(len(teams))}), how="cross")
+    month_rows = performance.table[performance.table["period"] == month].copy()
+    for column in ("indicator_id", "team"):
+        month_rows[column] = month_rows[column].astype("object")
+    rows = grid.merge(month_rows, on=["indicator_id", "team"], how="left")
+    rows["period"] = month
+    rows["suppressed"] = rows["suppressed"].fillna(False).astype(bool)
+    rows["previous_suppressed"] = rows["previous_suppressed"].fillna(False).astype(bool)
+    rows["rag"] = rows["rag"].fillna("none")
+    rows["direction"] = rows["direction"].fillna("n/a")
+    rows["months_off_target"] = rows["months_off_target"].fillna(0).astype(int)
+    # The whole service lists every indicator; a team only those it reports in this snapshot.
+    reported = pd.MultiIndex.from_frame(rows[["indicator_id", "team"]]).isin(series_keys(performance))
+    rows = rows[reported | rows["team"].eq(WHOLE_SERVICE)]
+
+    summary = spc_summary(performance, rows, month)
+    rows = rows.merge(summary, on=["indicator_id", "team"], how="left")
+    rows["variation"] = rows["variation"].fillna("insufficient_data")
+    rows["assurance"] = rows["assurance"].fillna("none")
+
+    benchmarks = preferred_benchmark(performance.benchmarks, month)
+    rows = rows.merge(benchmarks, left_on="indicator_id", right_index=True, how="left")
+    rows["commentary"] = _commentary(performance, month, rows)
+    rows = rows.sort_values(["team_order", "order"]).reset_index(drop=True)
+    keep = CONTRACT_COLUMNS + EXTRA_COLUMNS + [
+        "polarity", "definition", "numerator", "denominator", "suppressed", "previous_suppressed",
+    ]
+    return rows[keep]
+
+
+def _commentary(performance: Performance, month: pd.Timestamp, rows: pd.DataFrame) -> list[str]:
+    texts = []
+    notes_by_team = {team: commentary_for(performance, month, team) for team in rows["team"].unique()}
+    for indicator_id, team in zip(rows["indicator_id"], rows["team"]):
+        notes = notes_by_team[team]
+        texts.append(" ".join(notes.loc[notes["indicator_id"] == indicator_id, "text"]))
+    return texts
+
+
+def export_table(scorecard: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard as exported: contract columns first, suppressed figures as 'c'."""
+    table = scorecard[CONTRACT_COLUMNS + EXTRA_COLUMNS].copy()
+    table["period"] = pd.to_datetime(table["period"]).dt.strftime("%Y-%m")
+    table["benchmark_period"] = pd.to_datetime(table["benchmark_period"]).dt.strftime("%Y-%m")
+    for column, flag in (("value", "suppressed"), ("previous_value", "previous_suppressed")):
+        shown = scorecard[column].round(6).astype("object").where(scorecard[column].notna(), None)
+        table[column] = shown.where(~scorecard[flag], SUPPRESSED)
+    return table
+
+
+def parse_month(text: str) -> pd.Timestamp:
+    """2021-11 (or 2021-11-01) as the first day of that month."""
+    try:
+        return pd.Timestamp(date.fromisoformat(f"{text}-01" if len(text) == 7 else text)).to_period("M").to_timestamp()
+    except ValueError as error:
+        raise InputError(f"--period {text!r} is not a month written as YYYY-MM") from error
+
+
+def teams_for(performance: Performance, team: str | None) -> list[str]:
+    """The teams a --team option asks for: none (whole service), a name, or all."""
+    if not team:
+        return [WHOLE_SERVICE]
+    if team == ALL_TEAMS:
+        return [WHOLE_SERVICE, *performance.teams]
+    if team not in performance.teams:
+        known = ", ".join(performance.teams)
+        raise InputError(f"--team {team!r} is not a team in this snapshot (teams: {known})")
+    return [team]
+
+
+def run(argv: list[str] | None = None) -> tuple[pd.DataFrame, str]:
+    """Parse arguments; return the exported scorecard table and the output format."""
+    parser = argparse.ArgumentParser(prog="python -m metrics.scorecard", description=__doc__)
+    parser.add_argument("--period", required=True, help="the month, YYYY-MM")
+    parser.add_argument("--snapshot", help="the snapshot's as-at date, YYYY-MM-DD (default: newest valid)")
+    parser.add_argument("--team", help="a team name, or 'all' (default: the whole service)")
+    parser.add_argument("--format", choices=["csv", "json"], default="csv")
+    args = parser.parse_args(argv)
+    month = parse_month(args.period)
+    snapshot = open_snapshot(args.snapshot)
+    performance = build_performance(snapshot, audience_from(os.environ.get(AUDIENCE_VARIABLE)))
+    if month not in set(performance.months):
+        first, last = performance.months[0], performance.months[-1]
+        raise InputError(
+            f"--period {args.period}: snapshot {snapshot.as_at} has no figures for that month "
+            f"(it covers {first:%Y-%m} to {last:%Y-%m})"
+        )
+    return export_table(build_scorecard(performance, month, teams_for(performance, args.team))), args.format
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        table, output_format = run(argv)
+    except InputError as error:
+        print(f"scorecard: {error}", file=sys.stderr)
+        return 1
+    if output_format == "json":
+        print(table.to_json(orient="records", indent=2))
+    else:
+        table.to_csv(sys.stdout, index=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,270 @@
+"""Find, read and validate snapshots under the data root (a folder or object storage)."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
+
+from metrics import validation
+from metrics.contract import SUCCESS_MARKER, TABLES
+from metrics.problems import InputError, Problem
+
+DATA_DIR_VARIABLE = "PERFORMANCE_DATA_DIR"
+REPOSITORY_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+SNAPSHOTS_FOLDER = "snapshots"
+LOOKS_LIKE_A_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+
+
+@dataclass(frozen=True)
+class DataRoot:
+    """Where snapshots live: a filesystem and a base path on it."""
+
+    filesystem: pafs.FileSystem
+    base: str
+    uri: str
+    object_store: bool
+
+    @property
+    def snapshots_path(self) -> str:
+        return f"{self.base.rstrip('/')}/{SNAPSHOTS_FOLDER}"
+
+    def snapshot_path(self, as_at: date) -> str:
+        return f"{self.snapshots_path}/{as_at.isoformat()}"
+
+
+def data_root(location: str | os.PathLike | None = None) -> DataRoot:
+    """The data root: the argument, else PERFORMANCE_DATA_DIR, else the repository's data/."""
+    location = location or os.environ.get(DATA_DIR_VARIABLE) or REPOSITORY_DATA_DIR
+    text = str(location)
+    if "://" in text and not text.startswith("file://"):
+        filesystem, base = pafs.FileSystem.from_uri(text)
+        return DataRoot(filesystem, base, text, object_store=True)
+    local = Path(text.removeprefix("file://")).expanduser().resolve()
+    return DataRoot(pafs.LocalFileSystem(), local.as_posix(), local.as_posix(), object_store=False)
+
+
+@dataclass(frozen=True)
+class SnapshotFolder:
+    """A snapshot folder found under the data root."""
+
+    as_at: date
+    path: str
+
+
+def find_snapshot_folders(root: DataRoot) -> tuple[list[SnapshotFolder], list[str]]:
+    """Snapshot folders, newest first, and warnings about folders that look like mistakes."""
+    selector = pafs.FileSelector(root.snapshots_path, allow_not_found=True)
+    folders, warnings = [], []
+    for info in root.filesystem.get_file_info(selector):
+        if info.type != pafs.FileType.Directory:
+            continue
+        name = info.base_name
+        try:
+            as_at = date.fromisoformat(name)
+        except ValueError:
+            if LOOKS_LIKE_A_DATE.match(name):
+                warnings.append(f"snapshots/{name}: ignored, because {name} is not a real date (YYYY-MM-DD)")
+            continue
+        if len(name) != 10:
+            warnings.append(f"snapshots/{name}: ignored; write the date as YYYY-MM-DD")
+            continue
+        if root.object_store and not _has_success_marker(root, info.path):
+            warnings.append(f"snapshots/{name}: ignored until its {SUCCESS_MARKER} marker is written")
+            continue
+        folders.append(SnapshotFolder(as_at, info.path))
+    folders.sort(key=lambda folder: folder.as_at, reverse=True)
+    return folders, warnings
+
+
+def _has_success_marker(root: DataRoot, path: str) -> bool:
+    info = root.filesystem.get_file_info(f"{path}/{SUCCESS_MARKER}")
+    return info.type == pafs.FileType.File
+
+
+def to_month(values: pd.Series) -> pd.Series:
+    """Any day (date or timestamp, with or without zone) as the first day of its month."""
+    stamps = pd.to_datetime(values)
+    if getattr(stamps.dt, "tz", None) is not None:
+        stamps = stamps.dt.tz_localize(None)
+    return stamps.dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]")
+
+
+@dataclass
+class Snapshot:
+    """One snapshot's tables, normalised, plus any problems found while reading it."""
+
+    as_at: date
+    path: str
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        """The table, or None when the snapshot does not have it (optional tables)."""
+        return self.tables.get(name)
+
+    @property
+    def indicators(self) -> pd.DataFrame:
+        return self.tables["indicators"]
+
+    @property
+    def values(self) -> pd.DataFrame:
+        return self.tables["values"]
+
+
+def _read_table(root: DataRoot, folder: str, name: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    table = TABLES[name]
+    path = f"{folder}/{table.file_name}"
+    if root.filesystem.get_file_info(path).type != pafs.FileType.File:
+        if table.required:
+            return None, [Problem(table.file_name, "-", "the file is missing (it is required)")]
+        return None, []
+    try:
+        schema = pq.read_schema(path, filesystem=root.filesystem)
+    except (pa.ArrowException, OSError) as error:
+        return None, [Problem(table.file_name, "-", f"cannot be read as Parquet ({_first_line(error)})")]
+    problems = validation.check_schema(table, schema)
+    if problems:
+        return None, problems
+    try:
+        arrow = pq.read_table(path, columns=table.column_names, filesystem=root.filesystem)
+    except (pa.ArrowException, OSError) as error:
+        return None, [Problem(table.file_name, "-", f"cannot be read as Parquet ({_first_line(error)})")]
+    return normalise(name, arrow.to_pandas()), []
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def normalise(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Contract types in pandas: months as month starts, blank team names as the whole service."""
+    table = TABLES[name]
+    frame = frame.reset_index(drop=True)
+    for column in table.columns:
+        series = frame[column.name]
+        if column.kind == "date":
+            frame[column.name] = to_month(series)
+        elif column.kind == "float":
+            frame[column.name] = pd.to_numeric(series, errors="coerce").astype("float64")
+        elif column.kind == "string":
+            text = series.astype("object").where(series.notna(), None)
+            if column.name == "team" and column.nullable:
+                # An empty team name can only mean the whole service; say so with null.
+                text = text.where(text.map(lambda v: v is None or str(v).strip() != ""), None)
+            frame[column.name] = text.astype("string")
+    return frame
+
+
+def validate_tables(tables: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Every contract rule that needs the table contents (schema already checked)."""
+    indicators = tables["indicators"]
+    problems = validation.check_indicators(indicators)
+    known = set(indicators["indicator_id"].dropna())
+    problems += validation.check_values(tables["values"], indicators)
+    checks = {
+        "targets": lambda frame: validation.check_targets(frame, known),
+        "benchmarks": lambda frame: validation.check_benchmarks(frame, known),
+        "caseloads": validation.check_caseloads,
+        "commentary": validation.check_commentary,
+    }
+    for name, check in checks.items():
+        if name in tables:
+            problems += check(tables[name])
+    return problems
+
+
+def read_snapshot(root: DataRoot, folder: SnapshotFolder) -> Snapshot:
+    """Read and validate every table of one snapshot folder."""
+    snapshot = Snapshot(folder.as_at, folder.path)
+    for name in TABLES:
+        frame, problems = _read_table(root, folder.path, name)
+        snapshot.problems += problems
+        if frame is not None:
+            snapshot.tables[name] = frame
+    if not snapshot.problems:
+        snapshot.problems = validate_tables(snapshot.tables)
+    return snapshot
+
+
+def read_snapshot_folder(path: str | os.PathLike) -> Snapshot:
+    """Read one snapshot folder named by a local path (the folder name is its date)."""
+    local = Path(path).resolve()
+    root = DataRoot(pafs.LocalFileSystem(), local.parent.as_posix(), local.parent.as_posix(), False)
+    try:
+        as_at = date.fromisoformat(local.name)
+    except ValueError:
+        snapshot = Snapshot(date.min, local.as_posix())
+        snapshot.problems.append(Problem(local.name, "-", "the folder name must be the as-at date, YYYY-MM-DD"))
+        return snapshot
+    if not local.is_dir():
+        snapshot = Snapshot(as_at, local.as_posix())
+        snapshot.problems.append(Problem(local.as_posix(), "-", "no such snapshot folder"))
+        return snapshot
+    return read_snapshot(root, SnapshotFolder(as_at, local.as_posix()))
+
+
+@dataclass
+class Survey:
+    """Every snapshot under a data root: the valid ones newest first, and the rest."""
+
+    root: DataRoot
+    valid: list[Snapshot]
+    invalid: list[Snapshot]
+    warnings: list[str]
+
+    @property
+    def newest(self) -> Snapshot | None:
+        return self.valid[0] if self.valid else None
+
+    def find(self, as_at: date) -> Snapshot | None:
+        """The valid snapshot with that as-at date, if any."""
+        return next((snapshot for snapshot in self.valid if snapshot.as_at == as_at), None)
+
+
+def survey_snapshots(root: DataRoot | None = None) -> Survey:
+    """Read and validate every snapshot folder under the data root."""
+    root = root or data_root()
+    folders, warnings = find_snapshot_folders(root)
+    snapshots = [read_snapshot(root, folder) for folder in folders]
+    return Survey(
+        root,
+        [snapshot for snapshot in snapshots if snapshot.valid],
+        [snapshot for snapshot in snapshots if not snapshot.valid],
+        warnings,
+    )
+
+
+def open_snapshot(as_at: str | None = None, root: DataRoot | None = None) -> Snapshot:
+    """The named snapshot (YYYY-MM-DD), or the newest valid one; InputError if there is none."""
+    root = root or data_root()
+    folders, _ = find_snapshot_folders(root)
+    if as_at:
+        try:
+            wanted = date.fromisoformat(as_at)
+        except ValueError as error:
+            raise InputError(f"--snapshot {as_at!r} is not a date written as YYYY-MM-DD") from error
+        folder = next((folder for folder in folders if folder.as_at == wanted), None)
+        if folder is None:
+            known = ", ".join(folder.as_at.isoformat() for folder in folders) or "none"
+            raise InputError(f"--snapshot {as_at}: no such snapshot under {root.uri} (snapshots: {known})")
+        snapshot = read_snapshot(root, folder)
+        if not snapshot.valid:
+            raise InputError(snapshot.problems)
+        return snapshot
+    for folder in folders:
+        snapshot = read_snapshot(root, folder)
+        if snapshot.valid:
+            return snapshot
+    raise InputError(f"there is no valid snapshot under {root.uri}")

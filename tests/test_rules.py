@@ -1,0 +1,142 @@
+"""Aggregation, targets, RAG, direction and runs off target, with hand-worked numbers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from metrics.aggregation import WHOLE_SERVICE, resolve_figures
+from metrics.formatting import format_month, format_value, months_behind
+from metrics.status import direction_of_travel, months_off_target, rag_status, targets_in_force
+from tests.helpers import NAN, TINY_INDICATORS, values_frame
+
+
+def figures(rows):
+    resolved = resolve_figures(values_frame(rows), TINY_INDICATORS)
+    return {(r.indicator_id, r.team, r.period.strftime("%Y-%m")): r.value for r in resolved.itertuples()}
+
+
+def test_sum_adds_team_values_and_ignores_missing_ones():
+    result = figures([
+        ("referrals", "2021-01", "Team A", NAN, NAN, 12.0),
+        ("referrals", "2021-01", "Team B", NAN, NAN, NAN),
+        ("referrals", "2021-01", "Team C", NAN, NAN, 5.0),
+        ("referrals", "2021-02", "Team A", NAN, NAN, NAN),
+    ])
+    assert result[("referrals", WHOLE_SERVICE, "2021-01")] == 17.0
+    assert np.isnan(result[("referrals", WHOLE_SERVICE, "2021-02")])  # no data is not zero
+
+
+def test_ratio_is_sum_of_numerators_over_sum_of_denominators():
+    result = figures([
+        ("timeliness", "2021-01", "Team A", 1, 4, NAN),
+        ("timeliness", "2021-01", "Team B", 90, 100, NAN),
+        ("cla_rate", "2021-01", "Team A", 30, 5_000, NAN),
+        ("cla_rate", "2021-01", "Team B", 40, 5_000, NAN),
+    ])
+    assert result[("timeliness", "Team A", "2021-01")] == 25.0
+    assert result[("timeliness", WHOLE_SERVICE, "2021-01")] == pytest.approx(91 / 104 * 100)
+    assert result[("cla_rate", WHOLE_SERVICE, "2021-01")] == pytest.approx(70 / 10_000 * 10_000)
+
+
+def test_ratio_row_without_numerator_is_missing_and_not_added():
+    result = figures([
+        ("timeliness", "2021-01", "Team A", NAN, 10, 50.0),
+        ("timeliness", "2021-01", "Team B", 6, 10, NAN),
+    ])
+    assert np.isnan(result[("timeliness", "Team A", "2021-01")])
+    assert result[("timeliness", WHOLE_SERVICE, "2021-01")] == 60.0
+
+
+def test_supplied_whole_service_row_wins_over_derived():
+    result = figures([
+        ("referrals", "2021-01", "Team A", NAN, NAN, 12.0),
+        ("referrals", "2021-01", "Team B", NAN, NAN, 8.0),
+        ("referrals", "2021-01", None, NAN, NAN, 25.0),  # includes children not allocated to a team
+    ])
+    assert result[("referrals", WHOLE_SERVICE, "2021-01")] == 25.0
+
+
+def test_aggregation_none_is_never_derived():
+    result = figures([("caseload", "2021-01", "Team A", NAN, NAN, 20.0)])
+    assert ("caseload", WHOLE_SERVICE, "2021-01") not in result
+
+
+def keys(*rows):
+    return pd.DataFrame(rows, columns=["indicator_id", "team", "period"]).assign(
+        period=lambda f: pd.to_datetime(f["period"] + "-01"))
+
+
+def targets(*rows):
+    return pd.DataFrame(rows, columns=["indicator_id", "team", "effective_from", "target", "tolerance"]).assign(
+        effective_from=lambda f: pd.to_datetime(f["effective_from"] + "-01"))
+
+
+def test_target_in_force_is_the_latest_on_or_before_the_month_and_team_rows_win():
+    table = targets(
+        ("x", None, "2019-04", 80.0, 5.0),
+        ("x", None, "2021-04", 85.0, 5.0),
+        ("x", "Team B", "2020-01", 70.0, 3.0),
+        ("y", None, "2021-06", 10.0, 1.0),
+    )
+    result = targets_in_force(keys(
+        ("x", "", "2021-03"), ("x", "", "2021-04"), ("x", "Team A", "2021-05"),
+        ("x", "Team B", "2019-12"), ("x", "Team B", "2021-05"), ("y", "", "2021-05"), ("z", "", "2021-05"),
+    ), table)
+    assert result["target"].tolist()[:5] == [80.0, 85.0, 85.0, 80.0, 70.0]
+    assert result["tolerance"].tolist()[:5] == [5.0, 5.0, 5.0, 5.0, 3.0]
+    assert np.isnan(result["target"].iloc[5]) and np.isnan(result["target"].iloc[6])
+
+
+@pytest.mark.parametrize(("value", "polarity", "expected"), [
+    (80, "higher_is_better", "green"), (75, "higher_is_better", "amber"), (74.9, "higher_is_better", "red"),
+    (80, "lower_is_better", "green"), (85, "lower_is_better", "amber"), (85.1, "lower_is_better", "red"),
+    (99, "neutral", "none"), (NAN, "higher_is_better", "none"),
+])
+def test_rag_status(value, polarity, expected):
+    assert rag_status([value], [80.0], [5.0], [polarity]).tolist() == [expected]
+
+
+def test_rag_without_a_target_is_none():
+    assert rag_status([50.0], [NAN], [NAN], ["higher_is_better"]).tolist() == ["none"]
+
+
+@pytest.mark.parametrize(("current", "previous", "polarity", "expected"), [
+    (60, 55, "higher_is_better", "improving"), (50, 55, "higher_is_better", "worsening"),
+    (60, 55, "lower_is_better", "worsening"), (50, 55, "lower_is_better", "improving"),
+    (55, 55, "higher_is_better", "unchanged"), (60, 55, "neutral", "up"), (50, 55, "neutral", "down"),
+    (55, 55, "neutral", "unchanged"), (60, NAN, "higher_is_better", "n/a"), (NAN, 55, "neutral", "n/a"),
+])
+def test_direction_of_travel(current, previous, polarity, expected):
+    assert direction_of_travel([current], [previous], [polarity]).tolist() == [expected]
+
+
+def test_months_off_target_counts_runs_and_a_gap_breaks_them():
+    frame = pd.DataFrame({
+        "indicator_id": ["x"] * 6 + ["y"] * 2,
+        "team": [""] * 8,
+        "period": pd.to_datetime(["2021-01-01", "2021-02-01", "2021-03-01", "2021-04-01", "2021-06-01",
+                                  "2021-07-01", "2021-01-01", "2021-02-01"]),
+        "rag": ["red", "amber", "green", "red", "red", "amber", "red", "red"],
+    })
+    assert months_off_target(frame).tolist() == [1, 2, 0, 1, 1, 2, 1, 2]
+
+
+@pytest.mark.parametrize(("value", "unit", "text"), [
+    (58.0, "percent", "58.0%"), (94.46, "rate_per_10k", "94.5 per 10,000"), (345.0, "count", "345"),
+    (1234.0, "count", "1,234"), (17.24, "number", "17.2"), (12.0, "days", "12.0 days"),
+    (NAN, "percent", "no data"), (None, "count", "no data"),
+])
+def test_format_value(value, unit, text):
+    assert format_value(value, unit) == text
+
+
+def test_suppressed_value_is_c_and_months_read_in_words():
+    assert format_value(3.0, "count", suppressed=True) == "c"
+    assert format_month(pd.Timestamp("2021-11-01")) == "November 2021"
+
+
+def test_months_behind_counts_whole_months_after_last_month():
+    assert months_behind(pd.Timestamp("2022-01-01"), pd.Timestamp("2022-02-10")) == 0
+    assert months_behind(pd.Timestamp("2021-11-01"), pd.Timestamp("2022-02-10")) == 2

@@ -1,0 +1,53 @@
+"""Teams side by side for a month, and everything off target."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from metrics.aggregation import WHOLE_SERVICE
+from metrics.performance import Performance
+from metrics.scorecard import build_scorecard
+
+RAG_SEVERITY = {"red": 0, "amber": 1}
+
+
+def teams_for_month(performance: Performance, indicator_id: str, month: pd.Timestamp) -> pd.DataFrame:
+    """Each team's figure for one indicator and month, highest first (missing last)."""
+    table = performance.table
+    rows = table[(table["indicator_id"] == indicator_id) & (table["period"] == month)
+                 & (table["team"] != WHOLE_SERVICE)].copy()
+    rows["team"] = rows["team"].astype("object")
+    return rows.sort_values("value", ascending=False, na_position="last").reset_index(drop=True)
+
+
+def rag_matrix(performance: Performance, month: pd.Timestamp) -> pd.DataFrame:
+    """Every team (and the whole service) by every indicator for the month: value, RAG, suppressed."""
+    table = performance.table
+    rows = table[table["period"] == month][["indicator_id", "team", "value", "suppressed", "rag"]].copy()
+    for column in ("indicator_id", "team"):
+        rows[column] = rows[column].astype("object")
+    return rows.reset_index(drop=True)
+
+
+def off_target(performance: Performance, month: pd.Timestamp) -> pd.DataFrame:
+    """Every indicator and team amber or red in the month, most severe first.
+
+    Severity: red before amber, then the longest run off target, then the
+    furthest from target relative to the target.
+    """
+    table = performance.table
+    month_rows = table[(table["period"] == month) & table["rag"].isin(list(RAG_SEVERITY))]
+    if month_rows.empty:
+        return pd.DataFrame(columns=[
+            "indicator_id", "name", "area", "unit", "team", "value", "target", "tolerance", "rag",
+            "months_off_target", "direction", "variation", "gap",
+        ])
+    teams = list(dict.fromkeys(month_rows["team"].astype("object")))
+    rows = build_scorecard(performance, month, teams)
+    rows = rows[rows["rag"].isin(list(RAG_SEVERITY))].copy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rows["gap"] = np.abs(rows["value"] - rows["target"]) / np.abs(rows["target"]).replace(0, np.nan)
+    rows["severity"] = rows["rag"].map(RAG_SEVERITY)
+    rows = rows.sort_values(["severity", "months_off_target", "gap"], ascending=[True, False, False])
+    return rows.drop(columns="severity").reset_index(drop=True)

@@ -1,0 +1,77 @@
+"""Every acronym and term the app uses, in plain English (a test checks the pages use no other)."""
+
+from __future__ import annotations
+
+TERMS: dict[str, str] = {
+    "Annex A": "The eleven lists of children Ofsted asks a council for at the start of an inspection of "
+               "children's services: contacts, Early Help, referrals, assessments, S47 enquiries, Child in Need, "
+               "Child Protection, children in care, care leavers, adoption and special guardianship. This app can "
+               "build a monthly scorecard from them.",
+    "Assurance": "From SPC: whether the process, as it runs now, will reliably meet its target. Pass: every month "
+                 "should meet it. Fail: no month will unless something changes. Hit and miss: some months will "
+                 "and some will not.",
+    "CIN": "Child in Need. A child who needs services from the council to reach a reasonable standard of health "
+           "or development (Section 17 of the Children Act 1989). A CIN plan sets out the help they get.",
+    "CLA": "Child looked after, also called a child in care: a child in the care of the council, living with "
+           "foster carers, in a children's home, with family or friends, or elsewhere.",
+    "Children in care": "Children looked after (CLA) by the council.",
+    "ChAT": "Children's Services Analysis Tool: a spreadsheet most councils use to summarise their Annex A lists "
+            "for Ofsted inspections.",
+    "Common cause": "From SPC: ordinary month-to-month variation. Nothing unusual is happening; reacting to a "
+                    "single month's rise or fall would be reacting to noise.",
+    "CP": "Child Protection. A child at risk of significant harm may be made subject to a CP plan at a "
+          "child protection conference.",
+    "Direction of travel": "Whether an indicator moved the good way or the bad way since the month before: "
+                           "improving, worsening or unchanged. For volumes where neither is better (such as "
+                           "referrals), simply up or down.",
+    "EET": "Education, employment or training: what a care leaver is doing.",
+    "EHA": "Early Help assessment: an assessment of a family's needs when they get early help, before or instead "
+           "of children's social care.",
+    "Early Help": "Support for a child and family as soon as problems start, from the council and partners, "
+                  "without a social worker.",
+    "ICPC": "Initial child protection conference: the meeting that decides whether a child needs a CP plan. "
+            "It should be held within 15 working days of the strategy discussion.",
+    "IRO": "Independent reviewing officer: chairs the reviews of each child in care's plan and checks the "
+           "council is doing what it should.",
+    "LAIT": "Local Authority Interactive Tool: the Department for Education's annual comparison of councils' "
+            "figures with England, regions and statistical neighbours.",
+    "MASH": "Multi-Agency Safeguarding Hub: where police, health and children's services decide together what to "
+            "do about a contact about a child.",
+    "NFA": "No further action: a referral closed without an assessment or services.",
+    "Polarity": "Whether a higher figure is better (such as visits in time), a lower figure is better (such as "
+                "repeat plans), or neither (volumes such as referrals).",
+    "RAG": "Red, amber, green: how a figure stands against its target. Green: on target. Amber: short of "
+           "target, but within the agreed tolerance. Red: off target. Each is shown with a word and a symbol, "
+           "not only a colour.",
+    "S47": "Section 47 enquiry: an investigation under Section 47 of the Children Act 1989 when a child may be "
+           "suffering, or likely to suffer, significant harm.",
+    "Snapshot": "The figures as extracted from the case recording system on one day (the as-at date). Later "
+                "snapshots may revise recent months as late recording catches up.",
+    "Special cause": "From SPC: variation unlikely to be chance. A point outside the process limits, a run of "
+                     "seven points above or below the average, a run of seven rising or falling points, or two "
+                     "of three points close to a limit. It is worth asking what changed.",
+    "SPC": "Statistical process control: the NHS \"Making Data Count\" method for telling a real change from "
+           "ordinary month-to-month noise. It draws the average and process limits, the range most months "
+           "fall within if nothing changes.",
+    "Statistical neighbours": "The ten councils most like this one in their population and need, used for fair "
+                              "comparison (published by the Department for Education).",
+    "Suppression": "Hiding small numbers so no child can be identified. In the public view every count from 1 "
+                   "to 5, and every percentage or rate built on one, is shown as c, as are any figures that "
+                   "would let someone work a hidden number out from a total.",
+    "Target": "The level the service aims for in a month, set by the council. Targets can change over time and "
+              "can differ between teams.",
+    "Tolerance": "How far short of target a figure can be and still count as amber rather than red.",
+    "UASC": "Unaccompanied asylum-seeking children: children who arrive in the UK without a parent or carer and "
+            "claim asylum; they are looked after by the council.",
+    "Working days": "Monday to Friday, not counting bank holidays in England. Timescales such as 45 working days "
+                    "for an assessment are counted this way.",
+}
+
+ACRONYMS = ("MASH", "EHA", "CIN", "CP", "CLA", "S47", "ICPC", "RAG", "SPC", "ChAT", "LAIT", "IRO", "UASC", "EET", "NFA")
+
+
+def search(terms: dict[str, str], query: str) -> dict[str, str]:
+    """Terms whose name or meaning contains every word of the query (case does not matter)."""
+    words = query.lower().split()
+    return {term: meaning for term, meaning in terms.items()
+            if all(word in f"{term} {meaning}".lower() for word in words)}

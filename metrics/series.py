@@ -1,0 +1,95 @@
+"""One indicator over time for chosen teams: the figures behind the explore page."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from metrics.formatting import team_label
+from metrics.performance import Performance, benchmarks_in_force
+from metrics.suppression import SUPPRESSED
+
+ROLLING_MONTHS = 3
+SERIES_COLUMNS = [
+    "period", "team", "value", "numerator", "denominator", "suppressed", "target", "tolerance", "rag", "direction",
+]
+
+
+def indicator_series(performance: Performance, indicator_id: str, teams: list[str],
+                     start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """Every month from start to end for each team, with a row (no value) where data is missing."""
+    months = pd.date_range(start, end, freq="MS")
+    table = performance.table
+    rows = table[(table["indicator_id"] == indicator_id) & table["team"].isin(teams)
+                 & (table["period"] >= start) & (table["period"] <= end)].copy()
+    rows["team"] = rows["team"].astype("object")
+    grid = pd.MultiIndex.from_product([teams, months], names=["team", "period"]).to_frame(index=False)
+    series = grid.merge(rows, on=["team", "period"], how="left")
+    series["suppressed"] = series["suppressed"].fillna(False).astype(bool)
+    series["rag"] = series["rag"].fillna("none")
+    series["direction"] = series["direction"].fillna("n/a")
+    series["team_label"] = series["team"].map(team_label)
+    return series[[*SERIES_COLUMNS, "team_label"]]
+
+
+def rolling_average(series: pd.DataFrame, months: int = ROLLING_MONTHS) -> pd.Series:
+    """The mean of each month and the months before it; missing when any of them is missing."""
+    return series.groupby("team", sort=False)["value"].transform(
+        lambda values: values.rolling(months, min_periods=months).mean()
+    )
+
+
+def same_month_last_year(performance: Performance, indicator_id: str, teams: list[str],
+                         start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
+    """For each row of the series, the value twelve months earlier."""
+    earlier = indicator_series(
+        performance, indicator_id, teams, start - pd.DateOffset(years=1), end - pd.DateOffset(years=1)
+    )
+    earlier["period"] = earlier["period"] + pd.DateOffset(years=1)
+    current = indicator_series(performance, indicator_id, teams, start, end)
+    merged = current.merge(earlier[["team", "period", "value"]], on=["team", "period"], how="left",
+                           suffixes=("", "_last_year"))
+    return merged["value_last_year"]
+
+
+def benchmarks_between(performance: Performance, indicator_id: str, start: pd.Timestamp,
+                       end: pd.Timestamp) -> pd.DataFrame:
+    """Benchmark points for the indicator inside the period, plus the one in force at its start."""
+    benchmarks = performance.benchmarks
+    if benchmarks is None or benchmarks.empty:
+        return pd.DataFrame(columns=["comparator", "period", "value"])
+    own = benchmarks[benchmarks["indicator_id"] == indicator_id]
+    inside = own[(own["period"] >= start) & (own["period"] <= end)]
+    at_start = benchmarks_in_force(own, start)
+    at_start = at_start.assign(period=start)
+    points = pd.concat([at_start, inside]).drop_duplicates(["comparator", "period"])
+    return points[["comparator", "period", "value"]].sort_values("period").reset_index(drop=True)
+
+
+def notes_between(performance: Performance, indicator_id: str, teams: list[str], start: pd.Timestamp,
+                  end: pd.Timestamp) -> pd.DataFrame:
+    """Commentary about this indicator (or the whole service in general) for the chosen teams."""
+    notes = performance.commentary
+    if notes is None or notes.empty:
+        return pd.DataFrame(columns=["period", "team", "team_label", "text"])
+    team = notes["team"].astype("object").where(notes["team"].notna(), "")
+    about = notes["indicator_id"].eq(indicator_id).fillna(False).astype(bool)
+    chosen = notes[about & team.isin(teams) & (notes["period"] >= start) & (notes["period"] <= end)].copy()
+    chosen["team"] = team[chosen.index]
+    chosen["team_label"] = chosen["team"].map(team_label)
+    return chosen[["period", "team", "team_label", "text"]].reset_index(drop=True)
+
+
+def export_series(series: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
+    """The series as downloaded: numbers as numbers, 'c' where hidden, months as YYYY-MM."""
+    hidden = series["suppressed"]
+    table = pd.DataFrame({
+        "indicator_id": indicator_id,
+        "period": series["period"].dt.strftime("%Y-%m"),
+        "team": series["team"],
+    })
+    for column in ("value", "numerator", "denominator"):
+        shown = series[column].round(6).astype("object").where(series[column].notna(), None)
+        table[column] = shown.where(~hidden, SUPPRESSED)
+    for column in ("target", "tolerance", "rag", "direction"):
+        table[column] = series[column]
+    return table

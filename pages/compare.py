@@ -1,0 +1,86 @@
+"""Compare teams: one indicator across teams for a month, and every team by every indicator."""
+
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from metrics.comparison import rag_matrix, teams_for_month
+from metrics.formatting import RAG_LABELS, UNIT_WORDS, format_month, format_value, month_key, team_label
+from metrics.suppression import SUPPRESSED
+from ui import charts
+from ui.choosers import indicator_chooser, month_chooser
+from ui.display import downloads, plain, styled
+from ui.frame import page_frame
+
+frame = page_frame(
+    "Compare teams",
+    "How each team stands on one indicator this month, and a grid of every team against every indicator. "
+    "Follow a team's link to see its trend.",
+)
+performance = frame.performance
+catalogue = performance.indicators
+
+left, right = st.columns(2)
+with left:
+    indicator_id = indicator_chooser(frame, "compare.indicator")
+with right:
+    month = month_chooser(frame, "compare.month")
+name, unit = catalogue.at[indicator_id, "name"], catalogue.at[indicator_id, "unit"]
+
+
+def explore_link(indicator: str, team: str) -> str:
+    """A link to the explore page for one indicator and team, ending at this month."""
+    query = {"indicator": indicator, "teams": team_label(team), "to": month_key(month), "month": month_key(month)}
+    if frame.snapshot.as_at != frame.valid[0]:
+        query["snapshot"] = frame.snapshot.as_at.isoformat()
+    return f"/explore?{urlencode(query)}"
+
+
+st.subheader(f"{plain(name)}: teams in {format_month(month)}")
+rows = teams_for_month(performance, indicator_id, month)
+if rows.empty:
+    st.info(f"No team has a figure for {plain(name)} in {format_month(month)}. "
+            "Some indicators are reported for the whole service only.")
+else:
+    rows["team_label"] = rows["team"].map(team_label)
+    targets = rows["target"].dropna().unique()
+    target = float(targets[0]) if len(targets) == 1 else None
+    title = f"{name} ({UNIT_WORDS[unit]}) by team, {format_month(month)}"
+    st.altair_chart(charts.team_bars(rows, name=name, unit=unit, title=title, target=target),
+                    width="stretch", key="compare.chart")
+    if target is not None:
+        st.caption(f"Dashed line: the target, {format_value(target, unit)}. Each bar says its value and status.")
+    table = pd.DataFrame({
+        "Team": rows["team_label"],
+        "Value": [format_value(v, unit, s) for v, s in zip(rows["value"], rows["suppressed"])],
+        "Target": [format_value(t, unit) if pd.notna(t) else "" for t in rows["target"]],
+        "Status": rows["rag"].map(RAG_LABELS),
+        "Explore": [explore_link(indicator_id, team) for team in rows["team"]],
+    })
+    st.dataframe(
+        styled(table, ["Status"]), hide_index=True, key="compare.table",
+        column_config={"Explore": st.column_config.LinkColumn("Explore", display_text="See the trend")},
+        alt=f"{name} by team for {format_month(month)}",
+    )
+    downloads(table.drop(columns="Explore"), f"{indicator_id}_by_team_{month_key(month)}", "compare.download")
+
+st.subheader(f"Every team by every indicator, {format_month(month)}")
+st.caption("Each cell gives the value and its status in words (✓ green, ! amber, ✗ red); blank where a team "
+           "does not report the indicator.")
+matrix = rag_matrix(performance, month)
+matrix["cell"] = [
+    f"{format_value(v, catalogue.at[i, 'unit'], s)} {RAG_LABELS[r] if r != 'none' else ''}".strip()
+    for i, v, s, r in zip(matrix["indicator_id"], matrix["value"], matrix["suppressed"], matrix["rag"])
+]
+grid = matrix.pivot(index="team", columns="indicator_id", values="cell")
+grid = grid.reindex(columns=[i for i in catalogue.index if i in grid.columns]).fillna("")
+grid.index = grid.index.map(team_label)
+grid.columns = [catalogue.at[i, "name"] for i in grid.columns]
+grid = grid.rename_axis("Team").reset_index()
+
+
+st.dataframe(styled(grid, list(grid.columns[1:])), hide_index=True, key="compare.matrix",
+             alt=f"Every team by every indicator for {format_month(month)}")
+downloads(grid, f"teams_by_indicators_{month_key(month)}", "compare.matrix_download", "the grid")
+st.caption(f"A cell shows {SUPPRESSED} where a small number is hidden in the public view.")

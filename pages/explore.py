@@ -1,0 +1,152 @@
+"""Explore an indicator: one indicator over any period for any teams, against target and benchmarks."""
+
+import pandas as pd
+import streamlit as st
+
+from metrics import spc
+from metrics.formatting import (
+    ASSURANCE_LABELS,
+    DIRECTION_LABELS,
+    POLARITY_WORDS,
+    RAG_LABELS,
+    UNIT_WORDS,
+    VARIATION_LABELS,
+    format_month,
+    format_value,
+    month_key,
+    team_label,
+)
+from metrics.series import (
+    benchmarks_between,
+    export_series,
+    indicator_series,
+    notes_between,
+    rolling_average,
+    same_month_last_year,
+)
+from ui import charts
+from ui.choosers import indicator_chooser, period_chooser, teams_chooser
+from ui.display import downloads, plain, styled
+from ui.frame import page_frame
+
+frame = page_frame(
+    "Explore an indicator",
+    "One indicator over time for the teams you choose, with its target, the amber band, benchmarks and notes. "
+    "Copy the page's address to share exactly this view.",
+)
+performance = frame.performance
+
+indicator_id = indicator_chooser(frame, "explore.indicator")
+teams = teams_chooser(frame, "explore.teams")
+start, end = period_chooser(frame, "explore.period")
+if not teams:
+    st.info("Choose at least one team (or the whole service) to draw the chart.")
+    st.stop()
+
+catalogue = performance.indicators
+name, unit = catalogue.at[indicator_id, "name"], catalogue.at[indicator_id, "unit"]
+polarity = catalogue.at[indicator_id, "polarity"]
+team_names = ", ".join(team_label(team) for team in teams)
+period_words = f"{format_month(start)} to {format_month(end)}"
+unit_words = UNIT_WORDS[unit]
+title = f"{name} ({unit_words}) — {team_names}, {period_words}"
+
+series = indicator_series(performance, indicator_id, teams, start, end)
+
+view = st.radio("View", ["Over time", "Signal or noise (SPC)"], horizontal=True, key="explore.view",
+                help="SPC (statistical process control) shows whether a change is a real signal or ordinary variation.")
+
+if view == "Over time":
+    options = st.columns(3)
+    layout = options[0].radio("Layout", ["One chart", "A chart per team"], key="explore.layout", horizontal=True)
+    rolling = options[1].checkbox("3-month rolling average", key="explore.rolling")
+    last_year = options[2].checkbox("Same month last year", key="explore.last_year")
+    extra_lines = []
+    if rolling:
+        extra_lines.append(series.assign(value=rolling_average(series), line="3-month average"))
+    if last_year:
+        extra_lines.append(series.assign(
+            value=same_month_last_year(performance, indicator_id, teams, start, end).to_numpy(),
+            line="Same month last year", suppressed=False))
+    extra = pd.concat(extra_lines, ignore_index=True) if extra_lines else None
+    benchmarks = benchmarks_between(performance, indicator_id, start, end)
+    notes = notes_between(performance, indicator_id, teams, start, end)
+    if layout == "One chart" or len(teams) == 1:
+        chart = charts.indicator_chart(series, name=name, unit=unit, polarity=polarity, title=title,
+                                       benchmarks=benchmarks, notes=notes, extra=extra)
+        st.altair_chart(chart, width="stretch", key="explore.chart")
+    else:
+        for team in teams:
+            one = series[series["team"] == team]
+            one_extra = extra[extra["team"] == team] if extra is not None else None
+            one_notes = notes[notes["team"] == team]
+            st.altair_chart(charts.indicator_chart(
+                one, name=name, unit=unit, polarity=polarity, benchmarks=benchmarks, notes=one_notes,
+                extra=one_extra, title=f"{name} ({unit_words}) — {team_label(team)}, {period_words}",
+            ), width="stretch", key=f"explore.chart.{team or 'whole'}")
+    latest = series[series["period"] == end]
+    summary = "; ".join(
+        f"{row.team_label}: {format_value(row.value, unit, row.suppressed)}"
+        f" ({RAG_LABELS[row.rag]}, {DIRECTION_LABELS[row.direction].lower()})"
+        for row in latest.itertuples()
+    )
+    st.caption(f"In {format_month(end)}: {plain(summary)}. Dashed grey line: the target; shaded band: amber; "
+               "◆: benchmark; ▼: a note (point at it to read it).")
+else:
+    spc_team = st.selectbox("Team for the SPC chart", teams, format_func=team_label, key="explore.spc_team")
+    months = [month_key(m) for m in pd.date_range(start, end, freq="MS")]
+    rebase = st.selectbox(
+        "Recalculate the limits from (after a change in practice or definition)", ["none", *months[1:]],
+        format_func=lambda m: "No recalculation" if m == "none" else format_month(f"{m}-01"), key="explore.rebase",
+    )
+    one = series[series["team"] == spc_team]
+    target_now = one["target"].dropna().iloc[-1] if one["target"].notna().any() else None
+    result = spc.analyse(one, polarity, target_now, None if rebase == "none" else pd.Timestamp(f"{rebase}-01"))
+    spc_title = f"{name} ({unit_words}) — SPC chart, {team_label(spc_team)}, {period_words}"
+    if len(result.points) < spc.MINIMUM_POINTS:
+        st.info(f"SPC needs at least {spc.MINIMUM_POINTS} months of figures; this view has {len(result.points)}. "
+                "Choose a longer period.")
+    st.altair_chart(charts.spc_chart(result.points, name=name, unit=unit, title=spc_title, target=target_now),
+                    width="stretch", key="explore.spc_chart")
+    st.markdown(
+        f"**Latest month's signal:** {VARIATION_LABELS[result.variation]}. "
+        f"**Assurance against the target:** {ASSURANCE_LABELS[result.assurance]}."
+    )
+    with st.expander("How to read this chart", expanded=True):
+        st.markdown(
+            "- The **solid line** is the average; the **dashed lines** are the process limits: "
+            "if nothing changes, almost every month will fall between them.\n"
+            "- A point marked **▲ improvement** or **▼ concern** is a *special cause*: a point outside the limits, "
+            "seven months in a row above or below the average, seven months rising or falling, or two of three "
+            "months close to a limit. Something has probably changed; ask what.\n"
+            "- Grey **● common cause** points are ordinary variation. Reacting to them is reacting to noise.\n"
+            "- **Assurance** compares the target with the limits: if the target lies outside them, the service "
+            "will reliably meet it (pass) or miss it (fail) unless the process changes."
+        )
+
+st.subheader("What it measures")
+st.markdown(plain(catalogue.at[indicator_id, "definition"]))
+source = catalogue.at[indicator_id, "source"]
+st.markdown(
+    f"**Why it matters:** {POLARITY_WORDS[polarity].capitalize()}. "
+    + (f"Reported to Ofsted in {plain(source)}." if isinstance(source, str) and source else "")
+)
+
+st.subheader("The figures")
+table = pd.DataFrame({
+    "Month": series["period"].map(format_month),
+    "Team": series["team_label"],
+    "Value": [format_value(v, unit, s) for v, s in zip(series["value"], series["suppressed"])],
+    "Target": [format_value(t, unit) if pd.notna(t) else "" for t in series["target"]],
+    "Status": series["rag"].map(RAG_LABELS),
+    "Change": series["direction"].map(DIRECTION_LABELS),
+})
+if catalogue.at[indicator_id, "aggregation"] == "ratio":
+    table.insert(3, "Numerator", ["c" if s else "" if pd.isna(n) else f"{n:,.0f}"
+                                  for n, s in zip(series["numerator"], series["suppressed"])])
+    table.insert(4, "Denominator", ["c" if s else "" if pd.isna(d) else f"{d:,.0f}"
+                                    for d, s in zip(series["denominator"], series["suppressed"])])
+st.dataframe(styled(table, ["Status"]), hide_index=True, key="explore.table",
+             alt=f"Monthly figures for {name}")
+downloads(export_series(series, indicator_id), f"{indicator_id}_{month_key(start)}_to_{month_key(end)}",
+          "explore.download")

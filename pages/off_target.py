@@ -1,0 +1,74 @@
+"""Off target: every indicator and team amber or red this month, worst first."""
+
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from metrics.formatting import (
+    DIRECTION_LABELS,
+    RAG_LABELS,
+    VARIATION_LABELS,
+    WHOLE_SERVICE_LABEL,
+    format_month,
+    format_value,
+    month_key,
+    team_label,
+)
+from metrics.scorecard import export_table
+from ui import loaders
+from ui.choosers import month_chooser
+from ui.display import downloads, styled
+from ui.frame import page_frame
+from ui.tables import off_target_text
+
+frame = page_frame(
+    "Off target",
+    "Every indicator and team that is red (off target) or amber (close to target) this month, the most serious "
+    "first: red before amber, then the longest run of months off target.",
+)
+performance = frame.performance
+
+month = month_chooser(frame, "off_target.month")
+rows = loaders.off_target(*frame.cache_key, month.strftime("%Y-%m-%d"))
+
+areas = list(dict.fromkeys(performance.indicators["area"]))
+teams = [WHOLE_SERVICE_LABEL, *performance.teams]
+left, right = st.columns(2)
+chosen_areas = left.multiselect("Areas", areas, key="off_target.areas", placeholder="All areas")
+chosen_teams = right.multiselect("Teams", teams, key="off_target.teams", placeholder="All teams")
+if chosen_areas:
+    rows = rows[rows["area"].isin(chosen_areas)]
+if chosen_teams:
+    rows = rows[rows["team"].map(team_label).isin(chosen_teams)]
+
+red, amber = int((rows["rag"] == "red").sum()), int((rows["rag"] == "amber").sum())
+st.markdown(f"**{format_month(month)}: {red} red and {amber} amber** for the areas and teams chosen.")
+if rows.empty:
+    st.success("Nothing is off target for this choice.")
+    st.stop()
+
+
+def explore_link(indicator_id: str, team: str) -> str:
+    query = {"indicator": indicator_id, "teams": team_label(team), "to": month_key(month)}
+    return f"/explore?{urlencode(query)}"
+
+
+table = pd.DataFrame({
+    "Status": rows["rag"].map(RAG_LABELS),
+    "Indicator": rows["name"],
+    "Team": rows["team"].map(team_label),
+    "Value": [format_value(v, u, s) for v, u, s in zip(rows["value"], rows["unit"], rows["suppressed"])],
+    "Target": [format_value(t, u) for t, u in zip(rows["target"], rows["unit"])],
+    "Off target for": rows["months_off_target"].map(off_target_text),
+    "Change": rows["direction"].map(DIRECTION_LABELS),
+    "Signal (SPC)": rows["variation"].map(VARIATION_LABELS),
+    "Area": rows["area"],
+    "Explore": [explore_link(i, t) for i, t in zip(rows["indicator_id"], rows["team"])],
+})
+st.dataframe(
+    styled(table, ["Status", "Signal (SPC)"]), hide_index=True, key="off_target.table",
+    column_config={"Explore": st.column_config.LinkColumn("Explore", display_text="See the trend")},
+    alt=f"Indicators off target in {format_month(month)}",
+)
+downloads(export_table(rows), f"off_target_{month_key(month)}", "off_target.download")

@@ -1,0 +1,63 @@
+"""Scorecard (home): every indicator for a month and team, against target, England and last month."""
+
+import pandas as pd
+import streamlit as st
+
+from metrics.formatting import format_month, team_label
+from metrics.scorecard import export_table
+from ui import loaders
+from ui.choosers import month_chooser, team_chooser
+from ui.display import downloads, plain, styled
+from ui.frame import page_frame
+from ui.tables import SCORECARD_COLUMNS, STATUS_COLUMNS, scorecard_rows
+
+frame = page_frame(
+    "Scorecard",
+    "How the service is doing this month: each indicator's value, RAG status (red, amber, green) "
+    "against its target, change since last month, and the England benchmark.",
+)
+
+left, right = st.columns(2)
+with left:
+    month = month_chooser(frame, "scorecard.month")
+with right:
+    team = team_chooser(frame, "scorecard.team")
+
+scorecard, sparklines = loaders.scorecard(*frame.cache_key, month.strftime("%Y-%m-%d"), (team,))
+where = f"{plain(team_label(team))}, {format_month(month)}"
+
+st.subheader(f"Summary: {where}")
+rated = scorecard[scorecard["rag"] != "none"]
+counts = rated["rag"].value_counts()
+green, amber, red = (int(counts.get(status, 0)) for status in ("green", "amber", "red"))
+columns = st.columns(4)
+columns[0].metric("✓ Green: on target", green)
+columns[1].metric("! Amber: close to target", amber)
+columns[2].metric("✗ Red: off target", red)
+columns[3].metric("No status (no target or no data)", len(scorecard) - len(rated))
+worse = scorecard[scorecard["direction"] == "worsening"]
+if len(worse):
+    st.markdown(
+        f"**Got worse since {format_month(month - pd.DateOffset(months=1))}:** "
+        + ", ".join(plain(name) for name in worse["name"])
+    )
+else:
+    st.markdown("**No indicator got worse since last month.**")
+
+display = scorecard_rows(scorecard, sparklines)
+for area, positions in scorecard.groupby("area", sort=False).indices.items():
+    st.subheader(plain(area))
+    table = display.iloc[positions]
+    st.dataframe(
+        styled(table, STATUS_COLUMNS), column_config=SCORECARD_COLUMNS, hide_index=True,
+        key=f"scorecard.table.{area}",
+        alt=f"Scorecard for {area}, {team_label(team)}, {format_month(month)}",
+    )
+    with st.expander(f"What the {area} indicators mean"):
+        for _, row in scorecard.iloc[positions].iterrows():
+            st.markdown(f"**{plain(row['name'])}**: {plain(row['definition'])}")
+
+st.subheader("Take the scorecard away")
+st.caption("The same rows as the tables above, with the figures as numbers (“c” where a small number is hidden).")
+downloads(export_table(scorecard), f"scorecard_{month:%Y-%m}_{team or 'whole_service'}".replace(" ", "_"),
+          "scorecard.download", "the scorecard")

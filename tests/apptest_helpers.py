@@ -1,0 +1,89 @@
+"""Running pages under AppTest, and reading what they drew: charts' data and downloads' bytes."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+TIMEOUT = 120
+ENTRY = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+PAGES = ["streamlit_app.py", "pages/explore.py", "pages/compare.py", "pages/off_target.py",
+         "pages/caseloads.py", "pages/data.py", "pages/glossary.py"]
+
+
+def open_page(page: str, **query) -> AppTest:
+    """Run a page the way a browser reaches it: the entry script's frame, then that page."""
+    at = AppTest.from_file(ENTRY, default_timeout=TIMEOUT)
+    if page != "streamlit_app.py":
+        at.switch_page(page)
+    for name, value in query.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def exceptions(at: AppTest) -> list[str]:
+    return [e.value for e in at.exception]
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+
+
+def chart_data(at: AppTest) -> list[pd.DataFrame]:
+    """Every dataset behind every chart on the page, as pandas."""
+    frames = []
+    for chart in at.get("vega_lite_chart"):
+        for dataset in chart.proto.datasets:
+            frames.append(pa.ipc.open_stream(dataset.data.data).read_all().to_pandas())
+    return frames
+
+
+def all_text(at: AppTest) -> str:
+    """Every piece of text the page shows, tables included, as one string to search."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "success", "error",
+                 "text"):
+        parts += [str(element.value) for element in at.get(kind)]
+    parts += [str(metric.label) + " " + str(metric.value) for metric in at.metric]
+    for frame in at.dataframe:
+        value = frame.value
+        parts.append(value.to_csv(index=False) if isinstance(value, pd.DataFrame) else str(value))
+    for frame in chart_data(at):
+        parts.append(frame.to_csv(index=False))
+    for spec in chart_specs(at):
+        parts.append(json.dumps(spec))
+    return "\n".join(parts)
+
+
+class RecordingMediaStorage(MemoryMediaFileStorage):
+    """The in-memory media store AppTest uses, remembered so tests can read downloads."""
+
+    instances: list[RecordingMediaStorage] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        RecordingMediaStorage.instances.append(self)
+
+
+def download_bytes(button) -> bytes:
+    """The file a download button delivers."""
+    filename = button.proto.url.rsplit("/", 1)[-1]
+    for storage in reversed(RecordingMediaStorage.instances):
+        try:
+            return storage.get_file(filename).content
+        except Exception:  # not in this run's store; look in the previous one
+            continue
+    raise AssertionError(f"no download stored for {button.proto.url}")
+
+
+def download_frame(button) -> pd.DataFrame:
+    content = download_bytes(button)
+    if button.proto.url.endswith(".csv"):
+        return pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False)
+    return pd.read_excel(io.BytesIO(content), dtype=str).fillna("")

@@ -1,0 +1,368 @@
+"""Every page under AppTest: it runs, and widgets and links change what it shows."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from contextlib import redirect_stdout
+
+import pandas as pd
+import pytest
+
+from metrics import scorecard as scorecard_command
+from metrics.snapshots import REPOSITORY_DATA_DIR
+from tests.apptest_helpers import (
+    PAGES,
+    RecordingMediaStorage,
+    all_text,
+    chart_data,
+    chart_specs,
+    download_frame,
+    exceptions,
+    open_page,
+)
+from tests.odd_snapshot import write_odd_snapshot
+
+
+@pytest.fixture(autouse=True)
+def demo_data(monkeypatch):
+    monkeypatch.delenv("PERFORMANCE_DATA_DIR", raising=False)
+    monkeypatch.setenv("PERFORMANCE_AUDIENCE", "public")
+    monkeypatch.setattr("streamlit.testing.v1.app_test.MemoryMediaFileStorage", RecordingMediaStorage)
+
+
+@pytest.fixture
+def odd_root(tmp_path, monkeypatch):
+    write_odd_snapshot(tmp_path)
+    monkeypatch.setenv("PERFORMANCE_DATA_DIR", str(tmp_path))
+    return tmp_path
+
+
+def assert_framed(at) -> None:
+    """The shared frame is there: our navigation, the snapshot and the audience."""
+    links = [link.proto.label for link in at.sidebar.get("page_link")]
+    assert links == ["Scorecard", "Explore an indicator", "Compare teams", "Off target", "Caseloads",
+                     "Data and snapshots", "Glossary"]
+    sidebar_text = " ".join(str(e.value) for e in at.sidebar.get("caption") + at.sidebar.get("markdown"))
+    assert "figures up to" in sidebar_text and "months behind today" in sidebar_text
+    assert "Audience: " in sidebar_text
+
+
+@pytest.mark.parametrize("audience", ["public", "internal"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_in_the_frame_on_the_demo(page, audience, monkeypatch):
+    monkeypatch.setenv("PERFORMANCE_AUDIENCE", audience)
+    at = open_page(page)
+    assert exceptions(at) == []
+    assert_framed(at)
+    assert f"Audience: {audience}" in all_text(at) + " ".join(str(m.value) for m in at.sidebar.get("markdown"))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_an_odd_snapshot(page, odd_root):
+    at = open_page(page)
+    assert exceptions(at) == []
+    assert_framed(at)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_without_the_optional_tables(page, tmp_path, monkeypatch):
+    write_odd_snapshot(tmp_path, without=("targets", "benchmarks", "caseloads", "commentary"))
+    monkeypatch.setenv("PERFORMANCE_DATA_DIR", str(tmp_path))
+    at = open_page(page)
+    assert exceptions(at) == []
+    if page == "pages/caseloads.py":
+        assert "This snapshot has no caseloads table" in all_text(at)
+
+
+def test_odd_text_is_never_html(odd_root):
+    at = open_page("pages/explore.py", indicator="timeliness", teams=["Whole service", "Smith & Jones"],
+                   **{"from": "2021-01", "to": "2021-06"})
+    assert exceptions(at) == []
+    markdown = [str(m.value) for m in [*at.markdown, *at.caption]]
+    # data text reaches markdown only escaped, so Streamlit shows it as typed
+    assert not any("<script>" in text for text in markdown)
+    notes = [frame for frame in chart_data(at) if "text" in frame.columns]
+    assert notes and notes[0]["text"].iloc[0].startswith("<b>bold</b> <script>")  # literal text in a tooltip
+
+
+def test_newest_snapshot_corrupt_falls_back_and_says_so(tmp_path, monkeypatch):
+    shutil.copytree(REPOSITORY_DATA_DIR / "snapshots" / "2022-01-12", tmp_path / "snapshots" / "2022-01-12")
+    shutil.copytree(REPOSITORY_DATA_DIR / "snapshots" / "2022-02-10", tmp_path / "snapshots" / "2022-02-10")
+    values = tmp_path / "snapshots" / "2022-02-10" / "values.parquet"
+    values.write_bytes(values.read_bytes()[:500])
+    monkeypatch.setenv("PERFORMANCE_DATA_DIR", str(tmp_path))
+    for page in PAGES:
+        at = open_page(page)
+        assert exceptions(at) == []
+        warning = " ".join(w.value for w in at.warning)
+        assert "The newest snapshot, as at 10 February 2022, failed its checks" in warning
+        assert "shows the snapshot as at 12 January 2022" in warning
+
+
+def test_no_valid_snapshot_explains_how_to_load_one(tmp_path, monkeypatch):
+    monkeypatch.setenv("PERFORMANCE_DATA_DIR", str(tmp_path))
+    at = open_page("streamlit_app.py")
+    assert exceptions(at) == []
+    assert "There is no valid snapshot to show yet" in at.error[0].value
+
+
+def command_rows(*args: str) -> pd.DataFrame:
+    buffer = io.StringIO()
+    with redirect_stdout(buffer):
+        assert scorecard_command.main(list(args)) == 0
+    return pd.read_csv(io.StringIO(buffer.getvalue()), dtype=str, keep_default_na=False)
+
+
+# --- the scorecard (home page) -------------------------------------------------------------
+
+def scorecard_rows(at) -> pd.DataFrame:
+    return pd.concat([frame.value for frame in at.dataframe], ignore_index=True)
+
+
+def test_scorecard_defaults_to_the_latest_month_and_the_whole_service():
+    at = open_page("streamlit_app.py")
+    assert at.selectbox(key="scorecard.month").value == "2022-01"
+    assert at.selectbox(key="scorecard.team").value == "Whole service"
+    rows = scorecard_rows(at)
+    assert len(rows) == 38
+    assert rows.loc[rows["Indicator"] == "Children in care", "This month"].item() == "343"
+    assert [s.value for s in at.subheader][1:4] == ["Front door", "Early Help", "Assessment"]
+
+
+def test_scorecard_month_and_team_pickers_change_the_figures():
+    at = open_page("streamlit_app.py")
+    at.selectbox(key="scorecard.month").select("2021-11").run()
+    rows = scorecard_rows(at)
+    assert rows.loc[rows["Indicator"] == "Children in care", "This month"].item() == "345"
+    assert rows.loc[rows["Indicator"] == "Assessments completed within 45 working days", "This month"].item() == "58.0%"
+    assert at.query_params["month"] == "2021-11"
+    at.selectbox(key="scorecard.team").select("Assessment Team 1").run()
+    rows = scorecard_rows(at)
+    assert "Children in care" not in set(rows["Indicator"])  # not an indicator this team reports
+    assert at.query_params["teams"] in ("Assessment Team 1", ["Assessment Team 1"])
+
+
+@pytest.mark.parametrize("team", ["MASH", "Early Help North", "Assessment Team 2",
+                                  "Safeguarding and Family Support West", "Children in Care", "Care Leavers",
+                                  "Children with Disabilities"])
+def test_scorecard_runs_for_each_team(team):
+    at = open_page("streamlit_app.py", teams=team)
+    assert exceptions(at) == []
+    assert at.selectbox(key="scorecard.team").value == team
+    assert len(scorecard_rows(at)) >= 3
+
+
+def test_scorecard_month_with_gaps(odd_root):
+    at = open_page("streamlit_app.py", month="2020-10")
+    rows = scorecard_rows(at)
+    assert exceptions(at) == []
+    assert rows.loc[rows["Indicator"] == "Assessments in time", "Last month"].item() == "no data"
+    assert rows.loc[rows["Indicator"] == "Assessments in time", "Change"].item() == "– Not known"
+
+
+def test_scorecard_downloads_hold_the_same_numbers_as_the_command():
+    at = open_page("streamlit_app.py", month="2021-12")
+    expected = command_rows("--period", "2021-12")
+    csv_button, excel_button = at.get("download_button")[:2]
+    for button in (csv_button, excel_button):
+        downloaded = download_frame(button)
+        assert list(downloaded["indicator_id"]) == list(expected["indicator_id"])
+        for got, want in zip(downloaded["value"], expected["value"]):
+            assert got == want or float(got) == pytest.approx(float(want))
+    assert "c" in set(expected["value"])  # the public audience hides small numbers in both
+
+
+def test_scorecard_summary_counts_match_the_rows():
+    at = open_page("streamlit_app.py", month="2021-11")
+    rows = scorecard_rows(at)
+    metrics = {m.label: int(m.value) for m in at.metric}
+    assert metrics["✓ Green: on target"] == (rows["Status"] == "✓ Green").sum()
+    assert metrics["✗ Red: off target"] == (rows["Status"] == "✗ Red").sum()
+
+
+def test_warm_rerun_uses_the_caches():
+    at = open_page("streamlit_app.py")
+    at.run()
+    assert exceptions(at) == []
+
+
+# --- explore -----------------------------------------------------------------------------------
+
+def explore_series(at) -> pd.DataFrame:
+    return next(frame for frame in chart_data(at) if "team_label" in frame.columns and "rag" in frame.columns)
+
+
+def test_explore_link_selects_indicator_teams_and_period():
+    at = open_page("pages/explore.py", indicator="assessments_in_45_days",
+                   teams=["Whole service", "Assessment Team 2"], **{"from": "2021-01", "to": "2021-12"})
+    assert exceptions(at) == []
+    series = explore_series(at)
+    assert set(series["team_label"]) == {"Whole service", "Assessment Team 2"}
+    assert series["period"].min() == pd.Timestamp("2021-01-01") and series["period"].max() == pd.Timestamp("2021-12-01")
+    title = chart_specs(at)[0]["title"]
+    assert title == ("Assessments completed within 45 working days (%) — Whole service, Assessment Team 2, "
+                     "January 2021 to December 2021")
+
+
+def test_explore_widgets_change_the_chart_and_the_link():
+    at = open_page("pages/explore.py")
+    before = explore_series(at)
+    at.selectbox(key="explore.indicator").select("children_in_care").run()
+    at.multiselect(key="explore.teams").select("Children in Care").run()
+    at.selectbox(key="explore.period.from").select("2021-03").run()
+    after = explore_series(at)
+    assert not before.equals(after)
+    assert set(after["team_label"]) == {"Whole service", "Children in Care"}
+    november = after[(after["team_label"] == "Whole service") & (after["period"] == pd.Timestamp("2021-11-01"))]
+    assert november["value"].item() == 345
+    assert at.query_params["indicator"] == "children_in_care"
+    assert at.query_params["teams"] == ["Whole service", "Children in Care"]
+    assert at.query_params["from"] == "2021-03"
+
+
+def test_explore_shows_target_band_benchmarks_and_notes():
+    at = open_page("pages/explore.py", indicator="cla_rate_per_10k", **{"from": "2020-01", "to": "2022-01"})
+    spec = chart_specs(at)[0]
+    marks = [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in spec["layer"]]
+    assert "point" in marks and "text" in marks  # benchmark diamond and its label
+    frames = chart_data(at)
+    assert any("comparator" in frame.columns and set(frame["comparator"]) == {"England"} for frame in frames)
+    at = open_page("pages/explore.py", indicator="assessments_in_45_days", **{"from": "2020-01", "to": "2022-01"})
+    marks = [layer["mark"]["type"] for layer in chart_specs(at)[0]["layer"]]
+    assert marks[:2] == ["area", "line"]  # amber band, then the target step line
+    assert chart_specs(at)[0]["layer"][1]["mark"]["interpolate"] == "step-after"
+    assert any("text" in frame.columns and frame["text"].str.contains("67%").any() for frame in chart_data(at))
+
+
+def test_explore_rolling_average_small_multiples_and_spc():
+    at = open_page("pages/explore.py", indicator="referrals_received", teams=["Whole service", "MASH"])
+    at.checkbox(key="explore.rolling").check().run()
+    assert any("line" in frame.columns and "3-month average" in set(frame["line"]) for frame in chart_data(at))
+    at.radio(key="explore.layout").set_value("A chart per team").run()
+    assert len(chart_specs(at)) == 2
+    at.radio(key="explore.view").set_value("Signal or noise (SPC)").run()
+    assert exceptions(at) == []
+    spc = next(frame for frame in chart_data(at) if "upper" in frame.columns)
+    assert {"mean", "lower", "upper", "variation"} <= set(spc.columns)
+
+
+def test_explore_nonsense_link_gives_a_notice_not_an_error():
+    at = open_page("pages/explore.py", indicator="<script>nope</script>", teams=["Team that is not"],
+                   **{"from": "2021-99", "to": "yesterday"}, snapshot="1999-01-01")
+    assert exceptions(at) == []
+    notices = " ".join(str(i.value) for i in at.info)
+    assert "does not match anything here" in notices
+    assert "<script>" not in notices  # shown escaped
+    assert at.selectbox(key="explore.indicator").value == "contacts_received"
+    assert at.multiselect(key="explore.teams").value == ["Whole service"]
+
+
+def test_explore_table_shows_numerator_and_denominator_for_ratios(monkeypatch):
+    monkeypatch.setenv("PERFORMANCE_AUDIENCE", "internal")
+    at = open_page("pages/explore.py", indicator="assessments_in_45_days", **{"from": "2021-11", "to": "2021-12"})
+    table = at.dataframe[0].value
+    assert list(table.columns[:5]) == ["Month", "Team", "Value", "Numerator", "Denominator"]
+    assert table.loc[table["Month"] == "November 2021", ["Value", "Numerator", "Denominator"]].values.tolist() == [
+        ["58.0%", "145", "250"]]
+
+
+# --- compare -----------------------------------------------------------------------------------
+
+def test_compare_teams_for_a_month_and_the_matrix():
+    at = open_page("pages/compare.py", indicator="assessments_in_45_days", month="2021-11")
+    assert exceptions(at) == []
+    table = at.dataframe[0].value
+    assert set(table["Team"]) == {"Assessment Team 1", "Assessment Team 2"}
+    assert table["Explore"].str.startswith("/explore?indicator=assessments_in_45_days&teams=Assessment+Team").all()
+    matrix = at.dataframe[1].value
+    assert "Whole service" in set(matrix["Team"])
+    cell = matrix.loc[matrix["Team"] == "Whole service", "Assessments completed within 45 working days"].item()
+    assert cell == "58.0% ✗ Red"
+    at.selectbox(key="compare.indicator").select("cin_visits_in_time").run()
+    assert set(at.dataframe[0].value["Team"]) == {"Safeguarding and Family Support East",
+                                                  "Safeguarding and Family Support West",
+                                                  "Children with Disabilities"}
+
+
+def test_choices_follow_the_user_between_pages():
+    at = open_page("pages/explore.py", indicator="children_in_care", month="2021-10")
+    at.switch_page("pages/compare.py").run()
+    assert at.selectbox(key="compare.indicator").value == "children_in_care"
+    assert at.selectbox(key="compare.month").value == "2021-10"
+
+
+# --- off target --------------------------------------------------------------------------------
+
+def test_off_target_lists_red_before_amber_with_filters():
+    at = open_page("pages/off_target.py", month="2021-11")
+    table = at.dataframe[0].value
+    statuses = list(table["Status"])
+    assert statuses == sorted(statuses, key=lambda s: 0 if s == "✗ Red" else 1)
+    assert set(statuses) == {"✗ Red", "! Amber"}
+    assert table["Explore"].str.startswith("/explore?").all()
+    at.multiselect(key="off_target.areas").select("Care leavers").run()
+    assert set(at.dataframe[0].value["Area"]) == {"Care leavers"}
+
+
+# --- caseloads ---------------------------------------------------------------------------------
+
+def test_caseloads_public_hides_worker_ids_and_internal_shows_them(monkeypatch):
+    at = open_page("pages/caseloads.py")
+    assert "W0" not in all_text(at)
+    monkeypatch.setenv("PERFORMANCE_AUDIENCE", "internal")
+    at = open_page("pages/caseloads.py")
+    assert "W0" in all_text(at)
+
+
+def test_caseload_threshold_changes_the_count_over_it():
+    at = open_page("pages/caseloads.py")
+    over_20 = int(at.metric[1].value)
+    at.number_input(key="caseloads.threshold").set_value(25).run()
+    assert int(at.metric[1].value) < over_20
+    assert at.metric[1].label == "Workers with more than 25 cases"
+
+
+def test_caseloads_merge_small_teams_in_public(odd_root):
+    at = open_page("pages/caseloads.py")
+    teams = set(at.dataframe[0].value["Team"])
+    assert "Other teams" in teams and "Équipe d'Été" not in teams  # one worker
+    assert "Smith & Jones" in teams  # three workers
+
+
+# --- data and snapshots ------------------------------------------------------------------------
+
+def test_snapshot_list_and_a_revision_checked_by_hand(monkeypatch):
+    monkeypatch.setenv("PERFORMANCE_AUDIENCE", "internal")
+    at = open_page("pages/data.py")
+    snapshots = at.dataframe[0].value
+    assert list(snapshots["As at"]) == ["10 February 2022", "12 January 2022", "13 December 2021",
+                                        "12 November 2021", "12 October 2021"]
+    assert set(snapshots["Checks"]) == {"✓ Passed"}
+    revisions = at.dataframe[1].value
+    # December 2021 contacts: the January snapshot held 95% of the final figure, rounded down
+    row = revisions[(revisions["Indicator"] == "Contacts received") & (revisions["Month"] == "December 2021")
+                    & (revisions["Team"] == "Whole service")]
+    final = 1148
+    assert row[["Old value", "New value"]].values.tolist() == [[f"{int(final * 0.95):,}", f"{final:,}"]]
+    assert set(revisions["Month"]) == {"December 2021", "November 2021"}
+
+
+def test_revision_filters_and_download():
+    at = open_page("pages/data.py")
+    at.multiselect(key="data.indicators").select("Contacts received").run()
+    table = at.dataframe[1].value
+    assert set(table["Indicator"]) == {"Contacts received"}
+    downloaded = download_frame(at.get("download_button")[0])
+    assert set(downloaded["indicator_id"]) == {"contacts_received"}
+
+
+# --- glossary ----------------------------------------------------------------------------------
+
+def test_glossary_search_narrows_terms_and_indicators():
+    at = open_page("pages/glossary.py")
+    assert "**MASH**" in " ".join(m.value for m in at.markdown)
+    at.text_input(key="glossary.search").input("visits").run()
+    indicators = at.dataframe[0].value
+    assert set(indicators["Indicator"]) == {"Child in Need visits in time", "Child Protection visits in time",
+                                            "Children in care visits in time"}

@@ -1,0 +1,201 @@
+"""Altair chart builders: plain functions returning alt.Chart, testable without a browser."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from metrics.formatting import RAG_LABELS, VARIATION_LABELS, format_value, unit_title
+
+# Mid-tones that read on both light and dark backgrounds.
+TARGET_COLOUR = "#8a8a8a"
+AMBER_BAND = "#f0ad4e"
+RAG_COLOURS = {"✓ Green": "#2e7d32", "! Amber": "#b26a00", "✗ Red": "#c62828", "– No status": "#757575"}
+VARIATION_COLOURS = {
+    VARIATION_LABELS["improvement"]: "#1565c0",
+    VARIATION_LABELS["concern"]: "#e65100",
+    VARIATION_LABELS["neutral_high"]: "#6a1b9a",
+    VARIATION_LABELS["neutral_low"]: "#6a1b9a",
+    VARIATION_LABELS["common_cause"]: "#9e9e9e",
+    VARIATION_LABELS["insufficient_data"]: "#9e9e9e",
+}
+VARIATION_SHAPES = {
+    VARIATION_LABELS["improvement"]: "triangle-up",
+    VARIATION_LABELS["concern"]: "triangle-down",
+    VARIATION_LABELS["neutral_high"]: "diamond",
+    VARIATION_LABELS["neutral_low"]: "diamond",
+    VARIATION_LABELS["common_cause"]: "circle",
+    VARIATION_LABELS["insufficient_data"]: "circle",
+}
+MONTH_AXIS = alt.Axis(format="%b %Y", title="Month", labelAngle=-30, labelOverlap=True)
+
+
+def _value_text(frame: pd.DataFrame, unit: str, column: str = "value") -> list[str]:
+    suppressed = frame["suppressed"] if "suppressed" in frame else [False] * len(frame)
+    return [format_value(v, unit, s) for v, s in zip(frame[column], suppressed)]
+
+
+def _y(name: str, unit: str, field: str = "value") -> alt.Y:
+    return alt.Y(f"{field}:Q", title=f"{name} ({unit_title(unit)})", scale=alt.Scale(zero=False))
+
+
+def _target_layers(series: pd.DataFrame, polarity: str, unit: str) -> list[alt.Chart]:
+    """The target as a step line, with the amber band shaded on the worse side."""
+    targets = series.drop_duplicates("period")[["period", "target", "tolerance"]].dropna(subset=["target"])
+    if targets.empty:
+        return []
+    targets = targets.assign(target_text=[format_value(t, unit) for t in targets["target"]])
+    worse = -1 if polarity == "higher_is_better" else 1
+    targets["band_edge"] = targets["target"] + worse * targets["tolerance"]
+    base = alt.Chart(targets)
+    layers = [base.mark_line(interpolate="step-after", strokeDash=[6, 4], color=TARGET_COLOUR, strokeWidth=2).encode(
+        x=alt.X("period:T", axis=MONTH_AXIS), y="target:Q",
+        tooltip=[alt.Tooltip("period:T", title="Month", format="%B %Y"), alt.Tooltip("target_text:N", title="Target")],
+    )]
+    if polarity != "neutral":
+        layers.insert(0, base.mark_area(interpolate="step-after", color=AMBER_BAND, opacity=0.25).encode(
+            x="period:T", y="target:Q", y2="band_edge:Q",
+        ))
+    return layers
+
+
+def indicator_chart(series: pd.DataFrame, *, name: str, unit: str, polarity: str, title: str,
+                    benchmarks: pd.DataFrame | None = None, notes: pd.DataFrame | None = None,
+                    extra: pd.DataFrame | None = None) -> alt.LayerChart:
+    """One indicator over time: a line per team, the target, amber band, benchmarks and notes.
+
+    series has period, team_label, value, suppressed, target, tolerance, rag;
+    extra (optional) has period, team_label, value, line (e.g. "3-month average").
+    """
+    data = series.assign(
+        value_text=_value_text(series, unit),
+        rag_text=series["rag"].map(RAG_LABELS),
+        target_text=[format_value(t, unit) if pd.notna(t) else "none" for t in series["target"]],
+    )
+    tooltip = [
+        alt.Tooltip("period:T", title="Month", format="%B %Y"), alt.Tooltip("team_label:N", title="Team"),
+        alt.Tooltip("value_text:N", title="Value"), alt.Tooltip("target_text:N", title="Target"),
+        alt.Tooltip("rag_text:N", title="Status"),
+    ]
+    team = alt.Color("team_label:N", title="Team", legend=alt.Legend(orient="bottom", columns=2))
+    shape = alt.Shape("team_label:N", title="Team")
+    lines = alt.Chart(data).mark_line(invalid="break-paths-show-domains", strokeWidth=2.5).encode(
+        x=alt.X("period:T", axis=MONTH_AXIS), y=_y(name, unit), color=team, tooltip=tooltip,
+    )
+    points = alt.Chart(data).mark_point(filled=True, size=60).encode(
+        x="period:T", y="value:Q", color=team, shape=shape, tooltip=tooltip,
+    )
+    layers = [*_target_layers(series, polarity, unit), lines, points]
+    if extra is not None and not extra.empty:
+        layers.append(alt.Chart(extra.assign(value_text=_value_text(extra, unit))).mark_line(
+            strokeDash=[2, 3], strokeWidth=2, invalid="break-paths-show-domains").encode(
+            x="period:T", y="value:Q", color=team, detail="line:N",
+            tooltip=[alt.Tooltip("period:T", title="Month", format="%B %Y"), alt.Tooltip("team_label:N", title="Team"),
+                     alt.Tooltip("line:N", title="Line"), alt.Tooltip("value_text:N", title="Value")],
+        ))
+    if benchmarks is not None and not benchmarks.empty:
+        marks = benchmarks.assign(value_text=[format_value(v, unit) for v in benchmarks["value"]])
+        base = alt.Chart(marks)
+        layers.append(base.mark_point(shape="diamond", size=140, filled=True, color="#37474f").encode(
+            x="period:T", y="value:Q",
+            tooltip=[alt.Tooltip("comparator:N", title="Benchmark"),
+                     alt.Tooltip("period:T", title="Month", format="%B %Y"),
+                     alt.Tooltip("value_text:N", title="Value")],
+        ))
+        layers.append(base.mark_text(dx=8, align="left", fontSize=12, color="#37474f").encode(
+            x="period:T", y="value:Q", text="comparator:N"))
+    if notes is not None and not notes.empty:
+        top = series["value"].max() if series["value"].notna().any() else 0
+        layers.append(alt.Chart(notes.assign(y=top)).mark_point(shape="triangle-down", size=110, filled=True,
+                                                                color="#5d4037").encode(
+            x="period:T", y="y:Q",
+            tooltip=[alt.Tooltip("period:T", title="Note for", format="%B %Y"),
+                     alt.Tooltip("team_label:N", title="Team"), alt.Tooltip("text:N", title="Note")],
+        ))
+    return alt.layer(*layers).properties(title=title, height=360, description=title)
+
+
+def spc_chart(points: pd.DataFrame, *, name: str, unit: str, title: str, target: float | None) -> alt.LayerChart:
+    """An XmR chart: values, mean, process limits, target, and special-cause points by shape and colour."""
+    data = points.assign(
+        value_text=[format_value(v, unit) for v in points["value"]],
+        signal=points["variation"].map(VARIATION_LABELS),
+    )
+    x = alt.X("period:T", axis=MONTH_AXIS)
+    base = alt.Chart(data)
+    layers = [
+        base.mark_line(color="#9e9e9e", strokeWidth=1.5).encode(x=x, y=_y(name, unit)),
+        base.mark_line(color="#455a64", strokeWidth=1.5).encode(x="period:T", y="mean:Q"),
+        base.mark_line(color="#455a64", strokeDash=[4, 4]).encode(x="period:T", y="upper:Q"),
+        base.mark_line(color="#455a64", strokeDash=[4, 4]).encode(x="period:T", y="lower:Q"),
+        base.mark_point(filled=True, size=90).encode(
+            x="period:T", y="value:Q",
+            color=alt.Color("signal:N", title="Signal", scale=alt.Scale(
+                domain=list(VARIATION_COLOURS), range=list(VARIATION_COLOURS.values())),
+                legend=alt.Legend(orient="bottom", columns=2)),
+            shape=alt.Shape("signal:N", title="Signal", scale=alt.Scale(
+                domain=list(VARIATION_SHAPES), range=list(VARIATION_SHAPES.values()))),
+            tooltip=[alt.Tooltip("period:T", title="Month", format="%B %Y"),
+                     alt.Tooltip("value_text:N", title="Value"), alt.Tooltip("signal:N", title="Signal")],
+        ),
+    ]
+    if target is not None:
+        layers.append(alt.Chart(pd.DataFrame({"target": [target]})).mark_rule(
+            color=TARGET_COLOUR, strokeDash=[8, 4], strokeWidth=2).encode(y="target:Q"))
+    return alt.layer(*layers).properties(title=title, height=360, description=title)
+
+
+def team_bars(rows: pd.DataFrame, *, name: str, unit: str, title: str, target: float | None) -> alt.LayerChart:
+    """Teams sorted by value, each labelled with its value and RAG in words; the target as a rule."""
+    data = rows.assign(
+        value_text=_value_text(rows, unit),
+        rag_text=rows["rag"].map(RAG_LABELS),
+    )
+    data["label"] = data["value_text"] + "  " + data["rag_text"]
+    order = list(data["team_label"])
+    y = alt.Y("team_label:N", title="Team", sort=order)
+    bars = alt.Chart(data).mark_bar().encode(
+        x=alt.X("value:Q", title=f"{name} ({unit_title(unit)})"), y=y,
+        color=alt.Color("rag_text:N", title="Status", scale=alt.Scale(
+            domain=list(RAG_COLOURS), range=list(RAG_COLOURS.values())), legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("team_label:N", title="Team"), alt.Tooltip("value_text:N", title="Value"),
+                 alt.Tooltip("rag_text:N", title="Status")],
+    )
+    labels = alt.Chart(data).mark_text(align="left", dx=4, fontSize=12).encode(
+        x=alt.X("value:Q"), y=y, text="label:N")
+    layers = [bars, labels]
+    if target is not None:
+        layers.append(alt.Chart(pd.DataFrame({"target": [target]})).mark_rule(
+            color="#37474f", strokeDash=[6, 4], strokeWidth=2).encode(x="target:Q"))
+    height = max(160, 34 * len(data))
+    return alt.layer(*layers).properties(title=title, height=height, description=title)
+
+
+def caseload_spread(caseloads: pd.DataFrame, *, threshold: int, title: str, show_workers: bool) -> alt.LayerChart:
+    """Cases per worker by team: a box plot, with each worker as a point when allowed."""
+    order = list(caseloads.groupby("team")["cases"].median().sort_values(ascending=False).index)
+    y = alt.Y("team:N", title="Team", sort=order)
+    x = alt.X("cases:Q", title="Cases per worker (number)")
+    layers = [alt.Chart(caseloads).mark_boxplot(extent="min-max", color="#90a4ae", size=22).encode(x=x, y=y)]
+    if show_workers:
+        layers.append(alt.Chart(caseloads).mark_point(filled=True, size=40, color="#263238", opacity=0.8).encode(
+            x=x, y=y, yOffset=alt.YOffset("jitter:Q"),
+            tooltip=[alt.Tooltip("worker_id:N", title="Worker"), alt.Tooltip("team:N", title="Team"),
+                     alt.Tooltip("cases:Q", title="Cases")],
+        ).transform_calculate(jitter="random() * 14 - 7"))
+    layers.append(alt.Chart(pd.DataFrame({"threshold": [threshold]})).mark_rule(
+        color="#c62828", strokeDash=[6, 4], strokeWidth=2).encode(x="threshold:Q"))
+    height = max(200, 40 * caseloads["team"].nunique())
+    return alt.layer(*layers).properties(title=title, height=height, description=title)
+
+
+def caseload_trend(trend: pd.DataFrame, *, title: str) -> alt.Chart:
+    """Mean, median and highest caseload over time, told apart by dash and shape as well as colour."""
+    measure = alt.Color("measure:N", title="Measure")
+    return alt.Chart(trend).mark_line(point=True).encode(
+        x=alt.X("period:T", axis=MONTH_AXIS), y=alt.Y("cases:Q", title="Cases per worker (number)"),
+        color=measure, strokeDash=alt.StrokeDash("measure:N", title="Measure"),
+        shape=alt.Shape("measure:N", title="Measure"),
+        tooltip=[alt.Tooltip("period:T", title="Month", format="%B %Y"), alt.Tooltip("measure:N", title="Measure"),
+                 alt.Tooltip("cases:Q", title="Cases", format=".1f")],
+    ).properties(title=title, height=300, description=title)

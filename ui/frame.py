@@ -1,0 +1,167 @@
+"""The frame every page calls first: page config, navigation, snapshot, audience."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from metrics.formatting import format_month, months_behind
+from metrics.performance import Performance
+from metrics.snapshots import REPOSITORY_DATA_DIR, Snapshot, data_root
+from ui import loaders, state
+from ui.audience import AUDIENCE_TEXT, current_audience, sign_in_controls
+from ui.display import plain
+
+APP_NAME = "Children's services performance"
+COUNCIL_VARIABLE = "PERFORMANCE_COUNCIL_NAME"
+DEMO_COUNCIL = "Example County Council"
+
+NAVIGATION = {
+    "Performance": [
+        ("streamlit_app.py", "Scorecard", ":material/table_chart:"),
+        ("pages/explore.py", "Explore an indicator", ":material/show_chart:"),
+        ("pages/compare.py", "Compare teams", ":material/bar_chart:"),
+        ("pages/off_target.py", "Off target", ":material/flag:"),
+    ],
+    "Teams and workforce": [
+        ("pages/caseloads.py", "Caseloads", ":material/groups:"),
+    ],
+    "About the data": [
+        ("pages/data.py", "Data and snapshots", ":material/database:"),
+        ("pages/glossary.py", "Glossary", ":material/menu_book:"),
+    ],
+}
+
+
+@dataclass
+class Frame:
+    """What every page knows once the frame is drawn."""
+
+    snapshot: Snapshot
+    performance: Performance
+    audience: str
+    valid_snapshots: list[Snapshot]
+    invalid: list[Snapshot]
+    folder_warnings: list[str]
+    today: date
+    notices: st.delta_generator.DeltaGenerator = field(repr=False)
+
+    def notify(self, text: str) -> None:
+        """Show a short notice at the top of the page (link parameters that were ignored)."""
+        self.notices.info(plain(text), icon=":material/info:")
+
+    @property
+    def valid(self) -> list[date]:
+        """As-at dates of the valid snapshots, newest first."""
+        return [snapshot.as_at for snapshot in self.valid_snapshots]
+
+    @property
+    def cache_key(self) -> tuple:
+        """What identifies this page's data in the caches: data root, snapshot and audience."""
+        return (data_root().uri, self.snapshot.as_at, self.snapshot.path, self.audience)
+
+    @property
+    def latest_month(self) -> pd.Timestamp | None:
+        return self.performance.latest_month
+
+    @property
+    def months_behind(self) -> int | None:
+        latest = self.latest_month
+        return None if latest is None else months_behind(latest, self.today)
+
+
+def council_name() -> str:
+    """The council's name: PERFORMANCE_COUNCIL_NAME, or the demo council on the shipped data."""
+    named = os.environ.get(COUNCIL_VARIABLE)
+    if named:
+        return named
+    return DEMO_COUNCIL if data_root().uri == REPOSITORY_DATA_DIR.as_posix() else ""
+
+
+def _navigation() -> None:
+    for group, pages in NAVIGATION.items():
+        st.markdown(f"**{group}**")
+        for path, label, icon in pages:
+            st.page_link(path, label=label, icon=icon)
+
+
+def _snapshots(location: str) -> tuple[list[Snapshot], list[Snapshot], list[str]]:
+    folders, warnings = loaders.snapshot_folders(location)
+    read = [loaders.snapshot(location, as_at, path) for as_at, path in folders]
+    return [s for s in read if s.valid], [s for s in read if not s.valid], warnings
+
+
+def _stop_without_data(location: str, invalid: list[Snapshot]) -> None:
+    st.error(
+        "There is no valid snapshot to show yet. A performance officer can load one with "
+        "`python -m metrics.ingest` (see Data and snapshots for what went wrong)."
+    )
+    st.caption(f"Data folder: {plain(location)}")
+    for snapshot in invalid:
+        with st.expander(f"Snapshot as at {snapshot.as_at:%d %B %Y} was skipped"):
+            for problem in snapshot.problems:
+                st.text(str(problem))
+    st.stop()
+
+
+def page_frame(title: str, summary: str) -> Frame:
+    """Draw the page config, sidebar and title; return the snapshot and audience in use."""
+    st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=":material/child_care:", layout="wide")
+    location = data_root().uri
+    audience = current_audience()
+    valid, invalid, warnings = _snapshots(location)
+
+    st.title(title)
+    notices = st.container()
+    if not valid:
+        _stop_without_data(location, invalid)
+
+    options = [snapshot.as_at.isoformat() for snapshot in valid]
+    holder = Frame(valid[0], None, audience, valid, invalid, warnings, date.today(), notices)
+    with st.sidebar:
+        st.markdown(f"### {APP_NAME}")
+        council = council_name()
+        if council:
+            st.caption(plain(council))
+        _navigation()
+        st.divider()
+        chosen = state.single_choice("snapshot", options, options[0], "frame.snapshot", holder.notify)
+        st.selectbox(
+            "Snapshot (the day the figures were extracted)", options, key="frame.snapshot",
+            format_func=lambda iso: f"As at {date.fromisoformat(iso):%d %B %Y}",
+            on_change=state.on_change("snapshot", "frame.snapshot"),
+        )
+        state.publish(snapshot=chosen if chosen != options[0] else None)
+        snapshot = next(s for s in valid if s.as_at.isoformat() == chosen)
+        performance = loaders.performance(location, snapshot.as_at, snapshot.path, audience)
+        holder.snapshot, holder.performance = snapshot, performance
+        if holder.latest_month is not None:
+            behind = holder.months_behind
+            st.caption(
+                f"Snapshot as at {snapshot.as_at:%d %B %Y}: figures up to **{format_month(holder.latest_month)}**, "
+                f"{behind} month{'s' if behind != 1 else ''} behind today ({date.today():%d %B %Y})."
+            )
+        st.markdown(f"**Audience: {audience}**")
+        st.caption(AUDIENCE_TEXT[audience])
+        sign_in_controls()
+        if invalid or warnings:
+            with st.expander(f"{len(invalid)} snapshot(s) could not be used", expanded=False):
+                for bad in invalid:
+                    st.markdown(f"**As at {bad.as_at:%d %B %Y}** failed its checks:")
+                    for problem in bad.problems[:5]:
+                        st.text(str(problem))
+                for warning in warnings:
+                    st.text(warning)
+    newest_folder = max([s.as_at for s in valid + invalid])
+    if chosen == options[0] and newest_folder > valid[0].as_at:
+        notices.warning(
+            f"The newest snapshot, as at {newest_folder:%d %B %Y}, failed its checks, so this page "
+            f"shows the snapshot as at {valid[0].as_at:%d %B %Y}. Data and snapshots says why.",
+            icon=":material/warning:",
+        )
+    st.caption(plain(summary))
+    return holder

@@ -7,9 +7,8 @@ from metrics.formatting import format_month, team_label
 from metrics.scorecard import export_table
 from ui import loaders
 from ui.choosers import month_chooser, team_chooser
-from ui.display import downloads, plain, styled
+from ui.display import downloads, plain
 from ui.frame import page_frame
-from ui.tables import SCORECARD_COLUMNS, STATUS_COLUMNS, scorecard_rows
 
 frame = page_frame(
     "Scorecard",
@@ -23,7 +22,7 @@ with left:
 with right:
     team = team_chooser(frame, "scorecard.team")
 
-scorecard, sparklines = loaders.scorecard(*frame.cache_key, month.strftime("%Y-%m-%d"), (team,))
+scorecard, areas = loaders.scorecard(*frame.cache_key, month.strftime("%Y-%m-%d"), (team,))
 where = f"{plain(team_label(team))}, {format_month(month)}"
 
 st.subheader(f"Summary: {where}")
@@ -44,20 +43,14 @@ if len(worse):
 else:
     st.markdown("**No indicator got worse since last month.**")
 
-display = scorecard_rows(scorecard, sparklines)
-for area, positions in scorecard.groupby("area", sort=False).indices.items():
-    st.subheader(plain(area))
-    table = display.iloc[positions]
-    st.dataframe(
-        styled(table, STATUS_COLUMNS), column_config=SCORECARD_COLUMNS, hide_index=True,
-        key=f"scorecard.table.{area}",
-        alt=f"Scorecard for {area}, {team_label(team)}, {format_month(month)}",
-    )
-    with st.expander(f"What the {area} indicators mean"):
-        for _, row in scorecard.iloc[positions].iterrows():
-            st.markdown(f"**{plain(row['name'])}**: {plain(row['definition'])}")
+for part in areas:
+    st.subheader(plain(part.area))
+    st.dataframe(part.table, column_config=part.column_config, hide_index=True, key=f"scorecard.table.{part.area}",
+                 alt=f"Scorecard for {part.area}, {team_label(team)}, {format_month(month)}")
+    with st.expander(f"What the {part.area} indicators mean"):
+        st.markdown(part.definitions)
 
 st.subheader("Take the scorecard away")
 st.caption("The same rows as the tables above, with the figures as numbers (“c” where a small number is hidden).")
 downloads(export_table(scorecard), f"scorecard_{month:%Y-%m}_{team or 'whole_service'}".replace(" ", "_"),
-          "scorecard.download", "the scorecard")
+          "scorecard.download", "the scorecard", identity=(*frame.cache_key, month, team))

@@ -8,7 +8,7 @@ from metrics.formatting import format_month, month_key
 from metrics.suppression import PUBLIC
 from ui import charts
 from ui.choosers import month_chooser
-from ui.display import downloads, plain
+from ui.display import downloads, memo, plain, show_chart
 from ui.frame import page_frame
 
 frame = page_frame(
@@ -23,7 +23,7 @@ if caseloads is None or caseloads.empty:
     st.stop()
 
 public = frame.audience == PUBLIC
-visible = for_audience(caseloads, frame.audience)
+visible = memo(("caseloads.visible", *frame.cache_key), lambda: for_audience(caseloads, frame.audience))
 months = sorted(visible["period"].unique())
 left, right = st.columns(2)
 with left:
@@ -35,7 +35,8 @@ if month not in months:
     st.info(f"There are no caseloads for {format_month(month)}; choose another month.")
     st.stop()
 
-summary = team_summary(visible, month, int(threshold))
+summary = memo(("caseloads.summary", *frame.cache_key, month, int(threshold)),
+               lambda: team_summary(visible, month, int(threshold)))
 average = service_average(visible, month)
 over = int(summary["over"].sum())
 workers = int(summary["workers"].sum())
@@ -48,11 +49,9 @@ if public:
     st.caption("Public view: no worker is identified, and teams with fewer than 3 workers are counted together "
                f"as “{OTHER_TEAMS}”.")
 title = f"Cases per worker by team, {format_month(month)} (red dashed line: threshold of {int(threshold)})"
-st.altair_chart(
-    charts.caseload_spread(visible[visible["period"] == month], threshold=int(threshold), title=title,
-                           show_workers=not public),
-    width="stretch", key="caseloads.spread",
-)
+view_key = ("caseloads", *frame.cache_key, month, int(threshold))
+show_chart(view_key, lambda: charts.caseload_spread(visible[visible["period"] == month], threshold=int(threshold),
+                                                   title=title, show_workers=not public), "caseloads.spread")
 widest = summary.sort_values("max", ascending=False).iloc[0]
 st.caption(
     f"Each box spans the middle half of a team's workers, the line inside is the median and the whiskers reach "
@@ -70,16 +69,15 @@ table = pd.DataFrame({
     f"Share over {int(threshold)} (%)": summary["share_over"].round(1),
 })
 st.dataframe(table, hide_index=True, key="caseloads.table", alt=f"Caseloads by team for {format_month(month)}")
-downloads(table, f"caseloads_by_team_{month_key(month)}", "caseloads.download")
+downloads(table, f"caseloads_by_team_{month_key(month)}", "caseloads.download", identity=view_key)
 
 st.subheader("Over time")
 team_names = sorted(visible["team"].unique())
 trend_team = st.selectbox("Team", ["Whole service", *team_names], key="caseloads.trend_team")
 chosen = None if trend_team == "Whole service" else trend_team
-st.altair_chart(
-    charts.caseload_trend(trend(visible, chosen), title=f"Mean, median and highest caseload: {trend_team}"),
-    width="stretch", key="caseloads.trend",
-)
+trend_title = f"Mean, median and highest caseload: {trend_team}"
+show_chart(("caseloads.trend", *frame.cache_key, trend_team),
+           lambda: charts.caseload_trend(trend(visible, chosen), title=trend_title), "caseloads.trend")
 
 if not public:
     st.subheader(f"Workers over the threshold, {format_month(month)}")
@@ -87,4 +85,5 @@ if not public:
     worker_table = over_rows[["team", "worker_id", "cases"]].sort_values("cases", ascending=False).rename(
         columns={"team": "Team", "worker_id": "Worker", "cases": "Cases"})
     st.dataframe(worker_table, hide_index=True, key="caseloads.workers", alt="Workers over the threshold")
-    downloads(worker_table, f"workers_over_{int(threshold)}_{month_key(month)}", "caseloads.workers_download")
+    downloads(worker_table, f"workers_over_{int(threshold)}_{month_key(month)}", "caseloads.workers_download",
+              identity=(*view_key, "workers"))

@@ -10,7 +10,7 @@ from metrics.formatting import RAG_LABELS, UNIT_WORDS, format_month, format_valu
 from metrics.suppression import SUPPRESSED
 from ui import charts
 from ui.choosers import indicator_chooser, month_chooser
-from ui.display import downloads, plain, styled
+from ui.display import downloads, memo, plain, show_chart, with_status_labels
 from ui.frame import page_frame
 
 frame = page_frame(
@@ -37,8 +37,9 @@ def explore_link(indicator: str, team: str) -> str:
     return f"/explore?{urlencode(query)}"
 
 
+view_key = ("compare", *frame.cache_key, indicator_id, month)
 st.subheader(f"{plain(name)}: teams in {format_month(month)}")
-rows = teams_for_month(performance, indicator_id, month)
+rows = memo((*view_key, "rows"), lambda: teams_for_month(performance, indicator_id, month))
 if rows.empty:
     st.info(f"No team has a figure for {plain(name)} in {format_month(month)}. "
             "Some indicators are reported for the whole service only.")
@@ -47,8 +48,8 @@ else:
     targets = rows["target"].dropna().unique()
     target = float(targets[0]) if len(targets) == 1 else None
     title = f"{name} ({UNIT_WORDS[unit]}) by team, {format_month(month)}"
-    st.altair_chart(charts.team_bars(rows, name=name, unit=unit, title=title, target=target),
-                    width="stretch", key="compare.chart")
+    show_chart((*view_key, "chart"), lambda: charts.team_bars(rows, name=name, unit=unit, title=title, target=target),
+               "compare.chart")
     if target is not None:
         st.caption(f"Dashed line: the target, {format_value(target, unit)}. Each bar says its value and status.")
     table = pd.DataFrame({
@@ -58,29 +59,39 @@ else:
         "Status": rows["rag"].map(RAG_LABELS),
         "Explore": [explore_link(indicator_id, team) for team in rows["team"]],
     })
+    shown, status_config = with_status_labels(table, ["Status"])
     st.dataframe(
-        styled(table, ["Status"]), hide_index=True, key="compare.table",
-        column_config={"Explore": st.column_config.LinkColumn("Explore", display_text="See the trend")},
+        shown, hide_index=True, key="compare.table",
+        column_config={"Explore": st.column_config.LinkColumn("Explore", display_text="See the trend"),
+                       **status_config},
         alt=f"{name} by team for {format_month(month)}",
     )
-    downloads(table.drop(columns="Explore"), f"{indicator_id}_by_team_{month_key(month)}", "compare.download")
+    downloads(table.drop(columns="Explore"), f"{indicator_id}_by_team_{month_key(month)}", "compare.download",
+              identity=view_key)
 
 st.subheader(f"Every team by every indicator, {format_month(month)}")
 st.caption("Each cell gives the value and its status in words (✓ green, ! amber, ✗ red); blank where a team "
            "does not report the indicator.")
-matrix = rag_matrix(performance, month)
-matrix["cell"] = [
-    f"{format_value(v, catalogue.at[i, 'unit'], s)} {RAG_LABELS[r] if r != 'none' else ''}".strip()
-    for i, v, s, r in zip(matrix["indicator_id"], matrix["value"], matrix["suppressed"], matrix["rag"])
-]
-grid = matrix.pivot(index="team", columns="indicator_id", values="cell")
-grid = grid.reindex(columns=[i for i in catalogue.index if i in grid.columns]).fillna("")
-grid.index = grid.index.map(team_label)
-grid.columns = [catalogue.at[i, "name"] for i in grid.columns]
-grid = grid.rename_axis("Team").reset_index()
 
 
-st.dataframe(styled(grid, list(grid.columns[1:])), hide_index=True, key="compare.matrix",
+def team_grid() -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Teams by indicators for the month: the plain grid, and the grid with coloured status labels."""
+    matrix = rag_matrix(performance, month)
+    matrix["cell"] = [
+        f"{format_value(v, catalogue.at[i, 'unit'], s)} {RAG_LABELS[r] if r != 'none' else ''}".strip()
+        for i, v, s, r in zip(matrix["indicator_id"], matrix["value"], matrix["suppressed"], matrix["rag"])
+    ]
+    grid = matrix.pivot(index="team", columns="indicator_id", values="cell")
+    grid = grid.reindex(columns=[i for i in catalogue.index if i in grid.columns]).fillna("")
+    grid.index = grid.index.map(team_label)
+    grid.columns = [catalogue.at[i, "name"] for i in grid.columns]
+    grid = grid.rename_axis("Team").reset_index()
+    return (grid, *with_status_labels(grid, list(grid.columns[1:])))
+
+
+grid, shown_grid, grid_config = memo(("compare.grid", *frame.cache_key, month), team_grid)
+st.dataframe(shown_grid, column_config=grid_config, hide_index=True, key="compare.matrix",
              alt=f"Every team by every indicator for {format_month(month)}")
-downloads(grid, f"teams_by_indicators_{month_key(month)}", "compare.matrix_download", "the grid")
+downloads(grid, f"teams_by_indicators_{month_key(month)}", "compare.matrix_download", "the grid",
+          identity=("compare.grid", *frame.cache_key, month))
 st.caption(f"A cell shows {SUPPRESSED} where a small number is hidden in the public view.")

@@ -97,4 +97,6 @@ export = pd.DataFrame({
     "new_value": changes["value_new"].astype("object").where(~changes["suppressed_new"], SUPPRESSED),
     "difference": changes["difference"],
 })
-downloads(export, f"revisions_{older_iso}_to_{newer_iso}", "data.download")
+downloads(export, f"revisions_{older_iso}_to_{newer_iso}", "data.download",
+          identity=("data", frame.cache_key[0], frame.audience, older_iso, newer_iso, tuple(chosen_indicators),
+                    tuple(chosen_teams)))

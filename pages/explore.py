@@ -26,7 +26,7 @@ from metrics.series import (
 )
 from ui import charts
 from ui.choosers import indicator_chooser, period_chooser, teams_chooser
-from ui.display import downloads, plain, styled
+from ui.display import downloads, memo, plain, show_chart, with_status_labels
 from ui.frame import page_frame
 
 frame = page_frame(
@@ -51,7 +51,27 @@ period_words = f"{format_month(start)} to {format_month(end)}"
 unit_words = UNIT_WORDS[unit]
 title = f"{name} ({unit_words}) — {team_names}, {period_words}"
 
-series = indicator_series(performance, indicator_id, teams, start, end)
+# Everything below depends only on these choices, so each piece is worked out once per choice.
+view_key = ("explore", *frame.cache_key, indicator_id, tuple(teams), start, end)
+series = memo((*view_key, "series"), lambda: indicator_series(performance, indicator_id, teams, start, end))
+
+
+def over_time_chart(chart_teams: list[str], chart_title: str, rolling: bool, last_year: bool):
+    """The indicator chart for some of the chosen teams, with the optional extra lines."""
+    shown = series[series["team"].isin(chart_teams)]
+    extra_lines = []
+    if rolling:
+        extra_lines.append(shown.assign(value=rolling_average(shown), line="3-month average"))
+    if last_year:
+        earlier = same_month_last_year(performance, indicator_id, chart_teams, start, end)
+        extra_lines.append(shown.assign(value=earlier.to_numpy(), line="Same month last year", suppressed=False))
+    notes = notes_between(performance, indicator_id, chart_teams, start, end)
+    return charts.indicator_chart(
+        shown, name=name, unit=unit, polarity=polarity, title=chart_title,
+        benchmarks=benchmarks_between(performance, indicator_id, start, end), notes=notes,
+        extra=pd.concat(extra_lines, ignore_index=True) if extra_lines else None,
+    )
+
 
 view = st.radio("View", ["Over time", "Signal or noise (SPC)"], horizontal=True, key="explore.view",
                 help="SPC (statistical process control) shows whether a change is a real signal or ordinary variation.")
@@ -61,29 +81,15 @@ if view == "Over time":
     layout = options[0].radio("Layout", ["One chart", "A chart per team"], key="explore.layout", horizontal=True)
     rolling = options[1].checkbox("3-month rolling average", key="explore.rolling")
     last_year = options[2].checkbox("Same month last year", key="explore.last_year")
-    extra_lines = []
-    if rolling:
-        extra_lines.append(series.assign(value=rolling_average(series), line="3-month average"))
-    if last_year:
-        extra_lines.append(series.assign(
-            value=same_month_last_year(performance, indicator_id, teams, start, end).to_numpy(),
-            line="Same month last year", suppressed=False))
-    extra = pd.concat(extra_lines, ignore_index=True) if extra_lines else None
-    benchmarks = benchmarks_between(performance, indicator_id, start, end)
-    notes = notes_between(performance, indicator_id, teams, start, end)
     if layout == "One chart" or len(teams) == 1:
-        chart = charts.indicator_chart(series, name=name, unit=unit, polarity=polarity, title=title,
-                                       benchmarks=benchmarks, notes=notes, extra=extra)
-        st.altair_chart(chart, width="stretch", key="explore.chart")
+        show_chart((*view_key, "chart", rolling, last_year),
+                   lambda: over_time_chart(teams, title, rolling, last_year), "explore.chart")
     else:
         for team in teams:
-            one = series[series["team"] == team]
-            one_extra = extra[extra["team"] == team] if extra is not None else None
-            one_notes = notes[notes["team"] == team]
-            st.altair_chart(charts.indicator_chart(
-                one, name=name, unit=unit, polarity=polarity, benchmarks=benchmarks, notes=one_notes,
-                extra=one_extra, title=f"{name} ({unit_words}) — {team_label(team)}, {period_words}",
-            ), width="stretch", key=f"explore.chart.{team or 'whole'}")
+            team_title = f"{name} ({unit_words}) — {team_label(team)}, {period_words}"
+            show_chart((*view_key, "chart", team, rolling, last_year),
+                       lambda team=team, team_title=team_title: over_time_chart([team], team_title, rolling, last_year),
+                       f"explore.chart.{team or 'whole'}")
     latest = series[series["period"] == end]
     summary = "; ".join(
         f"{row.team_label}: {format_value(row.value, unit, row.suppressed)}"
@@ -101,13 +107,15 @@ else:
     )
     one = series[series["team"] == spc_team]
     target_now = one["target"].dropna().iloc[-1] if one["target"].notna().any() else None
-    result = spc.analyse(one, polarity, target_now, None if rebase == "none" else pd.Timestamp(f"{rebase}-01"))
+    rebase_from = None if rebase == "none" else pd.Timestamp(f"{rebase}-01")
+    result = memo((*view_key, "spc", spc_team, rebase), lambda: spc.analyse(one, polarity, target_now, rebase_from))
     spc_title = f"{name} ({unit_words}) — SPC chart, {team_label(spc_team)}, {period_words}"
     if len(result.points) < spc.MINIMUM_POINTS:
         st.info(f"SPC needs at least {spc.MINIMUM_POINTS} months of figures; this view has {len(result.points)}. "
                 "Choose a longer period.")
-    st.altair_chart(charts.spc_chart(result.points, name=name, unit=unit, title=spc_title, target=target_now),
-                    width="stretch", key="explore.spc_chart")
+    show_chart((*view_key, "spc_chart", spc_team, rebase),
+               lambda: charts.spc_chart(result.points, name=name, unit=unit, title=spc_title, target=target_now),
+               "explore.spc_chart")
     st.markdown(
         f"**Latest month's signal:** {VARIATION_LABELS[result.variation]}. "
         f"**Assurance against the target:** {ASSURANCE_LABELS[result.assurance]}."
@@ -133,20 +141,28 @@ st.markdown(
 )
 
 st.subheader("The figures")
-table = pd.DataFrame({
-    "Month": series["period"].map(format_month),
-    "Team": series["team_label"],
-    "Value": [format_value(v, unit, s) for v, s in zip(series["value"], series["suppressed"])],
-    "Target": [format_value(t, unit) if pd.notna(t) else "" for t in series["target"]],
-    "Status": series["rag"].map(RAG_LABELS),
-    "Change": series["direction"].map(DIRECTION_LABELS),
-})
-if catalogue.at[indicator_id, "aggregation"] == "ratio":
-    table.insert(3, "Numerator", ["c" if s else "" if pd.isna(n) else f"{n:,.0f}"
-                                  for n, s in zip(series["numerator"], series["suppressed"])])
-    table.insert(4, "Denominator", ["c" if s else "" if pd.isna(d) else f"{d:,.0f}"
-                                    for d, s in zip(series["denominator"], series["suppressed"])])
-st.dataframe(styled(table, ["Status"]), hide_index=True, key="explore.table",
+
+
+def figures_table() -> tuple[pd.DataFrame, dict]:
+    """The monthly figures as people read them, statuses as coloured labels."""
+    table = pd.DataFrame({
+        "Month": series["period"].map(format_month),
+        "Team": series["team_label"],
+        "Value": [format_value(v, unit, s) for v, s in zip(series["value"], series["suppressed"])],
+        "Target": [format_value(t, unit) if pd.notna(t) else "" for t in series["target"]],
+        "Status": series["rag"].map(RAG_LABELS),
+        "Change": series["direction"].map(DIRECTION_LABELS),
+    })
+    if catalogue.at[indicator_id, "aggregation"] == "ratio":
+        table.insert(3, "Numerator", ["c" if s else "" if pd.isna(n) else f"{n:,.0f}"
+                                      for n, s in zip(series["numerator"], series["suppressed"])])
+        table.insert(4, "Denominator", ["c" if s else "" if pd.isna(d) else f"{d:,.0f}"
+                                        for d, s in zip(series["denominator"], series["suppressed"])])
+    return with_status_labels(table, ["Status"])
+
+
+shown, status_config = memo((*view_key, "table"), figures_table)
+st.dataframe(shown, column_config=status_config, hide_index=True, key="explore.table",
              alt=f"Monthly figures for {name}")
-downloads(export_series(series, indicator_id), f"{indicator_id}_{month_key(start)}_to_{month_key(end)}",
-          "explore.download")
+downloads(memo((*view_key, "export"), lambda: export_series(series, indicator_id)),
+          f"{indicator_id}_{month_key(start)}_to_{month_key(end)}", "explore.download", identity=view_key)

@@ -18,7 +18,7 @@ from metrics.formatting import (
 from metrics.scorecard import export_table
 from ui import loaders
 from ui.choosers import month_chooser
-from ui.display import downloads, styled
+from ui.display import downloads, with_status_labels
 from ui.frame import page_frame
 from ui.tables import off_target_text
 
@@ -66,9 +66,11 @@ table = pd.DataFrame({
     "Area": rows["area"],
     "Explore": [explore_link(i, t) for i, t in zip(rows["indicator_id"], rows["team"])],
 })
+shown, status_config = with_status_labels(table, ["Status", "Signal (SPC)"])
 st.dataframe(
-    styled(table, ["Status", "Signal (SPC)"]), hide_index=True, key="off_target.table",
-    column_config={"Explore": st.column_config.LinkColumn("Explore", display_text="See the trend")},
+    shown, hide_index=True, key="off_target.table",
+    column_config={"Explore": st.column_config.LinkColumn("Explore", display_text="See the trend"), **status_config},
     alt=f"Indicators off target in {format_month(month)}",
 )
-downloads(export_table(rows), f"off_target_{month_key(month)}", "off_target.download")
+downloads(export_table(rows), f"off_target_{month_key(month)}", "off_target.download",
+          identity=("off_target", *frame.cache_key, month, tuple(chosen_areas), tuple(chosen_teams)))

@@ -40,7 +40,10 @@ def chart_data(at: AppTest) -> list[pd.DataFrame]:
     frames = []
     for chart in at.get("vega_lite_chart"):
         for dataset in chart.proto.datasets:
-            frames.append(pa.ipc.open_stream(dataset.data.data).read_all().to_pandas())
+            frame = pa.ipc.open_stream(dataset.data.data).read_all().to_pandas()
+            if "period" in frame.columns:  # dates travel to the browser as ISO text
+                frame["period"] = pd.to_datetime(frame["period"])
+            frames.append(frame)
     return frames
 
 
@@ -52,7 +55,7 @@ def all_text(at: AppTest) -> str:
         parts += [str(element.value) for element in at.get(kind)]
     parts += [str(metric.label) + " " + str(metric.value) for metric in at.metric]
     for frame in at.dataframe:
-        value = frame.value
+        value = flat(frame.value) if isinstance(frame.value, pd.DataFrame) else frame.value
         parts.append(value.to_csv(index=False) if isinstance(value, pd.DataFrame) else str(value))
     for frame in chart_data(at):
         parts.append(frame.to_csv(index=False))
@@ -87,3 +90,17 @@ def download_frame(button) -> pd.DataFrame:
     if button.proto.url.endswith(".csv"):
         return pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False)
     return pd.read_excel(io.BytesIO(content), dtype=str).fillna("")
+
+
+def flat(frame: pd.DataFrame) -> pd.DataFrame:
+    """A shown table with coloured-label cells (lists of one label) read back as their text."""
+    def text(cell):
+        if isinstance(cell, (list, tuple)) or hasattr(cell, "tolist"):
+            return " ".join(str(item) for item in list(cell))
+        return cell
+    return frame.apply(lambda column: column.map(text) if column.dtype == object else column)
+
+
+def table(at, index: int) -> pd.DataFrame:
+    """The index-th table on the page, labels read as text."""
+    return flat(at.dataframe[index].value)

@@ -7,6 +7,9 @@ import pandas as pd
 
 from metrics.formatting import RAG_LABELS, VARIATION_LABELS, format_value, unit_title
 
+# Charts carry whole series (and, at scale, many workers); the page decides what to send.
+alt.data_transformers.disable_max_rows()
+
 # Mid-tones that read on both light and dark backgrounds.
 TARGET_COLOUR = "#8a8a8a"
 AMBER_BAND = "#f0ad4e"

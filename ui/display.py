@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
+import altair as alt
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
+
+T = TypeVar("T")
 
 # Markdown would turn these into formatting, links, maths or HTML; data text is never formatting.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&])")
 
-# Light tints that keep dark text at AA contrast; the word and symbol carry the meaning too.
-RAG_BACKGROUND = {
-    "✓ Green": "#d4edda",
-    "! Amber": "#fff3cd",
-    "✗ Red": "#f8d7da",
-}
-VARIATION_BACKGROUND = {
-    "▲ Improvement (special cause)": "#cfe2ff",
-    "▼ Concern (special cause)": "#ffe5b4",
+# Status labels keep their word and symbol; the colour only repeats them (theme colours suit light and dark).
+STATUS_COLOURS = {
+    "✓ Green": "green", "! Amber": "orange", "✗ Red": "red", "– No status": "gray",
+    "▲ Improvement (special cause)": "blue", "▼ Concern (special cause)": "orange",
+    "↑ Unusually high": "violet", "↓ Unusually low": "violet",
+    "● Common cause (no signal)": "gray", "… Too few months": "gray",
 }
 
 
@@ -28,18 +31,24 @@ def plain(text: object) -> str:
     return MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
-def status_style(value: object) -> str:
-    """Cell style for a cell ending in a RAG or SPC label (the colour repeats the word in the cell)."""
-    text = str(value)
-    colours = {**RAG_BACKGROUND, **VARIATION_BACKGROUND}
-    colour = next((colour for label, colour in colours.items() if text.endswith(label)), None)
-    return f"background-color: {colour}; color: #1a1a1a" if colour else ""
+def status_colour(text: str) -> str:
+    """The colour for a cell that ends in a status label (gray when it has none)."""
+    return next((colour for label, colour in STATUS_COLOURS.items() if str(text).endswith(label)), "gray")
 
 
-def styled(frame: pd.DataFrame, status_columns: list[str]):
-    """A Styler that tints status columns; everything else stays as text."""
-    columns = [column for column in status_columns if column in frame.columns]
-    return frame.style.map(status_style, subset=columns)
+def with_status_labels(frame: pd.DataFrame, columns: list[str], helps: dict[str, str] | None = None):
+    """The table with status columns drawn as coloured labels; returns it with their column_config."""
+    table = frame.copy()
+    config = {}
+    for column in columns:
+        texts = table[column].fillna("").astype(str)
+        options = sorted(set(texts) - {""})
+        table[column] = [[text] if text else [] for text in texts]
+        config[column] = st.column_config.MultiselectColumn(
+            column, options=options, color=[status_colour(option) for option in options] or None,
+            disabled=True, help=(helps or {}).get(column),
+        )
+    return table, config
 
 
 def excel_bytes(frame: pd.DataFrame, sheet_name: str) -> bytes:
@@ -50,18 +59,73 @@ def excel_bytes(frame: pd.DataFrame, sheet_name: str) -> bytes:
     return buffer.getvalue()
 
 
-def downloads(frame: pd.DataFrame, file_stem: str, key: str, what: str = "this table") -> None:
-    """CSV and Excel download buttons for exactly this table."""
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The table as UTF-8 CSV."""
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _files(identity: tuple, _frame: pd.DataFrame, sheet_name: str) -> tuple[bytes, bytes]:
+    """CSV and Excel bytes, made once per identity (what the table was built from)."""
+    return csv_bytes(_frame), excel_bytes(_frame, sheet_name)
+
+
+def downloads(frame: pd.DataFrame, file_stem: str, key: str, what: str = "this table",
+              identity: tuple | None = None) -> None:
+    """CSV and Excel download buttons for exactly this table.
+
+    With an identity (the snapshot, audience and choices the table was built
+    from) the files are made once and reused on every rerun.
+    """
+    if identity is None:
+        csv, excel = csv_bytes(frame), excel_bytes(frame, file_stem)
+    else:
+        csv, excel = _files((*identity, file_stem), frame, file_stem)
     left, right = st.columns(2, gap="small")
     with left:
         st.download_button(
-            f"Download {what} (CSV)", frame.to_csv(index=False).encode("utf-8"),
+            f"Download {what} (CSV)", csv,
             file_name=f"{file_stem}.csv", mime="text/csv", key=f"{key}.csv", on_click="ignore",
         )
     with right:
         st.download_button(
-            f"Download {what} (Excel)", excel_bytes(frame, file_stem),
+            f"Download {what} (Excel)", excel,
             file_name=f"{file_stem}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"{key}.xlsx", on_click="ignore",
         )
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _memo(identity: tuple, _build: Callable[[], T]) -> T:
+    return _build()
+
+
+def memo(identity: tuple, build: Callable[[], T]) -> T:
+    """build(), worked out once per identity and reused on reruns and by other sessions.
+
+    The identity must name everything the result depends on: where it is used
+    (a page-and-purpose label), the frame's cache_key and the user's choices.
+    """
+    return _memo(identity, build)
+
+
+def _arrow_bytes(records: list[dict]) -> bytes:
+    table = pa.Table.from_pylist(records)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _chart_spec(identity: tuple, _build: Callable[[], alt.TopLevelMixin]) -> dict:
+    spec = _build().to_dict()
+    spec.get("config", {}).pop("view", None)  # Altair's default 300 x 300 view; the page sets the width
+    spec["datasets"] = {name: _arrow_bytes(rows) for name, rows in spec.get("datasets", {}).items()}
+    return spec
+
+
+def show_chart(identity: tuple, build: Callable[[], alt.TopLevelMixin], key: str) -> None:
+    """Draw a chart built (and checked by Altair) once per identity, then reused on every rerun."""
+    st.vega_lite_chart(spec=_chart_spec(identity, build), width="stretch", key=key)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from metrics import comparison, revisions
 from metrics.performance import Performance, build_performance, sparklines
 from metrics.scorecard import build_scorecard
 from metrics.snapshots import Snapshot, SnapshotFolder, data_root, find_snapshot_folders, read_snapshot
+from ui.display import plain, with_status_labels
+from ui.tables import SCORECARD_COLUMNS, STATUS_COLUMNS, STATUS_HELP, scorecard_rows
 
 LISTING_SECONDS = 60  # how long a folder listing is trusted before new snapshots are looked for
 SNAPSHOTS_KEPT = 6
@@ -35,12 +39,36 @@ def performance(location: str, as_at: date, path: str, audience: str) -> Perform
     return build_performance(snapshot(location, as_at, path), audience)
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
-def scorecard(location: str, as_at: date, path: str, audience: str, month: str, teams: tuple[str, ...]):
-    """The scorecard rows and their 13-month sparklines for a month and teams."""
+@dataclass(frozen=True)
+class AreaTable:
+    """One area's part of the scorecard, ready to draw."""
+
+    area: str
+    table: pa.Table
+    column_config: dict
+    definitions: str
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def scorecard(location: str, as_at: date, path: str, audience: str, month: str,
+              teams: tuple[str, ...]) -> tuple[pd.DataFrame, list[AreaTable]]:
+    """The scorecard rows for a month and teams, and per area the table as people read it.
+
+    Shared between sessions and never changed, so it is built once per choice.
+    """
     rated = performance(location, as_at, path, audience)
     rows = build_scorecard(rated, pd.Timestamp(month), list(teams))
-    return rows, sparklines(rated, rows, pd.Timestamp(month))
+    display = scorecard_rows(rows, sparklines(rated, rows, pd.Timestamp(month)))
+    areas = []
+    for area, positions in rows.groupby("area", sort=False).indices.items():
+        table, status_config = with_status_labels(display.iloc[positions], STATUS_COLUMNS, STATUS_HELP)
+        definitions = "\n".join(
+            f"- **{plain(name)}**: {plain(definition)}"
+            for name, definition in zip(rows["name"].iloc[positions], rows["definition"].iloc[positions])
+        )
+        areas.append(AreaTable(area, pa.Table.from_pandas(table, preserve_index=False),
+                               {**SCORECARD_COLUMNS, **status_config}, definitions))
+    return rows, areas
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -18,20 +18,20 @@ from metrics.formatting import (
 SCORECARD_COLUMNS = {
     "Indicator": st.column_config.TextColumn("Indicator", width="large", pinned=True),
     "This month": st.column_config.TextColumn("This month", help="The value for the chosen month"),
-    "Status": st.column_config.TextColumn("Status", help="RAG: ✓ Green on target, ! Amber close, ✗ Red off target"),
     "Change": st.column_config.TextColumn("Change", help="Direction of travel since the month before"),
     "Last month": st.column_config.TextColumn("Last month"),
     "Target": st.column_config.TextColumn("Target", help="The target in force this month"),
     "England": st.column_config.TextColumn("Benchmark", help="The latest published benchmark on or before this month"),
     "Last 13 months": st.column_config.LineChartColumn("Last 13 months", width="small"),
-    "Signal (SPC)": st.column_config.TextColumn(
-        "Signal (SPC)", help="Statistical process control: is this month unusual, or ordinary variation?"
-    ),
     "Assurance": st.column_config.TextColumn("Assurance", help="Will the process reliably meet its target?"),
     "Off target for": st.column_config.TextColumn("Off target for"),
     "Notes": st.column_config.TextColumn("Notes", width="large"),
 }
 STATUS_COLUMNS = ["Status", "Signal (SPC)"]
+STATUS_HELP = {
+    "Status": "RAG: ✓ Green on target, ! Amber close to target, ✗ Red off target",
+    "Signal (SPC)": "Statistical process control: is this month unusual, or ordinary variation?",
+}
 
 
 def benchmark_text(row: pd.Series) -> str:

@@ -52,5 +52,5 @@ for part in areas:
 
 st.subheader("Take the scorecard away")
 st.caption("The same rows as the tables above, with the figures as numbers (“c” where a small number is hidden).")
-downloads(export_table(scorecard), f"scorecard_{month:%Y-%m}_{team or 'whole_service'}".replace(" ", "_"),
+downloads(export_table(scorecard), f"scorecard_{month:%Y-%m}_{team or 'whole_service'}",
           "scorecard.download", "the scorecard", identity=(*frame.cache_key, month, team))

@@ -37,6 +37,7 @@ TERMS: dict[str, str] = {
             "figures with England, regions and statistical neighbours.",
     "MASH": "Multi-Agency Safeguarding Hub: where police, health and children's services decide together what to "
             "do about a contact about a child.",
+    "NHS": "National Health Service. Its \"Making Data Count\" programme set the SPC method this app uses.",
     "NFA": "No further action: a referral closed without an assessment or services.",
     "Polarity": "Whether a higher figure is better (such as visits in time), a lower figure is better (such as "
                 "repeat plans), or neither (volumes such as referrals).",

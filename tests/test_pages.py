@@ -369,3 +369,17 @@ def test_glossary_search_narrows_terms_and_indicators():
     indicators = shown_table(at, 0)
     assert set(indicators["Indicator"]) == {"Child in Need visits in time", "Child Protection visits in time",
                                             "Children in care visits in time"}
+
+
+@pytest.mark.parametrize("team", ["", "Assessment Team 1", "Children in Care"])
+def test_scorecard_spc_agrees_with_the_command_for_every_indicator(team):
+    from metrics.formatting import ASSURANCE_LABELS, VARIATION_LABELS
+
+    args = ["--period", "2021-12"] + (["--team", team] if team else [])
+    expected = command_rows(*args)
+    expected = expected[expected["team"] == team]
+    at = open_page("streamlit_app.py", month="2021-12", teams=team or "Whole service")
+    rows = scorecard_rows(at)
+    assert len(rows) == len(expected)
+    assert list(rows["Signal (SPC)"]) == [VARIATION_LABELS[v] for v in expected["variation"]]
+    assert list(rows["Assurance"]) == [ASSURANCE_LABELS[a] for a in expected["assurance"]]

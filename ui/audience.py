@@ -43,7 +43,7 @@ def current_audience() -> str:
     """Without sign-in, PERFORMANCE_AUDIENCE decides; with it, only allowed users are internal."""
     if not sign_in_configured():
         return audience_from(os.environ.get(AUDIENCE_VARIABLE))
-    if st.user.is_logged_in and _allowed(st.user.get("email")):
+    if st.user.get("is_logged_in", False) and _allowed(st.user.get("email")):
         return INTERNAL
     return PUBLIC
 
@@ -52,7 +52,7 @@ def sign_in_controls() -> None:
     """Sign-in or sign-out button in the sidebar, when sign-in is configured."""
     if not sign_in_configured():
         return
-    if st.user.is_logged_in:
+    if st.user.get("is_logged_in", False):
         st.caption(f"Signed in as {st.user.get('email', 'you')}")
         if not _allowed(st.user.get("email")):
             st.caption("Your account is not on the list for the internal view.")

@@ -51,11 +51,16 @@ def with_status_labels(frame: pd.DataFrame, columns: list[str], helps: dict[str,
     return table, config
 
 
+def safe_name(text: str) -> str:
+    """A file or sheet name from any text (team names can hold quotes, slashes, stars)."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_.") or "table"
+
+
 def excel_bytes(frame: pd.DataFrame, sheet_name: str) -> bytes:
     """The table as an .xlsx workbook."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet_name[:31])
+        frame.to_excel(writer, index=False, sheet_name=safe_name(sheet_name)[:31])
     return buffer.getvalue()
 
 
@@ -77,6 +82,7 @@ def downloads(frame: pd.DataFrame, file_stem: str, key: str, what: str = "this t
     With an identity (the snapshot, audience and choices the table was built
     from) the files are made once and reused on every rerun.
     """
+    file_stem = safe_name(file_stem)
     if identity is None:
         csv, excel = csv_bytes(frame), excel_bytes(frame, file_stem)
     else:

@@ -1,0 +1,72 @@
+"""Project rules that keep the code honest: the domain has no UI, data text is never HTML, words are explained."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from metrics.glossary import ACRONYMS, TERMS
+from metrics.snapshots import REPOSITORY_DATA_DIR, read_snapshot_folder
+
+ROOT = Path(__file__).resolve().parent.parent
+UI_FILES = [ROOT / "streamlit_app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
+ACRONYM = re.compile(r"\b(?:[A-Z]{2,}[0-9]*|S47)\b")
+NOT_ACRONYMS = {"CSV", "PNG", "SVG", "URL", "HTML", "OK", "YYYY", "MM", "DD", "II", "UTF", "XSRF", "TLS", "UK", "MS"}  # MS: pandas' month-start code
+
+
+def imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_metrics_never_imports_streamlit():
+    offenders = [path.name for path in (ROOT / "metrics").rglob("*.py") if "streamlit" in imports(path)]
+    assert offenders == []
+
+
+def test_no_html_from_anywhere_in_the_app():
+    for path in UI_FILES:
+        text = path.read_text()
+        assert "unsafe_allow_html=True" not in text, path
+        assert "st.html(" not in text, path
+
+
+def strings_shown(path: Path) -> list[str]:
+    """String literals in a UI file (what the pages can show), docstrings left out."""
+    tree = ast.parse(path.read_text())
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, ast.FunctionDef | ast.Module | ast.ClassDef) and node.body
+                  and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    return [node.value for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings]
+
+
+def test_every_acronym_the_app_shows_is_in_the_glossary():
+    snapshot = read_snapshot_folder(REPOSITORY_DATA_DIR / "snapshots" / "2022-02-10")
+    texts = [text for path in UI_FILES for text in strings_shown(path)]
+    texts += list(snapshot.indicators["name"]) + list(snapshot.indicators["definition"])
+    texts += list(snapshot.table("commentary")["text"]) + list(TERMS.values())
+    used = {match for text in texts for match in ACRONYM.findall(text)} - NOT_ACRONYMS
+    missing = sorted(used - set(TERMS))
+    assert missing == []
+    assert set(ACRONYMS) <= set(TERMS)
+
+
+def test_the_glossary_has_every_term_the_service_uses():
+    required = {"MASH", "EHA", "CIN", "CP", "CLA", "Children in care", "S47", "ICPC", "RAG", "SPC", "Annex A", "ChAT",
+                "LAIT", "IRO", "UASC", "EET", "Statistical neighbours", "Working days", "Direction of travel",
+                "Suppression"}
+    assert required <= set(TERMS)
+
+
+def test_every_demo_indicator_has_a_definition():
+    snapshot = read_snapshot_folder(REPOSITORY_DATA_DIR / "snapshots" / "2022-02-10")
+    definitions = snapshot.indicators.set_index("indicator_id")["definition"]
+    assert definitions.notna().all() and (definitions.str.len() > 20).all()

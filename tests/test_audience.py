@@ -1,0 +1,140 @@
+"""Who sees what: the audience setting, sign-in with an allow-list, and suppression on every page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.apptest_helpers import (
+    ENTRY,
+    TIMEOUT,
+    RecordingMediaStorage,
+    all_text,
+    chart_data,
+    download_frame,
+    exceptions,
+    open_page,
+)
+from tests.apptest_helpers import table as shown_table
+from tests.odd_snapshot import ODD_TEAMS, write_odd_snapshot
+
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+        "client_id": "id", "client_secret": "secret",
+        "server_metadata_url": "https://login.microsoftonline.com/tenant/v2.0/.well-known/openid-configuration"}
+SMALL = {"1", "2", "3", "4", "5"}
+WORKER_ID = re.compile(r"\bW\d+\b")
+
+
+@pytest.fixture(autouse=True)
+def recording(monkeypatch):
+    monkeypatch.setattr("streamlit.testing.v1.app_test.MemoryMediaFileStorage", RecordingMediaStorage)
+    monkeypatch.delenv("PERFORMANCE_DATA_DIR", raising=False)
+    monkeypatch.delenv("PERFORMANCE_AUDIENCE", raising=False)
+
+
+def signed_in(user: dict | None, audience_env: str | None, monkeypatch) -> AppTest:
+    if audience_env:
+        monkeypatch.setenv("PERFORMANCE_AUDIENCE", audience_env)
+    at = AppTest.from_file(ENTRY, default_timeout=TIMEOUT)
+    at.secrets["auth"] = AUTH
+    at.secrets["access"] = {"internal_domains": ["example.gov.uk"], "internal_emails": ["chair@partner.org.uk"]}
+    at.user = user or {}
+    return at.run()
+
+
+def sidebar_text(at) -> str:
+    return " ".join(str(e.value) for e in [*at.sidebar.get("markdown"), *at.sidebar.get("caption")])
+
+
+def test_public_is_the_default_and_the_environment_can_choose_internal(monkeypatch):
+    assert "Audience: public" in sidebar_text(open_page("streamlit_app.py"))
+    monkeypatch.setenv("PERFORMANCE_AUDIENCE", "internal")
+    assert "Audience: internal" in sidebar_text(open_page("streamlit_app.py"))
+
+
+def test_with_sign_in_configured_a_visitor_stays_public(monkeypatch):
+    at = signed_in(None, "internal", monkeypatch)
+    assert exceptions(at) == []
+    assert "Audience: public" in sidebar_text(at)
+    assert [b.label for b in at.sidebar.button] == ["Sign in for the internal view"]
+
+
+@pytest.mark.parametrize("email", ["manager@example.gov.uk", "Chair@Partner.org.uk"])
+def test_an_allowed_user_gets_the_internal_view(email, monkeypatch):
+    at = signed_in({"email": email, "is_logged_in": True}, None, monkeypatch)
+    assert "Audience: internal" in sidebar_text(at)
+    assert [b.label for b in at.sidebar.button] == ["Sign out"]
+
+
+def test_a_user_not_on_the_list_stays_public(monkeypatch):
+    at = signed_in({"email": "someone@elsewhere.com", "is_logged_in": True}, "internal", monkeypatch)
+    assert "Audience: public" in sidebar_text(at)
+    assert "not on the list for the internal view" in sidebar_text(at)
+
+
+@pytest.fixture
+def small_numbers(tmp_path, monkeypatch):
+    write_odd_snapshot(tmp_path)
+    monkeypatch.setenv("PERFORMANCE_DATA_DIR", str(tmp_path))
+
+
+def referral_rows(at) -> list[str]:
+    """The shown values of the referrals indicator, from every table and download on the page."""
+    values = []
+    for index in range(len(at.dataframe)):
+        frame = shown_table(at, index)
+        if "Indicator" in frame.columns:
+            frame = frame[frame["Indicator"] == "Referrals received"]
+        for column in ("This month", "Last month", "Value", "Old value", "New value"):
+            if column in frame.columns:
+                values += list(frame[column].astype(str))
+        if "Referrals received" in frame.columns:  # the teams-by-indicators grid
+            values += [cell.split(" ")[0] for cell in frame["Referrals received"].astype(str) if cell]
+    for button in at.get("download_button"):
+        frame = download_frame(button)
+        if "indicator_id" in frame.columns:
+            frame = frame[frame["indicator_id"] == "referrals"]
+            for column in ("value", "previous_value", "old_value", "new_value"):
+                if column in frame.columns:
+                    values += list(frame[column].astype(str))
+    return values
+
+
+PUBLIC_VIEWS = [
+    ("streamlit_app.py", {"teams": team, "month": month}) for team in ODD_TEAMS for month in ("2021-06", "2020-10")
+] + [
+    ("pages/explore.py", {"indicator": "referrals", "teams": ["Whole service", *ODD_TEAMS], "from": "2020-01",
+                          "to": "2021-06"}),
+    ("pages/compare.py", {"indicator": "referrals", "month": "2021-06"}),
+    ("pages/off_target.py", {"month": "2021-06"}),
+    ("pages/data.py", {}),
+    ("pages/caseloads.py", {}),
+]
+
+
+@pytest.mark.parametrize(("page", "query"), PUBLIC_VIEWS)
+def test_public_pages_show_no_small_count_and_no_worker(page, query, small_numbers):
+    at = open_page(page, **query)
+    assert exceptions(at) == []
+    values = referral_rows(at)
+    assert not (set(values) & SMALL)
+    if page in ("pages/compare.py", "pages/explore.py") or query.get("teams") == ODD_TEAMS[0]:
+        assert "c" in values  # this view holds small numbers: they are there, hidden
+    for frame in chart_data(at):
+        if "value" in frame.columns and "rag" in frame.columns and "team_label" in frame.columns:
+            shown = frame.loc[frame["suppressed"] == False, "value"].dropna()  # noqa: E712
+            assert not shown.between(1, 5).any()
+            assert frame.loc[frame["suppressed"] == True, "value"].isna().all()  # noqa: E712
+    if "teams" in query and query["teams"] == ODD_TEAMS[3]:
+        assert "<script>" not in " ".join(str(m.value) for m in [*at.markdown, *at.subheader])  # shown as text
+    assert not WORKER_ID.search(all_text(at))
+
+
+def test_internal_pages_show_the_small_numbers_and_workers(small_numbers, monkeypatch):
+    monkeypatch.setenv("PERFORMANCE_AUDIENCE", "internal")
+    at = open_page("streamlit_app.py", teams=ODD_TEAMS[0], month="2021-06")
+    assert set(referral_rows(at)) & SMALL
+    at = open_page("pages/caseloads.py")
+    assert WORKER_ID.search(all_text(at))

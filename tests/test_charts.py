@@ -1,0 +1,97 @@
+"""Chart builders return Altair charts whose specs can be checked without a browser."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from metrics.performance import build_performance
+from metrics.series import indicator_series
+from metrics.snapshots import REPOSITORY_DATA_DIR, read_snapshot_folder
+from metrics.spc import analyse
+from ui import charts
+
+
+@pytest.fixture(scope="module")
+def performance():
+    return build_performance(read_snapshot_folder(REPOSITORY_DATA_DIR / "snapshots" / "2022-02-10"), "internal")
+
+
+def layers(chart) -> list[dict]:
+    return chart.to_dict()["layer"]
+
+
+def mark(layer: dict) -> str:
+    return layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]
+
+
+def test_indicator_chart_layers_encodings_and_titles(performance):
+    series = indicator_series(performance, "assessments_in_45_days", ["", "Assessment Team 1"],
+                              pd.Timestamp("2021-01-01"), pd.Timestamp("2021-12-01"))
+    benchmarks = pd.DataFrame({"comparator": ["England"], "period": [pd.Timestamp("2021-03-01")], "value": [78.0]})
+    notes = pd.DataFrame({"period": [pd.Timestamp("2021-11-01")], "team": [""], "team_label": ["Whole service"],
+                          "text": ["Recovery plan"]})
+    chart = charts.indicator_chart(series, name="Assessments in 45 days", unit="percent", polarity="higher_is_better",
+                                   title="Assessments in 45 days (%) — Whole service, January 2021 to December 2021",
+                                   benchmarks=benchmarks, notes=notes)
+    spec = chart.to_dict()
+    assert spec["title"] == "Assessments in 45 days (%) — Whole service, January 2021 to December 2021"
+    assert spec["description"] == spec["title"]
+    kinds = [mark(layer) for layer in spec["layer"]]
+    assert kinds == ["area", "line", "line", "point", "point", "text", "point"]
+    band, target, lines, points = spec["layer"][:4]
+    assert band["encoding"]["y"]["field"] == "target" and band["encoding"]["y2"]["field"] == "band_edge"
+    assert target["mark"]["interpolate"] == "step-after"
+    assert lines["mark"]["invalid"] == "break-paths-show-domains"  # gaps stay gaps
+    assert lines["encoding"]["y"]["title"] == "Assessments in 45 days (per cent)"
+    assert lines["encoding"]["x"]["axis"]["title"] == "Month"
+    assert points["encoding"]["shape"]["field"] == "team_label"  # teams differ by shape, not only colour
+    tooltip_titles = [tip["title"] for tip in lines["encoding"]["tooltip"]]
+    assert tooltip_titles == ["Month", "Team", "Value", "Target", "Status"]
+
+
+def test_amber_band_lies_on_the_worse_side(performance):
+    series = indicator_series(performance, "cp_repeat_plans", [""], pd.Timestamp("2021-06-01"), pd.Timestamp("2021-06-01"))
+    data = charts.indicator_chart(series, name="Repeat plans", unit="percent", polarity="lower_is_better",
+                                  title="t").to_dict()
+    band_data = next(rows for rows in data["datasets"].values() if rows and "band_edge" in rows[0])
+    assert band_data[0]["band_edge"] == band_data[0]["target"] + band_data[0]["tolerance"]  # above: worse when lower is better
+
+
+def test_neutral_indicator_has_no_amber_band(performance):
+    series = indicator_series(performance, "children_in_care", [""], pd.Timestamp("2021-01-01"), pd.Timestamp("2021-12-01"))
+    kinds = [mark(layer) for layer in layers(charts.indicator_chart(
+        series, name="Children in care", unit="count", polarity="neutral", title="t"))]
+    assert "area" not in kinds
+
+
+def test_spc_chart_marks_signals_by_shape_and_colour_with_words():
+    values = [10, 12] * 5 + [13, 14, 13, 14, 13, 14, 13]
+    points = analyse(pd.DataFrame({"period": pd.date_range("2020-01-01", periods=17, freq="MS"), "value": values}),
+                     "higher_is_better").points
+    spec = charts.spc_chart(points, name="Visits in time", unit="percent", title="SPC", target=15.0).to_dict()
+    signals = spec["layer"][4]["encoding"]
+    assert signals["color"]["field"] == "signal" and signals["shape"]["field"] == "signal"
+    assert "▲ Improvement (special cause)" in signals["shape"]["scale"]["domain"]
+    assert [mark(layer) for layer in spec["layer"]] == ["line", "line", "line", "line", "point", "rule"]
+
+
+def test_team_bars_label_each_bar_with_value_and_status():
+    rows = pd.DataFrame({"team_label": ["A", "B"], "value": [80.0, 60.0], "suppressed": [False, False],
+                         "rag": ["green", "red"]})
+    spec = charts.team_bars(rows, name="Visits", unit="percent", title="Visits (%) by team, May 2021",
+                            target=75.0).to_dict()
+    labels = next(rows for rows in spec["datasets"].values() if rows and "label" in rows[0])
+    assert [row["label"] for row in labels] == ["80.0%  ✓ Green", "60.0%  ✗ Red"]
+    assert spec["layer"][0]["encoding"]["x"]["title"] == "Visits (per cent)"
+    assert mark(spec["layer"][2]) == "rule"
+
+
+def test_caseload_spread_hides_workers_when_asked():
+    cases = pd.DataFrame({"team": ["A", "A", "B"], "worker_id": ["W1", "W2", "W3"], "cases": [10, 25, 18]})
+    shown = charts.caseload_spread(cases, threshold=20, title="t", show_workers=True).to_dict()
+    hidden = charts.caseload_spread(cases.drop(columns="worker_id"), threshold=20, title="t",
+                                    show_workers=False).to_dict()
+    assert [mark(layer) for layer in shown["layer"]] == ["boxplot", "point", "rule"]
+    assert [mark(layer) for layer in hidden["layer"]] == ["boxplot", "rule"]
+    assert "W1" not in str(hidden)

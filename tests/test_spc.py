@@ -1,0 +1,114 @@
+"""Statistical process control, one rule at a time, on series worked out by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from metrics import spc
+
+STABLE = [10, 12] * 6  # mean 11, every moving range 2, so limits 11 +/- 5.32
+
+
+def series(values, start="2020-01") -> pd.DataFrame:
+    return pd.DataFrame({"period": pd.date_range(f"{start}-01", periods=len(values), freq="MS"),
+                         "value": np.asarray(values, dtype="float64")})
+
+
+def test_limits_of_a_stable_series():
+    limits = spc.process_limits(STABLE)
+    assert limits.mean == 11 and limits.average_moving_range == 2
+    assert limits.upper == pytest.approx(16.32) and limits.lower == pytest.approx(5.68)
+    assert limits.upper_close == pytest.approx(11 + 2 / 3 * 5.32)
+
+
+def test_one_huge_moving_range_is_screened_out():
+    # ranges 2, 2, 2, 2, 30: mean 7.6; 30 >= 3.267 x 7.6 = 24.8, so it is dropped and the mean is 2
+    assert spc.moving_ranges([10, 12, 10, 12, 10, 40]).tolist() == [2, 2, 2, 2, 30]
+    assert spc.average_moving_range([10, 12, 10, 12, 10, 40]) == 2
+
+
+@pytest.mark.parametrize(("target", "polarity", "expected"), [
+    (5, "higher_is_better", "pass"), (11, "higher_is_better", "inconsistent"), (17, "higher_is_better", "fail"),
+    (5, "lower_is_better", "fail"), (11, "lower_is_better", "inconsistent"), (17, "lower_is_better", "pass"),
+    (5, "neutral", "none"), (None, "higher_is_better", "none"),
+])
+def test_assurance_of_a_stable_series(target, polarity, expected):
+    result = spc.analyse(series(STABLE), polarity, target)
+    assert result.variation == "common_cause"
+    assert result.assurance == expected
+
+
+def test_rule_1_points_outside_the_limits():
+    limits = spc.Limits(mean=0, average_moving_range=1)  # limits +/- 2.66
+    assert spc.outside_limits([0, 2.7, -2.7, 2.66, -1], limits).tolist() == [0, 1, -1, 0, 0]
+
+
+def test_rule_2_a_falling_trend_of_seven():
+    values = [12, 13, 12, 13, 12, 13, 20, 18, 16, 14, 12, 10, 8]
+    assert spc.trend(values).tolist() == [0] * 6 + [-1] * 7
+    assert spc.trend([1, 2, 3, 4, 5, 6]).tolist() == [0] * 6  # six rising points are not enough
+    assert spc.trend([1, 2, 3, 4, 5, 5, 6, 7]).tolist() == [0] * 8  # a repeat breaks the run
+
+
+def test_a_falling_trend_is_a_concern_when_higher_is_better():
+    values = [12, 13, 12, 13, 12, 13, 20, 18, 16, 14, 12, 10, 8]
+    result = spc.analyse(series(values), "higher_is_better")
+    assert result.variation == "concern"
+
+
+def test_rule_3_two_of_three_close_to_a_limit_on_the_same_side():
+    limits = spc.Limits(mean=0, average_moving_range=1)  # close beyond +/- 1.773, limits +/- 2.66
+    assert spc.two_of_three_close([0.5, 2.0, 1.0, 2.2], limits).tolist() == [0, 1, 0, 1]
+    assert spc.two_of_three_close([2.0, -0.5, 2.2], limits).tolist() == [0, 0, 0]  # not all on one side
+    assert spc.two_of_three_close([-2.0, -2.2, -0.3], limits).tolist() == [-1, -1, 0]
+    assert spc.two_of_three_close([2.0, 3.0, 0.5], limits).tolist() == [0, 0, 0]  # 3.0 is outside, not close
+
+
+def test_rule_4_a_shift_of_seven_and_a_point_on_the_mean_breaks_it():
+    limits = spc.Limits(mean=10, average_moving_range=5)
+    assert spc.shift([11] * 7, limits).tolist() == [1] * 7
+    assert spc.shift([11, 11, 11, 10, 11, 11, 11, 11], limits).tolist() == [0] * 8
+    assert spc.shift([9] * 6 + [11], limits).tolist() == [0] * 7
+
+
+def test_a_late_upward_shift_is_an_improvement_when_higher_is_better():
+    # mean 204 / 17 = 12; the last seven points are all above it; nothing else fires
+    values = [10, 12] * 5 + [13, 14, 13, 14, 13, 14, 13]
+    result = spc.analyse(series(values), "higher_is_better")
+    assert result.points["flag"].tolist() == [0] * 10 + [1] * 7
+    assert result.variation == "improvement"
+    assert set(result.points["variation"].iloc[:10]) == {"common_cause"}
+
+
+def test_a_single_spike_is_a_concern_when_lower_is_better_and_high_when_neutral():
+    values = STABLE + [30]  # the 18-point range to 30 is screened out, so the upper limit is 12.46 + 5.32
+    lower = spc.analyse(series(values), "lower_is_better")
+    neutral = spc.analyse(series(values), "neutral")
+    assert lower.points["upper"].iloc[-1] == pytest.approx(162 / 13 + 2.66 * 2)
+    assert lower.points["flag"].iloc[-1] == 1
+    assert lower.variation == "concern"
+    assert neutral.variation == "neutral_high"
+
+
+def test_fewer_than_twelve_points_is_insufficient_data():
+    result = spc.analyse(series([10, 12, 11, 13, 30]), "higher_is_better", target=5)
+    assert result.variation == "insufficient_data" and result.assurance == "none"
+    assert set(result.points["variation"]) == {"insufficient_data"}
+
+
+def test_missing_months_are_left_out():
+    values = STABLE[:]
+    values[3] = np.nan
+    result = spc.analyse(series(values), "neutral")
+    assert len(result.points) == 11 and result.variation == "insufficient_data"
+
+
+def test_a_rebase_gives_each_part_its_own_limits():
+    values = STABLE + [20, 22] * 6
+    whole = spc.analyse(series(values), "higher_is_better")
+    rebased = spc.analyse(series(values), "higher_is_better", rebase_from=pd.Timestamp("2021-01-01"))
+    assert whole.variation == "improvement"  # twelve points above the overall mean of 16
+    assert rebased.points["mean"].iloc[0] == 11 and rebased.points["mean"].iloc[-1] == 21
+    assert rebased.variation == "common_cause"

@@ -85,6 +85,7 @@ def test_team_bars_label_each_bar_with_value_and_status():
     assert [row["label"] for row in labels] == ["80.0%  ✓ Green", "60.0%  ✗ Red"]
     assert spec["layer"][0]["encoding"]["x"]["title"] == "Visits (per cent)"
     assert mark(spec["layer"][2]) == "rule"
+    assert spec["height"] == {"step": 34}  # a fixed height collapses the team axis in a stretched chart
 
 
 def test_caseload_spread_hides_workers_when_asked():

@@ -30,6 +30,7 @@ VARIATION_SHAPES = {
     VARIATION_LABELS["common_cause"]: "circle",
     VARIATION_LABELS["insufficient_data"]: "circle",
 }
+TEAM_LABEL_LIMIT = 300  # pixels: long team names such as "Safeguarding and Family Support East" in full
 MONTH_AXIS = alt.Axis(format="%b %Y", title="Month", labelAngle=-30, labelOverlap=True)
 
 
@@ -156,28 +157,30 @@ def team_bars(rows: pd.DataFrame, *, name: str, unit: str, title: str, target: f
     )
     data["label"] = data["value_text"] + "  " + data["rag_text"]
     order = list(data["team_label"])
-    y = alt.Y("team_label:N", title="Team", sort=order)
+    y = alt.Y("team_label:N", title="Team", sort=order, axis=alt.Axis(labelLimit=TEAM_LABEL_LIMIT))
+    # Room on the right for the "value and status" label of the longest bar.
+    top = max(float(data["value"].max()) if data["value"].notna().any() else 0.0, target or 0.0) * 1.3 or 1.0
+    x = alt.X("value:Q", title=f"{name} ({unit_title(unit)})", scale=alt.Scale(domain=[0, top], nice=False))
     bars = alt.Chart(data).mark_bar().encode(
-        x=alt.X("value:Q", title=f"{name} ({unit_title(unit)})"), y=y,
+        x=x, y=y,
         color=alt.Color("rag_text:N", title="Status", scale=alt.Scale(
             domain=list(RAG_COLOURS), range=list(RAG_COLOURS.values())), legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("team_label:N", title="Team"), alt.Tooltip("value_text:N", title="Value"),
                  alt.Tooltip("rag_text:N", title="Status")],
     )
-    labels = alt.Chart(data).mark_text(align="left", dx=4, fontSize=12).encode(
-        x=alt.X("value:Q"), y=y, text="label:N")
+    labels = alt.Chart(data).mark_text(align="left", dx=4, fontSize=12).encode(x=x, y=y, text="label:N")
     layers = [bars, labels]
     if target is not None:
         layers.append(alt.Chart(pd.DataFrame({"target": [target]})).mark_rule(
             color="#37474f", strokeDash=[6, 4], strokeWidth=2).encode(x="target:Q"))
-    height = max(160, 34 * len(data))
-    return alt.layer(*layers).properties(title=title, height=height, description=title)
+    # A step per team: a fixed total height collapses a category axis when the page stretches the chart.
+    return alt.layer(*layers).properties(title=title, height=alt.Step(34), description=title)
 
 
 def caseload_spread(caseloads: pd.DataFrame, *, threshold: int, title: str, show_workers: bool) -> alt.LayerChart:
     """Cases per worker by team: a box plot, with each worker as a point when allowed."""
     order = list(caseloads.groupby("team")["cases"].median().sort_values(ascending=False).index)
-    y = alt.Y("team:N", title="Team", sort=order)
+    y = alt.Y("team:N", title="Team", sort=order, axis=alt.Axis(labelLimit=TEAM_LABEL_LIMIT))
     x = alt.X("cases:Q", title="Cases per worker (number)")
     layers = [alt.Chart(caseloads).mark_boxplot(extent="min-max", color="#90a4ae", size=22).encode(x=x, y=y)]
     if show_workers:
@@ -188,8 +191,7 @@ def caseload_spread(caseloads: pd.DataFrame, *, threshold: int, title: str, show
         ).transform_calculate(jitter="random() * 14 - 7"))
     layers.append(alt.Chart(pd.DataFrame({"threshold": [threshold]})).mark_rule(
         color="#c62828", strokeDash=[6, 4], strokeWidth=2).encode(x="threshold:Q"))
-    height = max(200, 40 * caseloads["team"].nunique())
-    return alt.layer(*layers).properties(title=title, height=height, description=title)
+    return alt.layer(*layers).properties(title=title, height=alt.Step(40), description=title)
 
 
 def caseload_trend(trend: pd.DataFrame, *, title: str) -> alt.Chart:

@@ -113,5 +113,6 @@ def wait_for_page(page, heading: str) -> None:
     """Wait until the page's title is drawn and Streamlit has finished running the script."""
     page.get_by_role("heading", name=heading, level=1).wait_for(timeout=60_000)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-    page.wait_for_timeout(500)
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=60_000)
+    page.wait_for_timeout(800)

@@ -1,0 +1,114 @@
+"""The app in a real browser: every page, a shared link, a download, a tablet, and axe accessibility checks."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from urllib.parse import parse_qs, urlparse
+
+import pandas as pd
+import pytest
+
+from tests.browser.conftest import PAGES, REPOSITORY, SCREENSHOTS, wait_for_page
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def open_in_browser(page, server, path: str, heading: str) -> None:
+    page.goto(f"{server.url}/{path}")
+    wait_for_page(page, heading)
+
+
+@pytest.mark.parametrize("heading", list(PAGES))
+def test_every_page_loads_in_the_frame_without_an_error(page, app, heading):
+    open_in_browser(page, app, PAGES[heading], heading)
+    assert page.get_by_test_id("stException").count() == 0
+    sidebar = page.get_by_test_id("stSidebar").inner_text()
+    assert "Snapshot as at 10 February 2022" in sidebar and "Audience: public" in sidebar
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{PAGES[heading] or 'scorecard'}.png", full_page=True)
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick an option in a Streamlit select box or multiselect by typing it, as a keyboard user would."""
+    box = page.get_by_role("combobox", name=label)
+    box.click()
+    box.fill(option)
+    page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+    page.wait_for_timeout(800)
+
+
+def chart_title(page) -> str:
+    return page.locator("[data-testid='stVegaLiteChart']").first.get_attribute("aria-label") or ""
+
+
+def test_explore_choice_changes_the_chart_and_the_link_reproduces_it(page, app):
+    open_in_browser(page, app, "explore", "Explore an indicator")
+    before = chart_title(page)
+    choose(page, "Indicator (type to search)", "Children in Care: Children in care")
+    choose(page, "Teams", "Children in Care")
+    choose(page, "Teams", "Children with Disabilities")
+    after = chart_title(page)
+    assert after != before
+    assert "Children in care (number) — Whole service, Children in Care, Children with Disabilities" in after
+    query = parse_qs(urlparse(page.url).query)
+    assert query["indicator"] == ["children_in_care"]
+    assert query["teams"] == ["Whole service", "Children in Care", "Children with Disabilities"]
+    link = page.url
+    fresh = page.context.new_page()
+    fresh.goto(link)
+    wait_for_page(fresh, "Explore an indicator")
+    fresh.locator("[data-testid='stVegaLiteChart'][aria-label]").first.wait_for()
+    assert chart_title(fresh) == after
+    fresh.close()
+
+
+def test_scorecard_download_matches_the_scorecard_command(page, app):
+    page.goto(f"{app.url}/?month=2021-11")
+    wait_for_page(page, "Scorecard")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the scorecard (CSV)").click()
+    downloaded = pd.read_csv(download.value.path(), dtype=str, keep_default_na=False)
+    command = subprocess.run([sys.executable, "-m", "metrics.scorecard", "--period", "2021-11"], cwd=REPOSITORY,
+                             capture_output=True, text=True, check=True, env={"PATH": "", "PERFORMANCE_AUDIENCE": "public"})
+    expected = pd.read_csv(io.StringIO(command.stdout), dtype=str, keep_default_na=False)
+    assert list(downloaded["indicator_id"]) == list(expected["indicator_id"])
+    assert list(downloaded["value"]) == list(expected["value"])
+    assert downloaded.loc[downloaded["indicator_id"] == "children_in_care", "value"].item() == "345.0"
+
+
+def test_scorecard_on_a_tablet_has_no_sideways_scrolling(browser, app):
+    context = browser.new_context(viewport={"width": 768, "height": 1024})
+    tablet = context.new_page()
+    open_in_browser(tablet, app, "", "Scorecard")
+    widths = tablet.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth,"
+        " document.querySelector('[data-testid=\"stMain\"]').scrollWidth,"
+        " document.querySelector('[data-testid=\"stMain\"]').clientWidth]")
+    assert widths[0] <= widths[1] and widths[2] <= widths[3], widths
+    SCREENSHOTS.mkdir(exist_ok=True)
+    tablet.screenshot(path=SCREENSHOTS / "scorecard_tablet.png", full_page=True)
+    context.close()
+
+
+def serious_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} at "
+        + "; ".join(f"{node['target']} {node['html'][:200]}" for node in violation["nodes"][:3])
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("audience", ["public", "internal"])
+@pytest.mark.parametrize("heading", list(PAGES))
+def test_no_serious_accessibility_violations(page, app, internal_app, heading, audience):
+    server = app if audience == "public" else internal_app
+    open_in_browser(page, server, PAGES[heading], heading)
+    assert serious_violations(page) == []

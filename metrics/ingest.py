@@ -133,7 +133,7 @@ def to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
 
 
-def _write_local(root: DataRoot, as_at: date, tables: dict[str, pd.DataFrame]) -> str:
+def _write_local(root: DataRoot, as_at: date, tables: dict[str, pd.DataFrame], extra_files: dict[str, bytes]) -> str:
     target = Path(root.snapshot_path(as_at))
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.parent / f".tmp-{as_at.isoformat()}-{uuid.uuid4().hex[:8]}"
@@ -141,6 +141,8 @@ def _write_local(root: DataRoot, as_at: date, tables: dict[str, pd.DataFrame]) -
         temporary.mkdir()
         for name, frame in tables.items():
             pq.write_table(to_arrow(name, frame), temporary / TABLES[name].file_name)
+        for file_name, content in extra_files.items():
+            (temporary / file_name).write_bytes(content)
         if target.exists():  # someone else wrote it meanwhile
             raise InputError(f"snapshot {as_at} already exists at {target}; a snapshot is never overwritten")
         temporary.rename(target)
@@ -150,13 +152,19 @@ def _write_local(root: DataRoot, as_at: date, tables: dict[str, pd.DataFrame]) -
     return target.as_posix()
 
 
-def _write_object_store(root: DataRoot, as_at: date, tables: dict[str, pd.DataFrame]) -> str:
+def _write_object_store(root: DataRoot, as_at: date, tables: dict[str, pd.DataFrame],
+                        extra_files: dict[str, bytes]) -> str:
     target = root.snapshot_path(as_at)
     written: list[str] = []
     try:
         for name, frame in tables.items():
             path = f"{target}/{TABLES[name].file_name}"
             pq.write_table(to_arrow(name, frame), path, filesystem=root.filesystem)
+            written.append(path)
+        for file_name, content in extra_files.items():
+            path = f"{target}/{file_name}"
+            with root.filesystem.open_output_stream(path) as stream:
+                stream.write(content)
             written.append(path)
         # The marker goes last: until it exists readers ignore the folder.
         with root.filesystem.open_output_stream(f"{target}/{SUCCESS_MARKER}") as marker:
@@ -179,13 +187,38 @@ def snapshot_exists(root: DataRoot, as_at: date) -> bool:
     return True
 
 
-def write_snapshot(root: DataRoot, as_at: date, tables: dict[str, pd.DataFrame]) -> str:
-    """Write checked tables as a new snapshot; refuses to overwrite. Returns where it went."""
+def write_snapshot(root: DataRoot, as_at: date, tables: dict[str, pd.DataFrame],
+                   extra_files: dict[str, bytes] | None = None) -> str:
+    """Write checked tables (and any extra files, such as an import report) as a new snapshot.
+
+    Refuses to overwrite. Returns where it went.
+    """
     if snapshot_exists(root, as_at):
         raise InputError(f"snapshot {as_at} already exists under {root.uri}; a snapshot is never overwritten")
     if root.object_store:
-        return _write_object_store(root, as_at, tables)
-    return _write_local(root, as_at, tables)
+        return _write_object_store(root, as_at, tables, extra_files or {})
+    return _write_local(root, as_at, tables, extra_files or {})
+
+
+def _annex_a(args: argparse.Namespace, as_at: date) -> tuple[dict[str, pd.DataFrame], list[str], dict[str, bytes]]:
+    """Tables from an Annex A workbook, what was left out (as notes), and the report file."""
+    from metrics.annex_a.build import REPORT_FILE, annex_a_tables
+
+    targets = None
+    if args.targets:
+        raw, _ = _source_tables(args.targets) if args.targets.suffix.lower() == ".xlsx" else (
+            {"targets": (args.targets.name, pd.read_csv(args.targets, dtype=str, keep_default_na=False,
+                                                        na_values=[""]))}, [])
+        if "targets" not in raw:
+            raise InputError([Problem(args.targets.name, "-", "has no targets table (a sheet named targets)")])
+        targets, problems = convert("targets", *raw["targets"])
+        if problems:
+            raise InputError(problems)
+    tables, report = annex_a_tables(args.annex_a, as_at, args.child_population, targets)
+    notes = [f"read {rows} rows from {name}" for name, rows in report.rows_read.items()]
+    notes += [f"left out {reason}" for reason in report.left_out]
+    notes += [f"rejected {problem}" for problem in report.rows_rejected]
+    return tables, notes, {REPORT_FILE: report.to_json()}
 
 
 def parse_as_at(text: str) -> date:
@@ -198,15 +231,24 @@ def parse_as_at(text: str) -> date:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m metrics.ingest", description=__doc__)
     parser.add_argument("--as-at", required=True, help="the day the figures were extracted, YYYY-MM-DD")
-    parser.add_argument("source", type=Path, help="an .xlsx workbook or a folder of .csv/.parquet files")
+    parser.add_argument("source", nargs="?", type=Path, help="an .xlsx workbook or a folder of .csv/.parquet files")
+    parser.add_argument("--annex-a", type=Path, metavar="WORKBOOK", help="build the snapshot from Ofsted Annex A lists")
+    parser.add_argument("--child-population", type=int, help="with --annex-a: children aged 0 to 17, for rates")
+    parser.add_argument("--targets", type=Path, help="with --annex-a: a targets table (.csv or .xlsx)")
     args = parser.parse_args(argv)
     try:
         as_at = parse_as_at(args.as_at)
         root = data_root()
-        tables, notes = read_source(args.source)
+        extra_files: dict[str, bytes] = {}
+        if args.annex_a:
+            tables, notes, extra_files = _annex_a(args, as_at)
+        elif args.source:
+            tables, notes = read_source(args.source)
+        else:
+            raise InputError("name a SOURCE (a workbook or a folder), or --annex-a WORKBOOK")
         if snapshot_exists(root, as_at):
             raise InputError(f"snapshot {as_at} already exists under {root.uri}; a snapshot is never overwritten")
-        where = write_snapshot(root, as_at, tables)
+        where = write_snapshot(root, as_at, tables, extra_files)
     except InputError as error:
         print("ingest: nothing was written, because:", file=sys.stderr)
         for problem in error.problems:

@@ -3,10 +3,12 @@
 import pandas as pd
 import streamlit as st
 
+from metrics.annex_a.build import ImportReport, read_report
 from metrics.formatting import format_month, format_value, month_key, months_behind, team_label
+from metrics.snapshots import data_root
 from metrics.suppression import SUPPRESSED
 from ui import loaders
-from ui.display import downloads, plain
+from ui.display import downloads, memo, plain
 from ui.frame import page_frame
 
 frame = page_frame(
@@ -14,6 +16,16 @@ frame = page_frame(
     "Each snapshot is the figures as extracted on one day. Newer snapshots can revise recent months as late "
     "recording catches up. A snapshot that fails its checks is listed here and never shown.",
 )
+
+
+def latest_import_report(frame) -> tuple[str, ImportReport] | None:
+    """The newest valid snapshot that came from Annex A, with its import report."""
+    root = data_root()
+    for snapshot in frame.valid_snapshots:
+        report = read_report(root, snapshot.path)
+        if report is not None:
+            return f"{snapshot.as_at:%d %B %Y}", report
+    return None
 
 
 def describe(snapshot) -> dict:
@@ -52,51 +64,93 @@ for snapshot in frame.invalid:
 for warning in frame.folder_warnings:
     st.warning(plain(warning))
 
-st.subheader("What changed between two snapshots")
-if len(frame.valid_snapshots) < 2:
-    st.info("There is only one valid snapshot, so there is nothing to compare yet.")
-    st.stop()
-options = [s.as_at.isoformat() for s in frame.valid_snapshots]
-label = {iso: f"As at {pd.Timestamp(iso):%d %B %Y}" for iso in options}
-left, right = st.columns(2)
-older_iso = left.selectbox("Older snapshot", options, index=1, format_func=label.get, key="data.older")
-newer_iso = right.selectbox("Newer snapshot", options, index=0, format_func=label.get, key="data.newer")
-if older_iso == newer_iso:
-    st.info("Choose two different snapshots.")
-    st.stop()
-if older_iso > newer_iso:
-    older_iso, newer_iso = newer_iso, older_iso
-changes = loaders.revisions_between(frame.cache_key[0], older_iso, newer_iso, frame.audience)
+def revisions_section() -> None:
+    """Two snapshots side by side: the figures revised for months both hold."""
+    st.subheader("What changed between two snapshots")
+    if len(frame.valid_snapshots) < 2:
+        st.info("There is only one valid snapshot, so there is nothing to compare yet.")
+        return
+    options = [s.as_at.isoformat() for s in frame.valid_snapshots]
+    label = {iso: f"As at {pd.Timestamp(iso):%d %B %Y}" for iso in options}
+    left, right = st.columns(2)
+    older_iso = left.selectbox("Older snapshot", options, index=1, format_func=label.get, key="data.older")
+    newer_iso = right.selectbox("Newer snapshot", options, index=0, format_func=label.get, key="data.newer")
+    if older_iso == newer_iso:
+        st.info("Choose two different snapshots.")
+        return
+    if older_iso > newer_iso:
+        older_iso, newer_iso = newer_iso, older_iso
+    changes = loaders.revisions_between(frame.cache_key[0], older_iso, newer_iso, frame.audience)
 
-indicators = sorted(changes["name"].unique())
-teams = sorted(changes["team"].map(team_label).unique())
-left, right = st.columns(2)
-chosen_indicators = left.multiselect("Indicators", indicators, key="data.indicators", placeholder="All indicators")
-chosen_teams = right.multiselect("Teams", teams, key="data.teams", placeholder="All teams")
-if chosen_indicators:
-    changes = changes[changes["name"].isin(chosen_indicators)]
-if chosen_teams:
-    changes = changes[changes["team"].map(team_label).isin(chosen_teams)]
+    indicators = sorted(changes["name"].unique())
+    teams = sorted(changes["team"].map(team_label).unique())
+    left, right = st.columns(2)
+    chosen_indicators = left.multiselect("Indicators", indicators, key="data.indicators", placeholder="All indicators")
+    chosen_teams = right.multiselect("Teams", teams, key="data.teams", placeholder="All teams")
+    if chosen_indicators:
+        changes = changes[changes["name"].isin(chosen_indicators)]
+    if chosen_teams:
+        changes = changes[changes["team"].map(team_label).isin(chosen_teams)]
 
-st.markdown(f"**{len(changes)} figure(s) revised** between the snapshot {label[older_iso].lower()} and the "
-            f"snapshot {label[newer_iso].lower()}, for months both hold.")
-table = pd.DataFrame({
-    "Month": changes["period"].map(format_month),
-    "Indicator": changes["name"],
-    "Team": changes["team"].map(team_label),
-    "Old value": [format_value(v, u, s) for v, u, s in zip(changes["value_old"], changes["unit"],
-                                                            changes["suppressed_old"])],
-    "New value": [format_value(v, u, s) for v, u, s in zip(changes["value_new"], changes["unit"],
-                                                            changes["suppressed_new"])],
-    "Difference": ["" if pd.isna(d) else f"{d:+,.1f}" for d in changes["difference"]],
-})
-st.dataframe(table, hide_index=True, key="data.revisions", alt="Figures revised between the two snapshots")
-export = pd.DataFrame({
-    "period": changes["period"].map(month_key), "indicator_id": changes["indicator_id"], "team": changes["team"],
-    "old_value": changes["value_old"].astype("object").where(~changes["suppressed_old"], SUPPRESSED),
-    "new_value": changes["value_new"].astype("object").where(~changes["suppressed_new"], SUPPRESSED),
-    "difference": changes["difference"],
-})
-downloads(export, f"revisions_{older_iso}_to_{newer_iso}", "data.download",
-          identity=("data", frame.cache_key[0], frame.audience, older_iso, newer_iso, tuple(chosen_indicators),
-                    tuple(chosen_teams)))
+    st.markdown(f"**{len(changes)} figure(s) revised** between the snapshot {label[older_iso].lower()} and the "
+                f"snapshot {label[newer_iso].lower()}, for months both hold.")
+    table = pd.DataFrame({
+        "Month": changes["period"].map(format_month),
+        "Indicator": changes["name"],
+        "Team": changes["team"].map(team_label),
+        "Old value": [format_value(v, u, s) for v, u, s in zip(changes["value_old"], changes["unit"],
+                                                                changes["suppressed_old"])],
+        "New value": [format_value(v, u, s) for v, u, s in zip(changes["value_new"], changes["unit"],
+                                                                changes["suppressed_new"])],
+        "Difference": ["" if pd.isna(d) else f"{d:+,.1f}" for d in changes["difference"]],
+    })
+    st.dataframe(table, hide_index=True, key="data.revisions", alt="Figures revised between the two snapshots")
+    export = pd.DataFrame({
+        "period": changes["period"].map(month_key), "indicator_id": changes["indicator_id"], "team": changes["team"],
+        "old_value": changes["value_old"].astype("object").where(~changes["suppressed_old"], SUPPRESSED),
+        "new_value": changes["value_new"].astype("object").where(~changes["suppressed_new"], SUPPRESSED),
+        "difference": changes["difference"],
+    })
+    downloads(export, f"revisions_{older_iso}_to_{newer_iso}", "data.download",
+              identity=("data", frame.cache_key[0], frame.audience, older_iso, newer_iso, tuple(chosen_indicators),
+                        tuple(chosen_teams)))
+
+
+
+revisions_section()
+
+st.subheader("Import Ofsted Annex A")
+st.markdown(
+    "Every council keeps Ofsted's Annex A lists for inspection. A performance officer can turn the workbook "
+    "(sheets “List 1” to “List 11”) into a snapshot with one command, and get the monthly scorecard by team "
+    "the same afternoon:"
+)
+st.code("python -m metrics.ingest --as-at 2022-03-11 --annex-a annex_a.xlsx --child-population 58000 "
+        "--targets targets.csv", language="bash")
+st.markdown(
+    "- Headers are matched ignoring case, spaces and punctuation; coded answers such as “q) 6: Police” or "
+    "“a) Yes” are read by their meaning; dates may be Excel dates or text.\n"
+    "- Each child counts once per measure and month. Lists 3 to 9 give figures per allocated team as well as "
+    "for the whole service.\n"
+    "- Assessments count as in time when authorised within 45 **working days** of the start, and initial "
+    "conferences within 15 working days of the strategy discussion: weekends and bank holidays in England "
+    "and Wales are not counted.\n"
+    "- A missing sheet or column leaves out only the indicators that need it; a row that cannot be read "
+    "(an impossible date, no Child Unique ID) is listed below with its list, row and column, never dropped silently."
+)
+report = memo(("data.annex_a", *frame.cache_key), lambda: latest_import_report(frame))
+if report is None:
+    st.info("None of the snapshots here came from an Annex A workbook yet.")
+else:
+    as_at_text, found = report
+    st.markdown(f"**The last import** ({plain(found.source)}, snapshot as at {as_at_text}) covered "
+                f"{format_month(found.first_month + '-01')} to {format_month(found.last_month + '-01')} and gave "
+                f"{len(found.indicators)} indicators.")
+    read = pd.DataFrame({"List": list(found.rows_read), "Rows read": list(found.rows_read.values())})
+    st.dataframe(read, hide_index=True, key="data.annex_a_rows", alt="Rows read from each Annex A list")
+    st.markdown(f"**Rows rejected: {len(found.rows_rejected)}**")
+    for problem in found.rows_rejected:
+        st.text(problem)
+    st.markdown(f"**Indicators left out: {len(found.left_out)}**")
+    for reason in found.left_out:
+        st.text(reason)

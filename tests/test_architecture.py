@@ -12,7 +12,7 @@ from metrics.snapshots import REPOSITORY_DATA_DIR, read_snapshot_folder
 ROOT = Path(__file__).resolve().parent.parent
 UI_FILES = [ROOT / "streamlit_app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
 ACRONYM = re.compile(r"\b(?:[A-Z]{2,}[0-9]*|S47)\b")
-NOT_ACRONYMS = {"CSV", "PNG", "SVG", "URL", "HTML", "OK", "YYYY", "MM", "DD", "II", "UTF", "XSRF", "TLS", "UK", "MS"}  # MS: pandas' month-start code
+NOT_ACRONYMS = {"CSV", "PNG", "SVG", "URL", "HTML", "OK", "YYYY", "MM", "DD", "II", "UTF", "XSRF", "TLS", "UK", "MS", "ID"}  # MS: pandas' month-start code
 
 
 def imports(path: Path) -> set[str]:

@@ -10,8 +10,8 @@ TERMS: dict[str, str] = {
     "Assurance": "From SPC: whether the process, as it runs now, will reliably meet its target. Pass: every month "
                  "should meet it. Fail: no month will unless something changes. Hit and miss: some months will "
                  "and some will not.",
-    "Child Unique ID": "The council's own identifier for a child in the Annex A lists. The import uses it to count each "
-                       "child once; the app never shows it.",
+    "Child Unique ID": "The council's own identifier for a child in the Annex A lists. The import uses it to count "
+                       "each child once; the app never shows it.",
     "CIN": "Child in Need. A child who needs services from the council to reach a reasonable standard of health "
            "or development (Section 17 of the Children Act 1989). A CIN plan sets out the help they get.",
     "CLA": "Child looked after, also called a child in care: a child in the care of the council, living with "

@@ -69,7 +69,9 @@ def _convert_column(file: str, column: str, kind: str, series: pd.Series) -> tup
     """One column in its contract type; values that cannot be converted are reported."""
     present = series.notna() & (series.astype(str).str.strip() != "")
     if kind == "string":
-        return series.where(present, None).map(lambda v: v if v is None else str(v).strip()), []
+        # object first: a string column would turn None back into NaN, and NaN into the text "nan"
+        text = series.astype("object").where(present, None)
+        return text.map(lambda v: v if v is None else str(v).strip()), []
     if kind == "date":
         converted = pd.to_datetime(series.where(present, None), errors="coerce", format="mixed", dayfirst=False)
         bad = present & converted.isna()
@@ -155,25 +157,26 @@ def _write_local(root: DataRoot, as_at: date, tables: dict[str, pd.DataFrame], e
 def _write_object_store(root: DataRoot, as_at: date, tables: dict[str, pd.DataFrame],
                         extra_files: dict[str, bytes]) -> str:
     target = root.snapshot_path(as_at)
-    written: list[str] = []
     try:
         for name, frame in tables.items():
             path = f"{target}/{TABLES[name].file_name}"
             pq.write_table(to_arrow(name, frame), path, filesystem=root.filesystem)
-            written.append(path)
         for file_name, content in extra_files.items():
             path = f"{target}/{file_name}"
             with root.filesystem.open_output_stream(path) as stream:
                 stream.write(content)
-            written.append(path)
-        # The marker goes last: until it exists readers ignore the folder.
-        with root.filesystem.open_output_stream(f"{target}/{SUCCESS_MARKER}") as marker:
-            marker.write(b"")
+        _write_success_marker(root, target)
     except BaseException:
-        for path in written:
-            root.filesystem.delete_file(path)
+        # The folder did not exist before this write (checked first), so all of it goes.
+        root.filesystem.delete_dir(target)
         raise
     return f"{root.uri.rstrip('/')}/snapshots/{as_at.isoformat()}"
+
+
+def _write_success_marker(root: DataRoot, target: str) -> None:
+    """The empty marker, written last: until it exists readers ignore the folder."""
+    with root.filesystem.open_output_stream(f"{target}/{SUCCESS_MARKER}") as marker:
+        marker.write(b"")
 
 
 def snapshot_exists(root: DataRoot, as_at: date) -> bool:

@@ -50,6 +50,9 @@ def test_ingest_from_csv_folder_writes_a_valid_snapshot(root, tmp_path, capsys):
     assert snapshot.valid
     assert len(snapshot.values) == 6
     assert "wrote snapshot 2021-02-10 (6 tables" in capsys.readouterr().out
+    # blank team cells are the whole service (null), never a team called "nan"
+    assert snapshot.values["team"].isna().sum() == 2
+    assert "nan" not in set(snapshot.values["team"].dropna())
     schema = pq.read_schema(root / "snapshots" / "2021-02-10" / "values.parquet")
     assert str(schema.field("period").type) == "date32[day]"
 

@@ -1,0 +1,128 @@
+"""Snapshots in object storage: a local S3-compatible server (moto), started and stopped by the test."""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import redirect_stdout
+
+import boto3
+import pandas as pd
+import pytest
+
+from metrics import ingest, scorecard, validate
+from metrics.snapshots import REPOSITORY_DATA_DIR, data_root, find_snapshot_folders, read_snapshot_folder
+from tests.apptest_helpers import PAGES, exceptions, open_page
+
+BUCKET = "council-performance"
+REGION = "eu-west-2"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def s3_server():
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    endpoint = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield endpoint, port
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture
+def bucket(s3_server, monkeypatch, tmp_path):
+    endpoint, port = s3_server
+    for name, value in {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": REGION,
+                        "AWS_EC2_METADATA_DISABLED": "true"}.items():
+        monkeypatch.setenv(name, value)
+    client = boto3.client("s3", endpoint_url=endpoint, region_name=REGION)
+    name = f"{BUCKET}-{tmp_path.name.lower().replace('_', '-')[-20:]}"
+    client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
+    uri = f"s3://{name}/example-county?endpoint_override=127.0.0.1:{port}&scheme=http&region={REGION}"
+    monkeypatch.setenv("PERFORMANCE_DATA_DIR", uri)
+    return client, name, uri
+
+
+def demo_as_csv(folder, as_at="2022-02-10"):
+    snapshot = read_snapshot_folder(REPOSITORY_DATA_DIR / "snapshots" / as_at)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in snapshot.tables.items():
+        frame.to_csv(folder / f"{name}.csv", index=False)
+    return folder
+
+
+def keys(client, name) -> list[str]:
+    return sorted(item["Key"] for item in client.list_objects_v2(Bucket=name).get("Contents", []))
+
+
+def test_ingest_writes_every_file_then_the_success_marker(bucket, tmp_path):
+    client, name, _ = bucket
+    assert ingest.main(["--as-at", "2022-02-10", str(demo_as_csv(tmp_path / "csv"))]) == 0
+    written = keys(client, name)
+    assert "example-county/snapshots/2022-02-10/_SUCCESS" in written
+    assert "example-county/snapshots/2022-02-10/values.parquet" in written
+    assert validate.main([]) == 0
+    assert ingest.main(["--as-at", "2022-02-10", str(tmp_path / "csv")]) == 1  # never overwritten
+
+
+def test_the_scorecard_from_object_storage_matches_the_local_one(bucket, tmp_path, monkeypatch):
+    assert ingest.main(["--as-at", "2022-02-10", str(demo_as_csv(tmp_path / "csv"))]) == 0
+
+    def run(*args):
+        buffer = io.StringIO()
+        with redirect_stdout(buffer):
+            assert scorecard.main(list(args)) == 0
+        return pd.read_csv(io.StringIO(buffer.getvalue()), dtype=str)
+
+    remote = run("--period", "2021-11", "--team", "all")
+    monkeypatch.delenv("PERFORMANCE_DATA_DIR")
+    local = run("--period", "2021-11", "--team", "all", "--snapshot", "2022-02-10")
+    pd.testing.assert_frame_equal(remote, local)
+
+
+def test_a_snapshot_without_its_marker_is_ignored(bucket, tmp_path, monkeypatch):
+    client, name, uri = bucket
+    def connection_lost(root, target):
+        raise OSError("connection lost")
+
+    monkeypatch.setattr(ingest, "_write_success_marker", connection_lost)
+    assert ingest.main(["--as-at", "2022-02-10", str(demo_as_csv(tmp_path / "csv"))]) == 1
+    # what was written before the crash is removed again (pyarrow keeps an empty "snapshots/" marker)
+    assert [key for key in keys(client, name) if "2022-02-10" in key] == []
+    # a folder some other writer left without its marker is not a snapshot yet
+    client.put_object(Bucket=name, Key="example-county/snapshots/2022-03-01/values.parquet", Body=b"half")
+    folders, warnings = find_snapshot_folders(data_root(uri))
+    assert folders == []
+    assert warnings == ["snapshots/2022-03-01: ignored until its _SUCCESS marker is written"]
+
+
+def test_every_page_runs_on_snapshots_in_object_storage(bucket, tmp_path, monkeypatch):
+    assert ingest.main(["--as-at", "2022-01-12", str(demo_as_csv(tmp_path / "a", "2022-01-12"))]) == 0
+    assert ingest.main(["--as-at", "2022-02-10", str(demo_as_csv(tmp_path / "b"))]) == 0
+    for page in PAGES:
+        at = open_page(page)
+        assert exceptions(at) == [], page
+        sidebar = " ".join(str(e.value) for e in at.sidebar.get("caption"))
+        assert "Snapshot as at 10 February 2022" in sidebar
+
+
+def test_local_paths_still_work_without_any_cloud_settings():
+    assert os.path.isdir(data_root(str(REPOSITORY_DATA_DIR)).base)

@@ -1,0 +1,95 @@
+"""Speed and memory at the size of a regional group of councils, and on the demo data.
+
+    python benchmarks/run.py            # 500 teams x 80 indicators x 120 months, plus the demo
+    python benchmarks/run.py --demo-only
+
+Generates a contract-valid snapshot (4.8 million values rows, 600,000 caseload rows) in a temporary
+folder, then measures, each page in a fresh process: the floor (pyarrow reading values.parquet), the
+scorecard command, every page's first render (imports included) and its warm rerun after a widget
+change (script time, median of 7), and peak memory. Prints a table. Not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPOSITORY))
+
+from benchmarks.large_snapshot import INDICATORS, MONTHS, TEAMS, WORKERS_PER_TEAM, write_large_snapshot  # noqa: E402
+
+PAGES = ["streamlit_app.py", "pages/explore.py", "pages/compare.py", "pages/off_target.py", "pages/caseloads.py",
+         "pages/data.py", "pages/glossary.py"]
+
+
+def timed_command(args: list[str], env: dict) -> tuple[float, float]:
+    """Wall seconds and peak memory (MB) of a command in a fresh process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    subprocess.run(args, cwd=REPOSITORY, env=env, check=True, stdout=subprocess.DEVNULL)
+    seconds = time.perf_counter() - started
+    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    return seconds, peak
+
+
+def probe(page: str, env: dict) -> dict:
+    output = subprocess.run([sys.executable, "benchmarks/page_probe.py", page], cwd=REPOSITORY, env=env, check=True,
+                            capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def measure(label: str, data_dir: Path | None, period: str) -> list[str]:
+    env = {**os.environ, "PERFORMANCE_AUDIENCE": "public"}
+    if data_dir is None:
+        env.pop("PERFORMANCE_DATA_DIR", None)
+    else:
+        env["PERFORMANCE_DATA_DIR"] = str(data_dir)
+    rows = [f"\n### {label}\n", "| what | time | peak memory |", "|---|---|---|"]
+    if data_dir is not None:
+        values = next(data_dir.glob("snapshots/*/values.parquet"))
+        started = time.perf_counter()
+        table = pq.read_table(values)
+        rows.append(f"| floor: pyarrow reads values.parquet ({table.num_rows:,} rows) | "
+                    f"{time.perf_counter() - started:.2f} s | |")
+    for team_args, what in (([], "whole service"), (["--team", "all"], "all teams")):
+        seconds, peak = timed_command([sys.executable, "-m", "metrics.scorecard", "--period", period, *team_args], env)
+        rows.append(f"| scorecard command, one month, {what} | {seconds:.2f} s | {peak:,.0f} MB |")
+    rows += ["", "| page | first render, fresh process | warm rerun after a widget change (median) | peak memory |",
+             "|---|---|---|---|"]
+    for page in PAGES:
+        result = probe(page, env)
+        failed = " (errors!)" if result["errors"] else ""
+        rows.append(f"| {page}{failed} | {result['first_s']:.2f} s | {result['warm_ms']:.0f} ms | "
+                    f"{result['peak_mb']:,} MB |")
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--demo-only", action="store_true", help="measure the shipped demo data only")
+    args = parser.parse_args()
+    lines = [f"Measured on {os.cpu_count()} cores, Python {sys.version.split()[0]}."]
+    lines += measure("Demo data (Example County Council)", None, "2022-01")
+    if not args.demo_only:
+        with tempfile.TemporaryDirectory() as folder:
+            started = time.perf_counter()
+            write_large_snapshot(Path(folder))
+            lines.append(f"\nGenerated {TEAMS} teams x {INDICATORS} indicators x {MONTHS} months "
+                         f"({TEAMS * INDICATORS * MONTHS:,} values rows) and {TEAMS * WORKERS_PER_TEAM * MONTHS:,} "
+                         f"caseload rows in {time.perf_counter() - started:.1f} s.")
+            lines += measure("Regional scale", Path(folder), "2022-03")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.contract import ratio_scale
+from metrics.contract import per_row, ratio_scale
 
 # The whole service is a null team in the contract; in computed tables it is "".
 WHOLE_SERVICE = ""
@@ -16,9 +16,14 @@ def team_figures(values: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame
     """Each supplied row's value; ratio rows recomputed from numerator and denominator."""
     catalogue = indicators.set_index("indicator_id")
     figures = values[FIGURE_COLUMNS].copy()
-    figures["team"] = figures["team"].astype("object").where(figures["team"].notna(), WHOLE_SERVICE)
-    is_ratio = figures["indicator_id"].map(catalogue["aggregation"]).eq("ratio").to_numpy()
-    scale = figures["indicator_id"].map(catalogue["unit"]).map(ratio_scale).to_numpy(dtype="float64")
+    team = figures["team"]
+    if not isinstance(team.dtype, pd.CategoricalDtype):
+        team = team.astype("category")
+    if WHOLE_SERVICE not in team.cat.categories:
+        team = team.cat.add_categories([WHOLE_SERVICE])
+    figures["team"] = team.fillna(WHOLE_SERVICE)
+    is_ratio = per_row(figures["indicator_id"], catalogue["aggregation"]) == "ratio"
+    scale = per_row(figures["indicator_id"], catalogue["unit"].map(ratio_scale), "float64")
     numerator = figures["numerator"].to_numpy(dtype="float64")
     denominator = figures["denominator"].to_numpy(dtype="float64")
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -34,7 +39,7 @@ def derived_whole_service(figures: pd.DataFrame, indicators: pd.DataFrame) -> pd
     """Whole-service rows derived from team rows: a sum, or a ratio of sums; never for `none`."""
     catalogue = indicators.set_index("indicator_id")
     teams = figures[figures["team"] != WHOLE_SERVICE]
-    aggregation = teams["indicator_id"].map(catalogue["aggregation"])
+    aggregation = per_row(teams["indicator_id"], catalogue["aggregation"])
     keys = ["indicator_id", "period"]
 
     summed = (
@@ -50,13 +55,13 @@ def derived_whole_service(figures: pd.DataFrame, indicators: pd.DataFrame) -> pd
         .sum(min_count=1)
         .reset_index()
     )
-    scale = ratios["indicator_id"].map(catalogue["unit"]).map(ratio_scale).astype("float64")
+    scale = per_row(ratios["indicator_id"], catalogue["unit"].map(ratio_scale), "float64")
     with np.errstate(divide="ignore", invalid="ignore"):
         ratios["value"] = np.where(
             ratios["denominator"] > 0, ratios["numerator"] / ratios["denominator"] * scale, np.nan
         )
     derived = pd.concat([summed, ratios], ignore_index=True)
-    derived["team"] = WHOLE_SERVICE
+    derived["team"] = pd.Categorical([WHOLE_SERVICE] * len(derived), categories=figures["team"].cat.categories)
     return derived[FIGURE_COLUMNS]
 
 

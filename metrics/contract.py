@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+import pandas as pd
+
 UNITS = ("count", "percent", "rate_per_10k", "days", "number")
 POLARITIES = ("higher_is_better", "lower_is_better", "neutral")
 AGGREGATIONS = ("sum", "ratio", "none")
@@ -16,6 +19,20 @@ RATIO_TOLERANCE = 1e-6
 
 INDICATOR_ID_PATTERN = r"^[a-z0-9_]+$"
 SUCCESS_MARKER = "_SUCCESS"
+
+
+def per_row(ids: pd.Series, lookup: pd.Series | dict, dtype: str = "object") -> np.ndarray:
+    """lookup[id] for every row, as a plain array (looked up once per distinct id, not per row)."""
+    codes, distinct = pd.factorize(ids, use_na_sentinel=True)
+    lookup = pd.Series(lookup)
+    found = lookup.reindex(distinct)
+    if dtype == "object":  # unknown ids give None, not pd.NA (which cannot be compared)
+        found = found.astype("object").where(found.notna(), None)
+    found = np.asarray(found.to_numpy(), dtype=dtype)
+    result = found[codes] if len(found) else np.empty(len(codes), dtype=dtype)
+    if (codes < 0).any():
+        result[codes < 0] = np.nan if dtype != "object" else None
+    return result
 
 
 def ratio_scale(unit: str) -> float:

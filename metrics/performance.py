@@ -8,8 +8,9 @@ import pandas as pd
 
 from metrics import spc
 from metrics.aggregation import WHOLE_SERVICE, resolve_figures
+from metrics.contract import per_row
 from metrics.snapshots import Snapshot
-from metrics.status import direction_of_travel, months_off_target, rag_status, targets_in_force
+from metrics.status import OFF_TARGET, SeriesOrder, direction_of_travel, rag_status, targets_in_force
 from metrics.suppression import PUBLIC, suppress_figures
 
 PREFERRED_COMPARATOR = "England"
@@ -60,21 +61,18 @@ def build_performance(snapshot: Snapshot, audience: str = PUBLIC) -> Performance
     else:
         figures["suppressed"] = False
     catalogue = indicators.set_index("indicator_id")
-    polarity = figures["indicator_id"].map(catalogue["polarity"])
+    polarity = per_row(figures["indicator_id"], catalogue["polarity"])
 
     targets = targets_in_force(figures, snapshot.table("targets"))
     figures["target"] = targets["target"].to_numpy()
     figures["tolerance"] = targets["tolerance"].to_numpy()
     figures["rag"] = rag_status(figures["value"], figures["target"], figures["tolerance"], polarity)
 
-    previous = figures[["indicator_id", "team", "period", "value", "suppressed"]].rename(
-        columns={"value": "previous_value", "suppressed": "previous_suppressed"}
-    )
-    previous["period"] = previous["period"] + pd.DateOffset(months=1)
-    figures = figures.merge(previous, on=["indicator_id", "team", "period"], how="left")
-    figures["previous_suppressed"] = figures["previous_suppressed"].fillna(False).astype(bool)
+    series = SeriesOrder(figures)
+    figures["previous_value"] = series.previous(figures["value"].to_numpy(dtype="float64"))
+    figures["previous_suppressed"] = series.previous(figures["suppressed"].to_numpy(dtype=bool), missing=False)
     figures["direction"] = direction_of_travel(figures["value"], figures["previous_value"], polarity)
-    figures["months_off_target"] = months_off_target(figures)
+    figures["months_off_target"] = series.run_length(figures["rag"].isin(OFF_TARGET).to_numpy())
     for column in ("indicator_id", "team"):
         figures[column] = figures[column].astype("category")
     return Performance(

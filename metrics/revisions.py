@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from metrics.contract import per_row
 from metrics.performance import Performance
 
 REVISION_TOLERANCE = 1e-9
@@ -28,6 +29,6 @@ def revisions(older: Performance, newer: Performance) -> pd.DataFrame:
     changed["difference"] = changed["value_new"] - changed["value_old"]
     changed.loc[changed["suppressed_old"] | changed["suppressed_new"], "difference"] = np.nan
     catalogue = newer.indicators
-    changed.insert(1, "name", changed["indicator_id"].map(catalogue["name"]))
-    changed["unit"] = changed["indicator_id"].map(catalogue["unit"])
+    changed.insert(1, "name", per_row(changed["indicator_id"], catalogue["name"]))
+    changed["unit"] = per_row(changed["indicator_id"], catalogue["unit"])
     return changed.sort_values(["period", "indicator_id", "team"], ascending=[False, True, True]).reset_index(drop=True)

@@ -21,6 +21,7 @@ DATA_DIR_VARIABLE = "PERFORMANCE_DATA_DIR"
 REPOSITORY_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SNAPSHOTS_FOLDER = "snapshots"
 LOOKS_LIKE_A_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+CATEGORY_COLUMNS = ("indicator_id", "team", "comparator")
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,8 @@ def to_month(values: pd.Series) -> pd.Series:
     stamps = pd.to_datetime(values)
     if getattr(stamps.dt, "tz", None) is not None:
         stamps = stamps.dt.tz_localize(None)
-    return stamps.dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]")
+    months = stamps.to_numpy(dtype="datetime64[ns]").astype("datetime64[M]").astype("datetime64[ns]")
+    return pd.Series(months, index=values.index, name=values.name)
 
 
 @dataclass
@@ -137,11 +139,14 @@ def _read_table(root: DataRoot, folder: str, name: str) -> tuple[pd.DataFrame | 
     problems = validation.check_schema(table, schema)
     if problems:
         return None, problems
+    # Names repeat on every row: read them as dictionaries (pandas categories), not millions of strings.
+    repeated = [column.name for column in table.columns if column.name in CATEGORY_COLUMNS]
     try:
-        arrow = pq.read_table(path, columns=table.column_names, filesystem=root.filesystem)
+        arrow = pq.read_table(path, columns=table.column_names, filesystem=root.filesystem,
+                              read_dictionary=repeated)
     except (pa.ArrowException, OSError) as error:
         return None, [Problem(table.file_name, "-", f"cannot be read as Parquet ({_first_line(error)})")]
-    return normalise(name, arrow.to_pandas()), []
+    return normalise(name, arrow.to_pandas(date_as_object=False)), []
 
 
 def _first_line(error: Exception) -> str:
@@ -158,10 +163,15 @@ def normalise(name: str, frame: pd.DataFrame) -> pd.DataFrame:
             frame[column.name] = to_month(series)
         elif column.kind == "float":
             frame[column.name] = pd.to_numeric(series, errors="coerce").astype("float64")
+        elif column.kind == "string" and isinstance(series.dtype, pd.CategoricalDtype):
+            blank = [category for category in series.cat.categories if str(category).strip() == ""]
+            if column.name == "team" and blank:
+                # An empty team name can only mean the whole service; say so with null.
+                series = series.cat.remove_categories(blank)
+            frame[column.name] = series.cat.remove_unused_categories()
         elif column.kind == "string":
             text = series.astype("object").where(series.notna(), None)
             if column.name == "team" and column.nullable:
-                # An empty team name can only mean the whole service; say so with null.
                 text = text.where(text.map(lambda v: v is None or str(v).strip() != ""), None)
             frame[column.name] = text.astype("string")
     return frame

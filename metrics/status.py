@@ -5,10 +5,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.aggregation import WHOLE_SERVICE
-
 OFF_TARGET = ("amber", "red")
 SAME_VALUE_TOLERANCE = 1e-9
+
+
+def _apply_targets(rows: pd.DataFrame, positions: np.ndarray, periods: np.ndarray,
+                   target: np.ndarray, tolerance: np.ndarray) -> None:
+    """Give each position the row with the latest effective_from on or before its month."""
+    rows = rows.sort_values("effective_from")
+    starts = rows["effective_from"].to_numpy(dtype="datetime64[ns]")
+    latest = np.searchsorted(starts, periods[positions], side="right") - 1
+    in_force = latest >= 0
+    target[positions[in_force]] = rows["target"].to_numpy(dtype="float64")[latest[in_force]]
+    tolerance[positions[in_force]] = rows["tolerance"].to_numpy(dtype="float64")[latest[in_force]]
 
 
 def targets_in_force(keys: pd.DataFrame, targets: pd.DataFrame | None) -> pd.DataFrame:
@@ -19,31 +28,24 @@ def targets_in_force(keys: pd.DataFrame, targets: pd.DataFrame | None) -> pd.Dat
     only all-teams rows.
     """
     result = keys[["indicator_id", "team", "period"]].copy()
-    result["target"] = np.nan
-    result["tolerance"] = np.nan
-    if targets is None or targets.empty or result.empty:
-        return result
-    result["_row"] = np.arange(len(result))
-    ordered = result.sort_values("period")
-    targets = targets.sort_values("effective_from")
-    all_teams = targets[targets["team"].isna()].drop(columns="team")
-    own = targets[targets["team"].notna()].assign(team=lambda f: f["team"].astype("object"))
-
-    general = pd.merge_asof(
-        ordered, all_teams, left_on="period", right_on="effective_from", by="indicator_id",
-        suffixes=("", "_all"), allow_exact_matches=True,
-    )
-    ordered_teams = ordered.assign(team=ordered["team"].astype("object"))
-    specific = pd.merge_asof(
-        ordered_teams, own, left_on="period", right_on="effective_from", by=["indicator_id", "team"],
-        suffixes=("", "_own"), allow_exact_matches=True,
-    )
-    general = general.set_index("_row").sort_index()
-    specific = specific.set_index("_row").sort_index()
-    has_own = specific["target_own"].notna() & (specific["team"] != WHOLE_SERVICE)
-    result["target"] = np.where(has_own, specific["target_own"], general["target_all"])
-    result["tolerance"] = np.where(has_own, specific["tolerance_own"], general["tolerance_all"])
-    return result.drop(columns="_row")
+    target = np.full(len(result), np.nan)
+    tolerance = np.full(len(result), np.nan)
+    if targets is not None and not targets.empty and len(result):
+        periods = result["period"].to_numpy(dtype="datetime64[ns]")
+        by_indicator = result.groupby("indicator_id", observed=True, sort=False).indices
+        all_teams = targets[targets["team"].isna()]
+        for indicator_id, rows in all_teams.groupby("indicator_id", observed=True):
+            if indicator_id in by_indicator:
+                _apply_targets(rows, by_indicator[indicator_id], periods, target, tolerance)
+        own = targets[targets["team"].notna()]
+        if not own.empty:  # a team's own target, where one is in force, replaces the all-teams one
+            by_team = result.groupby(["indicator_id", "team"], observed=True, sort=False).indices
+            for key, rows in own.groupby(["indicator_id", "team"], observed=True):
+                if key in by_team:
+                    _apply_targets(rows, by_team[key], periods, target, tolerance)
+    result["target"] = target
+    result["tolerance"] = tolerance
+    return result
 
 
 def rag_status(value, target, tolerance, polarity) -> np.ndarray:
@@ -81,9 +83,40 @@ def direction_of_travel(current, previous, polarity) -> np.ndarray:
     return direction.astype("object")
 
 
-def previous_month(period: pd.Series) -> pd.Series:
-    """The first day of the month before."""
-    return period - pd.DateOffset(months=1)
+class SeriesOrder:
+    """Rows sorted once into monthly series (indicator, team, month), to look back along each series."""
+
+    def __init__(self, frame: pd.DataFrame):
+        indicator = pd.factorize(frame["indicator_id"])[0]
+        team = pd.factorize(frame["team"])[0]
+        month = frame["period"].to_numpy(dtype="datetime64[ns]").astype("datetime64[M]").astype("int64")
+        self.order = np.lexsort((month, team, indicator))
+        indicator, team, month = indicator[self.order], team[self.order], month[self.order]
+        # follows[i]: sorted row i is the month straight after sorted row i - 1 of the same series
+        self.follows = np.zeros(len(self.order), dtype=bool)
+        self.follows[1:] = (indicator[1:] == indicator[:-1]) & (team[1:] == team[:-1]) & (month[1:] == month[:-1] + 1)
+
+    def _back_to_rows(self, sorted_values: np.ndarray) -> np.ndarray:
+        result = np.empty_like(sorted_values)
+        result[self.order] = sorted_values
+        return result
+
+    def previous(self, values, missing=np.nan) -> np.ndarray:
+        """Each row's value in the month before, or `missing` when that month has no row."""
+        ordered = np.asarray(values)[self.order]
+        shifted = np.empty_like(ordered)
+        if len(ordered):
+            shifted[0] = missing
+            shifted[1:] = np.where(self.follows[1:], ordered[:-1], missing)
+        return self._back_to_rows(shifted)
+
+    def run_length(self, flags) -> np.ndarray:
+        """For each row, how many months in a row up to it the flag held (0 where it does not)."""
+        ordered = np.asarray(flags, dtype=bool)[self.order]
+        continues = self.follows & ordered & np.r_[False, ordered[:-1]]
+        run_id = np.cumsum(~continues)
+        runs = pd.Series(ordered.astype(int)).groupby(run_id).cumsum().to_numpy()
+        return self._back_to_rows(np.where(ordered, runs, 0))
 
 
 def months_off_target(frame: pd.DataFrame) -> np.ndarray:
@@ -91,22 +124,4 @@ def months_off_target(frame: pd.DataFrame) -> np.ndarray:
 
     frame has indicator_id, team, period and rag; a missing month breaks the run.
     """
-    ordered = frame[["indicator_id", "team", "period", "rag"]].reset_index(drop=True).reset_index().sort_values(
-        ["indicator_id", "team", "period"]
-    )
-    off = ordered["rag"].isin(OFF_TARGET).to_numpy()
-    same_series = (
-        (ordered["indicator_id"].to_numpy() == np.roll(ordered["indicator_id"].to_numpy(), 1))
-        & (ordered["team"].to_numpy() == np.roll(ordered["team"].to_numpy(), 1))
-    )
-    follows = ordered["period"].to_numpy() == np.roll(
-        (ordered["period"] + pd.DateOffset(months=1)).to_numpy(), 1
-    )
-    continues = same_series & follows & np.roll(off, 1) & off
-    if len(continues):
-        continues[0] = False
-    run_id = np.cumsum(~continues)
-    streak = pd.Series(off.astype(int)).groupby(run_id).cumsum().to_numpy()
-    result = np.zeros(len(frame), dtype="int64")
-    result[ordered["index"].to_numpy()] = np.where(off, streak, 0)
-    return result
+    return SeriesOrder(frame).run_length(frame["rag"].isin(OFF_TARGET).to_numpy())

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.aggregation import WHOLE_SERVICE
+from metrics.contract import per_row
 
 PUBLIC = "public"
 INTERNAL = "internal"
@@ -40,47 +41,63 @@ def is_small(numbers) -> np.ndarray:
 
 def primary_suppression(figures: pd.DataFrame, indicators: pd.DataFrame) -> np.ndarray:
     """Rows whose own figures are small counts or rates built on small numbers."""
-    unit = figures["indicator_id"].map(indicators.set_index("indicator_id")["unit"]).to_numpy()
+    unit = per_row(figures["indicator_id"], indicators.set_index("indicator_id")["unit"])
     small_count = (unit == "count") & is_small(figures["value"])
     small_parts = is_small(figures["numerator"]) | is_small(figures["denominator"])
     small_rate = np.isin(unit, RATE_UNITS) & small_parts
     return small_count | small_rate
 
 
-def _recoverable(parts: pd.DataFrame, hidden: np.ndarray, total_shown: bool, additive: list[str]) -> bool:
-    """Could a reader work out the hidden teams from the shown total and the shown teams?"""
-    if not total_shown or not hidden.any():
-        return False
-    if hidden.sum() == 1:
-        return True
-    hidden_parts = parts.loc[hidden, additive]
-    sums = hidden_parts.sum()
-    count = int(hidden.sum())
-    # Hidden counts are known to be at least 1; if they add up to exactly that, each is 1.
-    lower_bound_met = any(sums[column] == count for column in additive if column != "numerator")
-    # Numerators are at least 0 and at most their denominator: 0% or 100% throughout gives them away.
-    if "numerator" in additive:
-        lower_bound_met |= sums["numerator"] == 0 or sums["numerator"] == sums["denominator"]
-    return bool(lower_bound_met)
+def _recoverable_groups(part: pd.DataFrame, hidden: np.ndarray, is_total: np.ndarray, ratio: np.ndarray,
+                       group: np.ndarray) -> np.ndarray:
+    """Per group: could a reader work out the hidden teams from the shown total and the shown teams?
+
+    One hidden team is the total less the others. Several, each known to be at least 1, are pinned
+    down when they add up to exactly their number; hidden numerators (between 0 and their
+    denominator) when they add up to 0 or to the hidden denominators (0% or 100% throughout).
+    """
+    hidden_team = hidden & ~is_total
+    frame = pd.DataFrame({
+        "group": group,
+        "hidden": hidden_team,
+        "total_shown": is_total & ~hidden,
+        "value": np.where(hidden_team, part["value"].to_numpy(dtype="float64"), 0.0),
+        "numerator": np.where(hidden_team, part["numerator"].to_numpy(dtype="float64"), 0.0),
+        "denominator": np.where(hidden_team, part["denominator"].to_numpy(dtype="float64"), 0.0),
+        "ratio": ratio,
+    })
+    per_group = frame.groupby("group").agg(
+        hidden=("hidden", "sum"), total_shown=("total_shown", "any"), value=("value", "sum"),
+        numerator=("numerator", "sum"), denominator=("denominator", "sum"), ratio=("ratio", "any"),
+    )
+    count = per_group["hidden"]
+    pinned = np.where(
+        per_group["ratio"],
+        (per_group["denominator"] == count) | (per_group["numerator"] == 0)
+        | (per_group["numerator"] == per_group["denominator"]),
+        per_group["value"] == count,
+    )
+    return (per_group["total_shown"] & (count > 0) & ((count == 1) | pinned)).reindex(
+        np.arange(group.max() + 1), fill_value=False).to_numpy()
 
 
-def _secondary_for_group(group: pd.DataFrame, suppressed: np.ndarray, additive: list[str]) -> np.ndarray:
-    """Extra rows to suppress in one indicator-month so no hidden team can be recovered."""
+def _secondary(part: pd.DataFrame, suppressed: np.ndarray, ratio: np.ndarray) -> np.ndarray:
+    """Hide the next smallest team (or else the total) until no hidden team can be worked out."""
     suppressed = suppressed.copy()
-    is_total = (group["team"] == WHOLE_SERVICE).to_numpy()
-    size_column = "denominator" if "denominator" in additive else "value"
-    size = group[size_column].to_numpy(dtype="float64")
+    group = part.groupby(["indicator_id", "period"], observed=True, sort=False).ngroup().to_numpy()
+    is_total = (part["team"] == WHOLE_SERVICE).to_numpy()
+    size = np.where(ratio, part["denominator"].to_numpy(dtype="float64"), part["value"].to_numpy(dtype="float64"))
+    size = np.nan_to_num(size)
     while True:
-        hidden_teams = suppressed & ~is_total
-        total_shown = bool((is_total & ~suppressed).any())
-        if not _recoverable(group, hidden_teams, total_shown, additive):
+        exposed = _recoverable_groups(part, suppressed, is_total, ratio, group)[group]
+        if not exposed.any():
             return suppressed
-        candidates = ~suppressed & ~is_total & (np.nan_to_num(size) > 0)
-        if candidates.any():
-            smallest = np.where(candidates, size, np.inf).argmin()
-            suppressed[smallest] = True
-        else:
-            suppressed[is_total] = True
+        candidates = np.flatnonzero(exposed & ~suppressed & ~is_total & (size > 0))
+        order = candidates[np.lexsort((size[candidates], group[candidates]))]
+        first = order[np.r_[True, group[order][1:] != group[order][:-1]]] if len(order) else order
+        suppressed[first] = True
+        without = np.setdiff1d(np.unique(group[exposed]), group[first])
+        suppressed |= is_total & np.isin(group, without)
 
 
 def suppress_figures(figures: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
@@ -88,19 +105,17 @@ def suppress_figures(figures: pd.DataFrame, indicators: pd.DataFrame) -> pd.Data
     catalogue = indicators.set_index("indicator_id")
     result = figures.copy()
     suppressed = primary_suppression(result, indicators)
-    aggregation = result["indicator_id"].map(catalogue["aggregation"]).to_numpy()
-    unit = result["indicator_id"].map(catalogue["unit"]).to_numpy()
+    aggregation = per_row(result["indicator_id"], catalogue["aggregation"])
+    unit = per_row(result["indicator_id"], catalogue["unit"])
     additive = ((aggregation == "sum") & (unit == "count")) | ((aggregation == "ratio") & np.isin(unit, RATE_UNITS))
 
     # Only indicator-months with a hidden team need a second look.
     needs_look = suppressed & additive & (result["team"] != WHOLE_SERVICE).to_numpy()
-    months = pd.MultiIndex.from_frame(result[["indicator_id", "period"]])
-    looked_at = np.flatnonzero(months.isin(months[needs_look]))
-    subset = result.iloc[looked_at]
-    for positions in subset.groupby(["indicator_id", "period"], observed=True).indices.values():
-        rows = looked_at[positions]
-        columns = ["numerator", "denominator"] if aggregation[rows[0]] == "ratio" else ["value"]
-        suppressed[rows] = _secondary_for_group(result.iloc[rows], suppressed[rows], columns)
+    if needs_look.any():
+        months = pd.MultiIndex.from_frame(result[["indicator_id", "period"]])
+        looked_at = np.flatnonzero(months.isin(months[needs_look]) & additive)
+        ratio = aggregation[looked_at] == "ratio"
+        suppressed[looked_at] = _secondary(result.iloc[looked_at], suppressed[looked_at], ratio)
 
     result["suppressed"] = suppressed
     result.loc[suppressed, ["value", "numerator", "denominator"]] = np.nan

@@ -14,6 +14,7 @@ from metrics.contract import (
     TABLES,
     UNITS,
     Table,
+    per_row,
     ratio_scale,
 )
 from metrics.problems import Problem, problem_at
@@ -135,8 +136,8 @@ def check_values(frame: pd.DataFrame, indicators: pd.DataFrame) -> list[Problem]
     problems += _check_not_negative(file, frame, "denominator")
 
     catalogue = indicators.drop_duplicates("indicator_id").set_index("indicator_id")
-    aggregation = frame["indicator_id"].map(catalogue["aggregation"])
-    scale = frame["indicator_id"].map(catalogue["unit"]).map(ratio_scale)
+    aggregation = per_row(frame["indicator_id"], catalogue["aggregation"])
+    scale = per_row(frame["indicator_id"], catalogue["unit"].map(ratio_scale), "float64")
     numerator = frame["numerator"].astype("float64")
     denominator = frame["denominator"].astype("float64")
     value = frame["value"].astype("float64")

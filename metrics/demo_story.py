@@ -9,6 +9,7 @@ children in care rising from March 2021 to a peak, 345 in November 2021.
 from __future__ import annotations
 
 import hashlib
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -44,8 +45,25 @@ def _key(month: pd.Timestamp) -> str:
     return month.strftime("%Y-%m")
 
 
+class SplitAcrossTeams(ABC):
+    """A whole-number total per month, split across the story's teams by weight."""
+
+    teams: tuple[str, ...]
+    weights: tuple[float, ...]
+
+    @abstractmethod
+    def total(self, name: str, month: pd.Timestamp) -> int:
+        """The whole-service figure for the month."""
+
+    def parts(self, name: str, month: pd.Timestamp) -> list[int]:
+        return split_whole(self.total(name, month), self.weights)
+
+    def rows(self, name: str, month: pd.Timestamp) -> list[tuple]:
+        return [(name, month, team, float(part), None) for team, part in zip(self.teams, self.parts(name, month))]
+
+
 @dataclass(frozen=True)
-class Count:
+class Count(SplitAcrossTeams):
     """A count split across teams; `exact` months take a fixed total."""
 
     anchors: dict[str, float]
@@ -61,11 +79,6 @@ class Count:
         level = ramp(month, self.anchors) * (self.december if month.month == 12 else 1.0)
         return max(0, round(level * (1 + self.wobble * wobble(name, month))))
 
-    def parts(self, name: str, month: pd.Timestamp) -> list[int]:
-        return split_whole(self.total(name, month), self.weights)
-
-    def rows(self, name: str, month: pd.Timestamp) -> list[tuple]:
-        return [(name, month, team, float(part), None) for team, part in zip(self.teams, self.parts(name, month))]
 
 
 @dataclass(frozen=True)
@@ -130,7 +143,7 @@ class Rate:
 
 
 @dataclass(frozen=True)
-class Flow:
+class Flow(SplitAcrossTeams):
     """Children starting or leaving care, consistent with the change in children in care."""
 
     starting: bool
@@ -147,11 +160,6 @@ class Flow:
             ceased, started = ceased - started, 0
         return started if self.starting else ceased
 
-    def parts(self, name: str, month: pd.Timestamp) -> list[int]:
-        return split_whole(self.total(name, month), self.weights)
-
-    def rows(self, name: str, month: pd.Timestamp) -> list[tuple]:
-        return [(name, month, team, float(part), None) for team, part in zip(self.teams, self.parts(name, month))]
 
 
 @dataclass(frozen=True)

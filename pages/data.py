@@ -8,6 +8,7 @@ from metrics.formatting import format_month, format_value, month_key, months_beh
 from metrics.snapshots import data_root
 from metrics.suppression import SUPPRESSED
 from ui import loaders
+from ui.choosers import filter_by
 from ui.display import downloads, memo, plain
 from ui.frame import page_frame
 
@@ -84,13 +85,7 @@ def revisions_section() -> None:
 
     indicators = sorted(changes["name"].unique())
     teams = sorted(changes["team"].map(team_label).unique())
-    left, right = st.columns(2)
-    chosen_indicators = left.multiselect("Indicators", indicators, key="data.indicators", placeholder="All indicators")
-    chosen_teams = right.multiselect("Teams", teams, key="data.teams", placeholder="All teams")
-    if chosen_indicators:
-        changes = changes[changes["name"].isin(chosen_indicators)]
-    if chosen_teams:
-        changes = changes[changes["team"].map(team_label).isin(chosen_teams)]
+    changes, chosen_indicators, chosen_teams = filter_by(changes, "data", "name", "Indicators", indicators, teams)
 
     st.markdown(f"**{len(changes)} figure(s) revised** between the snapshot {label[older_iso].lower()} and the "
                 f"snapshot {label[newer_iso].lower()}, for months both hold.")

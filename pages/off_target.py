@@ -17,7 +17,7 @@ from metrics.formatting import (
 )
 from metrics.scorecard import export_table
 from ui import loaders
-from ui.choosers import month_chooser
+from ui.choosers import filter_by, month_chooser
 from ui.display import downloads, with_status_labels
 from ui.frame import page_frame
 from ui.tables import off_target_text
@@ -34,13 +34,7 @@ rows = loaders.off_target(*frame.cache_key, month.strftime("%Y-%m-%d"))
 
 areas = list(dict.fromkeys(performance.indicators["area"]))
 teams = [WHOLE_SERVICE_LABEL, *performance.teams]
-left, right = st.columns(2)
-chosen_areas = left.multiselect("Areas", areas, key="off_target.areas", placeholder="All areas")
-chosen_teams = right.multiselect("Teams", teams, key="off_target.teams", placeholder="All teams")
-if chosen_areas:
-    rows = rows[rows["area"].isin(chosen_areas)]
-if chosen_teams:
-    rows = rows[rows["team"].map(team_label).isin(chosen_teams)]
+rows, chosen_areas, chosen_teams = filter_by(rows, "off_target", "area", "Areas", areas, teams)
 
 red, amber = int((rows["rag"] == "red").sum()), int((rows["rag"] == "amber").sum())
 st.markdown(f"**{format_month(month)}: {red} red and {amber} amber** for the areas and teams chosen.")

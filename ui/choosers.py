@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.aggregation import WHOLE_SERVICE
-from metrics.formatting import WHOLE_SERVICE_LABEL, format_month, month_key
+from metrics.formatting import WHOLE_SERVICE_LABEL, format_month, month_key, team_label
 from ui import state
 from ui.frame import Frame
 
@@ -82,3 +82,19 @@ def period_chooser(frame: Frame, key: str, default_months: int = 24) -> tuple[pd
         start, end = end, start
     state.publish(**{"from": start, "to": end})
     return pd.Timestamp(f"{start}-01"), pd.Timestamp(f"{end}-01")
+
+
+def filter_by(rows: pd.DataFrame, key: str, column: str, label: str, options: list[str],
+              teams: list[str]) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """Two filters side by side, on `column` and on team; nothing chosen means everything.
+
+    Returns the rows left and the two choices (for caching and file names).
+    """
+    left, right = st.columns(2)
+    chosen = left.multiselect(label, options, key=f"{key}.{label.lower()}", placeholder=f"All {label.lower()}")
+    chosen_teams = right.multiselect("Teams", teams, key=f"{key}.teams", placeholder="All teams")
+    if chosen:
+        rows = rows[rows[column].isin(chosen)]
+    if chosen_teams:
+        rows = rows[rows["team"].map(team_label).isin(chosen_teams)]
+    return rows, chosen, chosen_teams

@@ -52,7 +52,7 @@ class Frame:
 
     def notify(self, text: str) -> None:
         """Show a short notice at the top of the page (link parameters that were ignored)."""
-        self.notices.info(plain(text), icon=":material/info:")
+        notice(self.notices, text)
 
     @property
     def valid(self) -> list[date]:
@@ -72,6 +72,11 @@ class Frame:
     def months_behind(self) -> int | None:
         latest = self.latest_month
         return None if latest is None else months_behind(latest, self.today)
+
+
+def notice(area: st.delta_generator.DeltaGenerator, text: str) -> None:
+    """A short notice, shown as typed (it may quote a link)."""
+    area.info(plain(text), icon=":material/info:")
 
 
 def council_name() -> str:
@@ -121,7 +126,6 @@ def page_frame(title: str, summary: str) -> Frame:
         _stop_without_data(location, invalid)
 
     options = [snapshot.as_at.isoformat() for snapshot in valid]
-    holder = Frame(valid[0], None, audience, valid, invalid, warnings, date.today(), notices)
     with st.sidebar:
         st.markdown(f"### {APP_NAME}")
         council = council_name()
@@ -129,7 +133,8 @@ def page_frame(title: str, summary: str) -> Frame:
             st.caption(plain(council))
         _navigation()
         st.divider()
-        chosen = state.single_choice("snapshot", options, options[0], "frame.snapshot", holder.notify)
+        chosen = state.single_choice("snapshot", options, options[0], "frame.snapshot",
+                                     lambda text: notice(notices, text))
         st.selectbox(
             "Snapshot (the day the figures were extracted)", options, key="frame.snapshot",
             format_func=lambda iso: f"As at {date.fromisoformat(iso):%d %B %Y}",
@@ -138,11 +143,11 @@ def page_frame(title: str, summary: str) -> Frame:
         state.publish(snapshot=chosen if chosen != options[0] else None)
         snapshot = next(s for s in valid if s.as_at.isoformat() == chosen)
         performance = loaders.performance(location, snapshot.as_at, snapshot.path, audience)
-        holder.snapshot, holder.performance = snapshot, performance
-        if holder.latest_month is not None:
-            behind = holder.months_behind
+        frame = Frame(snapshot, performance, audience, valid, invalid, warnings, date.today(), notices)
+        if frame.latest_month is not None:
+            behind = frame.months_behind
             st.caption(
-                f"Snapshot as at {snapshot.as_at:%d %B %Y}: figures up to **{format_month(holder.latest_month)}**, "
+                f"Snapshot as at {snapshot.as_at:%d %B %Y}: figures up to **{format_month(frame.latest_month)}**, "
                 f"{behind} month{'s' if behind != 1 else ''} behind today ({date.today():%d %B %Y})."
             )
         st.markdown(f"**Audience: {audience}**")
@@ -164,4 +169,4 @@ def page_frame(title: str, summary: str) -> Frame:
             icon=":material/warning:",
         )
     st.caption(plain(summary))
-    return holder
+    return frame

@@ -15,6 +15,7 @@ import pandas as pd
 
 from metrics import spc
 from metrics.aggregation import WHOLE_SERVICE
+from metrics.contract import per_row
 from metrics.performance import (
     Performance,
     build_performance,
@@ -38,24 +39,24 @@ EXTRA_COLUMNS = [
 
 
 def spc_summary(performance: Performance, rows: pd.DataFrame, month: pd.Timestamp) -> pd.DataFrame:
-    """Variation and assurance for each (indicator_id, team) in rows, up to the month."""
-    history = performance.table[
-        (performance.table["period"] <= month)
-        & performance.table["team"].isin(rows["team"].unique())
-        & performance.table["indicator_id"].isin(rows["indicator_id"].unique())
-    ]
-    results = []
-    for (indicator_id, team), series in history.groupby(["indicator_id", "team"], observed=True):
-        last = series[series["period"] == month]
-        target = last["target"].iloc[0] if len(last) else np.nan
-        target = None if pd.isna(target) else float(target)
-        result = spc.analyse(series, performance.polarity(indicator_id), target)
-        # The variation describes the chosen month's point; with no point there, say so.
-        has_point = len(last) and pd.notna(last["value"].iloc[0])
-        variation = result.variation if has_point else "insufficient_data"
-        assurance = result.assurance if has_point else "none"
-        results.append((indicator_id, team, variation, assurance))
-    return pd.DataFrame(results, columns=["indicator_id", "team", "variation", "assurance"])
+    """Variation and assurance for each (indicator_id, team) in rows, from their series up to the month."""
+    table = performance.table
+    history = table[(table["period"] <= month) & table["team"].isin(rows["team"].unique())
+                    & table["indicator_id"].isin(rows["indicator_id"].unique())]
+    history = history.assign(
+        series=history.groupby(["indicator_id", "team"], observed=True, sort=False).ngroup().to_numpy())
+    names = history.drop_duplicates("series").set_index("series")[["indicator_id", "team"]]
+    polarity = pd.Series(per_row(names["indicator_id"], performance.indicators["polarity"]), index=names.index)
+    target = history[history["period"] == month].set_index("series")["target"].reindex(names.index)
+    signals = spc.latest_signals(history, polarity, target).reindex(names.index)
+    # The variation describes the chosen month's point; with no point there, there is nothing to say.
+    has_point = signals["last_period"] == month
+    return pd.DataFrame({
+        "indicator_id": names["indicator_id"].astype("object").to_numpy(),
+        "team": names["team"].astype("object").to_numpy(),
+        "variation": np.where(has_point, signals["variation"], "insufficient_data"),
+        "assurance": np.where(has_point, signals["assurance"], "none"),
+    })
 
 
 def build_scorecard(performance: Performance, month: pd.Timestamp, teams: list[str]) -> pd.DataFrame:

@@ -197,3 +197,76 @@ def analyse(series: pd.DataFrame, polarity: str, target: float | None = None,
     enough = last_variation != "insufficient_data"
     last_assurance = assurance(target, last_limits, polarity) if enough else "none"
     return SpcResult(points, last_variation, last_assurance)
+
+
+VARIATION_BY_POLARITY = {
+    "higher_is_better": ("improvement", "concern"),
+    "lower_is_better": ("concern", "improvement"),
+    "neutral": ("neutral_high", "neutral_low"),
+}
+
+
+def latest_signals(history: pd.DataFrame, polarity: pd.Series, target: pd.Series) -> pd.DataFrame:
+    """Variation and assurance of the last point of many series at once (no rebase).
+
+    history has a `series` key, `period` and `value` (no gaps in value); polarity and target are
+    indexed by series. For the last point every rule only needs the last few points: a trend
+    ending there is the last six steps all one way; a shift, the last seven points on one side;
+    two of three close, the last three points. So this gives exactly what analyse() gives for
+    each series' last point, without a Python loop per series.
+    """
+    data = history[["series", "period", "value"]].dropna(subset=["value"]).sort_values(["series", "period"])
+    key = data["series"]
+    y = data["value"].astype("float64")
+    grouped = y.groupby(key)
+    count, mean = grouped.size(), grouped.mean()
+    ranges = grouped.diff().abs()
+    first_average = ranges.groupby(key).transform("mean")
+    kept = ranges.where(ranges < SCREENING_CONSTANT * first_average)
+    average = kept.groupby(key).mean().fillna(ranges.groupby(key).mean())
+    upper, lower = mean + LIMIT_CONSTANT * average, mean - LIMIT_CONSTANT * average
+    upper_close = mean + CLOSE_FRACTION * LIMIT_CONSTANT * average
+    lower_close = mean - CLOSE_FRACTION * LIMIT_CONSTANT * average
+
+    side = np.sign(y - key.map(mean))
+    step = np.sign(grouped.diff())
+    inside = (y <= key.map(upper)) & (y >= key.map(lower))
+    close = inside & ((y > key.map(upper_close)) | (y < key.map(lower_close)))
+
+    def tail(values: pd.Series, size: int) -> pd.DataFrame:
+        last = values.groupby(key).tail(size)
+        return last.groupby(key.loc[last.index]).agg(["min", "max", "sum", "count"])
+
+    last_value = grouped.last()
+    outside = np.where(last_value > upper, 1, np.where(last_value < lower, -1, 0))
+    steps = tail(step.fillna(0), RUN_LENGTH - 1)
+    trend = np.where((steps["count"] == RUN_LENGTH - 1) & (steps["min"] == steps["max"]) & (count >= RUN_LENGTH),
+                     steps["min"], 0)
+    sides = tail(side, RUN_LENGTH)
+    shift = np.where((sides["count"] == RUN_LENGTH) & (sides["min"] == sides["max"]), sides["min"], 0)
+    last_three_sides, last_three_close = tail(side, 3), tail(close.astype(int), 3)
+    last_side, last_close = side.groupby(key).last(), close.groupby(key).last()
+    two_of_three = np.where(last_close & (last_three_close["sum"] >= 2) & (last_three_sides["sum"].abs() == 3),
+                            last_side, 0)
+
+    rules = np.vstack([outside, trend, two_of_three, shift])
+    flagged = (rules != 0).any(axis=0)
+    direction = np.sign(rules.sum(axis=0))
+    direction = np.where(direction == 0, last_side.to_numpy(), direction)
+    polarity = polarity.reindex(count.index)
+    high = polarity.map(lambda p: VARIATION_BY_POLARITY[p][0])
+    low = polarity.map(lambda p: VARIATION_BY_POLARITY[p][1])
+    variation = np.where(~flagged, "common_cause", np.where(direction > 0, high, low))
+    variation = np.where(count >= MINIMUM_POINTS, variation, "insufficient_data")
+
+    target = target.reindex(count.index)
+    higher = polarity == "higher_is_better"
+    above, below = target > upper, target < lower
+    assurance = np.select(
+        [target.isna() | (polarity == "neutral") | average.isna() | (count < MINIMUM_POINTS),
+         above & higher, below & higher, above & ~higher, below & ~higher],
+        ["none", "fail", "pass", "pass", "fail"], default="inconsistent",
+    )
+    last_period = data.groupby(key)["period"].last()
+    return pd.DataFrame({"variation": variation, "assurance": assurance, "last_period": last_period},
+                        index=count.index)

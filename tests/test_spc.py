@@ -112,3 +112,30 @@ def test_a_rebase_gives_each_part_its_own_limits():
     assert whole.variation == "improvement"  # twelve points above the overall mean of 16
     assert rebased.points["mean"].iloc[0] == 11 and rebased.points["mean"].iloc[-1] == 21
     assert rebased.variation == "common_cause"
+
+
+def test_latest_signals_agree_with_analyse_for_every_series():
+    """The vectorised last-point rules give what analyse() gives, series by series."""
+    rng = np.random.default_rng(7)
+    shapes = {
+        "stable": STABLE,
+        "late shift": [10, 12] * 5 + [13, 14, 13, 14, 13, 14, 13],
+        "spike": STABLE + [30],
+        "falling trend": [12, 13, 12, 13, 12, 13, 20, 18, 16, 14, 12, 10, 8],
+        "two close": [10, 12] * 6 + [14.8, 11.5, 14.9],
+        "short": [1, 2, 3, 4, 5],
+        "flat": [5.0] * 14,
+    }
+    for number in range(60):
+        shapes[f"random {number}"] = list(np.round(rng.normal(50, 8, size=rng.integers(8, 40)).cumsum() / 10, 1))
+    rows, polarity, target = [], {}, {}
+    for index, (name, values) in enumerate(shapes.items()):
+        polarity[name] = ("higher_is_better", "lower_is_better", "neutral")[index % 3]
+        target[name] = [None, 5.0, 11.0, 17.0, float(np.mean(values))][index % 5]
+        rows.append(series(values).assign(series=name))
+    history = pd.concat(rows, ignore_index=True)
+    signals = spc.latest_signals(history, pd.Series(polarity), pd.Series(target, dtype="float64"))
+    for name, values in shapes.items():
+        expected = spc.analyse(series(values), polarity[name], target[name])
+        assert signals.at[name, "variation"] == expected.variation, name
+        assert signals.at[name, "assurance"] == expected.assurance, name

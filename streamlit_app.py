@@ -47,8 +47,8 @@ for part in areas:
     st.subheader(plain(part.area))
     st.dataframe(part.table, column_config=part.column_config, hide_index=True, key=f"scorecard.table.{part.area}",
                  alt=f"Scorecard for {part.area}, {team_label(team)}, {format_month(month)}")
-    with st.expander(f"What the {part.area} indicators mean"):
-        st.markdown(part.definitions)
+with st.expander("What each indicator means"):
+    st.markdown("\n\n".join(f"**{plain(part.area)}**\n\n{part.definitions}" for part in areas))
 
 st.subheader("Take the scorecard away")
 st.caption("The same rows as the tables above, with the figures as numbers (“c” where a small number is hidden).")

@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from metrics.comparison import rag_matrix, teams_for_month
@@ -74,7 +75,7 @@ st.caption("Each cell gives the value and its status in words (✓ green, ! ambe
            "does not report the indicator.")
 
 
-def team_grid() -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+def team_grid() -> tuple[pd.DataFrame, pa.Table, dict]:
     """Teams by indicators for the month: the plain grid, and the grid with coloured status labels."""
     matrix = rag_matrix(performance, month)
     matrix["cell"] = [
@@ -86,7 +87,8 @@ def team_grid() -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     grid.index = grid.index.map(team_label)
     grid.columns = [catalogue.at[i, "name"] for i in grid.columns]
     grid = grid.rename_axis("Team").reset_index()
-    return (grid, *with_status_labels(grid, list(grid.columns[1:])))
+    shown, config = with_status_labels(grid, list(grid.columns[1:]))
+    return grid, pa.Table.from_pandas(shown, preserve_index=False), config
 
 
 grid, shown_grid, grid_config = memo(("compare.grid", *frame.cache_key, month), team_grid)

@@ -53,12 +53,10 @@ def indicator_chooser(frame: Frame, key: str) -> str:
     """Pick an indicator, listed by area and searchable by name; shared as `indicator`."""
     catalogue = frame.performance.indicators
     ids = list(catalogue.index)
+    labels = dict(zip(ids, catalogue["area"] + ": " + catalogue["name"]))
     chosen = state.single_choice("indicator", ids, ids[0], key, frame.notify)
-    st.selectbox(
-        "Indicator (type to search)", ids, key=key,
-        format_func=lambda i: f"{catalogue.at[i, 'area']}: {catalogue.at[i, 'name']}",
-        on_change=state.on_change("indicator", key),
-    )
+    st.selectbox("Indicator (type to search)", ids, key=key, format_func=labels.__getitem__,
+                 on_change=state.on_change("indicator", key))
     state.publish(indicator=chosen)
     return chosen
 

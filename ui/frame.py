@@ -94,12 +94,6 @@ def _navigation() -> None:
             st.page_link(path, label=label, icon=icon)
 
 
-def _snapshots(location: str) -> tuple[list[Snapshot], list[Snapshot], list[str]]:
-    folders, warnings = loaders.snapshot_folders(location)
-    read = [loaders.snapshot(location, as_at, path) for as_at, path in folders]
-    return [s for s in read if s.valid], [s for s in read if not s.valid], warnings
-
-
 def _stop_without_data(location: str, invalid: list[Snapshot]) -> None:
     st.error(
         "There is no valid snapshot to show yet. A performance officer can load one with "
@@ -118,7 +112,7 @@ def page_frame(title: str, summary: str) -> Frame:
     st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=":material/child_care:", layout="wide")
     location = data_root().uri
     audience = current_audience()
-    valid, invalid, warnings = _snapshots(location)
+    valid, invalid, warnings = loaders.survey(location)
 
     st.title(title)
     notices = st.container()

@@ -33,6 +33,19 @@ def snapshot(location: str, as_at: date, path: str) -> Snapshot:
     return read_snapshot(data_root(location), SnapshotFolder(as_at, path))
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _survey(location: str, folders: tuple[tuple[date, str], ...]) -> tuple[list[Snapshot], list[Snapshot]]:
+    read = [snapshot(location, as_at, path) for as_at, path in folders]
+    return [s for s in read if s.valid], [s for s in read if not s.valid]
+
+
+def survey(location: str) -> tuple[list[Snapshot], list[Snapshot], list[str]]:
+    """Valid snapshots (newest first), invalid ones, and folder warnings: one cache lookup per rerun."""
+    folders, warnings = snapshot_folders(location)
+    valid, invalid = _survey(location, tuple(folders))
+    return valid, invalid, warnings
+
+
 @st.cache_resource(max_entries=SNAPSHOTS_KEPT, show_spinner="Working out the figures…")
 def performance(location: str, as_at: date, path: str, audience: str) -> Performance:
     """The rated performance table of one snapshot for one audience."""

@@ -87,8 +87,8 @@ def revisions_section() -> None:
     teams = sorted(changes["team"].map(team_label).unique())
     changes, chosen_indicators, chosen_teams = filter_by(changes, "data", "name", "Indicators", indicators, teams)
 
-    st.markdown(f"**{len(changes)} figure(s) revised** between the snapshot {label[older_iso].lower()} and the "
-                f"snapshot {label[newer_iso].lower()}, for months both hold.")
+    st.markdown(f"**{len(changes)} figure(s) revised** between the snapshots as at "
+                f"{pd.Timestamp(older_iso):%d %B %Y} and {pd.Timestamp(newer_iso):%d %B %Y}, for months both hold.")
     table = pd.DataFrame({
         "Month": changes["period"].map(format_month),
         "Indicator": changes["name"],

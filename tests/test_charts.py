@@ -43,7 +43,8 @@ def test_indicator_chart_layers_encodings_and_titles(performance):
     assert band["encoding"]["y"]["field"] == "target" and band["encoding"]["y2"]["field"] == "band_edge"
     assert target["mark"]["interpolate"] == "step-after"
     assert lines["mark"]["invalid"] == "break-paths-show-domains"  # gaps stay gaps
-    assert lines["encoding"]["y"]["title"] == "Assessments in 45 days (per cent)"
+    assert lines["encoding"]["y"]["title"] == "Per cent"  # the chart title names the indicator
+    assert lines["encoding"]["y"]["axis"]["titleLimit"] == charts.AXIS_TITLE_LIMIT
     assert lines["encoding"]["x"]["axis"]["title"] == "Month"
     assert points["encoding"]["shape"]["field"] == "team_label"  # teams differ by shape, not only colour
     tooltip_titles = [tip["title"] for tip in lines["encoding"]["tooltip"]]

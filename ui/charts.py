@@ -30,6 +30,9 @@ VARIATION_SHAPES = {
     VARIATION_LABELS["common_cause"]: "circle",
     VARIATION_LABELS["insufficient_data"]: "circle",
 }
+CHART_HEIGHT = 440  # pixels, legend and axis labels included (the page fits the chart to its box)
+LEGEND_LABEL_LIMIT = 320
+AXIS_TITLE_LIMIT = 220  # pixels: an upright axis title longer than the plot squeezes it
 TEAM_LABEL_LIMIT = 300  # pixels: long team names such as "Safeguarding and Family Support East" in full
 MONTH_AXIS = alt.Axis(format="%b %Y", title="Month", labelAngle=-30, labelOverlap=True)
 
@@ -40,7 +43,10 @@ def _value_text(frame: pd.DataFrame, unit: str, column: str = "value") -> list[s
 
 
 def _y(name: str, unit: str, field: str = "value") -> alt.Y:
-    return alt.Y(f"{field}:Q", title=f"{name} ({unit_title(unit)})", scale=alt.Scale(zero=False))
+    """The value axis, titled by its unit: the chart title names the indicator, and a long upright
+    axis title would squeeze the plot to nothing when the page fits the chart to its width."""
+    return alt.Y(f"{field}:Q", title=unit_title(unit).capitalize(), scale=alt.Scale(zero=False),
+                 axis=alt.Axis(titleLimit=AXIS_TITLE_LIMIT))
 
 
 def _target_layers(series: pd.DataFrame, polarity: str, unit: str) -> list[alt.Chart]:
@@ -81,7 +87,8 @@ def indicator_chart(series: pd.DataFrame, *, name: str, unit: str, polarity: str
         alt.Tooltip("value_text:N", title="Value"), alt.Tooltip("target_text:N", title="Target"),
         alt.Tooltip("rag_text:N", title="Status"),
     ]
-    team = alt.Color("team_label:N", title="Team", legend=alt.Legend(orient="bottom", columns=2))
+    team = alt.Color("team_label:N", title="Team",
+                     legend=alt.Legend(orient="bottom", columns=2, labelLimit=LEGEND_LABEL_LIMIT))
     shape = alt.Shape("team_label:N", title="Team")
     lines = alt.Chart(data).mark_line(invalid="break-paths-show-domains", strokeWidth=2.5).encode(
         x=alt.X("period:T", axis=MONTH_AXIS), y=_y(name, unit), color=team, tooltip=tooltip,
@@ -116,7 +123,7 @@ def indicator_chart(series: pd.DataFrame, *, name: str, unit: str, polarity: str
             tooltip=[alt.Tooltip("period:T", title="Note for", format="%B %Y"),
                      alt.Tooltip("team_label:N", title="Team"), alt.Tooltip("text:N", title="Note")],
         ))
-    return alt.layer(*layers).properties(title=title, height=360, description=title)
+    return alt.layer(*layers).properties(title=title, height=CHART_HEIGHT, description=title)
 
 
 def spc_chart(points: pd.DataFrame, *, name: str, unit: str, title: str, target: float | None) -> alt.LayerChart:
@@ -136,7 +143,7 @@ def spc_chart(points: pd.DataFrame, *, name: str, unit: str, title: str, target:
             x="period:T", y="value:Q",
             color=alt.Color("signal:N", title="Signal", scale=alt.Scale(
                 domain=list(VARIATION_COLOURS), range=list(VARIATION_COLOURS.values())),
-                legend=alt.Legend(orient="bottom", columns=2)),
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=LEGEND_LABEL_LIMIT)),
             shape=alt.Shape("signal:N", title="Signal", scale=alt.Scale(
                 domain=list(VARIATION_SHAPES), range=list(VARIATION_SHAPES.values()))),
             tooltip=[alt.Tooltip("period:T", title="Month", format="%B %Y"),
@@ -146,7 +153,7 @@ def spc_chart(points: pd.DataFrame, *, name: str, unit: str, title: str, target:
     if target is not None:
         layers.append(alt.Chart(pd.DataFrame({"target": [target]})).mark_rule(
             color=TARGET_COLOUR, strokeDash=[8, 4], strokeWidth=2).encode(y="target:Q"))
-    return alt.layer(*layers).properties(title=title, height=360, description=title)
+    return alt.layer(*layers).properties(title=title, height=CHART_HEIGHT, description=title)
 
 
 def team_bars(rows: pd.DataFrame, *, name: str, unit: str, title: str, target: float | None) -> alt.LayerChart:
@@ -198,7 +205,7 @@ def caseload_trend(trend: pd.DataFrame, *, title: str) -> alt.Chart:
     """Mean, median and highest caseload over time, told apart by dash and shape as well as colour."""
     measure = alt.Color("measure:N", title="Measure")
     return alt.Chart(trend).mark_line(point=True).encode(
-        x=alt.X("period:T", axis=MONTH_AXIS), y=alt.Y("cases:Q", title="Cases per worker (number)"),
+        x=alt.X("period:T", axis=MONTH_AXIS), y=alt.Y("cases:Q", title="Cases per worker"),
         color=measure, strokeDash=alt.StrokeDash("measure:N", title="Measure"),
         shape=alt.Shape("measure:N", title="Measure"),
         tooltip=[alt.Tooltip("period:T", title="Month", format="%B %Y"), alt.Tooltip("measure:N", title="Measure"),

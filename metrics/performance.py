@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from metrics import spc
 from metrics.aggregation import WHOLE_SERVICE, resolve_figures
 from metrics.contract import per_row
 from metrics.snapshots import Snapshot
@@ -105,16 +104,6 @@ def preferred_benchmark(benchmarks: pd.DataFrame, period: pd.Timestamp) -> pd.Da
     return best.set_index("indicator_id").rename(
         columns={"value": "benchmark", "comparator": "benchmark_comparator", "period": "benchmark_period"}
     )[["benchmark", "benchmark_comparator", "benchmark_period"]]
-
-
-def spc_for(performance: Performance, indicator_id: str, team: str, month: pd.Timestamp,
-            rebase_from: pd.Timestamp | None = None) -> spc.SpcResult:
-    """The XmR analysis of one series, up to and including the chosen month."""
-    series = performance.series(indicator_id, team)
-    series = series[series["period"] <= month]
-    last = series[series["period"] == month]
-    target = float(last["target"].iloc[0]) if len(last) and pd.notna(last["target"].iloc[0]) else None
-    return spc.analyse(series, performance.polarity(indicator_id), target, rebase_from)
 
 
 def commentary_for(performance: Performance, month: pd.Timestamp, team: str) -> pd.DataFrame:

@@ -225,37 +225,6 @@ def read_snapshot_folder(path: str | os.PathLike) -> Snapshot:
     return read_snapshot(root, SnapshotFolder(as_at, local.as_posix()))
 
 
-@dataclass
-class Survey:
-    """Every snapshot under a data root: the valid ones newest first, and the rest."""
-
-    root: DataRoot
-    valid: list[Snapshot]
-    invalid: list[Snapshot]
-    warnings: list[str]
-
-    @property
-    def newest(self) -> Snapshot | None:
-        return self.valid[0] if self.valid else None
-
-    def find(self, as_at: date) -> Snapshot | None:
-        """The valid snapshot with that as-at date, if any."""
-        return next((snapshot for snapshot in self.valid if snapshot.as_at == as_at), None)
-
-
-def survey_snapshots(root: DataRoot | None = None) -> Survey:
-    """Read and validate every snapshot folder under the data root."""
-    root = root or data_root()
-    folders, warnings = find_snapshot_folders(root)
-    snapshots = [read_snapshot(root, folder) for folder in folders]
-    return Survey(
-        root,
-        [snapshot for snapshot in snapshots if snapshot.valid],
-        [snapshot for snapshot in snapshots if not snapshot.valid],
-        warnings,
-    )
-
-
 def open_snapshot(as_at: str | None = None, root: DataRoot | None = None) -> Snapshot:
     """The named snapshot (YYYY-MM-DD), or the newest valid one; InputError if there is none."""
     root = root or data_root()

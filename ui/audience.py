@@ -7,6 +7,7 @@ import os
 import streamlit as st
 
 from metrics.suppression import AUDIENCE_VARIABLE, INTERNAL, PUBLIC, audience_from
+from ui.display import plain
 
 AUDIENCE_TEXT = {
     PUBLIC: (
@@ -53,7 +54,7 @@ def sign_in_controls() -> None:
     if not sign_in_configured():
         return
     if st.user.get("is_logged_in", False):
-        st.caption(f"Signed in as {st.user.get('email', 'you')}")
+        st.caption(f"Signed in as {plain(st.user.get('email', 'you'))}")
         if not _allowed(st.user.get("email")):
             st.caption("Your account is not on the list for the internal view.")
         st.button("Sign out", on_click=st.logout, key="frame.sign_out")

@@ -16,7 +16,7 @@ from metrics.formatting import (
 )
 
 SCORECARD_COLUMNS = {
-    "Indicator": st.column_config.TextColumn("Indicator", width="large", pinned=True),
+    "Indicator": st.column_config.TextColumn("Indicator", width="large"),
     "This month": st.column_config.TextColumn("This month", help="The value for the chosen month"),
     "Change": st.column_config.TextColumn("Change", help="Direction of travel since the month before"),
     "Last month": st.column_config.TextColumn("Last month"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -27,19 +28,26 @@ class Performance:
     benchmarks: pd.DataFrame | None
     commentary: pd.DataFrame | None
 
-    @property
+    # Each of these scans the whole table, and pages ask on every rerun: work them out once.
+    @cached_property
     def months(self) -> list[pd.Timestamp]:
         """Months with any figure, oldest first."""
         return sorted(self.table["period"].unique())
 
     @property
     def latest_month(self) -> pd.Timestamp | None:
-        return self.table["period"].max() if not self.table.empty else None
+        return self.months[-1] if self.months else None
 
-    @property
+    @cached_property
     def teams(self) -> list[str]:
         """Team names, without the whole service."""
         return sorted(team for team in self.table["team"].unique() if team != WHOLE_SERVICE)
+
+    @cached_property
+    def series_keys(self) -> pd.MultiIndex:
+        """Every (indicator_id, team) pair that has at least one row in the snapshot."""
+        pairs = self.table[["indicator_id", "team"]].drop_duplicates().astype("object")
+        return pd.MultiIndex.from_frame(pairs)
 
     def series(self, indicator_id: str, team: str) -> pd.DataFrame:
         """One indicator's monthly rows for one team ("" for the whole service)."""
@@ -130,9 +138,3 @@ def sparklines(performance: Performance, rows: pd.DataFrame, month: pd.Timestamp
     grid.index = grid.index.set_levels([level.astype("object") for level in grid.index.levels])
     values = grid.reindex(keys).to_numpy()
     return [[None if pd.isna(v) else float(v) for v in line] for line in values]
-
-
-def series_keys(performance: Performance) -> pd.MultiIndex:
-    """Every (indicator_id, team) pair that has at least one row in the snapshot."""
-    pairs = performance.table[["indicator_id", "team"]].drop_duplicates().astype("object")
-    return pd.MultiIndex.from_frame(pairs)

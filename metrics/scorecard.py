@@ -21,7 +21,6 @@ from metrics.performance import (
     build_performance,
     commentary_for,
     preferred_benchmark,
-    series_keys,
 )
 from metrics.problems import InputError
 from metrics.snapshots import open_snapshot
@@ -75,7 +74,7 @@ def build_scorecard(performance: Performance, month: pd.Timestamp, teams: list[s
     rows["direction"] = rows["direction"].fillna("n/a")
     rows["months_off_target"] = rows["months_off_target"].fillna(0).astype(int)
     # The whole service lists every indicator; a team only those it reports in this snapshot.
-    reported = pd.MultiIndex.from_frame(rows[["indicator_id", "team"]]).isin(series_keys(performance))
+    reported = pd.MultiIndex.from_frame(rows[["indicator_id", "team"]]).isin(performance.series_keys)
     rows = rows[reported | rows["team"].eq(WHOLE_SERVICE)]
 
     summary = spc_summary(performance, rows, month)

@@ -70,6 +70,39 @@ TERMS: dict[str, str] = {
                     "for an assessment are counted this way.",
 }
 
+# How a snapshot built from Annex A counts each indicator (metrics/annex_a/measures.py does this).
+ANNEX_A_RULES: dict[str, str] = {
+    "Annex A: counting children": "Each child counts once per indicator, month and team (by Child Unique ID); the "
+                                  "same event for the same child on the same day counts once. Lists 3 to 9 give "
+                                  "each allocated team and the whole service; a row with no team counts for the "
+                                  "whole service only.",
+    "Annex A: open at month end": "Started on or before the last day of the month and not ended by it; a plan, "
+                                  "assessment or episode ending on the last day is not open. Used for Early Help "
+                                  "assessments (List 2), assessments (List 4), CIN plans (List 6), CP plans (List "
+                                  "7) and children in care (List 8).",
+    "Annex A: contacts, referrals and starts": "Counted in the month of their date: contacts (List 1), Early Help "
+                                               "assessments completed (List 2), referrals (List 3), assessments "
+                                               "authorised (List 4), S47 enquiries by strategy discussion date (List "
+                                               "5), children starting and leaving care (List 8).",
+    "Annex A: re-referral": "A referral for a child who had another referral on List 3 in the 12 months before it.",
+    "Annex A: no further action": "A referral whose “Referral NFA?” answer is yes.",
+    "Annex A: assessment in time": "Authorised within 45 working days of the assessment start (List 4).",
+    "Annex A: conference in time": "An initial child protection conference held within 15 working days of the "
+                                   "strategy discussion (List 5), counted in the month of the conference.",
+    "Annex A: repeat plan": "A CP plan starting in the month for a child with one or more previous CP plans (List 7).",
+    "Annex A: plan length": "CP plans open at month end that started two years or more before it, or less than six "
+                            "months before it (List 7).",
+    "Annex A: placement stability and family settings": "For the latest month, children in care with three or more "
+                                                        "placements in the last 12 months, and those placed in "
+                                                        "foster care including with family and friends (placement "
+                                                        "types U1 to U6) (List 8).",
+    "Annex A: care leavers": "For the latest month, care leavers the council is in touch with, in accommodation "
+                             "judged suitable, and in education, employment or training (List 9).",
+    "Annex A: rates per 10,000": "Children on CP plans or in care at month end, divided by the child population "
+                                 "given to the import, times 10,000.",
+}
+TERMS.update(ANNEX_A_RULES)
+
 ACRONYMS = ("MASH", "EHA", "CIN", "CP", "CLA", "S47", "ICPC", "RAG", "SPC", "ChAT", "LAIT", "IRO", "UASC", "EET", "NFA")
 
 

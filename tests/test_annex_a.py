@@ -195,3 +195,13 @@ def test_the_real_sample_imports_validates_and_every_page_runs(sample_root, monk
             assert exceptions(at) == [], (page, audience)
     data_page = open_page("pages/data.py")
     assert any("The last import" in str(m.value) for m in data_page.markdown)
+
+
+def test_the_glossary_explains_the_rules_for_every_list():
+    from metrics.annex_a.measures import MEASURES
+    from metrics.glossary import ANNEX_A_RULES, TERMS
+
+    rules = " ".join(ANNEX_A_RULES.values())
+    for number in MEASURES:
+        assert f"List {number}" in rules, number
+    assert set(ANNEX_A_RULES) <= set(TERMS)

@@ -53,14 +53,20 @@ else:
                "compare.chart")
     if target is not None:
         st.caption(f"Dashed line: the target, {format_value(target, unit)}. Each bar says its value and status.")
-    table = pd.DataFrame({
-        "Team": rows["team_label"],
-        "Value": [format_value(v, unit, s) for v, s in zip(rows["value"], rows["suppressed"])],
-        "Target": [format_value(t, unit) if pd.notna(t) else "" for t in rows["target"]],
-        "Status": rows["rag"].map(RAG_LABELS),
-        "Explore": [explore_link(indicator_id, team) for team in rows["team"]],
-    })
-    shown, status_config = with_status_labels(table, ["Status"])
+
+    def team_table() -> tuple[pd.DataFrame, pa.Table, dict]:
+        """The teams as people read them, and the same with statuses as coloured labels, ready to draw."""
+        table = pd.DataFrame({
+            "Team": rows["team_label"],
+            "Value": [format_value(v, unit, s) for v, s in zip(rows["value"], rows["suppressed"])],
+            "Target": [format_value(t, unit) if pd.notna(t) else "" for t in rows["target"]],
+            "Status": rows["rag"].map(RAG_LABELS),
+            "Explore": [explore_link(indicator_id, team) for team in rows["team"]],
+        })
+        shown, status_config = with_status_labels(table, ["Status"])
+        return table, pa.Table.from_pandas(shown, preserve_index=False), status_config
+
+    table, shown, status_config = memo((*view_key, "table"), team_table)
     st.dataframe(
         shown, hide_index=True, key="compare.table",
         column_config={"Explore": st.column_config.LinkColumn("Explore", display_text="See the trend"),

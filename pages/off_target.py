@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from metrics.formatting import (
@@ -18,9 +19,11 @@ from metrics.formatting import (
 from metrics.scorecard import export_table
 from ui import loaders
 from ui.choosers import filter_by, month_chooser
-from ui.display import downloads, with_status_labels
+from ui.display import downloads, memo, with_status_labels
 from ui.frame import page_frame
 from ui.tables import off_target_text
+
+ROWS_SHOWN = 500  # a page a councillor can read; the download holds every row
 
 frame = page_frame(
     "Off target",
@@ -48,23 +51,34 @@ def explore_link(indicator_id: str, team: str) -> str:
     return f"/explore?{urlencode(query)}"
 
 
-table = pd.DataFrame({
-    "Status": rows["rag"].map(RAG_LABELS),
-    "Indicator": rows["name"],
-    "Team": rows["team"].map(team_label),
-    "Value": [format_value(v, u, s) for v, u, s in zip(rows["value"], rows["unit"], rows["suppressed"])],
-    "Target": [format_value(t, u) for t, u in zip(rows["target"], rows["unit"])],
-    "Off target for": rows["months_off_target"].map(off_target_text),
-    "Change": rows["direction"].map(DIRECTION_LABELS),
-    "Signal (SPC)": rows["variation"].map(VARIATION_LABELS),
-    "Area": rows["area"],
-    "Explore": [explore_link(i, t) for i, t in zip(rows["indicator_id"], rows["team"])],
-})
-shown, status_config = with_status_labels(table, ["Status", "Signal (SPC)"])
+view_key = ("off_target", *frame.cache_key, month, tuple(chosen_areas), tuple(chosen_teams))
+
+
+def off_target_table() -> tuple[pa.Table, dict]:
+    """The most serious rows as people read them (statuses as coloured labels), ready to draw."""
+    worst = rows.head(ROWS_SHOWN)
+    table = pd.DataFrame({
+        "Status": worst["rag"].map(RAG_LABELS),
+        "Indicator": worst["name"],
+        "Team": worst["team"].map(team_label),
+        "Value": [format_value(v, u, s) for v, u, s in zip(worst["value"], worst["unit"], worst["suppressed"])],
+        "Target": [format_value(t, u) for t, u in zip(worst["target"], worst["unit"])],
+        "Off target for": worst["months_off_target"].map(off_target_text),
+        "Change": worst["direction"].map(DIRECTION_LABELS),
+        "Signal (SPC)": worst["variation"].map(VARIATION_LABELS),
+        "Area": worst["area"],
+        "Explore": [explore_link(i, t) for i, t in zip(worst["indicator_id"], worst["team"])],
+    })
+    shown, status_config = with_status_labels(table, ["Status", "Signal (SPC)"])
+    return pa.Table.from_pandas(shown, preserve_index=False), status_config
+
+
+shown, status_config = memo((*view_key, "table"), off_target_table)
+if len(rows) > ROWS_SHOWN:
+    st.caption(f"Showing the {ROWS_SHOWN} most serious of {len(rows):,}; the download has them all.")
 st.dataframe(
     shown, hide_index=True, key="off_target.table",
     column_config={"Explore": st.column_config.LinkColumn("Explore", display_text="See the trend"), **status_config},
     alt=f"Indicators off target in {format_month(month)}",
 )
-downloads(export_table(rows), f"off_target_{month_key(month)}", "off_target.download",
-          identity=("off_target", *frame.cache_key, month, tuple(chosen_areas), tuple(chosen_teams)))
+downloads(export_table(rows), f"off_target_{month_key(month)}", "off_target.download", identity=view_key)

@@ -1,6 +1,7 @@
 """Data and snapshots: which snapshots exist, how far behind the data is, and what changed between two."""
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from metrics.annex_a.build import ImportReport, read_report
@@ -89,27 +90,33 @@ def revisions_section() -> None:
 
     st.markdown(f"**{len(changes)} figure(s) revised** between the snapshots as at "
                 f"{pd.Timestamp(older_iso):%d %B %Y} and {pd.Timestamp(newer_iso):%d %B %Y}, for months both hold.")
-    table = pd.DataFrame({
-        "Month": changes["period"].map(format_month),
-        "Indicator": changes["name"],
-        "Team": changes["team"].map(team_label),
-        "Old value": [format_value(v, u, s) for v, u, s in zip(changes["value_old"], changes["unit"],
-                                                                changes["suppressed_old"])],
-        "New value": [format_value(v, u, s) for v, u, s in zip(changes["value_new"], changes["unit"],
-                                                                changes["suppressed_new"])],
-        "Difference": ["" if pd.isna(d) else f"{d:+,.1f}" for d in changes["difference"]],
-    })
-    st.dataframe(table, hide_index=True, key="data.revisions", alt="Figures revised between the two snapshots")
-    export = pd.DataFrame({
-        "period": changes["period"].map(month_key), "indicator_id": changes["indicator_id"], "team": changes["team"],
-        "old_value": changes["value_old"].astype("object").where(~changes["suppressed_old"], SUPPRESSED),
-        "new_value": changes["value_new"].astype("object").where(~changes["suppressed_new"], SUPPRESSED),
-        "difference": changes["difference"],
-    })
-    downloads(export, f"revisions_{older_iso}_to_{newer_iso}", "data.download",
-              identity=("data", frame.cache_key[0], frame.audience, older_iso, newer_iso, tuple(chosen_indicators),
-                        tuple(chosen_teams)))
+    view_key = ("data", frame.cache_key[0], frame.audience, older_iso, newer_iso, tuple(chosen_indicators),
+                tuple(chosen_teams))
 
+    def revision_tables() -> tuple[pa.Table, pd.DataFrame]:
+        """The revisions as people read them, and as downloaded (numbers, "c" where hidden)."""
+        table = pd.DataFrame({
+            "Month": changes["period"].map(format_month),
+            "Indicator": changes["name"],
+            "Team": changes["team"].map(team_label),
+            "Old value": [format_value(v, u, s) for v, u, s in zip(changes["value_old"], changes["unit"],
+                                                                    changes["suppressed_old"])],
+            "New value": [format_value(v, u, s) for v, u, s in zip(changes["value_new"], changes["unit"],
+                                                                    changes["suppressed_new"])],
+            "Difference": ["" if pd.isna(d) else f"{d:+,.1f}" for d in changes["difference"]],
+        })
+        export = pd.DataFrame({
+            "period": changes["period"].map(month_key), "indicator_id": changes["indicator_id"],
+            "team": changes["team"],
+            "old_value": changes["value_old"].astype("object").where(~changes["suppressed_old"], SUPPRESSED),
+            "new_value": changes["value_new"].astype("object").where(~changes["suppressed_new"], SUPPRESSED),
+            "difference": changes["difference"],
+        })
+        return pa.Table.from_pandas(table, preserve_index=False), export
+
+    table, export = memo(view_key, revision_tables)
+    st.dataframe(table, hide_index=True, key="data.revisions", alt="Figures revised between the two snapshots")
+    downloads(export, f"revisions_{older_iso}_to_{newer_iso}", "data.download", identity=view_key)
 
 
 revisions_section()

@@ -101,8 +101,6 @@ ANNEX_A_RULES: dict[str, str] = {
     "Annex A: rates per 10,000": "Children on CP plans or in care at month end, divided by the child population "
                                  "given to the import, times 10,000.",
 }
-TERMS.update(ANNEX_A_RULES)
-
 ACRONYMS = ("MASH", "EHA", "CIN", "CP", "CLA", "S47", "ICPC", "RAG", "SPC", "ChAT", "LAIT", "IRO", "UASC", "EET", "NFA")
 
 

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.formatting import POLARITY_WORDS, UNIT_WORDS
-from metrics.glossary import TERMS, search
+from metrics.glossary import ANNEX_A_RULES, TERMS, search
 from ui.display import downloads, plain
 from ui.frame import page_frame
 
@@ -22,6 +22,13 @@ if not terms:
     st.info("No term matches that search.")
 for term in sorted(terms, key=str.lower):
     st.markdown(f"**{plain(term)}**: {plain(terms[term])}")
+
+st.subheader("How a snapshot built from Annex A counts")
+rules = search(ANNEX_A_RULES, query)
+if not rules:
+    st.info("No Annex A rule matches that search.")
+for rule, meaning in rules.items():
+    st.markdown(f"**{plain(rule.removeprefix('Annex A: ').capitalize())}**: {plain(meaning)}")
 
 st.subheader("Indicators")
 indicators = pd.DataFrame({

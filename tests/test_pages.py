@@ -364,7 +364,10 @@ def test_revision_filters_and_download():
 
 def test_glossary_search_narrows_terms_and_indicators():
     at = open_page("pages/glossary.py")
-    assert "**MASH**" in " ".join(m.value for m in at.markdown)
+    shown = [m.value for m in at.markdown]
+    assert "**MASH**" in " ".join(shown)
+    headings = [s.value for s in at.subheader]
+    assert headings.index("Terms and acronyms") < headings.index("How a snapshot built from Annex A counts")
     at.text_input(key="glossary.search").input("visits").run()
     indicators = shown_table(at, 0)
     assert set(indicators["Indicator"]) == {"Child in Need visits in time", "Child Protection visits in time",

@@ -19,7 +19,6 @@ from metrics.contract import per_row
 from metrics.performance import (
     Performance,
     build_performance,
-    commentary_for,
     preferred_benchmark,
 )
 from metrics.problems import InputError
@@ -93,12 +92,22 @@ def build_scorecard(performance: Performance, month: pd.Timestamp, teams: list[s
 
 
 def _commentary(performance: Performance, month: pd.Timestamp, rows: pd.DataFrame) -> list[str]:
-    texts = []
-    notes_by_team = {team: commentary_for(performance, month, team) for team in rows["team"].unique()}
-    for indicator_id, team in zip(rows["indicator_id"], rows["team"]):
-        notes = notes_by_team[team]
-        texts.append(" ".join(notes.loc[notes["indicator_id"] == indicator_id, "text"]))
-    return texts
+    """Each row's notes on its indicator for its team that month, joined (general notes are not)."""
+    notes = performance.commentary
+    if notes is None or notes.empty:
+        return [""] * len(rows)
+    notes = notes[(notes["period"] == month) & notes["indicator_id"].notna()]
+    joined = (
+        pd.DataFrame({
+            "indicator_id": notes["indicator_id"].astype("object"),
+            "team": notes["team"].astype("object").where(notes["team"].notna(), WHOLE_SERVICE),
+            "text": notes["text"].astype("object"),
+        })
+        .groupby(["indicator_id", "team"], sort=False)["text"]
+        .agg(" ".join)
+    )
+    keys = pd.MultiIndex.from_arrays([rows["indicator_id"].astype("object"), rows["team"].astype("object")])
+    return joined.reindex(keys).fillna("").tolist()
 
 
 def export_table(scorecard: pd.DataFrame) -> pd.DataFrame:

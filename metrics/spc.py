@@ -206,67 +206,90 @@ VARIATION_BY_POLARITY = {
 }
 
 
+def _group_mean(x: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """The mean of each contiguous group (groups begin at starts), leaving out NaN; NaN if none."""
+    known = ~np.isnan(x)
+    sums = np.add.reduceat(np.where(known, x, 0.0), starts)
+    counts = np.add.reduceat(known.astype("int64"), starts)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+
+
 def latest_signals(history: pd.DataFrame, polarity: pd.Series, target: pd.Series) -> pd.DataFrame:
     """Variation and assurance of the last point of many series at once (no rebase).
 
-    history has a `series` key, `period` and `value` (no gaps in value); polarity and target are
-    indexed by series. For the last point every rule only needs the last few points: a trend
-    ending there is the last six steps all one way; a shift, the last seven points on one side;
-    two of three close, the last three points. So this gives exactly what analyse() gives for
-    each series' last point, without a Python loop per series.
+    history has a `series` key, `period` and `value`; polarity and target are indexed by series.
+    For the last point every rule only needs the last few points: a trend ending there is the
+    last six steps all one way; a shift, the last seven points on one side; two of three close,
+    the last three points. So this gives exactly what analyse() gives for each series' last
+    point, with the series side by side in flat arrays instead of a Python loop per series.
     """
     data = history[["series", "period", "value"]].dropna(subset=["value"]).sort_values(["series", "period"])
-    key = data["series"]
-    y = data["value"].astype("float64")
-    grouped = y.groupby(key)
-    count, mean = grouped.size(), grouped.mean()
-    ranges = grouped.diff().abs()
-    first_average = ranges.groupby(key).transform("mean")
-    kept = ranges.where(ranges < SCREENING_CONSTANT * first_average)
-    average = kept.groupby(key).mean().fillna(ranges.groupby(key).mean())
+    key = data["series"].to_numpy()
+    y = data["value"].to_numpy(dtype="float64")
+    if len(y) == 0:
+        return pd.DataFrame({"variation": [], "assurance": [], "last_period": []})
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    count = np.diff(np.r_[starts, len(y)])
+    last = starts + count - 1
+    member = np.repeat(np.arange(len(starts)), count)  # each point's series, as a position
+
+    mean = np.add.reduceat(y, starts) / count
+    steps = np.r_[np.nan, np.diff(y)]
+    steps[starts] = np.nan  # a series' first point has no moving range
+    ranges = np.abs(steps)
+    first_average = _group_mean(ranges, starts)
+    with np.errstate(invalid="ignore"):
+        kept = np.where(ranges < SCREENING_CONSTANT * first_average[member], ranges, np.nan)
+    average = _group_mean(kept, starts)
+    average = np.where(np.isnan(average), first_average, average)
     upper, lower = mean + LIMIT_CONSTANT * average, mean - LIMIT_CONSTANT * average
     upper_close = mean + CLOSE_FRACTION * LIMIT_CONSTANT * average
     lower_close = mean - CLOSE_FRACTION * LIMIT_CONSTANT * average
 
-    side = np.sign(y - key.map(mean))
-    step = np.sign(grouped.diff())
-    inside = (y <= key.map(upper)) & (y >= key.map(lower))
-    close = inside & ((y > key.map(upper_close)) | (y < key.map(lower_close)))
+    def back(k: int, values: np.ndarray) -> np.ndarray:
+        """Each series' value k points before its last (0 where the series is shorter)."""
+        return np.where(count > k, values[np.maximum(last - k, starts)], 0)
 
-    def tail(values: pd.Series, size: int) -> pd.DataFrame:
-        last = values.groupby(key).tail(size)
-        return last.groupby(key.loc[last.index]).agg(["min", "max", "sum", "count"])
-
-    last_value = grouped.last()
+    side = np.sign(y - mean[member])
+    with np.errstate(invalid="ignore"):
+        step = np.nan_to_num(np.sign(steps))
+        close = (y <= upper[member]) & (y >= lower[member]) & ((y > upper_close[member]) | (y < lower_close[member]))
+    last_value, last_side = y[last], side[last]
     outside = np.where(last_value > upper, 1, np.where(last_value < lower, -1, 0))
-    steps = tail(step.fillna(0), RUN_LENGTH - 1)
-    trend = np.where((steps["count"] == RUN_LENGTH - 1) & (steps["min"] == steps["max"]) & (count >= RUN_LENGTH),
-                     steps["min"], 0)
-    sides = tail(side, RUN_LENGTH)
-    shift = np.where((sides["count"] == RUN_LENGTH) & (sides["min"] == sides["max"]), sides["min"], 0)
-    last_three_sides, last_three_close = tail(side, 3), tail(close.astype(int), 3)
-    last_side, last_close = side.groupby(key).last(), close.groupby(key).last()
-    two_of_three = np.where(last_close & (last_three_close["sum"] >= 2) & (last_three_sides["sum"].abs() == 3),
-                            last_side, 0)
+
+    def same_sign_run(values: np.ndarray, length: int) -> np.ndarray:
+        """The common sign of each series' last `length` values, or 0 if they differ or are too few."""
+        recent = np.vstack([back(k, values) for k in range(length)])
+        agree = (count >= length) & (recent.min(axis=0) == recent.max(axis=0))
+        return np.where(agree, recent[0], 0)
+
+    trend = np.where(count >= RUN_LENGTH, same_sign_run(step, RUN_LENGTH - 1), 0)
+    shift = same_sign_run(side, RUN_LENGTH)
+    three_sides = sum(back(k, side) for k in range(3))
+    three_close = sum(back(k, close.astype(int)) for k in range(3))
+    two_of_three = np.where(close[last] & (three_close >= 2) & (np.abs(three_sides) == 3), last_side, 0)
 
     rules = np.vstack([outside, trend, two_of_three, shift])
     flagged = (rules != 0).any(axis=0)
     direction = np.sign(rules.sum(axis=0))
-    direction = np.where(direction == 0, last_side.to_numpy(), direction)
-    polarity = polarity.reindex(count.index)
-    high = polarity.map(lambda p: VARIATION_BY_POLARITY[p][0])
-    low = polarity.map(lambda p: VARIATION_BY_POLARITY[p][1])
+    direction = np.where(direction == 0, last_side, direction)
+    ids = key[starts]
+    polarity = polarity.reindex(ids)
+    high = polarity.map({name: pair[0] for name, pair in VARIATION_BY_POLARITY.items()}).to_numpy()
+    low = polarity.map({name: pair[1] for name, pair in VARIATION_BY_POLARITY.items()}).to_numpy()
     variation = np.where(~flagged, "common_cause", np.where(direction > 0, high, low))
     variation = np.where(count >= MINIMUM_POINTS, variation, "insufficient_data")
 
-    target = target.reindex(count.index)
+    target = target.reindex(ids).to_numpy(dtype="float64")
+    polarity = polarity.to_numpy()
     higher = polarity == "higher_is_better"
     above, below = target > upper, target < lower
     assurance = np.select(
-        [target.isna() | (polarity == "neutral") | average.isna() | (count < MINIMUM_POINTS),
+        [np.isnan(target) | (polarity == "neutral") | np.isnan(average) | (count < MINIMUM_POINTS),
          above & higher, below & higher, above & ~higher, below & ~higher],
         ["none", "fail", "pass", "pass", "fail"], default="inconsistent",
     )
-    last_period = data.groupby(key)["period"].last()
+    last_period = data["period"].to_numpy()[last]
     return pd.DataFrame({"variation": variation, "assurance": assurance, "last_period": last_period},
-                        index=count.index)
+                        index=pd.Index(ids, name="series"))

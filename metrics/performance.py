@@ -59,16 +59,15 @@ class Performance:
         return str(self.indicators.at[indicator_id, "polarity"])
 
 
-def build_performance(snapshot: Snapshot, audience: str = PUBLIC) -> Performance:
-    """Resolve, suppress (public audience) and rate every figure of a snapshot."""
+def rate_figures(snapshot: Snapshot, audience: str = PUBLIC) -> pd.DataFrame:
+    """Every figure of a snapshot resolved, suppressed (public audience) and rated."""
     indicators = snapshot.indicators
     figures = resolve_figures(snapshot.values, indicators)
     if audience == PUBLIC:
         figures = suppress_figures(figures, indicators)
     else:
         figures["suppressed"] = False
-    catalogue = indicators.set_index("indicator_id")
-    polarity = per_row(figures["indicator_id"], catalogue["polarity"])
+    polarity = per_row(figures["indicator_id"], indicators.set_index("indicator_id")["polarity"])
 
     targets = targets_in_force(figures, snapshot.table("targets"))
     figures["target"] = targets["target"].to_numpy()
@@ -82,15 +81,25 @@ def build_performance(snapshot: Snapshot, audience: str = PUBLIC) -> Performance
     figures["months_off_target"] = series.run_length(figures["rag"].isin(OFF_TARGET).to_numpy())
     for column in ("indicator_id", "team"):
         figures[column] = figures[column].astype("category")
+    return figures
+
+
+def assemble_performance(as_at, audience: str, tables: dict[str, pd.DataFrame], rated: pd.DataFrame) -> Performance:
+    """A Performance from a snapshot's catalogue and small tables and its rated figures."""
     return Performance(
-        as_at=pd.Timestamp(snapshot.as_at),
+        as_at=pd.Timestamp(as_at),
         audience=audience,
-        indicators=catalogue,
-        table=figures,
-        targets=snapshot.table("targets"),
-        benchmarks=snapshot.table("benchmarks"),
-        commentary=snapshot.table("commentary"),
+        indicators=tables["indicators"].set_index("indicator_id"),
+        table=rated,
+        targets=tables.get("targets"),
+        benchmarks=tables.get("benchmarks"),
+        commentary=tables.get("commentary"),
     )
+
+
+def build_performance(snapshot: Snapshot, audience: str = PUBLIC) -> Performance:
+    """Resolve, suppress (public audience) and rate every figure of a snapshot."""
+    return assemble_performance(snapshot.as_at, audience, snapshot.tables, rate_figures(snapshot, audience))
 
 
 def benchmarks_in_force(benchmarks: pd.DataFrame | None, period: pd.Timestamp) -> pd.DataFrame:

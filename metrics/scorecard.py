@@ -16,13 +16,9 @@ import pandas as pd
 from metrics import spc
 from metrics.aggregation import WHOLE_SERVICE
 from metrics.contract import per_row
-from metrics.performance import (
-    Performance,
-    build_performance,
-    preferred_benchmark,
-)
+from metrics.performance import Performance, preferred_benchmark
+from metrics.prepared import open_performance
 from metrics.problems import InputError
-from metrics.snapshots import open_snapshot
 from metrics.suppression import AUDIENCE_VARIABLE, SUPPRESSED, audience_from
 
 ALL_TEAMS = "all"
@@ -150,12 +146,11 @@ def run(argv: list[str] | None = None) -> tuple[pd.DataFrame, str]:
     parser.add_argument("--format", choices=["csv", "json"], default="csv")
     args = parser.parse_args(argv)
     month = parse_month(args.period)
-    snapshot = open_snapshot(args.snapshot)
-    performance = build_performance(snapshot, audience_from(os.environ.get(AUDIENCE_VARIABLE)))
+    performance = open_performance(args.snapshot, audience_from(os.environ.get(AUDIENCE_VARIABLE)))
     if month not in set(performance.months):
         first, last = performance.months[0], performance.months[-1]
         raise InputError(
-            f"--period {args.period}: snapshot {snapshot.as_at} has no figures for that month "
+            f"--period {args.period}: snapshot {performance.as_at:%Y-%m-%d} has no figures for that month "
             f"(it covers {first:%Y-%m} to {last:%Y-%m})"
         )
     return export_table(build_scorecard(performance, month, teams_for(performance, args.team))), args.format

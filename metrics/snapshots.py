@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 
 from metrics import validation
 from metrics.contract import SUCCESS_MARKER, TABLES
-from metrics.problems import InputError, Problem
+from metrics.problems import Problem
 
 DATA_DIR_VARIABLE = "PERFORMANCE_DATA_DIR"
 REPOSITORY_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -195,15 +195,22 @@ def validate_tables(tables: dict[str, pd.DataFrame]) -> list[Problem]:
     return problems
 
 
-def read_snapshot(root: DataRoot, folder: SnapshotFolder) -> Snapshot:
-    """Read and validate every table of one snapshot folder."""
-    snapshot = Snapshot(folder.as_at, folder.path)
-    for name in TABLES:
-        frame, problems = _read_table(root, folder.path, name)
-        snapshot.problems += problems
+def read_tables(root: DataRoot, folder: str, names) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """The named tables of one snapshot folder (optional ones left out when absent), schemas checked."""
+    tables, problems = {}, []
+    for name in names:
+        frame, found = _read_table(root, folder, name)
+        problems += found
         if frame is not None:
-            snapshot.tables[name] = frame
-    if not snapshot.problems:
+            tables[name] = frame
+    return tables, problems
+
+
+def read_snapshot(root: DataRoot, folder: SnapshotFolder, check: bool = True) -> Snapshot:
+    """Read every table of one snapshot folder and (unless told it passed already) validate it."""
+    tables, problems = read_tables(root, folder.path, TABLES)
+    snapshot = Snapshot(folder.as_at, folder.path, tables, problems)
+    if check and not snapshot.problems:
         snapshot.problems = validate_tables(snapshot.tables)
     return snapshot
 
@@ -223,27 +230,3 @@ def read_snapshot_folder(path: str | os.PathLike) -> Snapshot:
         snapshot.problems.append(Problem(local.as_posix(), "-", "no such snapshot folder"))
         return snapshot
     return read_snapshot(root, SnapshotFolder(as_at, local.as_posix()))
-
-
-def open_snapshot(as_at: str | None = None, root: DataRoot | None = None) -> Snapshot:
-    """The named snapshot (YYYY-MM-DD), or the newest valid one; InputError if there is none."""
-    root = root or data_root()
-    folders, _ = find_snapshot_folders(root)
-    if as_at:
-        try:
-            wanted = date.fromisoformat(as_at)
-        except ValueError as error:
-            raise InputError(f"--snapshot {as_at!r} is not a date written as YYYY-MM-DD") from error
-        folder = next((folder for folder in folders if folder.as_at == wanted), None)
-        if folder is None:
-            known = ", ".join(folder.as_at.isoformat() for folder in folders) or "none"
-            raise InputError(f"--snapshot {as_at}: no such snapshot under {root.uri} (snapshots: {known})")
-        snapshot = read_snapshot(root, folder)
-        if not snapshot.valid:
-            raise InputError(snapshot.problems)
-        return snapshot
-    for folder in folders:
-        snapshot = read_snapshot(root, folder)
-        if snapshot.valid:
-            return snapshot
-    raise InputError(f"there is no valid snapshot under {root.uri}")

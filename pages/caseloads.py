@@ -6,7 +6,7 @@ import streamlit as st
 from metrics.caseloads import DEFAULT_THRESHOLD, OTHER_TEAMS, for_audience, service_average, team_summary, trend
 from metrics.formatting import format_month, month_key
 from metrics.suppression import PUBLIC
-from ui import charts
+from ui import charts, loaders
 from ui.choosers import month_chooser
 from ui.display import downloads, memo, plain, show_chart
 from ui.frame import page_frame
@@ -16,7 +16,7 @@ frame = page_frame(
     "How many cases each worker holds, team by team. The spread matters more than the average: "
     "a team can look fine on average while some workers hold far too many.",
 )
-caseloads = frame.snapshot.table("caseloads")
+caseloads = loaders.caseloads(*frame.cache_key[:3])
 if caseloads is None or caseloads.empty:
     st.info("This snapshot has no caseloads table (caseloads.parquet), so there is nothing to show here. "
             "A performance officer can add one with the next snapshot: one row per worker and month.")

@@ -35,13 +35,11 @@ def describe(snapshot) -> dict:
     if not snapshot.valid:
         return {"As at": f"{snapshot.as_at:%d %B %Y}", "Latest month": "", "Indicators": None, "Teams": None,
                 "Checks": f"✗ Failed: {len(snapshot.problems)} problem(s), see below"}
-    values = snapshot.values
-    latest = values["period"].max()
     return {
         "As at": f"{snapshot.as_at:%d %B %Y}",
-        "Latest month": format_month(latest),
-        "Indicators": int(snapshot.indicators["indicator_id"].nunique()),
-        "Teams": int(values["team"].dropna().nunique()),
+        "Latest month": format_month(snapshot.latest_month) if snapshot.latest_month is not None else "",
+        "Indicators": snapshot.indicator_count,
+        "Teams": snapshot.team_count,
         "Checks": "✓ Passed",
     }
 
@@ -49,12 +47,14 @@ def describe(snapshot) -> dict:
 snapshots = sorted([*frame.valid_snapshots, *frame.invalid], key=lambda s: s.as_at, reverse=True)
 st.subheader("Snapshots")
 newest = frame.valid_snapshots[0]
-latest = newest.values["period"].max()
-behind = months_behind(latest, frame.today)
-st.markdown(
-    f"The newest valid snapshot is **as at {newest.as_at:%d %B %Y}**, with figures up to "
-    f"**{format_month(latest)}**: {behind} month{'s' if behind != 1 else ''} behind today."
-)
+if newest.latest_month is None:
+    st.markdown(f"The newest valid snapshot is **as at {newest.as_at:%d %B %Y}**; it holds no figures yet.")
+else:
+    behind = months_behind(newest.latest_month, frame.today)
+    st.markdown(
+        f"The newest valid snapshot is **as at {newest.as_at:%d %B %Y}**, with figures up to "
+        f"**{format_month(newest.latest_month)}**: {behind} month{'s' if behind != 1 else ''} behind today."
+    )
 st.dataframe(pd.DataFrame([describe(s) for s in snapshots]), hide_index=True, key="data.snapshots",
              alt="Every snapshot with its date, latest month and checks")
 for snapshot in frame.invalid:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 import pytest
 
@@ -40,6 +42,19 @@ def tiny_tables() -> dict[str, pd.DataFrame]:
             "text": ["Better than last month."],
         }),
     }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def prepared_cache(tmp_path_factory):
+    """Prepared snapshots go to a folder of this test run, never the user's cache (servers inherit it)."""
+    folder = tmp_path_factory.mktemp("prepared")
+    previous = os.environ.get("PERFORMANCE_CACHE_DIR")
+    os.environ["PERFORMANCE_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("PERFORMANCE_CACHE_DIR", None)
+    else:
+        os.environ["PERFORMANCE_CACHE_DIR"] = previous
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ import streamlit as st
 
 from metrics.formatting import format_month, months_behind
 from metrics.performance import Performance
-from metrics.snapshots import REPOSITORY_DATA_DIR, Snapshot, data_root
+from metrics.prepared import CheckedSnapshot
+from metrics.snapshots import REPOSITORY_DATA_DIR, data_root
 from ui import loaders, state
 from ui.audience import AUDIENCE_TEXT, current_audience, sign_in_controls
 from ui.display import plain
@@ -41,11 +42,11 @@ NAVIGATION = {
 class Frame:
     """What every page knows once the frame is drawn."""
 
-    snapshot: Snapshot
+    snapshot: CheckedSnapshot
     performance: Performance
     audience: str
-    valid_snapshots: list[Snapshot]
-    invalid: list[Snapshot]
+    valid_snapshots: list[CheckedSnapshot]
+    invalid: list[CheckedSnapshot]
     folder_warnings: list[str]
     today: date
     notices: st.delta_generator.DeltaGenerator = field(repr=False)
@@ -94,7 +95,7 @@ def _navigation() -> None:
             st.page_link(path, label=label, icon=icon)
 
 
-def _stop_without_data(location: str, invalid: list[Snapshot]) -> None:
+def _stop_without_data(location: str, invalid: list[CheckedSnapshot]) -> None:
     st.error(
         "There is no valid snapshot to show yet. A performance officer can load one with "
         "`python -m metrics.ingest` (see Data and snapshots for what went wrong)."

@@ -9,15 +9,18 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from metrics import comparison, revisions
-from metrics.performance import Performance, build_performance, sparklines
+from metrics import comparison, prepared, revisions
+from metrics.performance import Performance, sparklines
+from metrics.prepared import CheckedSnapshot
 from metrics.scorecard import build_scorecard
-from metrics.snapshots import Snapshot, SnapshotFolder, data_root, find_snapshot_folders, read_snapshot
+from metrics.snapshots import SnapshotFolder, data_root, find_snapshot_folders, read_tables
 from ui.display import plain, with_status_labels
 from ui.tables import SCORECARD_COLUMNS, STATUS_COLUMNS, STATUS_HELP, scorecard_rows
 
 LISTING_SECONDS = 60  # how long a folder listing is trusted before new snapshots are looked for
-SNAPSHOTS_KEPT = 6
+# Rated tables held in memory at once (each some 500 MB at regional scale); others are read back
+# from the prepared cache in about half a second.
+PERFORMANCES_KEPT = 3
 
 
 @st.cache_data(ttl=LISTING_SECONDS, show_spinner=False)
@@ -27,29 +30,32 @@ def snapshot_folders(location: str) -> tuple[list[tuple[date, str]], list[str]]:
     return [(folder.as_at, folder.path) for folder in folders], warnings
 
 
-@st.cache_resource(max_entries=SNAPSHOTS_KEPT * 2, show_spinner="Reading the snapshot…")
-def snapshot(location: str, as_at: date, path: str) -> Snapshot:
-    """One snapshot, read and validated (shared by every session; never changed)."""
-    return read_snapshot(data_root(location), SnapshotFolder(as_at, path))
+@st.cache_resource(max_entries=4, show_spinner="Checking the snapshots…")
+def _survey(location: str,
+            folders: tuple[tuple[date, str], ...]) -> tuple[list[CheckedSnapshot], list[CheckedSnapshot]]:
+    root = data_root(location)
+    checked = [prepared.check(root, SnapshotFolder(as_at, path)) for as_at, path in folders]
+    return [s for s in checked if s.valid], [s for s in checked if not s.valid]
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _survey(location: str, folders: tuple[tuple[date, str], ...]) -> tuple[list[Snapshot], list[Snapshot]]:
-    read = [snapshot(location, as_at, path) for as_at, path in folders]
-    return [s for s in read if s.valid], [s for s in read if not s.valid]
-
-
-def survey(location: str) -> tuple[list[Snapshot], list[Snapshot], list[str]]:
+def survey(location: str) -> tuple[list[CheckedSnapshot], list[CheckedSnapshot], list[str]]:
     """Valid snapshots (newest first), invalid ones, and folder warnings: one cache lookup per rerun."""
     folders, warnings = snapshot_folders(location)
     valid, invalid = _survey(location, tuple(folders))
     return valid, invalid, warnings
 
 
-@st.cache_resource(max_entries=SNAPSHOTS_KEPT, show_spinner="Working out the figures…")
+@st.cache_resource(max_entries=PERFORMANCES_KEPT, show_spinner="Working out the figures…")
 def performance(location: str, as_at: date, path: str, audience: str) -> Performance:
-    """The rated performance table of one snapshot for one audience."""
-    return build_performance(snapshot(location, as_at, path), audience)
+    """The rated performance table of one snapshot for one audience (prepared once, then read)."""
+    return prepared.performance(data_root(location), SnapshotFolder(as_at, path), audience)
+
+
+@st.cache_resource(max_entries=2, show_spinner="Reading the caseloads…")
+def caseloads(location: str, as_at: date, path: str) -> pd.DataFrame | None:
+    """The snapshot's worker caseloads, or None when it has none (the table is optional)."""
+    tables, _ = read_tables(data_root(location), path, ["caseloads"])
+    return tables.get("caseloads")
 
 
 @dataclass(frozen=True)

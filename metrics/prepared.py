@@ -1,0 +1,252 @@
+"""Snapshots prepared once: their checks and rated tables kept in a local cache folder.
+
+A snapshot never changes once written, so what is worked out from it need only be worked out
+once: whether it passes its checks (with the facts the snapshot list shows), and for each
+audience the rated performance table. Both are kept under PERFORMANCE_CACHE_DIR and read back by
+any later process: another page, a restarted server, the scorecard command. The key is the
+snapshot's location, each file's size and modification time, and the source of this package, so
+a replaced file or a new release never gets an old answer. PERFORMANCE_CACHE_DIR=off turns the
+cache off; a cache that cannot be written only costs time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
+
+from metrics.performance import Performance, assemble_performance, rate_figures
+from metrics.problems import InputError, Problem
+from metrics.snapshots import (
+    DataRoot,
+    Snapshot,
+    SnapshotFolder,
+    data_root,
+    find_snapshot_folders,
+    read_snapshot,
+    read_tables,
+)
+
+CACHE_VARIABLE = "PERFORMANCE_CACHE_DIR"
+CACHE_OFF = "off"
+CACHE_NAME = "childrens-services-performance"
+ENTRIES_KEPT = 24  # prepared snapshots kept; the least recently used are removed first
+SMALL_TABLES = ("indicators", "targets", "benchmarks", "commentary")
+CHECK_FILE = "check.json"
+ENTRY_NAME = re.compile(r"^[0-9a-f]{32}$")  # only folders named like this are ever removed
+PACKAGE = Path(__file__).resolve().parent
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CheckedSnapshot:
+    """A snapshot folder, the problems its checks found, and what the snapshot list shows of it."""
+
+    as_at: date
+    path: str
+    problems: tuple[Problem, ...]
+    latest_month: pd.Timestamp | None = None
+    indicator_count: int = 0
+    team_count: int = 0
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+
+def cache_folder() -> Path | None:
+    """PERFORMANCE_CACHE_DIR, else the user's cache folder; None when the cache is off."""
+    setting = os.environ.get(CACHE_VARIABLE, "").strip()
+    if setting.lower() == CACHE_OFF:
+        return None
+    if setting:
+        return Path(setting).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / CACHE_NAME
+
+
+@functools.cache
+def code_version() -> str:
+    """A digest of this package's source: a new release prepares snapshots afresh."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def entry_key(root: DataRoot, folder: SnapshotFolder) -> str:
+    """The cache key of a snapshot folder: its location, its files' sizes and times, and the code."""
+    infos = root.filesystem.get_file_info(pafs.FileSelector(folder.path))
+    files = sorted((info.base_name, info.size, info.mtime_ns) for info in infos if info.type == pafs.FileType.File)
+    text = json.dumps([code_version(), root.uri, folder.path, files], default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+class _Entry:
+    """One snapshot's folder in the cache. Reads that fail are misses; writes that fail are logged."""
+
+    def __init__(self, root: DataRoot, folder: SnapshotFolder):
+        base = cache_folder()
+        self.path = None if base is None else base / entry_key(root, folder)
+
+    def read_bytes(self, name: str) -> bytes | None:
+        if self.path is None:
+            return None
+        try:
+            data = (self.path / name).read_bytes()
+            os.utime(self.path)  # recently used: removed last
+            return data
+        except OSError:
+            return None
+
+    def read_table(self, name: str) -> pd.DataFrame | None:
+        if self.path is None or not (self.path / name).is_file():
+            return None
+        try:
+            table = pq.read_table(self.path / name)
+            os.utime(self.path)
+        except (pa.ArrowException, OSError) as error:
+            log.warning("prepared table %s unreadable, working it out again: %s", self.path / name, error)
+            return None
+        return table.to_pandas(self_destruct=True, split_blocks=True)
+
+    def write(self, name: str, write_to) -> None:
+        """Write through a temporary file and rename, so a reader never sees half a file."""
+        if self.path is None:
+            return
+        temporary = self.path / f".{name}.{uuid.uuid4().hex}.tmp"
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            write_to(temporary)
+            os.replace(temporary, self.path / name)
+        except (OSError, pa.ArrowException) as error:
+            log.warning("could not keep %s in the cache (%s); it will be worked out again next time", name, error)
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+            return
+        _remove_least_recently_used(self.path.parent)
+
+
+def _remove_least_recently_used(base: Path) -> None:
+    try:
+        entries = [path for path in base.iterdir() if path.is_dir() and ENTRY_NAME.match(path.name)]
+        entries.sort(key=lambda path: path.stat().st_mtime, reverse=True)
+    except OSError:
+        return
+    for stale in entries[ENTRIES_KEPT:]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _summary(snapshot: Snapshot) -> CheckedSnapshot:
+    if not snapshot.valid:
+        return CheckedSnapshot(snapshot.as_at, snapshot.path, tuple(snapshot.problems))
+    values = snapshot.values
+    latest = values["period"].max()
+    return CheckedSnapshot(
+        snapshot.as_at, snapshot.path, (),
+        latest_month=None if pd.isna(latest) else pd.Timestamp(latest),
+        indicator_count=int(snapshot.indicators["indicator_id"].nunique()),
+        team_count=int(values["team"].dropna().nunique()),
+    )
+
+
+def _summary_to_json(checked: CheckedSnapshot) -> bytes:
+    return json.dumps({
+        "problems": [asdict(problem) for problem in checked.problems],
+        "latest_month": None if checked.latest_month is None else checked.latest_month.isoformat(),
+        "indicator_count": checked.indicator_count,
+        "team_count": checked.team_count,
+    }).encode()
+
+
+def _summary_from_json(folder: SnapshotFolder, data: bytes) -> CheckedSnapshot | None:
+    try:
+        facts = json.loads(data)
+        problems = tuple(Problem(**{**problem, "rows": tuple(problem["rows"])}) for problem in facts["problems"])
+        latest = facts["latest_month"]
+        return CheckedSnapshot(folder.as_at, folder.path, problems,
+                               latest_month=None if latest is None else pd.Timestamp(latest),
+                               indicator_count=int(facts["indicator_count"]), team_count=int(facts["team_count"]))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _cached_summary(entry: _Entry, folder: SnapshotFolder) -> CheckedSnapshot | None:
+    cached = entry.read_bytes(CHECK_FILE)
+    return None if cached is None else _summary_from_json(folder, cached)
+
+
+def _keep_summary(entry: _Entry, checked: CheckedSnapshot) -> None:
+    entry.write(CHECK_FILE, lambda path: path.write_bytes(_summary_to_json(checked)))
+
+
+def check(root: DataRoot, folder: SnapshotFolder) -> CheckedSnapshot:
+    """A snapshot's checks and list facts: from the cache, or read and validated (then kept)."""
+    entry = _Entry(root, folder)
+    checked = _cached_summary(entry, folder)
+    if checked is None:
+        checked = _summary(read_snapshot(root, folder))
+        _keep_summary(entry, checked)
+    return checked
+
+
+def performance(root: DataRoot, folder: SnapshotFolder, audience: str) -> Performance:
+    """The rated performance of a snapshot that passes its checks, for one audience.
+
+    Read from the cache when it was prepared before; otherwise worked out and kept.
+    InputError if the snapshot fails its checks.
+    """
+    entry = _Entry(root, folder)
+    rated_file = f"rated-{audience}.parquet"
+    rated = entry.read_table(rated_file)
+    if rated is not None:
+        tables, problems = read_tables(root, folder.path, SMALL_TABLES)
+        if not problems:
+            return assemble_performance(folder.as_at, audience, tables, rated)
+    checked = _cached_summary(entry, folder)
+    if checked is not None and not checked.valid:
+        raise InputError(list(checked.problems))
+    snapshot = read_snapshot(root, folder, check=checked is None)
+    if checked is None:
+        checked = _summary(snapshot)
+        _keep_summary(entry, checked)
+    if not checked.valid or not snapshot.valid:
+        raise InputError(list(checked.problems) or snapshot.problems)
+    rated = rate_figures(snapshot, audience)
+    entry.write(rated_file, lambda path: pq.write_table(pa.Table.from_pandas(rated, preserve_index=False), path))
+    return assemble_performance(folder.as_at, audience, snapshot.tables, rated)
+
+
+def open_performance(as_at: str | None, audience: str, root: DataRoot | None = None) -> Performance:
+    """The named snapshot's (YYYY-MM-DD) performance, else the newest valid one's; InputError if none."""
+    root = root or data_root()
+    folders, _ = find_snapshot_folders(root)
+    if as_at:
+        try:
+            wanted = date.fromisoformat(as_at)
+        except ValueError as error:
+            raise InputError(f"--snapshot {as_at!r} is not a date written as YYYY-MM-DD") from error
+        folder = next((folder for folder in folders if folder.as_at == wanted), None)
+        if folder is None:
+            known = ", ".join(folder.as_at.isoformat() for folder in folders) or "none"
+            raise InputError(f"--snapshot {as_at}: no such snapshot under {root.uri} (snapshots: {known})")
+        return performance(root, folder, audience)
+    for folder in folders:
+        if check(root, folder).valid:
+            return performance(root, folder, audience)
+    raise InputError(f"there is no valid snapshot under {root.uri}")

@@ -1,0 +1,154 @@
+"""Prepared snapshots: checks and rated tables worked out once, read back later, never stale."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import pytest
+
+from metrics import performance as performance_module
+from metrics import prepared
+from metrics.performance import build_performance
+from metrics.problems import InputError
+from metrics.scorecard import main as scorecard_main
+from metrics.snapshots import SnapshotFolder, data_root, find_snapshot_folders, read_snapshot
+from tests.conftest import tiny_tables, tiny_values
+from tests.helpers import write_raw, write_snapshot
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(prepared.CACHE_VARIABLE, str(folder))
+    return folder
+
+
+def only_folder(root_path) -> tuple:
+    root = data_root(root_path)
+    folders, _ = find_snapshot_folders(root)
+    return root, folders[0]
+
+
+def refuse(*_args, **_kwargs):
+    raise AssertionError("worked out again instead of read from the cache")
+
+
+def test_checks_are_read_back_without_reading_the_snapshot(tiny_root, cache, monkeypatch):
+    root, folder = only_folder(tiny_root)
+    first = prepared.check(root, folder)
+    assert first.valid and first.latest_month == pd.Timestamp("2021-01-01")
+    assert (first.indicator_count, first.team_count) == (5, 2)
+    monkeypatch.setattr(prepared, "read_snapshot", refuse)
+    assert prepared.check(root, folder) == first
+
+
+def test_failed_checks_are_kept_with_every_problem(tmp_path, cache, monkeypatch):
+    tables = tiny_tables()
+    tables["values"] = pd.concat([tiny_values(), tiny_values().iloc[[0]]], ignore_index=True)
+    write_snapshot(tmp_path, "2021-02-10", tables)
+    root, folder = only_folder(tmp_path)
+    first = prepared.check(root, folder)
+    assert [str(problem) for problem in first.problems] == [
+        "values.parquet: indicator_id, period, team: more than one row for the same indicator, month and team "
+        "(rows: 1, 7)"
+    ]
+    monkeypatch.setattr(prepared, "read_snapshot", refuse)
+    assert prepared.check(root, folder) == first
+    with pytest.raises(InputError, match="more than one row"):
+        prepared.performance(root, folder, "public")
+
+
+@pytest.mark.parametrize("audience", ["public", "internal"])
+def test_rated_table_read_back_equals_the_one_worked_out(tiny_root, cache, monkeypatch, audience):
+    root, folder = only_folder(tiny_root)
+    built = build_performance(read_snapshot(root, folder), audience)
+    first = prepared.performance(root, folder, audience)
+    monkeypatch.setattr(prepared, "rate_figures", refuse)
+    again = prepared.performance(root, folder, audience)
+    for performance in (first, again):
+        pd.testing.assert_frame_equal(performance.table, built.table)
+        pd.testing.assert_frame_equal(performance.indicators, built.indicators)
+        pd.testing.assert_frame_equal(performance.commentary, built.commentary)
+    assert (cache / prepared.entry_key(root, folder) / f"rated-{audience}.parquet").is_file()
+
+
+def test_a_replaced_file_is_never_served_an_old_answer(tiny_root, cache):
+    root, folder = only_folder(tiny_root)
+    old_key = prepared.entry_key(root, folder)
+    prepared.performance(root, folder, "internal")
+    values = tiny_values()
+    values.loc[0, "value"] = 40.0  # Team A referrals: 12 becomes 40
+    write_snapshot(tiny_root, "2021-02-10", {"values": values})
+    assert prepared.entry_key(root, folder) != old_key
+    table = prepared.performance(root, folder, "internal").table
+    referrals = table[(table["indicator_id"] == "referrals") & (table["team"] == "Team A")]
+    assert referrals["value"].tolist() == [40.0]
+
+
+def test_a_new_release_prepares_afresh(tiny_root, cache, monkeypatch):
+    root, folder = only_folder(tiny_root)
+    key = prepared.entry_key(root, folder)
+    monkeypatch.setattr(prepared, "code_version", lambda: "another release")
+    assert prepared.entry_key(root, folder) != key
+
+
+def test_a_damaged_cache_file_is_worked_out_again(tiny_root, cache):
+    root, folder = only_folder(tiny_root)
+    expected = prepared.performance(root, folder, "public").table
+    rated = cache / prepared.entry_key(root, folder) / "rated-public.parquet"
+    rated.write_bytes(rated.read_bytes()[:100])
+    (cache / prepared.entry_key(root, folder) / prepared.CHECK_FILE).write_text("{not json")
+    assert prepared.check(root, folder).valid
+    pd.testing.assert_frame_equal(prepared.performance(root, folder, "public").table, expected)
+    assert pd.read_parquet(rated).shape == expected.shape  # written again, whole
+
+
+def test_cache_off_or_unwritable_still_gives_the_figures(tiny_root, tmp_path, monkeypatch):
+    root, folder = only_folder(tiny_root)
+    monkeypatch.setenv(prepared.CACHE_VARIABLE, "off")
+    assert prepared.cache_folder() is None
+    off = prepared.performance(root, folder, "public").table
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv(prepared.CACHE_VARIABLE, str(blocker))
+    pd.testing.assert_frame_equal(prepared.performance(root, folder, "public").table, off)
+    assert blocker.read_text() == "not a folder"
+
+
+def test_least_recently_used_snapshots_leave_the_cache_first(tmp_path, cache, monkeypatch):
+    monkeypatch.setattr(prepared, "ENTRIES_KEPT", 2)
+    for as_at in ("2021-02-10", "2021-03-10", "2021-04-10"):
+        write_snapshot(tmp_path, as_at, tiny_tables())
+    root = data_root(tmp_path)
+    folders = sorted(find_snapshot_folders(root)[0], key=lambda folder: folder.as_at)
+    cache.mkdir()
+    (cache / "not-ours").mkdir()
+    for number, folder in enumerate(folders):
+        prepared.check(root, folder)
+        entry = cache / prepared.entry_key(root, folder)
+        os.utime(entry, (1_000_000 + number, 1_000_000 + number))
+    prepared.check(root, folders[0])  # used again: now the most recent
+    prepared.performance(root, folders[0], "public")  # a write prunes
+    kept = {path.name for path in cache.iterdir()}
+    assert kept == {"not-ours", prepared.entry_key(root, folders[0]), prepared.entry_key(root, folders[2])}
+
+
+def test_scorecard_command_reads_the_prepared_snapshot(tiny_root, cache, monkeypatch, capsys):
+    monkeypatch.setenv("PERFORMANCE_DATA_DIR", str(tiny_root))
+    assert scorecard_main(["--period", "2021-01", "--team", "all"]) == 0
+    first = capsys.readouterr().out
+    monkeypatch.setattr(prepared, "rate_figures", refuse)
+    monkeypatch.setattr(performance_module, "rate_figures", refuse)
+    assert scorecard_main(["--period", "2021-01", "--team", "all"]) == 0
+    assert capsys.readouterr().out == first
+    assert "timeliness,Assessments in time,Assessment,percent,,2021-01,65.0,80.0,5.0,red" in first
+
+
+def test_schema_problem_found_on_read_is_reported(tmp_path, cache):
+    folder = tmp_path / "snapshots" / "2021-02-10"
+    write_snapshot(tmp_path, "2021-02-10", tiny_tables())
+    write_raw(folder, "values", tiny_values().drop(columns=["value"]))
+    root = data_root(tmp_path)
+    checked = prepared.check(root, SnapshotFolder(find_snapshot_folders(root)[0][0].as_at, folder.as_posix()))
+    assert [str(problem) for problem in checked.problems] == ["values.parquet: value: column is missing"]

@@ -10,6 +10,7 @@ import pytest
 from metrics import performance as performance_module
 from metrics import prepared
 from metrics.performance import build_performance
+from metrics.prepare import main as prepare_main
 from metrics.problems import InputError
 from metrics.scorecard import main as scorecard_main
 from metrics.snapshots import SnapshotFolder, data_root, find_snapshot_folders, read_snapshot
@@ -152,3 +153,19 @@ def test_schema_problem_found_on_read_is_reported(tmp_path, cache):
     root = data_root(tmp_path)
     checked = prepared.check(root, SnapshotFolder(find_snapshot_folders(root)[0][0].as_at, folder.as_posix()))
     assert [str(problem) for problem in checked.problems] == ["values.parquet: value: column is missing"]
+
+
+def test_prepare_command_prepares_valid_snapshots_and_names_failed_ones(tiny_root, cache, monkeypatch, capsys):
+    broken = tiny_tables()
+    broken["values"] = pd.concat([tiny_values(), tiny_values().iloc[[0]]], ignore_index=True)
+    write_snapshot(tiny_root, "2021-03-10", broken)
+    monkeypatch.setenv("PERFORMANCE_DATA_DIR", str(tiny_root))
+    assert prepare_main([]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("2021-03-10: fails its checks (1 problem(s)")
+    assert lines[1].startswith("2021-02-10: prepared for public and internal in ")
+    assert lines[2] == f"1 prepared, 1 failed their checks, in {cache}"
+    root = data_root(tiny_root)
+    valid = next(folder for folder in find_snapshot_folders(root)[0] if folder.as_at.isoformat() == "2021-02-10")
+    entry = cache / prepared.entry_key(root, valid)
+    assert {path.name for path in entry.iterdir()} == {"check.json", "rated-public.parquet", "rated-internal.parquet"}

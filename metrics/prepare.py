@@ -1,0 +1,50 @@
+"""`python -m metrics.prepare`: check every snapshot and work out its figures ahead of the first visitor.
+
+Pages and the scorecard command prepare a snapshot the first time they need it; at the size of
+a regional group of councils that takes a while. Run this after ingest, or when an app server
+starts (each replica keeps its own PERFORMANCE_CACHE_DIR), so nobody waits. Prints one line per
+snapshot; exits 1 if any snapshot fails its checks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from metrics import prepared
+from metrics.snapshots import data_root, find_snapshot_folders
+from metrics.suppression import AUDIENCES
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m metrics.prepare", description=__doc__)
+    parser.add_argument("--audience", choices=AUDIENCES, action="append",
+                        help="prepare for this audience only (may be repeated; default: both)")
+    args = parser.parse_args(argv)
+    audiences = args.audience or list(AUDIENCES)
+    root = data_root()
+    folders, warnings = find_snapshot_folders(root)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if prepared.cache_folder() is None:
+        print(f"{prepared.CACHE_VARIABLE} is off, so there is nowhere to keep prepared snapshots", file=sys.stderr)
+        return 1
+    invalid = 0
+    for folder in folders:
+        started = time.perf_counter()
+        checked = prepared.check(root, folder)
+        if not checked.valid:
+            invalid += 1
+            print(f"{folder.as_at}: fails its checks ({len(checked.problems)} problem(s); "
+                  f"python -m metrics.validate says which)")
+            continue
+        for audience in audiences:
+            prepared.performance(root, folder, audience)
+        print(f"{folder.as_at}: prepared for {' and '.join(audiences)} in {time.perf_counter() - started:.1f} s")
+    print(f"{len(folders) - invalid} prepared, {invalid} failed their checks, in {prepared.cache_folder()}")
+    return 1 if invalid else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

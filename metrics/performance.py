@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from metrics.aggregation import WHOLE_SERVICE, resolve_figures
@@ -18,20 +20,41 @@ PREFERRED_COMPARATOR = "England"
 
 @dataclass(frozen=True)
 class Performance:
-    """Figures with targets, RAG and direction, for one snapshot and audience."""
+    """Figures with targets, RAG and direction, for one snapshot and audience.
+
+    The whole service's rows are always at hand. The full table (every team) is loaded the first
+    time a view asks for a team: at regional scale that is millions of rows, and the scorecard
+    for the whole service, the page most people open first, never needs them.
+    """
 
     as_at: pd.Timestamp
     audience: str
     indicators: pd.DataFrame  # the catalogue, indexed by indicator_id
-    table: pd.DataFrame
-    targets: pd.DataFrame | None
-    benchmarks: pd.DataFrame | None
-    commentary: pd.DataFrame | None
+    whole_service: pd.DataFrame  # the rated rows of the whole service ("" team)
+    load_table: Callable[[], pd.DataFrame] = field(repr=False, compare=False)
+    targets: pd.DataFrame | None = None
+    benchmarks: pd.DataFrame | None = None
+    commentary: pd.DataFrame | None = None
+    known_months: tuple[pd.Timestamp, ...] | None = None  # when the snapshot's checks already found them
+    known_teams: tuple[str, ...] | None = None
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """Every rated row: all teams and the whole service."""
+        return self.load_table()
+
+    def rows_for(self, teams) -> pd.DataFrame:
+        """A table holding at least these teams' rows ("" is the whole service); callers still filter."""
+        if all(team == WHOLE_SERVICE for team in teams):
+            return self.whole_service
+        return self.table
 
     # Each of these scans the whole table, and pages ask on every rerun: work them out once.
     @cached_property
     def months(self) -> list[pd.Timestamp]:
         """Months with any figure, oldest first."""
+        if self.known_months is not None:
+            return list(self.known_months)
         return sorted(self.table["period"].unique())
 
     @property
@@ -41,17 +64,25 @@ class Performance:
     @cached_property
     def teams(self) -> list[str]:
         """Team names, without the whole service."""
+        if self.known_teams is not None:
+            return list(self.known_teams)
         return sorted(team for team in self.table["team"].unique() if team != WHOLE_SERVICE)
 
     @cached_property
     def series_keys(self) -> pd.MultiIndex:
         """Every (indicator_id, team) pair that has at least one row in the snapshot."""
-        pairs = self.table[["indicator_id", "team"]].drop_duplicates().astype("object")
-        return pd.MultiIndex.from_frame(pairs)
+        indicator, team = self.table["indicator_id"].cat, self.table["team"].cat
+        width = len(team.categories)
+        pairs = np.unique(indicator.codes.to_numpy("int64") * width + team.codes.to_numpy("int64"))
+        return pd.MultiIndex.from_arrays(
+            [indicator.categories[pairs // width].astype("object"), team.categories[pairs % width].astype("object")],
+            names=["indicator_id", "team"],
+        )
 
     def series(self, indicator_id: str, team: str) -> pd.DataFrame:
         """One indicator's monthly rows for one team ("" for the whole service)."""
-        rows = self.table[(self.table["indicator_id"] == indicator_id) & (self.table["team"] == team)]
+        table = self.rows_for([team])
+        rows = table[(table["indicator_id"] == indicator_id) & (table["team"] == team)]
         return rows.sort_values("period")
 
     def polarity(self, indicator_id: str) -> str:
@@ -84,22 +115,31 @@ def rate_figures(snapshot: Snapshot, audience: str = PUBLIC) -> pd.DataFrame:
     return figures
 
 
-def assemble_performance(as_at, audience: str, tables: dict[str, pd.DataFrame], rated: pd.DataFrame) -> Performance:
-    """A Performance from a snapshot's catalogue and small tables and its rated figures."""
+def whole_service_rows(rated: pd.DataFrame) -> pd.DataFrame:
+    """The whole service's rows of a rated table."""
+    return rated[rated["team"] == WHOLE_SERVICE].reset_index(drop=True)
+
+
+def assemble_performance(as_at, audience: str, tables: dict[str, pd.DataFrame], whole_service: pd.DataFrame,
+                         load_table: Callable[[], pd.DataFrame], **known) -> Performance:
+    """A Performance from a snapshot's catalogue and small tables, and its rated figures."""
     return Performance(
         as_at=pd.Timestamp(as_at),
         audience=audience,
         indicators=tables["indicators"].set_index("indicator_id"),
-        table=rated,
+        whole_service=whole_service,
+        load_table=load_table,
         targets=tables.get("targets"),
         benchmarks=tables.get("benchmarks"),
         commentary=tables.get("commentary"),
+        **known,
     )
 
 
 def build_performance(snapshot: Snapshot, audience: str = PUBLIC) -> Performance:
     """Resolve, suppress (public audience) and rate every figure of a snapshot."""
-    return assemble_performance(snapshot.as_at, audience, snapshot.tables, rate_figures(snapshot, audience))
+    rated = rate_figures(snapshot, audience)
+    return assemble_performance(snapshot.as_at, audience, snapshot.tables, whole_service_rows(rated), lambda: rated)
 
 
 def benchmarks_in_force(benchmarks: pd.DataFrame | None, period: pd.Timestamp) -> pd.DataFrame:
@@ -137,7 +177,7 @@ def sparklines(performance: Performance, rows: pd.DataFrame, month: pd.Timestamp
                months: int = 13) -> list[list[float | None]]:
     """For each (indicator_id, team) row, the last `months` values up to the month (None = gap)."""
     wanted = pd.date_range(end=month, periods=months, freq="MS")
-    table = performance.table
+    table = performance.rows_for(rows["team"].unique())
     window = table[(table["period"] >= wanted[0]) & (table["period"] <= month)]
     window = window[window["team"].isin(rows["team"].unique())]
     grid = window.pivot_table(

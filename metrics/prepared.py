@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from metrics.performance import Performance, assemble_performance, rate_figures
+from metrics.performance import Performance, assemble_performance, rate_figures, whole_service_rows
 from metrics.problems import InputError, Problem
 from metrics.snapshots import (
     DataRoot,
@@ -47,6 +47,8 @@ CACHE_NAME = "childrens-services-performance"
 ENTRIES_KEPT = 24  # prepared snapshots kept; the least recently used are removed first
 SMALL_TABLES = ("indicators", "targets", "benchmarks", "commentary")
 CHECK_FILE = "check.json"
+# A few words repeated on millions of rows: kept as codes on disk, which read several times faster.
+WORDS_STORED_AS_CODES = ("rag", "direction")
 ENTRY_NAME = re.compile(r"^[0-9a-f]{32}$")  # only folders named like this are ever removed
 PACKAGE = Path(__file__).resolve().parent
 
@@ -60,13 +62,21 @@ class CheckedSnapshot:
     as_at: date
     path: str
     problems: tuple[Problem, ...]
-    latest_month: pd.Timestamp | None = None
+    months: tuple[pd.Timestamp, ...] = ()  # months with any figure, oldest first
+    teams: tuple[str, ...] = ()  # team names, without the whole service
     indicator_count: int = 0
-    team_count: int = 0
 
     @property
     def valid(self) -> bool:
         return not self.problems
+
+    @property
+    def latest_month(self) -> pd.Timestamp | None:
+        return self.months[-1] if self.months else None
+
+    @property
+    def team_count(self) -> int:
+        return len(self.teams)
 
 
 def cache_folder() -> Path | None:
@@ -123,6 +133,10 @@ class _Entry:
         except (pa.ArrowException, OSError) as error:
             log.warning("prepared table %s unreadable, working it out again: %s", self.path / name, error)
             return None
+        for column in WORDS_STORED_AS_CODES:  # back to the text pandas had, in Arrow (far quicker)
+            if column in table.column_names:
+                table = table.set_column(table.schema.get_field_index(column), column,
+                                         table[column].cast(pa.large_string()))
         return table.to_pandas(self_destruct=True, split_blocks=True)
 
     def write(self, name: str, write_to) -> None:
@@ -152,25 +166,31 @@ def _remove_least_recently_used(base: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
+def _to_arrow(rated: pd.DataFrame) -> pa.Table:
+    table = pa.Table.from_pandas(rated, preserve_index=False)
+    for column in WORDS_STORED_AS_CODES:
+        table = table.set_column(table.schema.get_field_index(column), column, table[column].dictionary_encode())
+    return table
+
+
 def _summary(snapshot: Snapshot) -> CheckedSnapshot:
     if not snapshot.valid:
         return CheckedSnapshot(snapshot.as_at, snapshot.path, tuple(snapshot.problems))
     values = snapshot.values
-    latest = values["period"].max()
     return CheckedSnapshot(
         snapshot.as_at, snapshot.path, (),
-        latest_month=None if pd.isna(latest) else pd.Timestamp(latest),
+        months=tuple(pd.Timestamp(month) for month in sorted(values["period"].dropna().unique())),
+        teams=tuple(sorted(str(team) for team in values["team"].dropna().unique())),
         indicator_count=int(snapshot.indicators["indicator_id"].nunique()),
-        team_count=int(values["team"].dropna().nunique()),
     )
 
 
 def _summary_to_json(checked: CheckedSnapshot) -> bytes:
     return json.dumps({
         "problems": [asdict(problem) for problem in checked.problems],
-        "latest_month": None if checked.latest_month is None else checked.latest_month.isoformat(),
+        "months": [month.isoformat() for month in checked.months],
+        "teams": list(checked.teams),
         "indicator_count": checked.indicator_count,
-        "team_count": checked.team_count,
     }).encode()
 
 
@@ -178,10 +198,10 @@ def _summary_from_json(folder: SnapshotFolder, data: bytes) -> CheckedSnapshot |
     try:
         facts = json.loads(data)
         problems = tuple(Problem(**{**problem, "rows": tuple(problem["rows"])}) for problem in facts["problems"])
-        latest = facts["latest_month"]
         return CheckedSnapshot(folder.as_at, folder.path, problems,
-                               latest_month=None if latest is None else pd.Timestamp(latest),
-                               indicator_count=int(facts["indicator_count"]), team_count=int(facts["team_count"]))
+                               months=tuple(pd.Timestamp(month) for month in facts["months"]),
+                               teams=tuple(str(team) for team in facts["teams"]),
+                               indicator_count=int(facts["indicator_count"]))
     except (ValueError, KeyError, TypeError):
         return None
 
@@ -208,19 +228,28 @@ def check(root: DataRoot, folder: SnapshotFolder) -> CheckedSnapshot:
 def performance(root: DataRoot, folder: SnapshotFolder, audience: str) -> Performance:
     """The rated performance of a snapshot that passes its checks, for one audience.
 
-    Read from the cache when it was prepared before; otherwise worked out and kept.
-    InputError if the snapshot fails its checks.
+    When it was prepared before, only the whole service's rows are read now, and every team's
+    rows when a view first asks for them. Otherwise it is worked out and kept. InputError if
+    the snapshot fails its checks.
     """
     entry = _Entry(root, folder)
-    rated_file = f"rated-{audience}.parquet"
-    rated = entry.read_table(rated_file)
-    if rated is not None:
-        tables, problems = read_tables(root, folder.path, SMALL_TABLES)
-        if not problems:
-            return assemble_performance(folder.as_at, audience, tables, rated)
     checked = _cached_summary(entry, folder)
     if checked is not None and not checked.valid:
         raise InputError(list(checked.problems))
+    whole_service = None if checked is None else entry.read_table(f"whole-{audience}.parquet")
+    if whole_service is not None:
+        tables, problems = read_tables(root, folder.path, SMALL_TABLES)
+        if not problems:
+            return assemble_performance(folder.as_at, audience, tables, whole_service,
+                                        functools.partial(_rated_table, root, folder, audience),
+                                        known_months=checked.months, known_teams=checked.teams)
+    snapshot, rated = _prepare(root, folder, audience, entry, checked)
+    return assemble_performance(folder.as_at, audience, snapshot.tables, whole_service_rows(rated), lambda: rated)
+
+
+def _prepare(root: DataRoot, folder: SnapshotFolder, audience: str, entry: _Entry,
+             checked: CheckedSnapshot | None) -> tuple[Snapshot, pd.DataFrame]:
+    """Read (and check, unless already checked), rate and keep a snapshot for one audience."""
     snapshot = read_snapshot(root, folder, check=checked is None)
     if checked is None:
         checked = _summary(snapshot)
@@ -228,8 +257,19 @@ def performance(root: DataRoot, folder: SnapshotFolder, audience: str) -> Perfor
     if not checked.valid or not snapshot.valid:
         raise InputError(list(checked.problems) or snapshot.problems)
     rated = rate_figures(snapshot, audience)
-    entry.write(rated_file, lambda path: pq.write_table(pa.Table.from_pandas(rated, preserve_index=False), path))
-    return assemble_performance(folder.as_at, audience, snapshot.tables, rated)
+    entry.write(f"rated-{audience}.parquet", lambda path: pq.write_table(_to_arrow(rated), path))
+    # Written last: a reader that finds the whole service's rows knows every file is there.
+    entry.write(f"whole-{audience}.parquet", lambda path: pq.write_table(_to_arrow(whole_service_rows(rated)), path))
+    return snapshot, rated
+
+
+def _rated_table(root: DataRoot, folder: SnapshotFolder, audience: str) -> pd.DataFrame:
+    """Every team's rated rows: from the cache, or worked out again if they have gone meanwhile."""
+    entry = _Entry(root, folder)
+    rated = entry.read_table(f"rated-{audience}.parquet")
+    if rated is None:
+        _, rated = _prepare(root, folder, audience, entry, _cached_summary(entry, folder))
+    return rated
 
 
 def open_performance(as_at: str | None, audience: str, root: DataRoot | None = None) -> Performance:

@@ -34,7 +34,7 @@ EXTRA_COLUMNS = [
 
 def spc_summary(performance: Performance, rows: pd.DataFrame, month: pd.Timestamp) -> pd.DataFrame:
     """Variation and assurance for each (indicator_id, team) in rows, from their series up to the month."""
-    table = performance.table
+    table = performance.rows_for(rows["team"].unique())
     history = table[(table["period"] <= month) & table["team"].isin(rows["team"].unique())
                     & table["indicator_id"].isin(rows["indicator_id"].unique())]
     history = history.assign(
@@ -58,7 +58,8 @@ def build_scorecard(performance: Performance, month: pd.Timestamp, teams: list[s
     catalogue = performance.indicators.reset_index()
     catalogue["order"] = np.arange(len(catalogue))
     grid = catalogue.merge(pd.DataFrame({"team": teams, "team_order": range(len(teams))}), how="cross")
-    month_rows = performance.table[performance.table["period"] == month].copy()
+    table = performance.rows_for(teams)
+    month_rows = table[table["period"] == month].copy()
     for column in ("indicator_id", "team"):
         month_rows[column] = month_rows[column].astype("object")
     rows = grid.merge(month_rows, on=["indicator_id", "team"], how="left")
@@ -69,8 +70,10 @@ def build_scorecard(performance: Performance, month: pd.Timestamp, teams: list[s
     rows["direction"] = rows["direction"].fillna("n/a")
     rows["months_off_target"] = rows["months_off_target"].fillna(0).astype(int)
     # The whole service lists every indicator; a team only those it reports in this snapshot.
-    reported = pd.MultiIndex.from_frame(rows[["indicator_id", "team"]]).isin(performance.series_keys)
-    rows = rows[reported | rows["team"].eq(WHOLE_SERVICE)]
+    whole_service = rows["team"].eq(WHOLE_SERVICE)
+    if not whole_service.all():
+        reported = pd.MultiIndex.from_frame(rows[["indicator_id", "team"]]).isin(performance.series_keys)
+        rows = rows[reported | whole_service]
 
     summary = spc_summary(performance, rows, month)
     rows = rows.merge(summary, on=["indicator_id", "team"], how="left")

@@ -12,6 +12,7 @@ from metrics import prepared
 from metrics.performance import build_performance
 from metrics.prepare import main as prepare_main
 from metrics.problems import InputError
+from metrics.scorecard import build_scorecard
 from metrics.scorecard import main as scorecard_main
 from metrics.snapshots import SnapshotFolder, data_root, find_snapshot_folders, read_snapshot
 from tests.conftest import tiny_tables, tiny_values
@@ -68,6 +69,8 @@ def test_rated_table_read_back_equals_the_one_worked_out(tiny_root, cache, monke
     monkeypatch.setattr(prepared, "rate_figures", refuse)
     again = prepared.performance(root, folder, audience)
     for performance in (first, again):
+        pd.testing.assert_frame_equal(performance.whole_service, built.whole_service)
+        assert (performance.months, performance.teams) == (built.months, built.teams)
         pd.testing.assert_frame_equal(performance.table, built.table)
         pd.testing.assert_frame_equal(performance.indicators, built.indicators)
         pd.testing.assert_frame_equal(performance.commentary, built.commentary)
@@ -168,4 +171,31 @@ def test_prepare_command_prepares_valid_snapshots_and_names_failed_ones(tiny_roo
     root = data_root(tiny_root)
     valid = next(folder for folder in find_snapshot_folders(root)[0] if folder.as_at.isoformat() == "2021-02-10")
     entry = cache / prepared.entry_key(root, valid)
-    assert {path.name for path in entry.iterdir()} == {"check.json", "rated-public.parquet", "rated-internal.parquet"}
+    assert {path.name for path in entry.iterdir()} == {
+        "check.json", "rated-public.parquet", "rated-internal.parquet", "whole-public.parquet", "whole-internal.parquet",
+    }
+
+
+def test_whole_service_views_never_load_every_team(tiny_root, cache, monkeypatch):
+    root, folder = only_folder(tiny_root)
+    prepared.performance(root, folder, "public")
+    loads = []
+    original = prepared._rated_table
+    monkeypatch.setattr(prepared, "_rated_table", lambda *args: loads.append(args) or original(*args))
+    performance = prepared.performance(root, folder, "public")
+    month = pd.Timestamp("2021-01-01")
+    whole = build_scorecard(performance, month, [""])
+    assert whole.loc[whole["indicator_id"] == "timeliness", "value"].tolist() == [65.0]
+    assert performance.series("timeliness", "")["value"].tolist() == [65.0]
+    assert loads == []
+    teams = build_scorecard(performance, month, ["Team A"])
+    assert teams.loc[teams["indicator_id"] == "timeliness", "value"].tolist() == [90.0]
+    assert len(loads) == 1
+
+
+def test_every_team_is_worked_out_again_if_the_cache_lost_them(tiny_root, cache):
+    root, folder = only_folder(tiny_root)
+    expected = prepared.performance(root, folder, "internal").table
+    performance = prepared.performance(root, folder, "internal")
+    (cache / prepared.entry_key(root, folder) / "rated-internal.parquet").unlink()
+    pd.testing.assert_frame_equal(performance.table, expected)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.runtime.media_file_storage import MediaFileStorageError
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -74,20 +76,48 @@ class RecordingMediaStorage(MemoryMediaFileStorage):
         RecordingMediaStorage.instances.append(self)
 
 
-def download_bytes(button) -> bytes:
-    """The file a download button delivers."""
-    filename = button.proto.url.rsplit("/", 1)[-1]
+class RecordingMediaFileManager(MediaFileManager):
+    """AppTest's media file manager, remembered so tests can make deferred downloads as a click would."""
+
+    instances: list[RecordingMediaFileManager] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        RecordingMediaFileManager.instances.append(self)
+
+
+def record_downloads(monkeypatch) -> None:
+    """Keep what AppTest's download buttons deliver, for download_bytes."""
+    monkeypatch.setattr("streamlit.testing.v1.app_test.MemoryMediaFileStorage", RecordingMediaStorage)
+    monkeypatch.setattr("streamlit.testing.v1.app_test.MediaFileManager", RecordingMediaFileManager)
+
+
+def _stored(url: str) -> bytes:
+    filename = url.rsplit("/", 1)[-1]
     for storage in reversed(RecordingMediaStorage.instances):
         try:
             return storage.get_file(filename).content
         except Exception:  # not in this run's store; look in the previous one
             continue
-    raise AssertionError(f"no download stored for {button.proto.url}")
+    raise AssertionError(f"no download stored for {url}")
+
+
+def download_bytes(button) -> bytes:
+    """The file a download button delivers (made now, as a click would, if the page deferred it)."""
+    deferred = button.proto.deferred_file_id
+    if not deferred:
+        return _stored(button.proto.url)
+    for manager in reversed(RecordingMediaFileManager.instances):
+        try:
+            return _stored(manager.execute_deferred(deferred))
+        except MediaFileStorageError:  # registered in another run's manager
+            continue
+    raise AssertionError(f"no deferred download {deferred}")
 
 
 def download_frame(button) -> pd.DataFrame:
     content = download_bytes(button)
-    if button.proto.url.endswith(".csv"):
+    if content[:2] != b"PK":  # a workbook is a zip file; anything else here is CSV
         return pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False)
     return pd.read_excel(io.BytesIO(content), dtype=str).fillna("")
 

@@ -10,12 +10,12 @@ from streamlit.testing.v1 import AppTest
 from tests.apptest_helpers import (
     ENTRY,
     TIMEOUT,
-    RecordingMediaStorage,
     all_text,
     chart_data,
     download_frame,
     exceptions,
     open_page,
+    record_downloads,
 )
 from tests.apptest_helpers import table as shown_table
 from tests.odd_snapshot import ODD_TEAMS, write_odd_snapshot
@@ -29,7 +29,7 @@ WORKER_ID = re.compile(r"\bW\d+\b")
 
 @pytest.fixture(autouse=True)
 def recording(monkeypatch):
-    monkeypatch.setattr("streamlit.testing.v1.app_test.MemoryMediaFileStorage", RecordingMediaStorage)
+    record_downloads(monkeypatch)
     monkeypatch.delenv("PERFORMANCE_DATA_DIR", raising=False)
     monkeypatch.delenv("PERFORMANCE_AUDIENCE", raising=False)
 

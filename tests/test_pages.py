@@ -13,13 +13,13 @@ from metrics import scorecard as scorecard_command
 from metrics.snapshots import REPOSITORY_DATA_DIR
 from tests.apptest_helpers import (
     PAGES,
-    RecordingMediaStorage,
     all_text,
     chart_data,
     chart_specs,
     download_frame,
     exceptions,
     open_page,
+    record_downloads,
 )
 from tests.apptest_helpers import (
     table as shown_table,
@@ -31,7 +31,7 @@ from tests.odd_snapshot import write_odd_snapshot
 def demo_data(monkeypatch):
     monkeypatch.delenv("PERFORMANCE_DATA_DIR", raising=False)
     monkeypatch.setenv("PERFORMANCE_AUDIENCE", "public")
-    monkeypatch.setattr("streamlit.testing.v1.app_test.MemoryMediaFileStorage", RecordingMediaStorage)
+    record_downloads(monkeypatch)
 
 
 @pytest.fixture
@@ -168,6 +168,7 @@ def test_scorecard_downloads_hold_the_same_numbers_as_the_command():
     at = open_page("streamlit_app.py", month="2021-12")
     expected = command_rows("--period", "2021-12")
     csv_button, excel_button = at.get("download_button")[:2]
+    assert excel_button.proto.deferred_file_id and not csv_button.proto.deferred_file_id  # made on click
     for button in (csv_button, excel_button):
         downloaded = download_frame(button)
         assert list(downloaded["indicator_id"]) == list(expected["indicator_id"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Callable
@@ -70,23 +71,21 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _files(identity: tuple, _frame: pd.DataFrame, sheet_name: str) -> tuple[bytes, bytes]:
-    """CSV and Excel bytes, made once per identity (what the table was built from)."""
-    return csv_bytes(_frame), excel_bytes(_frame, sheet_name)
+def _csv(identity: tuple, _frame: pd.DataFrame) -> bytes:
+    """CSV bytes, made once per identity (what the table was built from)."""
+    return csv_bytes(_frame)
 
 
 def downloads(frame: pd.DataFrame, file_stem: str, key: str, what: str = "this table",
               identity: tuple | None = None) -> None:
     """CSV and Excel download buttons for exactly this table.
 
-    With an identity (the snapshot, audience and choices the table was built
-    from) the files are made once and reused on every rerun.
+    With an identity (the snapshot, audience and choices the table was built from) the CSV is
+    made once and reused on every rerun. The workbook is made only when someone asks for it:
+    writing thousands of rows to Excel takes seconds, far too long to hold up every page.
     """
     file_stem = safe_name(file_stem)
-    if identity is None:
-        csv, excel = csv_bytes(frame), excel_bytes(frame, file_stem)
-    else:
-        csv, excel = _files((*identity, file_stem), frame, file_stem)
+    csv = csv_bytes(frame) if identity is None else _csv((*identity, file_stem), frame)
     left, right = st.columns(2, gap="small")
     with left:
         st.download_button(
@@ -95,7 +94,7 @@ def downloads(frame: pd.DataFrame, file_stem: str, key: str, what: str = "this t
         )
     with right:
         st.download_button(
-            f"Download {what} (Excel)", excel,
+            f"Download {what} (Excel)", functools.partial(excel_bytes, frame, file_stem),
             file_name=f"{file_stem}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"{key}.xlsx", on_click="ignore",

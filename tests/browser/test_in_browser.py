@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 from urllib.parse import parse_qs, urlparse
@@ -73,11 +74,18 @@ def test_scorecard_download_matches_the_scorecard_command(page, app):
         page.get_by_role("button", name="Download the scorecard (CSV)").click()
     downloaded = pd.read_csv(download.value.path(), dtype=str, keep_default_na=False)
     command = subprocess.run([sys.executable, "-m", "metrics.scorecard", "--period", "2021-11"], cwd=REPOSITORY,
-                             capture_output=True, text=True, check=True, env={"PATH": "", "PERFORMANCE_AUDIENCE": "public"})
+                             capture_output=True, text=True, check=True, env={"PATH": "", "PERFORMANCE_AUDIENCE": "public",
+                                  "PERFORMANCE_CACHE_DIR": os.environ["PERFORMANCE_CACHE_DIR"]})
     expected = pd.read_csv(io.StringIO(command.stdout), dtype=str, keep_default_na=False)
     assert list(downloaded["indicator_id"]) == list(expected["indicator_id"])
     assert list(downloaded["value"]) == list(expected["value"])
     assert downloaded.loc[downloaded["indicator_id"] == "children_in_care", "value"].item() == "345.0"
+    with page.expect_download() as workbook:  # the workbook is made when asked for
+        page.get_by_role("button", name="Download the scorecard (Excel)").click()
+    assert workbook.value.suggested_filename.endswith(".xlsx")
+    excel = pd.read_excel(workbook.value.path(), dtype=str).fillna("")
+    assert list(excel["indicator_id"]) == list(expected["indicator_id"])
+    assert excel.loc[excel["indicator_id"] == "children_in_care", "value"].item() == "345"
 
 
 def test_scorecard_on_a_tablet_has_no_sideways_scrolling(browser, app):

@@ -84,9 +84,10 @@ st.caption("Each cell gives the value and its status in words (✓ green, ! ambe
 def team_grid() -> tuple[pd.DataFrame, pa.Table, dict]:
     """Teams by indicators for the month: the plain grid, and the grid with coloured status labels."""
     matrix = rag_matrix(performance, month)
+    units = matrix["indicator_id"].map(catalogue["unit"])  # looked up per column, not per cell
     matrix["cell"] = [
-        f"{format_value(v, catalogue.at[i, 'unit'], s)} {RAG_LABELS[r] if r != 'none' else ''}".strip()
-        for i, v, s, r in zip(matrix["indicator_id"], matrix["value"], matrix["suppressed"], matrix["rag"])
+        f"{format_value(v, unit, s)} {RAG_LABELS[r] if r != 'none' else ''}".strip()
+        for unit, v, s, r in zip(units, matrix["value"], matrix["suppressed"], matrix["rag"])
     ]
     grid = matrix.pivot(index="team", columns="indicator_id", values="cell")
     grid = grid.reindex(columns=[i for i in catalogue.index if i in grid.columns]).fillna("")

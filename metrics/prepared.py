@@ -19,6 +19,7 @@ import logging
 import os
 import re
 import shutil
+import tempfile
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -86,7 +87,11 @@ def cache_folder() -> Path | None:
         return None
     if setting:
         return Path(setting).expanduser()
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / CACHE_NAME
+    try:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    except RuntimeError:  # no home folder (some service accounts): the system's temporary folder
+        base = Path(tempfile.gettempdir())
+    return base / CACHE_NAME
 
 
 @functools.cache

@@ -199,3 +199,9 @@ def test_every_team_is_worked_out_again_if_the_cache_lost_them(tiny_root, cache)
     performance = prepared.performance(root, folder, "internal")
     (cache / prepared.entry_key(root, folder) / "rated-internal.parquet").unlink()
     pd.testing.assert_frame_equal(performance.table, expected)
+
+
+def test_default_cache_folder_is_the_users_cache(monkeypatch, tmp_path):
+    monkeypatch.delenv(prepared.CACHE_VARIABLE, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert prepared.cache_folder() == tmp_path / "childrens-services-performance"

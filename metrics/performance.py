@@ -9,6 +9,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from metrics import spc
 from metrics.aggregation import WHOLE_SERVICE, resolve_figures
 from metrics.contract import per_row
 from metrics.snapshots import Snapshot
@@ -110,6 +111,10 @@ def rate_figures(snapshot: Snapshot, audience: str = PUBLIC) -> pd.DataFrame:
     figures["previous_suppressed"] = series.previous(figures["suppressed"].to_numpy(dtype=bool), missing=False)
     figures["direction"] = direction_of_travel(figures["value"], figures["previous_value"], polarity)
     figures["months_off_target"] = series.run_length(figures["rag"].isin(OFF_TARGET).to_numpy())
+    # Each month's SPC reading of its series up to then: the scorecard for any month looks it up.
+    signals = spc.signals_at_every_point(figures, polarity, figures["target"].to_numpy())
+    figures["variation"] = signals["variation"].to_numpy()
+    figures["assurance"] = signals["assurance"].to_numpy()
     for column in ("indicator_id", "team"):
         figures[column] = figures[column].astype("category")
     return figures

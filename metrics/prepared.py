@@ -49,7 +49,7 @@ ENTRIES_KEPT = 24  # prepared snapshots kept; the least recently used are remove
 SMALL_TABLES = ("indicators", "targets", "benchmarks", "commentary")
 CHECK_FILE = "check.json"
 # A few words repeated on millions of rows: kept as codes on disk, which read several times faster.
-WORDS_STORED_AS_CODES = ("rag", "direction")
+WORDS_STORED_AS_CODES = ("rag", "direction", "variation", "assurance")
 ENTRY_NAME = re.compile(r"^[0-9a-f]{32}$")  # only folders named like this are ever removed
 PACKAGE = Path(__file__).resolve().parent
 

@@ -13,9 +13,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from metrics import spc
 from metrics.aggregation import WHOLE_SERVICE
-from metrics.contract import per_row
 from metrics.performance import Performance, preferred_benchmark
 from metrics.prepared import open_performance
 from metrics.problems import InputError
@@ -30,27 +28,6 @@ EXTRA_COLUMNS = [
     "variation", "assurance", "months_off_target", "benchmark", "benchmark_comparator",
     "benchmark_period", "commentary",
 ]
-
-
-def spc_summary(performance: Performance, rows: pd.DataFrame, month: pd.Timestamp) -> pd.DataFrame:
-    """Variation and assurance for each (indicator_id, team) in rows, from their series up to the month."""
-    table = performance.rows_for(rows["team"].unique())
-    history = table[(table["period"] <= month) & table["team"].isin(rows["team"].unique())
-                    & table["indicator_id"].isin(rows["indicator_id"].unique())]
-    history = history.assign(
-        series=history.groupby(["indicator_id", "team"], observed=True, sort=False).ngroup().to_numpy())
-    names = history.drop_duplicates("series").set_index("series")[["indicator_id", "team"]]
-    polarity = pd.Series(per_row(names["indicator_id"], performance.indicators["polarity"]), index=names.index)
-    target = history[history["period"] == month].set_index("series")["target"].reindex(names.index)
-    signals = spc.latest_signals(history, polarity, target).reindex(names.index)
-    # The variation describes the chosen month's point; with no point there, there is nothing to say.
-    has_point = signals["last_period"] == month
-    return pd.DataFrame({
-        "indicator_id": names["indicator_id"].astype("object").to_numpy(),
-        "team": names["team"].astype("object").to_numpy(),
-        "variation": np.where(has_point, signals["variation"], "insufficient_data"),
-        "assurance": np.where(has_point, signals["assurance"], "none"),
-    })
 
 
 def build_scorecard(performance: Performance, month: pd.Timestamp, teams: list[str]) -> pd.DataFrame:
@@ -69,16 +46,14 @@ def build_scorecard(performance: Performance, month: pd.Timestamp, teams: list[s
     rows["rag"] = rows["rag"].fillna("none")
     rows["direction"] = rows["direction"].fillna("n/a")
     rows["months_off_target"] = rows["months_off_target"].fillna(0).astype(int)
+    rows["variation"] = rows["variation"].fillna("insufficient_data")
+    rows["assurance"] = rows["assurance"].fillna("none")
     # The whole service lists every indicator; a team only those it reports in this snapshot.
     whole_service = rows["team"].eq(WHOLE_SERVICE)
     if not whole_service.all():
         reported = pd.MultiIndex.from_frame(rows[["indicator_id", "team"]]).isin(performance.series_keys)
         rows = rows[reported | whole_service]
 
-    summary = spc_summary(performance, rows, month)
-    rows = rows.merge(summary, on=["indicator_id", "team"], how="left")
-    rows["variation"] = rows["variation"].fillna("insufficient_data")
-    rows["assurance"] = rows["assurance"].fillna("none")
 
     benchmarks = preferred_benchmark(performance.benchmarks, month)
     rows = rows.merge(benchmarks, left_on="indicator_id", right_index=True, how="left")

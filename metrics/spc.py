@@ -16,6 +16,7 @@ SCREENING_CONSTANT = 3.267  # moving ranges this many times the average are scre
 CLOSE_FRACTION = 2 / 3  # "close to the limits" starts at 2 sigma
 RUN_LENGTH = 7  # points in a trend or a shift
 MINIMUM_POINTS = 12
+ROUNDING = 1e-9  # relative: differences this small are rounding, not variation
 
 VARIATIONS = ("common_cause", "improvement", "concern", "neutral_high", "neutral_low", "insufficient_data")
 ASSURANCES = ("pass", "fail", "inconsistent", "none")
@@ -66,15 +67,26 @@ def process_limits(y: np.ndarray) -> Limits:
     return Limits(float(y.mean()), average_moving_range(y))
 
 
+def rounding_allowance(mean) -> np.ndarray:
+    """How far a point may sit from a line and still count as on it: rounding in the mean, not a signal.
+
+    Without it a flat series (85.714... every month) sits a hair's breadth below its own mean,
+    and seven of them in a row would read as a shift.
+    """
+    return ROUNDING * np.maximum(1.0, np.abs(mean))
+
+
 def side_of_mean(y: np.ndarray, limits: Limits) -> np.ndarray:
     """+1 above the mean, -1 below, 0 on it."""
-    return np.sign(np.asarray(y, dtype="float64") - limits.mean).astype(int)
+    gap = np.asarray(y, dtype="float64") - limits.mean
+    return np.where(np.abs(gap) <= rounding_allowance(limits.mean), 0, np.sign(gap)).astype(int)
 
 
 def outside_limits(y: np.ndarray, limits: Limits) -> np.ndarray:
     """Rule 1: a point above the upper or below the lower process limit."""
     y = np.asarray(y, dtype="float64")
-    return np.where(y > limits.upper, 1, np.where(y < limits.lower, -1, 0))
+    allowance = rounding_allowance(limits.mean)
+    return np.where(y > limits.upper + allowance, 1, np.where(y < limits.lower - allowance, -1, 0))
 
 
 def _flag_runs(signs: np.ndarray, run_length: int) -> np.ndarray:
@@ -206,90 +218,156 @@ VARIATION_BY_POLARITY = {
 }
 
 
-def _group_mean(x: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """The mean of each contiguous group (groups begin at starts), leaving out NaN; NaN if none."""
-    known = ~np.isnan(x)
-    sums = np.add.reduceat(np.where(known, x, 0.0), starts)
-    counts = np.add.reduceat(known.astype("int64"), starts)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+def _by_series(values: np.ndarray, member: np.ndarray, position: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """Points laid out as one row per series (NaN-padded), so each series' prefixes line up."""
+    grid = np.full(shape, np.nan)
+    grid[member, position] = values
+    return grid
 
 
-def latest_signals(history: pd.DataFrame, polarity: pd.Series, target: pd.Series) -> pd.DataFrame:
-    """Variation and assurance of the last point of many series at once (no rebase).
+def _screened_average_at_every_point(ranges: np.ndarray, member: np.ndarray, position: np.ndarray,
+                                     series: int) -> tuple[np.ndarray, np.ndarray]:
+    """For every point, its series' average moving range up to it: before and after screening.
 
-    history has a `series` key, `period` and `value`; polarity and target are indexed by series.
-    For the last point every rule only needs the last few points: a trend ending there is the
-    last six steps all one way; a shift, the last seven points on one side; two of three close,
-    the last three points. So this gives exactly what analyse() gives for each series' last
-    point, with the series side by side in flat arrays instead of a Python loop per series.
+    Screening depends on the average of all ranges so far, so each prefix is screened afresh. Only
+    a range at least 3.267 times some later prefix's average can ever be screened out; those are
+    few, so the sums are corrected for them alone instead of comparing every pair of points.
     """
-    data = history[["series", "period", "value"]].dropna(subset=["value"]).sort_values(["series", "period"])
-    key = data["series"].to_numpy()
-    y = data["value"].to_numpy(dtype="float64")
-    if len(y) == 0:
-        return pd.DataFrame({"variation": [], "assurance": [], "last_period": []})
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    count = np.diff(np.r_[starts, len(y)])
-    last = starts + count - 1
-    member = np.repeat(np.arange(len(starts)), count)  # each point's series, as a position
+    length = int(position.max()) + 1
+    grid = _by_series(ranges, member, position, (series, length))
+    known = ~np.isnan(grid)
+    total = np.cumsum(np.where(known, grid, 0.0), axis=1)
+    counted = np.cumsum(known, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        first = total / counted
+    limit = SCREENING_CONSTANT * first
+    lowest_ahead = np.fmin.accumulate(limit[:, ::-1], axis=1)[:, ::-1]  # the lowest limit from here on
+    with np.errstate(invalid="ignore"):
+        series_of, point_of = np.nonzero(known & (grid >= lowest_ahead))
+    removed, removed_count = np.zeros_like(total), np.zeros_like(total)
+    months = np.arange(length)
+    block = max(1, 2_000_000 // length)
+    for start in range(0, len(series_of), block):
+        rows, points = series_of[start:start + block], point_of[start:start + block]
+        big = grid[rows, points][:, None]
+        with np.errstate(invalid="ignore"):
+            screened_out = (months[None, :] >= points[:, None]) & (big >= limit[rows])
+        np.add.at(removed, rows, np.where(screened_out, big, 0.0))
+        np.add.at(removed_count, rows, screened_out)
+    kept = counted - removed_count
+    with np.errstate(invalid="ignore", divide="ignore"):
+        screened = np.where(kept > 0, (total - removed) / kept, first)
+    return first[member, position], screened[member, position]
 
-    mean = np.add.reduceat(y, starts) / count
+
+def _same_sign_run(recent, count: np.ndarray, length: int) -> np.ndarray:
+    """The common sign of `length` values per point, or 0 where they differ or the series is shorter."""
+    low = high = None
+    for values in recent:
+        low = values if low is None else np.minimum(low, values)
+        high = values if high is None else np.maximum(high, values)
+    return np.where((count >= length) & (low == high), high, 0).astype("int8")
+
+
+def _codes(names, categories: tuple[str, ...]) -> np.ndarray:
+    return np.asarray([categories.index(name) for name in names], dtype="int8")
+
+
+def signals_at_every_point(frame: pd.DataFrame, polarity, target) -> pd.DataFrame:
+    """Variation and assurance for every row, as if the row were the last point of its series.
+
+    frame has indicator_id, team, period and value; polarity and target are given per row. Each
+    row's answer is what analyse() gives for its series up to and including that month (no
+    rebase), with missing values left out. A row without a value has insufficient_data and none.
+    Only the last few points matter to every rule at the last point: a trend ending there is the
+    last six steps all one way; a shift, the last seven points on one side of the mean; two of
+    three close, the last three points. The limits are each prefix's own. Returns categories.
+    """
+    variation = np.full(len(frame), VARIATIONS.index("insufficient_data"), dtype="int8")
+    assurance = np.full(len(frame), ASSURANCES.index("none"), dtype="int8")
+    value = frame["value"].to_numpy(dtype="float64")
+    has_value = np.flatnonzero(~np.isnan(value))
+    if len(has_value):
+        variation[has_value], assurance[has_value] = _rate_points(frame, value, has_value, polarity, target)
+    return pd.DataFrame({
+        "variation": pd.Categorical.from_codes(variation, categories=VARIATIONS),
+        "assurance": pd.Categorical.from_codes(assurance, categories=ASSURANCES),
+    }, index=frame.index)
+
+
+def _rate_points(frame: pd.DataFrame, value: np.ndarray, has_value: np.ndarray, polarity,
+                 target) -> tuple[np.ndarray, np.ndarray]:
+    """Variation and assurance codes for the rows with a value, in the order of has_value."""
+    indicator = pd.factorize(frame["indicator_id"])[0][has_value]
+    team = pd.factorize(frame["team"])[0][has_value]
+    month = frame["period"].to_numpy(dtype="datetime64[ns]")[has_value]
+    order = np.lexsort((month, team, indicator))  # each series together, oldest month first
+    indicator, team, rows = indicator[order], team[order], has_value[order]
+    starts = np.flatnonzero(np.r_[True, (indicator[1:] != indicator[:-1]) | (team[1:] != team[:-1])])
+    member = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(rows)]))
+    index = np.arange(len(rows))
+    position = index - starts[member]
+    count = position + 1
+    y = value[rows]
+
+    sums = np.cumsum(_by_series(y, member, position, (len(starts), int(position.max()) + 1)), axis=1)
+    mean = sums[member, position] / count
+    del sums
     steps = np.r_[np.nan, np.diff(y)]
     steps[starts] = np.nan  # a series' first point has no moving range
-    ranges = np.abs(steps)
-    first_average = _group_mean(ranges, starts)
-    with np.errstate(invalid="ignore"):
-        kept = np.where(ranges < SCREENING_CONSTANT * first_average[member], ranges, np.nan)
-    average = _group_mean(kept, starts)
+    first_average, average = _screened_average_at_every_point(np.abs(steps), member, position, len(starts))
     average = np.where(np.isnan(average), first_average, average)
     upper, lower = mean + LIMIT_CONSTANT * average, mean - LIMIT_CONSTANT * average
     upper_close = mean + CLOSE_FRACTION * LIMIT_CONSTANT * average
     lower_close = mean - CLOSE_FRACTION * LIMIT_CONSTANT * average
+    step = np.nan_to_num(np.sign(steps)).astype("int8")
+    allowance = rounding_allowance(mean)
 
     def back(k: int, values: np.ndarray) -> np.ndarray:
-        """Each series' value k points before its last (0 where the series is shorter)."""
-        return np.where(count > k, values[np.maximum(last - k, starts)], 0)
+        """Each point's series value k points earlier (0 where the series is shorter)."""
+        return np.where(position >= k, values[np.maximum(index - k, 0)], 0)
 
-    side = np.sign(y - mean[member])
-    with np.errstate(invalid="ignore"):
-        step = np.nan_to_num(np.sign(steps))
-        close = (y <= upper[member]) & (y >= lower[member]) & ((y > upper_close[member]) | (y < lower_close[member]))
-    last_value, last_side = y[last], side[last]
-    outside = np.where(last_value > upper, 1, np.where(last_value < lower, -1, 0))
+    def side(k: int) -> np.ndarray:
+        """The side of the current mean that the point k points earlier lies on (0 if none)."""
+        gap = back(k, y) - mean
+        return np.where((position >= k) & (np.abs(gap) > allowance), np.sign(gap), 0).astype("int8")
 
-    def same_sign_run(values: np.ndarray, length: int) -> np.ndarray:
-        """The common sign of each series' last `length` values, or 0 if they differ or are too few."""
-        recent = np.vstack([back(k, values) for k in range(length)])
-        agree = (count >= length) & (recent.min(axis=0) == recent.max(axis=0))
-        return np.where(agree, recent[0], 0)
+    def close(k: int) -> np.ndarray:
+        earlier = back(k, y)
+        with np.errstate(invalid="ignore"):
+            near = (earlier <= upper) & (earlier >= lower) & ((earlier > upper_close) | (earlier < lower_close))
+        return (position >= k) & near
 
-    trend = np.where(count >= RUN_LENGTH, same_sign_run(step, RUN_LENGTH - 1), 0)
-    shift = same_sign_run(side, RUN_LENGTH)
-    three_sides = sum(back(k, side) for k in range(3))
-    three_close = sum(back(k, close.astype(int)) for k in range(3))
-    two_of_three = np.where(close[last] & (three_close >= 2) & (np.abs(three_sides) == 3), last_side, 0)
+    outside = np.where(y > upper + allowance, 1, np.where(y < lower - allowance, -1, 0)).astype("int8")
+    trend = np.where(count >= RUN_LENGTH,
+                     _same_sign_run((back(k, step) for k in range(RUN_LENGTH - 1)), count, RUN_LENGTH - 1), 0)
+    last_three = [side(k) for k in range(3)]
+    shift = _same_sign_run((*last_three, *(side(k) for k in range(3, RUN_LENGTH))), count, RUN_LENGTH)
+    three_close = close(0).astype("int8") + close(1) + close(2)
+    three_sides = np.abs(last_three[0] + last_three[1] + last_three[2])
+    two_of_three = np.where(close(0) & (three_close >= 2) & (three_sides == 3), last_three[0], 0)
 
-    rules = np.vstack([outside, trend, two_of_three, shift])
-    flagged = (rules != 0).any(axis=0)
-    direction = np.sign(rules.sum(axis=0))
-    direction = np.where(direction == 0, last_side, direction)
-    ids = key[starts]
-    polarity = polarity.reindex(ids)
-    high = polarity.map({name: pair[0] for name, pair in VARIATION_BY_POLARITY.items()}).to_numpy()
-    low = polarity.map({name: pair[1] for name, pair in VARIATION_BY_POLARITY.items()}).to_numpy()
-    variation = np.where(~flagged, "common_cause", np.where(direction > 0, high, low))
-    variation = np.where(count >= MINIMUM_POINTS, variation, "insufficient_data")
+    flagged = (outside != 0) | (trend != 0) | (two_of_three != 0) | (shift != 0)
+    direction = np.sign(outside + trend.astype("int8") + two_of_three + shift)
+    direction = np.where(direction == 0, last_three[0], direction)
+    polarity, names = pd.factorize(np.asarray(polarity, dtype=object)[rows])
+    names = np.asarray(names, dtype=object)
+    high = _codes([VARIATION_BY_POLARITY[name][0] for name in names], VARIATIONS)[polarity]
+    low = _codes([VARIATION_BY_POLARITY[name][1] for name in names], VARIATIONS)[polarity]
+    shown = np.where(~flagged, VARIATIONS.index("common_cause"), np.where(direction > 0, high, low))
+    variation = np.where(count >= MINIMUM_POINTS, shown, VARIATIONS.index("insufficient_data"))
 
-    target = target.reindex(ids).to_numpy(dtype="float64")
-    polarity = polarity.to_numpy()
-    higher = polarity == "higher_is_better"
+    target = np.asarray(target, dtype="float64")[rows]
+    higher = (names == "higher_is_better")[polarity]
+    neutral = (names == "neutral")[polarity]
     above, below = target > upper, target < lower
     assurance = np.select(
-        [np.isnan(target) | (polarity == "neutral") | np.isnan(average) | (count < MINIMUM_POINTS),
+        [np.isnan(target) | neutral | np.isnan(average) | (count < MINIMUM_POINTS),
          above & higher, below & higher, above & ~higher, below & ~higher],
-        ["none", "fail", "pass", "pass", "fail"], default="inconsistent",
+        [_codes([name], ASSURANCES)[0] for name in ("none", "fail", "pass", "pass", "fail")],
+        default=ASSURANCES.index("inconsistent"),
     )
-    last_period = data["period"].to_numpy()[last]
-    return pd.DataFrame({"variation": variation, "assurance": assurance, "last_period": last_period},
-                        index=pd.Index(ids, name="series"))
+    result_variation = np.empty(len(rows), dtype="int8")
+    result_assurance = np.empty(len(rows), dtype="int8")
+    result_variation[order], result_assurance[order] = variation, assurance  # back to has_value's order
+    return result_variation, result_assurance

@@ -114,8 +114,8 @@ def test_a_rebase_gives_each_part_its_own_limits():
     assert rebased.variation == "common_cause"
 
 
-def test_latest_signals_agree_with_analyse_for_every_series():
-    """The vectorised last-point rules give what analyse() gives, series by series."""
+def test_every_point_agrees_with_analyse_of_the_series_up_to_it():
+    """The vectorised rules give, for every row, what analyse() gives for its series up to that month."""
     rng = np.random.default_rng(7)
     shapes = {
         "stable": STABLE,
@@ -125,17 +125,42 @@ def test_latest_signals_agree_with_analyse_for_every_series():
         "two close": [10, 12] * 6 + [14.8, 11.5, 14.9],
         "short": [1, 2, 3, 4, 5],
         "flat": [5.0] * 14,
+        "flat sevenths": [600 / 7] * 16,
+        "screened spike": [10, 12, 10, 12, 10, 40, 10, 12, 10, 12, 10, 12, 11, 12, 10],
+        "gaps": [10, 12, None, 10, 12, 10, None, None, 12, 10, 12, 10, 12, 10, 30, None, 11],
     }
     for number in range(60):
-        shapes[f"random {number}"] = list(np.round(rng.normal(50, 8, size=rng.integers(8, 40)).cumsum() / 10, 1))
-    rows, polarity, target = [], {}, {}
-    for index, (name, values) in enumerate(shapes.items()):
-        polarity[name] = ("higher_is_better", "lower_is_better", "neutral")[index % 3]
-        target[name] = [None, 5.0, 11.0, 17.0, float(np.mean(values))][index % 5]
-        rows.append(series(values).assign(series=name))
-    history = pd.concat(rows, ignore_index=True)
-    signals = spc.latest_signals(history, pd.Series(polarity), pd.Series(target, dtype="float64"))
-    for name, values in shapes.items():
-        expected = spc.analyse(series(values), polarity[name], target[name])
-        assert signals.at[name, "variation"] == expected.variation, name
-        assert signals.at[name, "assurance"] == expected.assurance, name
+        values = list(np.round(rng.normal(50, 8, size=rng.integers(8, 40)).cumsum() / 10, 1))
+        shapes[f"random {number}"] = [None if rng.random() < 0.1 else v for v in values]
+    rows = []
+    for number, (name, values) in enumerate(shapes.items()):
+        polarity = ("higher_is_better", "lower_is_better", "neutral")[number % 3]
+        targets = [None, 5.0, 11.0, 17.0, float(np.nanmean(np.asarray(values, dtype="float64")))]
+        rows.append(series(values).assign(indicator_id=f"i{number % 4}", team=name, polarity=polarity,
+                                          target=np.resize(targets[number % 5:] + targets, len(values))))
+    frame = pd.concat(rows, ignore_index=True).sample(frac=1, random_state=3)  # any row order
+    signals = spc.signals_at_every_point(frame, frame["polarity"], frame["target"].astype("float64"))
+    checked = 0
+    for label, row in frame.iterrows():
+        if np.isnan(row["value"]):
+            assert (signals.at[label, "variation"], signals.at[label, "assurance"]) == ("insufficient_data", "none")
+            continue
+        history = frame[(frame["team"] == row["team"]) & (frame["period"] <= row["period"])]
+        target = None if pd.isna(row["target"]) else row["target"]
+        expected = spc.analyse(history[["period", "value"]], row["polarity"], target)
+        assert signals.at[label, "variation"] == expected.variation, (row["team"], row["period"])
+        assert signals.at[label, "assurance"] == expected.assurance, (row["team"], row["period"])
+        checked += 1
+    assert checked > 1000
+    assert set(signals["variation"]) >= {"common_cause", "improvement", "concern", "neutral_high", "insufficient_data"}
+
+
+def test_a_flat_series_is_common_cause_not_a_shift():
+    # 600/7 sixteen times: the computed mean can sit a rounding error off every point
+    flat = series([600 / 7] * 16)
+    assert spc.analyse(flat, "higher_is_better", 90.0).variation == "common_cause"
+    frame = flat.assign(indicator_id="supervision", team="North")
+    signals = spc.signals_at_every_point(frame, ["higher_is_better"] * 16, [90.0] * 16)
+    assert set(signals["variation"].iloc[11:]) == {"common_cause"}
+    assert set(signals["variation"].iloc[:11]) == {"insufficient_data"}
+    assert signals["assurance"].iloc[-1] == "fail"  # the target of 90 is above the (flat) limits

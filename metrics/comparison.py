@@ -14,17 +14,15 @@ RAG_SEVERITY = {"red": 0, "amber": 1}
 
 def teams_for_month(performance: Performance, indicator_id: str, month: pd.Timestamp) -> pd.DataFrame:
     """Each team's figure for one indicator and month, highest first (missing last)."""
-    table = performance.table
-    rows = table[(table["indicator_id"] == indicator_id) & (table["period"] == month)
-                 & (table["team"] != WHOLE_SERVICE)].copy()
+    table = performance.rows_between(month, month)
+    rows = table[(table["indicator_id"] == indicator_id) & (table["team"] != WHOLE_SERVICE)].copy()
     rows["team"] = rows["team"].astype("object")
     return rows.sort_values("value", ascending=False, na_position="last").reset_index(drop=True)
 
 
 def rag_matrix(performance: Performance, month: pd.Timestamp) -> pd.DataFrame:
     """Every team (and the whole service) by every indicator for the month: value, RAG, suppressed."""
-    table = performance.table
-    rows = table[table["period"] == month][["indicator_id", "team", "value", "suppressed", "rag"]].copy()
+    rows = performance.rows_between(month, month)[["indicator_id", "team", "value", "suppressed", "rag"]].copy()
     for column in ("indicator_id", "team"):
         rows[column] = rows[column].astype("object")
     return rows.reset_index(drop=True)
@@ -36,8 +34,8 @@ def off_target(performance: Performance, month: pd.Timestamp) -> pd.DataFrame:
     Severity: red before amber, then the longest run off target, then the
     furthest from target relative to the target.
     """
-    table = performance.table
-    month_rows = table[(table["period"] == month) & table["rag"].isin(list(RAG_SEVERITY))]
+    table = performance.rows_between(month, month)
+    month_rows = table[table["rag"].isin(list(RAG_SEVERITY))]
     if month_rows.empty:
         return pd.DataFrame(columns=[
             "indicator_id", "name", "area", "unit", "team", "value", "target", "tolerance", "rag",

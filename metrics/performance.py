@@ -17,6 +17,7 @@ from metrics.status import OFF_TARGET, SeriesOrder, direction_of_travel, rag_sta
 from metrics.suppression import PUBLIC, suppress_figures
 
 PREFERRED_COMPARATOR = "England"
+SPANS_KEPT = 8  # spans of months read without the whole table, kept per snapshot and audience
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,11 @@ class Performance:
     commentary: pd.DataFrame | None = None
     known_months: tuple[pd.Timestamp, ...] | None = None  # when the snapshot's checks already found them
     known_teams: tuple[str, ...] | None = None
+    known_series: pd.MultiIndex | None = None
+    # Reads every team's rows for a span of months (first, last) without the whole table, where it can.
+    load_months: Callable[[pd.Timestamp, pd.Timestamp], pd.DataFrame] | None = field(
+        default=None, repr=False, compare=False)
+    _spans: dict = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def table(self) -> pd.DataFrame:
@@ -49,6 +55,21 @@ class Performance:
         if all(team == WHOLE_SERVICE for team in teams):
             return self.whole_service
         return self.table
+
+    def rows_between(self, first: pd.Timestamp, last: pd.Timestamp, teams=None) -> pd.DataFrame:
+        """Rows for the months from first to last, of these teams (None: all); callers filter teams."""
+        if teams is not None and all(team == WHOLE_SERVICE for team in teams):
+            table = self.whole_service
+        elif "table" in self.__dict__ or self.load_months is None:
+            table = self.table
+        else:
+            key = (pd.Timestamp(first), pd.Timestamp(last))
+            if key not in self._spans:
+                while len(self._spans) >= SPANS_KEPT:
+                    self._spans.pop(next(iter(self._spans)))
+                self._spans[key] = self.load_months(*key)
+            table = self._spans[key]
+        return table[(table["period"] >= first) & (table["period"] <= last)]
 
     # Each of these scans the whole table, and pages ask on every rerun: work them out once.
     @cached_property
@@ -72,6 +93,8 @@ class Performance:
     @cached_property
     def series_keys(self) -> pd.MultiIndex:
         """Every (indicator_id, team) pair that has at least one row in the snapshot."""
+        if self.known_series is not None:
+            return self.known_series
         indicator, team = self.table["indicator_id"].cat, self.table["team"].cat
         width = len(team.categories)
         pairs = np.unique(indicator.codes.to_numpy("int64") * width + team.codes.to_numpy("int64"))
@@ -182,8 +205,7 @@ def sparklines(performance: Performance, rows: pd.DataFrame, month: pd.Timestamp
                months: int = 13) -> list[list[float | None]]:
     """For each (indicator_id, team) row, the last `months` values up to the month (None = gap)."""
     wanted = pd.date_range(end=month, periods=months, freq="MS")
-    table = performance.rows_for(rows["team"].unique())
-    window = table[(table["period"] >= wanted[0]) & (table["period"] <= month)]
+    window = performance.rows_between(wanted[0], month, rows["team"].unique())
     window = window[window["team"].isin(rows["team"].unique())]
     grid = window.pivot_table(
         index=["indicator_id", "team"], columns="period", values="value", aggfunc="first", observed=True

@@ -48,6 +48,8 @@ CACHE_NAME = "childrens-services-performance"
 ENTRIES_KEPT = 24  # prepared snapshots kept; the least recently used are removed first
 SMALL_TABLES = ("indicators", "targets", "benchmarks", "commentary")
 CHECK_FILE = "check.json"
+SERIES_FILE = "series.parquet"  # every (indicator, team) pair with a row
+ROWS_PER_GROUP = 50_000  # rows per Parquet row group: about a month of a regional group's figures
 # A few words repeated on millions of rows: kept as codes on disk, which read several times faster.
 WORDS_STORED_AS_CODES = ("rag", "direction", "variation", "assurance")
 ENTRY_NAME = re.compile(r"^[0-9a-f]{32}$")  # only folders named like this are ever removed
@@ -129,11 +131,11 @@ class _Entry:
         except OSError:
             return None
 
-    def read_table(self, name: str) -> pd.DataFrame | None:
+    def read_table(self, name: str, filters=None) -> pd.DataFrame | None:
         if self.path is None or not (self.path / name).is_file():
             return None
         try:
-            table = pq.read_table(self.path / name)
+            table = pq.read_table(self.path / name, filters=filters)
             os.utime(self.path)
         except (pa.ArrowException, OSError) as error:
             log.warning("prepared table %s unreadable, working it out again: %s", self.path / name, error)
@@ -242,12 +244,15 @@ def performance(root: DataRoot, folder: SnapshotFolder, audience: str) -> Perfor
     if checked is not None and not checked.valid:
         raise InputError(list(checked.problems))
     whole_service = None if checked is None else entry.read_table(f"whole-{audience}.parquet")
-    if whole_service is not None:
+    series = None if whole_service is None else entry.read_table(SERIES_FILE)
+    if whole_service is not None and series is not None:
         tables, problems = read_tables(root, folder.path, SMALL_TABLES)
         if not problems:
             return assemble_performance(folder.as_at, audience, tables, whole_service,
                                         functools.partial(_rated_table, root, folder, audience),
-                                        known_months=checked.months, known_teams=checked.teams)
+                                        known_months=checked.months, known_teams=checked.teams,
+                                        known_series=pd.MultiIndex.from_frame(series),
+                                        load_months=functools.partial(_rated_months, root, folder, audience))
     snapshot, rated = _prepare(root, folder, audience, entry, checked)
     return assemble_performance(folder.as_at, audience, snapshot.tables, whole_service_rows(rated), lambda: rated)
 
@@ -262,7 +267,12 @@ def _prepare(root: DataRoot, folder: SnapshotFolder, audience: str, entry: _Entr
     if not checked.valid or not snapshot.valid:
         raise InputError(list(checked.problems) or snapshot.problems)
     rated = rate_figures(snapshot, audience)
-    entry.write(f"rated-{audience}.parquet", lambda path: pq.write_table(_to_arrow(rated), path))
+    # Month by month on disk, so a span of months is read without the rest (row-group statistics).
+    by_month = rated.sort_values(["period", "indicator_id", "team"], ignore_index=True)
+    entry.write(f"rated-{audience}.parquet",
+                lambda path: pq.write_table(_to_arrow(by_month), path, row_group_size=ROWS_PER_GROUP))
+    series = rated[["indicator_id", "team"]].drop_duplicates().astype("object")
+    entry.write(SERIES_FILE, lambda path: pq.write_table(pa.Table.from_pandas(series, preserve_index=False), path))
     # Written last: a reader that finds the whole service's rows knows every file is there.
     entry.write(f"whole-{audience}.parquet", lambda path: pq.write_table(_to_arrow(whole_service_rows(rated)), path))
     return snapshot, rated
@@ -275,6 +285,18 @@ def _rated_table(root: DataRoot, folder: SnapshotFolder, audience: str) -> pd.Da
     if rated is None:
         _, rated = _prepare(root, folder, audience, entry, _cached_summary(entry, folder))
     return rated
+
+
+def _rated_months(root: DataRoot, folder: SnapshotFolder, audience: str, first: pd.Timestamp,
+                  last: pd.Timestamp) -> pd.DataFrame:
+    """Every team's rated rows from first to last: only those months are read from the cache."""
+    entry = _Entry(root, folder)
+    span = [("period", ">=", first), ("period", "<=", last)]
+    rows = entry.read_table(f"rated-{audience}.parquet", filters=span)
+    if rows is None:
+        rated = _rated_table(root, folder, audience)
+        rows = rated[(rated["period"] >= first) & (rated["period"] <= last)]
+    return rows
 
 
 def open_performance(as_at: str | None, audience: str, root: DataRoot | None = None) -> Performance:

@@ -35,8 +35,7 @@ def build_scorecard(performance: Performance, month: pd.Timestamp, teams: list[s
     catalogue = performance.indicators.reset_index()
     catalogue["order"] = np.arange(len(catalogue))
     grid = catalogue.merge(pd.DataFrame({"team": teams, "team_order": range(len(teams))}), how="cross")
-    table = performance.rows_for(teams)
-    month_rows = table[table["period"] == month].copy()
+    month_rows = performance.rows_between(month, month, teams).copy()
     for column in ("indicator_id", "team"):
         month_rows[column] = month_rows[column].astype("object")
     rows = grid.merge(month_rows, on=["indicator_id", "team"], how="left")

@@ -172,7 +172,8 @@ def test_prepare_command_prepares_valid_snapshots_and_names_failed_ones(tiny_roo
     valid = next(folder for folder in find_snapshot_folders(root)[0] if folder.as_at.isoformat() == "2021-02-10")
     entry = cache / prepared.entry_key(root, valid)
     assert {path.name for path in entry.iterdir()} == {
-        "check.json", "rated-public.parquet", "rated-internal.parquet", "whole-public.parquet", "whole-internal.parquet",
+        "check.json", "series.parquet", "rated-public.parquet", "rated-internal.parquet", "whole-public.parquet",
+        "whole-internal.parquet",
     }
 
 
@@ -190,7 +191,9 @@ def test_whole_service_views_never_load_every_team(tiny_root, cache, monkeypatch
     assert loads == []
     teams = build_scorecard(performance, month, ["Team A"])
     assert teams.loc[teams["indicator_id"] == "timeliness", "value"].tolist() == [90.0]
-    assert len(loads) == 1
+    assert loads == []  # a month's rows for every team are read alone
+    assert performance.series("timeliness", "Team B")["value"].tolist() == [60.0]
+    assert len(loads) == 1  # a team's whole history loads every team's rows, once
 
 
 def test_every_team_is_worked_out_again_if_the_cache_lost_them(tiny_root, cache):
@@ -205,3 +208,40 @@ def test_default_cache_folder_is_the_users_cache(monkeypatch, tmp_path):
     monkeypatch.delenv(prepared.CACHE_VARIABLE, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert prepared.cache_folder() == tmp_path / "childrens-services-performance"
+
+
+@pytest.fixture
+def three_months(tmp_path):
+    """The tiny snapshot's figures for January, February and March 2021."""
+    months = []
+    for number, month in enumerate(["2021-01-01", "2021-02-01", "2021-03-01"]):
+        values = tiny_values().assign(period=pd.Timestamp(month))
+        values.loc[values["indicator_id"] == "referrals", "value"] += number  # 12, 13, 14 and 8, 9, 10
+        months.append(values)
+    tables = tiny_tables()
+    tables["values"] = pd.concat(months, ignore_index=True)
+    write_snapshot(tmp_path, "2021-04-10", tables)
+    return tmp_path
+
+
+def test_a_month_for_every_team_is_read_without_the_whole_table(three_months, cache, monkeypatch):
+    root, folder = only_folder(three_months)
+    built = build_performance(read_snapshot(root, folder), "internal")
+    prepared.performance(root, folder, "internal")
+    monkeypatch.setattr(prepared, "_rated_table", refuse)
+    performance = prepared.performance(root, folder, "internal")
+    month = pd.Timestamp("2021-02-01")
+    for teams in (["", "Team A", "Team B"], ["Team B"]):
+        pd.testing.assert_frame_equal(build_scorecard(performance, month, teams), build_scorecard(built, month, teams))
+    february = performance.rows_between(month, month)
+    assert set(february["period"]) == {month} and len(february) == len(built.table[built.table["period"] == month])
+    referrals = february[(february["indicator_id"] == "referrals") & (february["team"] == "Team A")]
+    assert referrals["value"].tolist() == [13.0]
+    assert "table" not in performance.__dict__  # every team's rows were never loaded
+
+
+def test_rated_table_is_kept_month_by_month(three_months, cache):
+    root, folder = only_folder(three_months)
+    prepared.performance(root, folder, "public")
+    kept = pd.read_parquet(cache / prepared.entry_key(root, folder) / "rated-public.parquet")
+    assert kept["period"].is_monotonic_increasing

@@ -46,6 +46,6 @@ def off_target(performance: Performance, month: pd.Timestamp) -> pd.DataFrame:
     rows = rows[rows["rag"].isin(list(RAG_SEVERITY))].copy()
     with np.errstate(divide="ignore", invalid="ignore"):
         rows["gap"] = np.abs(rows["value"] - rows["target"]) / np.abs(rows["target"]).replace(0, np.nan)
-    rows["severity"] = rows["rag"].map(RAG_SEVERITY)
+    rows["severity"] = rows["rag"].astype("object").map(RAG_SEVERITY)
     rows = rows.sort_values(["severity", "months_off_target", "gap"], ascending=[True, False, False])
     return rows.drop(columns="severity").reset_index(drop=True)

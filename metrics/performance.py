@@ -11,12 +11,15 @@ import pandas as pd
 
 from metrics import spc
 from metrics.aggregation import WHOLE_SERVICE, resolve_figures
-from metrics.contract import per_row
+from metrics.contract import DIRECTIONS, RAG_STATUSES, per_row
 from metrics.snapshots import Snapshot
 from metrics.status import OFF_TARGET, SeriesOrder, direction_of_travel, rag_status, targets_in_force
 from metrics.suppression import PUBLIC, suppress_figures
 
 PREFERRED_COMPARATOR = "England"
+# Words repeated on millions of rows, held as categories (a byte a row, not a string).
+RATED_WORDS = {"rag": RAG_STATUSES, "direction": DIRECTIONS, "variation": spc.VARIATIONS,
+               "assurance": spc.ASSURANCES}
 SPANS_KEPT = 8  # spans of months read without the whole table, kept per snapshot and audience
 
 
@@ -114,6 +117,10 @@ class Performance:
         return str(self.indicators.at[indicator_id, "polarity"])
 
 
+def _words(column: str, words) -> pd.Categorical:
+    return pd.Categorical(words, categories=RATED_WORDS[column])
+
+
 def rate_figures(snapshot: Snapshot, audience: str = PUBLIC) -> pd.DataFrame:
     """Every figure of a snapshot resolved, suppressed (public audience) and rated."""
     indicators = snapshot.indicators
@@ -127,17 +134,18 @@ def rate_figures(snapshot: Snapshot, audience: str = PUBLIC) -> pd.DataFrame:
     targets = targets_in_force(figures, snapshot.table("targets"))
     figures["target"] = targets["target"].to_numpy()
     figures["tolerance"] = targets["tolerance"].to_numpy()
-    figures["rag"] = rag_status(figures["value"], figures["target"], figures["tolerance"], polarity)
+    figures["rag"] = _words("rag", rag_status(figures["value"], figures["target"], figures["tolerance"], polarity))
 
     series = SeriesOrder(figures)
     figures["previous_value"] = series.previous(figures["value"].to_numpy(dtype="float64"))
     figures["previous_suppressed"] = series.previous(figures["suppressed"].to_numpy(dtype=bool), missing=False)
-    figures["direction"] = direction_of_travel(figures["value"], figures["previous_value"], polarity)
+    direction = direction_of_travel(figures["value"], figures["previous_value"], polarity)
+    figures["direction"] = _words("direction", direction)
     figures["months_off_target"] = series.run_length(figures["rag"].isin(OFF_TARGET).to_numpy())
     # Each month's SPC reading of its series up to then: the scorecard for any month looks it up.
     signals = spc.signals_at_every_point(figures, polarity, figures["target"].to_numpy())
-    figures["variation"] = signals["variation"].to_numpy()
-    figures["assurance"] = signals["assurance"].to_numpy()
+    figures["variation"] = signals["variation"].array
+    figures["assurance"] = signals["assurance"].array
     for column in ("indicator_id", "team"):
         figures[column] = figures[column].astype("category")
     return figures

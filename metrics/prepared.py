@@ -30,7 +30,13 @@ import pyarrow as pa
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from metrics.performance import Performance, assemble_performance, rate_figures, whole_service_rows
+from metrics.performance import (
+    RATED_WORDS,
+    Performance,
+    assemble_performance,
+    rate_figures,
+    whole_service_rows,
+)
 from metrics.problems import InputError, Problem
 from metrics.snapshots import (
     DataRoot,
@@ -50,8 +56,6 @@ SMALL_TABLES = ("indicators", "targets", "benchmarks", "commentary")
 CHECK_FILE = "check.json"
 SERIES_FILE = "series.parquet"  # every (indicator, team) pair with a row
 ROWS_PER_GROUP = 50_000  # rows per Parquet row group: about a month of a regional group's figures
-# A few words repeated on millions of rows: kept as codes on disk, which read several times faster.
-WORDS_STORED_AS_CODES = ("rag", "direction", "variation", "assurance")
 ENTRY_NAME = re.compile(r"^[0-9a-f]{32}$")  # only folders named like this are ever removed
 PACKAGE = Path(__file__).resolve().parent
 
@@ -140,11 +144,11 @@ class _Entry:
         except (pa.ArrowException, OSError) as error:
             log.warning("prepared table %s unreadable, working it out again: %s", self.path / name, error)
             return None
-        for column in WORDS_STORED_AS_CODES:  # back to the text pandas had, in Arrow (far quicker)
-            if column in table.column_names:
-                table = table.set_column(table.schema.get_field_index(column), column,
-                                         table[column].cast(pa.large_string()))
-        return table.to_pandas(self_destruct=True, split_blocks=True)
+        frame = table.to_pandas(self_destruct=True, split_blocks=True)
+        for column, words in RATED_WORDS.items():  # the same categories, in the same order, as when rated
+            if column in frame.columns:
+                frame[column] = frame[column].astype(pd.CategoricalDtype(words))
+        return frame
 
     def write(self, name: str, write_to) -> None:
         """Write through a temporary file and rename, so a reader never sees half a file."""
@@ -174,10 +178,7 @@ def _remove_least_recently_used(base: Path) -> None:
 
 
 def _to_arrow(rated: pd.DataFrame) -> pa.Table:
-    table = pa.Table.from_pandas(rated, preserve_index=False)
-    for column in WORDS_STORED_AS_CODES:
-        table = table.set_column(table.schema.get_field_index(column), column, table[column].dictionary_encode())
-    return table
+    return pa.Table.from_pandas(rated, preserve_index=False)
 
 
 def _summary(snapshot: Snapshot) -> CheckedSnapshot:

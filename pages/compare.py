@@ -60,7 +60,7 @@ else:
             "Team": rows["team_label"],
             "Value": [format_value(v, unit, s) for v, s in zip(rows["value"], rows["suppressed"])],
             "Target": [format_value(t, unit) if pd.notna(t) else "" for t in rows["target"]],
-            "Status": rows["rag"].map(RAG_LABELS),
+            "Status": rows["rag"].astype("object").map(RAG_LABELS),
             "Explore": [explore_link(indicator_id, team) for team in rows["team"]],
         })
         shown, status_config = with_status_labels(table, ["Status"])

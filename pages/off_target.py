@@ -58,14 +58,14 @@ def off_target_table() -> tuple[pa.Table, dict]:
     """The most serious rows as people read them (statuses as coloured labels), ready to draw."""
     worst = rows.head(ROWS_SHOWN)
     table = pd.DataFrame({
-        "Status": worst["rag"].map(RAG_LABELS),
+        "Status": worst["rag"].astype("object").map(RAG_LABELS),
         "Indicator": worst["name"],
         "Team": worst["team"].map(team_label),
         "Value": [format_value(v, u, s) for v, u, s in zip(worst["value"], worst["unit"], worst["suppressed"])],
         "Target": [format_value(t, u) for t, u in zip(worst["target"], worst["unit"])],
         "Off target for": worst["months_off_target"].map(off_target_text),
-        "Change": worst["direction"].map(DIRECTION_LABELS),
-        "Signal (SPC)": worst["variation"].map(VARIATION_LABELS),
+        "Change": worst["direction"].astype("object").map(DIRECTION_LABELS),
+        "Signal (SPC)": worst["variation"].astype("object").map(VARIATION_LABELS),
         "Area": worst["area"],
         "Explore": [explore_link(i, t) for i, t in zip(worst["indicator_id"], worst["team"])],
     })

@@ -79,7 +79,7 @@ def indicator_chart(series: pd.DataFrame, *, name: str, unit: str, polarity: str
     """
     data = series.assign(
         value_text=_value_text(series, unit),
-        rag_text=series["rag"].map(RAG_LABELS),
+        rag_text=series["rag"].astype("object").map(RAG_LABELS),
         target_text=[format_value(t, unit) if pd.notna(t) else "none" for t in series["target"]],
     )
     tooltip = [
@@ -130,7 +130,7 @@ def spc_chart(points: pd.DataFrame, *, name: str, unit: str, title: str, target:
     """An XmR chart: values, mean, process limits, target, and special-cause points by shape and colour."""
     data = points.assign(
         value_text=[format_value(v, unit) for v in points["value"]],
-        signal=points["variation"].map(VARIATION_LABELS),
+        signal=points["variation"].astype("object").map(VARIATION_LABELS),
     )
     x = alt.X("period:T", axis=MONTH_AXIS)
     base = alt.Chart(data)
@@ -160,7 +160,7 @@ def team_bars(rows: pd.DataFrame, *, name: str, unit: str, title: str, target: f
     """Teams sorted by value, each labelled with its value and RAG in words; the target as a rule."""
     data = rows.assign(
         value_text=_value_text(rows, unit),
-        rag_text=rows["rag"].map(RAG_LABELS),
+        rag_text=rows["rag"].astype("object").map(RAG_LABELS),
     )
     data["label"] = data["value_text"] + "  " + data["rag_text"]
     order = list(data["team_label"])

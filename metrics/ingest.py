@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
+import time
 import uuid
 from datetime import date
 from pathlib import Path
@@ -22,9 +23,11 @@ import pyarrow as pa
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
+from metrics import prepared
 from metrics.contract import SUCCESS_MARKER, TABLES, Table
 from metrics.problems import InputError, Problem, problem_at
-from metrics.snapshots import DataRoot, data_root, normalise, validate_tables
+from metrics.snapshots import DataRoot, SnapshotFolder, data_root, normalise, validate_tables
+from metrics.suppression import AUDIENCES
 
 ARROW_TYPES = {"string": pa.string(), "float": pa.float64(), "int": pa.int64(), "date": pa.date32()}
 
@@ -238,6 +241,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--annex-a", type=Path, metavar="WORKBOOK", help="build the snapshot from Ofsted Annex A lists")
     parser.add_argument("--child-population", type=int, help="with --annex-a: children aged 0 to 17, for rates")
     parser.add_argument("--targets", type=Path, help="with --annex-a: a targets table (.csv or .xlsx)")
+    parser.add_argument("--no-prepare", action="store_true",
+                        help="leave preparing the snapshot for the app to the app (or python -m metrics.prepare)")
     args = parser.parse_args(argv)
     try:
         as_at = parse_as_at(args.as_at)
@@ -264,7 +269,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"note: {note}")
     rows = sum(len(frame) for frame in tables.values())
     print(f"wrote snapshot {as_at} ({len(tables)} tables, {rows} rows) to {where}")
+    if not args.no_prepare:
+        prepare_new(root, as_at)
     return 0
+
+
+def prepare_new(root: DataRoot, as_at: date) -> None:
+    """Check and rate the new snapshot for both audiences now, so that no visitor waits for it."""
+    if prepared.cache_folder() is None:
+        return
+    started = time.perf_counter()
+    folder = SnapshotFolder(as_at, root.snapshot_path(as_at))
+    for audience in AUDIENCES:
+        prepared.performance(root, folder, audience)
+    print(f"prepared it for the app in {time.perf_counter() - started:.1f} s "
+          f"(app servers elsewhere: run python -m metrics.prepare there)")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ PREFERRED_COMPARATOR = "England"
 # Words repeated on millions of rows, held as categories (a byte a row, not a string).
 RATED_WORDS = {"rag": RAG_STATUSES, "direction": DIRECTIONS, "variation": spc.VARIATIONS,
                "assurance": spc.ASSURANCES}
+INDICATORS_AT_ONCE = 8  # rated together; fewer means less memory and a little more time
 SPANS_KEPT = 8  # spans of months read without the whole table, kept per snapshot and audience
 
 
@@ -122,9 +123,27 @@ def _words(column: str, words) -> pd.Categorical:
 
 
 def rate_figures(snapshot: Snapshot, audience: str = PUBLIC) -> pd.DataFrame:
-    """Every figure of a snapshot resolved, suppressed (public audience) and rated."""
+    """Every figure of a snapshot resolved, suppressed (public audience) and rated.
+
+    Every rule works within one indicator, so indicators are rated a few at a time: at regional
+    scale that keeps the working memory to a fraction of the whole.
+    """
+    values = snapshot.values
+    by_indicator = list(values.groupby("indicator_id", observed=True, sort=True).indices.values())
+    parts = [
+        _rate(values.iloc[np.sort(np.concatenate(by_indicator[start:start + INDICATORS_AT_ONCE]))], snapshot, audience)
+        for start in range(0, len(by_indicator), INDICATORS_AT_ONCE)
+    ] or [_rate(values, snapshot, audience)]
+    rated = pd.concat(parts, ignore_index=True)
+    del parts
+    for column in ("indicator_id", "team"):
+        rated[column] = rated[column].astype("category")
+    return rated
+
+
+def _rate(values: pd.DataFrame, snapshot: Snapshot, audience: str) -> pd.DataFrame:
     indicators = snapshot.indicators
-    figures = resolve_figures(snapshot.values, indicators)
+    figures = resolve_figures(values, indicators)
     if audience == PUBLIC:
         figures = suppress_figures(figures, indicators)
     else:
@@ -146,8 +165,6 @@ def rate_figures(snapshot: Snapshot, audience: str = PUBLIC) -> pd.DataFrame:
     signals = spc.signals_at_every_point(figures, polarity, figures["target"].to_numpy())
     figures["variation"] = signals["variation"].array
     figures["assurance"] = signals["assurance"].array
-    for column in ("indicator_id", "team"):
-        figures[column] = figures[column].astype("category")
     return figures
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from metrics import performance as performance_module
 from metrics import prepared
+from metrics.ingest import main as ingest_main
 from metrics.performance import build_performance
 from metrics.prepare import main as prepare_main
 from metrics.problems import InputError
@@ -245,3 +246,21 @@ def test_rated_table_is_kept_month_by_month(three_months, cache):
     prepared.performance(root, folder, "public")
     kept = pd.read_parquet(cache / prepared.entry_key(root, folder) / "rated-public.parquet")
     assert kept["period"].is_monotonic_increasing
+
+
+def test_ingest_prepares_the_new_snapshot_so_no_visitor_waits(tmp_path, cache, monkeypatch, capsys):
+    source = tmp_path / "monthly"
+    source.mkdir()
+    for name, frame in tiny_tables().items():
+        frame.to_csv(source / f"{name}.csv", index=False)
+    root_path = tmp_path / "root"
+    monkeypatch.setenv("PERFORMANCE_DATA_DIR", str(root_path))
+    assert ingest_main(["--as-at", "2021-02-10", str(source)]) == 0
+    assert "prepared it for the app in " in capsys.readouterr().out
+    root, folder = only_folder(root_path)
+    monkeypatch.setattr(prepared, "read_snapshot", refuse)
+    monkeypatch.setattr(prepared, "rate_figures", refuse)
+    for audience in ("public", "internal"):
+        assert prepared.performance(root, folder, audience).whole_service["value"].notna().any()
+    assert ingest_main(["--as-at", "2021-03-10", "--no-prepare", str(source)]) == 0
+    assert "prepared it" not in capsys.readouterr().out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -28,9 +29,10 @@ SPANS_KEPT = 8  # spans of months read without the whole table, kept per snapsho
 class Performance:
     """Figures with targets, RAG and direction, for one snapshot and audience.
 
-    The whole service's rows are always at hand. The full table (every team) is loaded the first
-    time a view asks for a team: at regional scale that is millions of rows, and the scorecard
-    for the whole service, the page most people open first, never needs them.
+    The whole service's rows are always at hand. At regional scale every team's rows are millions,
+    so views ask for what they need: a span of months for every team (a month's scorecard, compare,
+    off target) is read on its own where the snapshot was prepared, and the full table is loaded
+    only the first time a view needs a team's whole history.
     """
 
     as_at: pd.Timestamp
@@ -48,6 +50,7 @@ class Performance:
     load_months: Callable[[pd.Timestamp, pd.Timestamp], pd.DataFrame] | None = field(
         default=None, repr=False, compare=False)
     _spans: dict = field(default_factory=dict, repr=False, compare=False)
+    _spans_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @cached_property
     def table(self) -> pd.DataFrame:
@@ -68,11 +71,12 @@ class Performance:
             table = self.table
         else:
             key = (pd.Timestamp(first), pd.Timestamp(last))
-            if key not in self._spans:
-                while len(self._spans) >= SPANS_KEPT:
-                    self._spans.pop(next(iter(self._spans)))
-                self._spans[key] = self.load_months(*key)
-            table = self._spans[key]
+            with self._spans_lock:  # sessions share this object
+                if key not in self._spans:
+                    while len(self._spans) >= SPANS_KEPT:
+                        self._spans.pop(next(iter(self._spans)))
+                    self._spans[key] = self.load_months(*key)
+                table = self._spans[key]
         return table[(table["period"] >= first) & (table["period"] <= last)]
 
     # Each of these scans the whole table, and pages ask on every rerun: work them out once.

@@ -22,7 +22,7 @@ PREFERRED_COMPARATOR = "England"
 RATED_WORDS = {"rag": RAG_STATUSES, "direction": DIRECTIONS, "variation": spc.VARIATIONS,
                "assurance": spc.ASSURANCES}
 INDICATORS_AT_ONCE = 8  # rated together; fewer means less memory and a little more time
-SPANS_KEPT = 8  # spans of months read without the whole table, kept per snapshot and audience
+SLICES_KEPT = 8  # slices (a span of months, an indicator) read alone, kept per snapshot and audience
 
 
 @dataclass(frozen=True)
@@ -46,38 +46,46 @@ class Performance:
     known_months: tuple[pd.Timestamp, ...] | None = None  # when the snapshot's checks already found them
     known_teams: tuple[str, ...] | None = None
     known_series: pd.MultiIndex | None = None
-    # Reads every team's rows for a span of months (first, last) without the whole table, where it can.
-    load_months: Callable[[pd.Timestamp, pd.Timestamp], pd.DataFrame] | None = field(
-        default=None, repr=False, compare=False)
-    _spans: dict = field(default_factory=dict, repr=False, compare=False)
-    _spans_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    # Reads the rows matching pyarrow-style filters, e.g. [("period", ">=", month)], without the whole
+    # table, where the snapshot was prepared.
+    load_rows: Callable[[tuple], pd.DataFrame] | None = field(default=None, repr=False, compare=False)
+    _slices: dict = field(default_factory=dict, repr=False, compare=False)
+    _slices_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @cached_property
     def table(self) -> pd.DataFrame:
         """Every rated row: all teams and the whole service."""
         return self.load_table()
 
-    def rows_for(self, teams) -> pd.DataFrame:
-        """A table holding at least these teams' rows ("" is the whole service); callers still filter."""
-        if all(team == WHOLE_SERVICE for team in teams):
-            return self.whole_service
-        return self.table
+    def _slice(self, filters: tuple) -> pd.DataFrame | None:
+        """The rows matching filters, read alone; None when only the whole table can give them."""
+        if "table" in self.__dict__ or self.load_rows is None:
+            return None
+        with self._slices_lock:  # sessions share this object
+            if filters not in self._slices:
+                while len(self._slices) >= SLICES_KEPT:
+                    self._slices.pop(next(iter(self._slices)))
+                self._slices[filters] = self.load_rows(filters)
+            return self._slices[filters]
 
     def rows_between(self, first: pd.Timestamp, last: pd.Timestamp, teams=None) -> pd.DataFrame:
         """Rows for the months from first to last, of these teams (None: all); callers filter teams."""
         if teams is not None and all(team == WHOLE_SERVICE for team in teams):
             table = self.whole_service
-        elif "table" in self.__dict__ or self.load_months is None:
-            table = self.table
         else:
-            key = (pd.Timestamp(first), pd.Timestamp(last))
-            with self._spans_lock:  # sessions share this object
-                if key not in self._spans:
-                    while len(self._spans) >= SPANS_KEPT:
-                        self._spans.pop(next(iter(self._spans)))
-                    self._spans[key] = self.load_months(*key)
-                table = self._spans[key]
+            span = (("period", ">=", pd.Timestamp(first)), ("period", "<=", pd.Timestamp(last)))
+            table = self._slice(span)
+            table = self.table if table is None else table
         return table[(table["period"] >= first) & (table["period"] <= last)]
+
+    def rows_of(self, indicator_id: str, teams=None) -> pd.DataFrame:
+        """One indicator's rows, of these teams (None: all); callers filter teams."""
+        if teams is not None and all(team == WHOLE_SERVICE for team in teams):
+            table = self.whole_service
+        else:
+            table = self._slice((("indicator_id", "=", indicator_id),))
+            table = self.table if table is None else table
+        return table[table["indicator_id"] == indicator_id]
 
     # Each of these scans the whole table, and pages ask on every rerun: work them out once.
     @cached_property
@@ -113,9 +121,8 @@ class Performance:
 
     def series(self, indicator_id: str, team: str) -> pd.DataFrame:
         """One indicator's monthly rows for one team ("" for the whole service)."""
-        table = self.rows_for([team])
-        rows = table[(table["indicator_id"] == indicator_id) & (table["team"] == team)]
-        return rows.sort_values("period")
+        rows = self.rows_of(indicator_id, [team])
+        return rows[rows["team"] == team].sort_values("period")
 
     def polarity(self, indicator_id: str) -> str:
         """The indicator's polarity, e.g. higher_is_better."""

@@ -16,6 +16,7 @@ import functools
 import hashlib
 import json
 import logging
+import operator
 import os
 import re
 import shutil
@@ -56,7 +57,8 @@ ENTRIES_KEPT = 24  # prepared snapshots kept; the least recently used are remove
 SMALL_TABLES = ("indicators", "targets", "benchmarks", "commentary")
 CHECK_FILE = "check.json"
 SERIES_FILE = "series.parquet"  # every (indicator, team) pair with a row
-ROWS_PER_GROUP = 50_000  # rows per Parquet row group: about a month of a regional group's figures
+ROWS_PER_GROUP = 50_000  # rows per Parquet row group: about a month, or an indicator, at regional scale
+FILTERS = {"=": operator.eq, ">=": operator.ge, "<=": operator.le}
 ENTRY_NAME = re.compile(r"^[0-9a-f]{32}$")  # only folders named like this are ever removed
 PACKAGE = Path(__file__).resolve().parent
 
@@ -182,12 +184,12 @@ def _to_arrow(rated: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(rated, preserve_index=False)
 
 
-def _write_month_by_month(rated: pd.DataFrame, path: Path) -> None:
-    """The rated table in month order, so a span of months can be read alone (row-group statistics).
+def _write_in_order(rated: pd.DataFrame, order: np.ndarray, path: Path) -> None:
+    """The rated table in this row order, a row group at a time (never a second copy of the whole).
 
-    Written a row group at a time, so there is never a second sorted copy of the whole table.
+    Sorted by the column a view filters on, each row group's statistics let a filtered read skip
+    the rest.
     """
-    order = np.lexsort((rated["period"].to_numpy(),))  # stable: within a month, the rated order
     writer = None
     try:
         for start in range(0, max(len(order), 1), ROWS_PER_GROUP):
@@ -272,7 +274,7 @@ def performance(root: DataRoot, folder: SnapshotFolder, audience: str) -> Perfor
                                         functools.partial(_rated_table, root, folder, audience),
                                         known_months=checked.months, known_teams=checked.teams,
                                         known_series=pd.MultiIndex.from_frame(series),
-                                        load_months=functools.partial(_rated_months, root, folder, audience))
+                                        load_rows=functools.partial(_rated_rows, root, folder, audience))
     snapshot, rated = _prepare(root, folder, audience, entry, checked)
     return assemble_performance(folder.as_at, audience, snapshot.tables, whole_service_rows(rated), lambda: rated)
 
@@ -287,7 +289,11 @@ def _prepare(root: DataRoot, folder: SnapshotFolder, audience: str, entry: _Entr
     if not checked.valid or not snapshot.valid:
         raise InputError(list(checked.problems) or snapshot.problems)
     rated = rate_figures(snapshot, audience)
-    entry.write(f"rated-{audience}.parquet", lambda path: _write_month_by_month(rated, path))
+    # Kept twice: as rated (indicator by indicator) and month by month, so that one indicator, or a
+    # span of months for every team, is read without the rest.
+    entry.write(f"rated-{audience}.parquet", lambda path: _write_in_order(rated, np.arange(len(rated)), path))
+    by_month = np.argsort(rated["period"].to_numpy(), kind="stable")
+    entry.write(f"months-{audience}.parquet", lambda path: _write_in_order(rated, by_month, path))
     series = rated[["indicator_id", "team"]].drop_duplicates().astype("object")
     entry.write(SERIES_FILE, lambda path: pq.write_table(pa.Table.from_pandas(series, preserve_index=False), path))
     # Written last: a reader that finds the whole service's rows knows every file is there.
@@ -304,15 +310,15 @@ def _rated_table(root: DataRoot, folder: SnapshotFolder, audience: str) -> pd.Da
     return rated
 
 
-def _rated_months(root: DataRoot, folder: SnapshotFolder, audience: str, first: pd.Timestamp,
-                  last: pd.Timestamp) -> pd.DataFrame:
-    """Every team's rated rows from first to last: only those months are read from the cache."""
+def _rated_rows(root: DataRoot, folder: SnapshotFolder, audience: str, filters: tuple) -> pd.DataFrame:
+    """The rated rows matching filters, read alone from the copy sorted by the column filtered on."""
     entry = _Entry(root, folder)
-    span = [("period", ">=", first), ("period", "<=", last)]
-    rows = entry.read_table(f"rated-{audience}.parquet", filters=span)
-    if rows is None:
-        rated = _rated_table(root, folder, audience)
-        rows = rated[(rated["period"] >= first) & (rated["period"] <= last)]
+    by_month = any(column == "period" for column, _, _ in filters)
+    rows = entry.read_table(f"{'months' if by_month else 'rated'}-{audience}.parquet", filters=list(filters))
+    if rows is None:  # gone from the cache meanwhile: from the whole table, worked out again if need be
+        rows = _rated_table(root, folder, audience)
+        for column, comparison, value in filters:
+            rows = rows[FILTERS[comparison](rows[column], value)]
     return rows
 
 

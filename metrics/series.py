@@ -18,8 +18,8 @@ def indicator_series(performance: Performance, indicator_id: str, teams: list[st
                      start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
     """Every month from start to end for each team, with a row (no value) where data is missing."""
     months = pd.date_range(start, end, freq="MS")
-    table = performance.rows_for(teams)
-    rows = table[(table["indicator_id"] == indicator_id) & table["team"].isin(teams)
+    table = performance.rows_of(indicator_id, teams)
+    rows = table[table["team"].isin(teams)
                  & (table["period"] >= start) & (table["period"] <= end)].copy()
     rows["team"] = rows["team"].astype("object")
     grid = pd.MultiIndex.from_product([teams, months], names=["team", "period"]).to_frame(index=False)

@@ -15,6 +15,7 @@ from metrics.prepare import main as prepare_main
 from metrics.problems import InputError
 from metrics.scorecard import build_scorecard
 from metrics.scorecard import main as scorecard_main
+from metrics.series import indicator_series
 from metrics.snapshots import SnapshotFolder, data_root, find_snapshot_folders, read_snapshot
 from tests.conftest import tiny_tables, tiny_values
 from tests.helpers import write_raw, write_snapshot
@@ -173,8 +174,8 @@ def test_prepare_command_prepares_valid_snapshots_and_names_failed_ones(tiny_roo
     valid = next(folder for folder in find_snapshot_folders(root)[0] if folder.as_at.isoformat() == "2021-02-10")
     entry = cache / prepared.entry_key(root, valid)
     assert {path.name for path in entry.iterdir()} == {
-        "check.json", "series.parquet", "rated-public.parquet", "rated-internal.parquet", "whole-public.parquet",
-        "whole-internal.parquet",
+        "check.json", "series.parquet", "rated-public.parquet", "rated-internal.parquet", "months-public.parquet",
+        "months-internal.parquet", "whole-public.parquet", "whole-internal.parquet",
     }
 
 
@@ -194,7 +195,9 @@ def test_whole_service_views_never_load_every_team(tiny_root, cache, monkeypatch
     assert teams.loc[teams["indicator_id"] == "timeliness", "value"].tolist() == [90.0]
     assert loads == []  # a month's rows for every team are read alone
     assert performance.series("timeliness", "Team B")["value"].tolist() == [60.0]
-    assert len(loads) == 1  # a team's whole history loads every team's rows, once
+    assert loads == []  # and so are one indicator's
+    assert len(performance.table) == len(build_performance(read_snapshot(root, folder), "public").table)
+    assert len(loads) == 1  # the whole table is read only when asked for, once
 
 
 def test_every_team_is_worked_out_again_if_the_cache_lost_them(tiny_root, cache):
@@ -244,8 +247,23 @@ def test_a_month_for_every_team_is_read_without_the_whole_table(three_months, ca
 def test_rated_table_is_kept_month_by_month(three_months, cache):
     root, folder = only_folder(three_months)
     prepared.performance(root, folder, "public")
-    kept = pd.read_parquet(cache / prepared.entry_key(root, folder) / "rated-public.parquet")
-    assert kept["period"].is_monotonic_increasing
+    entry = cache / prepared.entry_key(root, folder)
+    assert pd.read_parquet(entry / "months-public.parquet")["period"].is_monotonic_increasing
+    ids = pd.read_parquet(entry / "rated-public.parquet")["indicator_id"].astype(str)
+    assert (ids != ids.shift()).sum() == ids.nunique() == 4  # each indicator's rows together
+
+
+def test_one_indicator_for_every_team_is_read_without_the_whole_table(three_months, cache, monkeypatch):
+    root, folder = only_folder(three_months)
+    built = build_performance(read_snapshot(root, folder), "internal")
+    prepared.performance(root, folder, "internal")
+    monkeypatch.setattr(prepared, "_rated_table", refuse)
+    performance = prepared.performance(root, folder, "internal")
+    start, end = pd.Timestamp("2021-01-01"), pd.Timestamp("2021-03-01")
+    for teams in (["Team A", "Team B"], ["", "Team B"]):
+        pd.testing.assert_frame_equal(indicator_series(performance, "referrals", teams, start, end),
+                                      indicator_series(built, "referrals", teams, start, end))
+    assert indicator_series(performance, "referrals", ["Team A"], start, end)["value"].tolist() == [12.0, 13.0, 14.0]
 
 
 def test_ingest_prepares_the_new_snapshot_so_no_visitor_waits(tmp_path, cache, monkeypatch, capsys):

@@ -14,7 +14,7 @@ from metrics import spc
 from metrics.aggregation import WHOLE_SERVICE, resolve_figures
 from metrics.contract import DIRECTIONS, RAG_STATUSES, per_row
 from metrics.snapshots import Snapshot
-from metrics.status import OFF_TARGET, SeriesOrder, direction_of_travel, rag_status, targets_in_force
+from metrics.status import OFF_TARGET, SeriesOrder, direction_codes, rag_codes, targets_in_force
 from metrics.suppression import PUBLIC, suppress_figures
 
 PREFERRED_COMPARATOR = "England"
@@ -129,8 +129,8 @@ class Performance:
         return str(self.indicators.at[indicator_id, "polarity"])
 
 
-def _words(column: str, words) -> pd.Categorical:
-    return pd.Categorical(words, categories=RATED_WORDS[column])
+def _words(column: str, codes: np.ndarray) -> pd.Categorical:
+    return pd.Categorical.from_codes(codes, categories=RATED_WORDS[column])
 
 
 def rate_figures(snapshot: Snapshot, audience: str = PUBLIC) -> pd.DataFrame:
@@ -164,13 +164,12 @@ def _rate(values: pd.DataFrame, snapshot: Snapshot, audience: str) -> pd.DataFra
     targets = targets_in_force(figures, snapshot.table("targets"))
     figures["target"] = targets["target"].to_numpy()
     figures["tolerance"] = targets["tolerance"].to_numpy()
-    figures["rag"] = _words("rag", rag_status(figures["value"], figures["target"], figures["tolerance"], polarity))
+    figures["rag"] = _words("rag", rag_codes(figures["value"], figures["target"], figures["tolerance"], polarity))
 
     series = SeriesOrder(figures)
     figures["previous_value"] = series.previous(figures["value"].to_numpy(dtype="float64"))
     figures["previous_suppressed"] = series.previous(figures["suppressed"].to_numpy(dtype=bool), missing=False)
-    direction = direction_of_travel(figures["value"], figures["previous_value"], polarity)
-    figures["direction"] = _words("direction", direction)
+    figures["direction"] = _words("direction", direction_codes(figures["value"], figures["previous_value"], polarity))
     figures["months_off_target"] = series.run_length(figures["rag"].isin(OFF_TARGET).to_numpy())
     # Each month's SPC reading of its series up to then: the scorecard for any month looks it up.
     signals = spc.signals_at_every_point(figures, polarity, figures["target"].to_numpy())

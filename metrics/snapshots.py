@@ -146,7 +146,8 @@ def _read_table(root: DataRoot, folder: str, name: str) -> tuple[pd.DataFrame | 
                               read_dictionary=repeated)
     except (pa.ArrowException, OSError) as error:
         return None, [Problem(table.file_name, "-", f"cannot be read as Parquet ({_first_line(error)})")]
-    return normalise(name, arrow.to_pandas(date_as_object=False)), []
+    # Arrow's buffers are freed column by column as pandas takes them: one copy in memory, not two.
+    return normalise(name, arrow.to_pandas(date_as_object=False, self_destruct=True, split_blocks=True)), []
 
 
 def _first_line(error: Exception) -> str:

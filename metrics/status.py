@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from metrics.contract import DIRECTIONS, RAG_STATUSES
+
 OFF_TARGET = ("amber", "red")
 SAME_VALUE_TOLERANCE = 1e-9
 
@@ -50,6 +52,12 @@ def targets_in_force(keys: pd.DataFrame, targets: pd.DataFrame | None) -> pd.Dat
 
 def rag_status(value, target, tolerance, polarity) -> np.ndarray:
     """RAG per the contract: green, amber, red, or none (no target, no value, or neutral)."""
+    return np.asarray(RAG_STATUSES, dtype=object)[rag_codes(value, target, tolerance, polarity)]
+
+
+def rag_codes(value, target, tolerance, polarity) -> np.ndarray:
+    """rag_status as positions in RAG_STATUSES (a byte a row, for millions of rows)."""
+    code = RAG_STATUSES.index
     value = np.asarray(value, dtype="float64")
     target = np.asarray(target, dtype="float64")
     tolerance = np.asarray(tolerance, dtype="float64")
@@ -60,12 +68,17 @@ def rag_status(value, target, tolerance, polarity) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         green = np.where(higher, value >= target, value <= target)
         amber = np.where(higher, value >= target - tolerance, value <= target + tolerance)
-    status = np.select([~rated, green, amber], ["none", "green", "amber"], default="red")
-    return status.astype("object")
+    return np.select([~rated, green, amber], [code("none"), code("green"), code("amber")], default=code("red"))
 
 
 def direction_of_travel(current, previous, polarity) -> np.ndarray:
     """Improving, worsening or unchanged by polarity; up or down for neutral; n/a with a gap."""
+    return np.asarray(DIRECTIONS, dtype=object)[direction_codes(current, previous, polarity)]
+
+
+def direction_codes(current, previous, polarity) -> np.ndarray:
+    """direction_of_travel as positions in DIRECTIONS."""
+    code = DIRECTIONS.index
     current = np.asarray(current, dtype="float64")
     previous = np.asarray(previous, dtype="float64")
     polarity = np.asarray(polarity, dtype="object")
@@ -75,12 +88,11 @@ def direction_of_travel(current, previous, polarity) -> np.ndarray:
         rose = current > previous
     good_rise = polarity == "higher_is_better"
     neutral = polarity == "neutral"
-    direction = np.select(
+    return np.select(
         [~known, same, neutral & rose, neutral, rose == good_rise],
-        ["n/a", "unchanged", "up", "down", "improving"],
-        default="worsening",
+        [code("n/a"), code("unchanged"), code("up"), code("down"), code("improving")],
+        default=code("worsening"),
     )
-    return direction.astype("object")
 
 
 class SeriesOrder:

@@ -9,7 +9,7 @@ import streamlit as st
 from metrics.comparison import rag_matrix, teams_for_month
 from metrics.formatting import RAG_LABELS, UNIT_WORDS, format_month, format_value, month_key, team_label
 from metrics.suppression import SUPPRESSED
-from ui import charts
+from ui import charts, display
 from ui.choosers import indicator_chooser, month_chooser
 from ui.display import downloads, memo, plain, show_chart, with_status_labels
 from ui.frame import page_frame
@@ -94,13 +94,18 @@ def team_grid() -> tuple[pd.DataFrame, pa.Table, dict]:
     grid.index = grid.index.map(team_label)
     grid.columns = [catalogue.at[i, "name"] for i in grid.columns]
     grid = grid.rename_axis("Team").reset_index()
-    shown, config = with_status_labels(grid, list(grid.columns[1:]))
+    shown, config = grid, {}
+    if len(grid) * (len(grid.columns) - 1) <= display.COLOURED_CELLS_UP_TO:
+        shown, config = with_status_labels(grid, list(grid.columns[1:]))
     return grid, pa.Table.from_pandas(shown, preserve_index=False), config
 
 
-grid, shown_grid, grid_config = memo(("compare.grid", *frame.cache_key, month), team_grid)
+grid, shown_grid, grid_config = memo(("compare.grid", *frame.cache_key, month, display.COLOURED_CELLS_UP_TO), team_grid)
 st.dataframe(shown_grid, column_config=grid_config, hide_index=True, key="compare.matrix",
              alt=f"Every team by every indicator for {format_month(month)}")
 downloads(grid, f"teams_by_indicators_{month_key(month)}", "compare.matrix_download", "the grid",
           identity=("compare.grid", *frame.cache_key, month))
 st.caption(f"A cell shows {SUPPRESSED} where a small number is hidden in the public view.")
+if not grid_config:
+    st.caption(f"With {len(grid):,} rows the cells are plain text, without colour, so the page stays quick; "
+               "the status words and symbols are all there.")

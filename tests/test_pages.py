@@ -289,6 +289,20 @@ def test_compare_teams_for_a_month_and_the_matrix():
                                                   "Children with Disabilities"}
 
 
+def test_a_large_grid_keeps_its_status_words_without_colour(monkeypatch):
+    column = "Assessments completed within 45 working days"
+    chips = open_page("pages/compare.py", indicator="assessments_in_45_days", month="2021-11")
+    labelled = chips.dataframe[1].value
+    assert not isinstance(labelled[column].iloc[0], str)  # the demo's 11 x 38 grid has coloured labels
+    assert not any("without colour" in caption.value for caption in chips.caption)
+    monkeypatch.setattr("ui.display.COLOURED_CELLS_UP_TO", 10)
+    at = open_page("pages/compare.py", indicator="assessments_in_45_days", month="2021-11")
+    matrix = at.dataframe[1].value
+    cell = matrix.loc[matrix["Team"] == "Whole service", column].item()
+    assert isinstance(cell, str) and cell == "58.0% ✗ Red"  # plain text, the status in words and a symbol
+    assert any("cells are plain text, without colour" in caption.value for caption in at.caption)
+
+
 def test_choices_follow_the_user_between_pages():
     at = open_page("pages/explore.py", indicator="children_in_care", month="2021-10")
     at.switch_page("pages/compare.py").run()

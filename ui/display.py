@@ -37,6 +37,11 @@ def status_colour(text: str) -> str:
     return next((colour for label, colour in STATUS_COLOURS.items() if str(text).endswith(label)), "gray")
 
 
+# Coloured labels cost a list per cell to send; past this many cells a grid shows them as text
+# (a 500-team grid took 140 ms per rerun with labels, 45 ms without).
+COLOURED_CELLS_UP_TO = 5_000
+
+
 def with_status_labels(frame: pd.DataFrame, columns: list[str], helps: dict[str, str] | None = None):
     """The table with status columns drawn as coloured labels; returns it with their column_config."""
     table = frame.copy()

@@ -49,8 +49,16 @@ else:
     targets = rows["target"].dropna().unique()
     target = float(targets[0]) if len(targets) == 1 else None
     title = f"{name} ({UNIT_WORDS[unit]}) by team, {format_month(month)}"
-    show_chart((*view_key, "chart"), lambda: charts.team_bars(rows, name=name, unit=unit, title=title, target=target),
-               "compare.chart")
+    # Hundreds of bars are a scroll, not a comparison: then the chart shows both ends of the ranking.
+    ends = charts.BARS_AT_EACH_END
+    ranked = rows[rows["value"].notna()]
+    bars = rows if len(ranked) <= 2 * ends else pd.concat([ranked.head(ends), ranked.tail(ends)])
+    if len(bars) < len(rows):
+        title += f": the {ends} highest and {ends} lowest of {len(rows)} teams"
+    show_chart((*view_key, "chart", ends), lambda: charts.team_bars(bars, name=name, unit=unit, title=title,
+                                                                     target=target), "compare.chart")
+    if len(bars) < len(rows):
+        st.caption(f"The table below lists all {len(rows):,} teams, highest first.")
     if target is not None:
         st.caption(f"Dashed line: the target, {format_value(target, unit)}. Each bar says its value and status.")
 

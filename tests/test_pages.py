@@ -303,6 +303,17 @@ def test_a_large_grid_keeps_its_status_words_without_colour(monkeypatch):
     assert any("cells are plain text, without colour" in caption.value for caption in at.caption)
 
 
+def test_many_teams_chart_both_ends_of_the_ranking_and_the_table_lists_all(monkeypatch):
+    monkeypatch.setattr("ui.charts.BARS_AT_EACH_END", 1)
+    at = open_page("pages/compare.py", indicator="cin_visits_in_time", month="2021-11")
+    bars = next(frame for frame in chart_data(at) if "team_label" in frame.columns and "rag" in frame.columns)
+    table = shown_table(at, 0)
+    assert len(table) == 3 and len(bars) == 2
+    assert list(bars["team_label"]) == [table["Team"].iloc[0], table["Team"].iloc[-1]]  # highest and lowest
+    assert any(spec.get("title", "").endswith("the 1 highest and 1 lowest of 3 teams") for spec in chart_specs(at))
+    assert any("lists all 3 teams" in caption.value for caption in at.caption)
+
+
 def test_choices_follow_the_user_between_pages():
     at = open_page("pages/explore.py", indicator="children_in_care", month="2021-10")
     at.switch_page("pages/compare.py").run()

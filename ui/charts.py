@@ -33,6 +33,7 @@ VARIATION_SHAPES = {
 CHART_HEIGHT = 440  # pixels, legend and axis labels included (the page fits the chart to its box)
 LEGEND_LABEL_LIMIT = 320
 AXIS_TITLE_LIMIT = 220  # pixels: an upright axis title longer than the plot squeezes it
+BARS_AT_EACH_END = 20  # a team chart with more teams shows this many highest and lowest
 TEAM_LABEL_LIMIT = 300  # pixels: long team names such as "Safeguarding and Family Support East" in full
 MONTH_AXIS = alt.Axis(format="%b %Y", title="Month", labelAngle=-30, labelOverlap=True)
 

@@ -275,13 +275,16 @@ def performance(root: DataRoot, folder: SnapshotFolder, audience: str) -> Perfor
                                         known_months=checked.months, known_teams=checked.teams,
                                         known_series=pd.MultiIndex.from_frame(series),
                                         load_rows=functools.partial(_rated_rows, root, folder, audience))
-    snapshot, rated = _prepare(root, folder, audience, entry, checked)
-    return assemble_performance(folder.as_at, audience, snapshot.tables, whole_service_rows(rated), lambda: rated)
+    tables, rated = _prepare(root, folder, audience, entry, checked)
+    return assemble_performance(folder.as_at, audience, tables, whole_service_rows(rated), lambda: rated)
 
 
 def _prepare(root: DataRoot, folder: SnapshotFolder, audience: str, entry: _Entry,
-             checked: CheckedSnapshot | None) -> tuple[Snapshot, pd.DataFrame]:
-    """Read (and check, unless already checked), rate and keep a snapshot for one audience."""
+             checked: CheckedSnapshot | None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """Read (and check, unless already checked), rate and keep a snapshot for one audience.
+
+    Returns its small tables and the rated table; the values and caseloads are let go once rated.
+    """
     snapshot = read_snapshot(root, folder, check=checked is None)
     if checked is None:
         checked = _summary(snapshot)
@@ -289,6 +292,8 @@ def _prepare(root: DataRoot, folder: SnapshotFolder, audience: str, entry: _Entr
     if not checked.valid or not snapshot.valid:
         raise InputError(list(checked.problems) or snapshot.problems)
     rated = rate_figures(snapshot, audience)
+    tables = {name: frame for name, frame in snapshot.tables.items() if name in SMALL_TABLES}
+    del snapshot
     # Kept twice: as rated (indicator by indicator) and month by month, so that one indicator, or a
     # span of months for every team, is read without the rest.
     entry.write(f"rated-{audience}.parquet", lambda path: _write_in_order(rated, np.arange(len(rated)), path))
@@ -298,7 +303,7 @@ def _prepare(root: DataRoot, folder: SnapshotFolder, audience: str, entry: _Entr
     entry.write(SERIES_FILE, lambda path: pq.write_table(pa.Table.from_pandas(series, preserve_index=False), path))
     # Written last: a reader that finds the whole service's rows knows every file is there.
     entry.write(f"whole-{audience}.parquet", lambda path: pq.write_table(_to_arrow(whole_service_rows(rated)), path))
-    return snapshot, rated
+    return tables, rated
 
 
 def _rated_table(root: DataRoot, folder: SnapshotFolder, audience: str) -> pd.DataFrame:

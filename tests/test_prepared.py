@@ -228,12 +228,18 @@ def three_months(tmp_path):
     return tmp_path
 
 
-def test_a_month_for_every_team_is_read_without_the_whole_table(three_months, cache, monkeypatch):
-    root, folder = only_folder(three_months)
+def built_and_read_back(root_path, monkeypatch) -> tuple:
+    """The internal performance built from the snapshot, and read back from the cache, which may not
+    load the whole table."""
+    root, folder = only_folder(root_path)
     built = build_performance(read_snapshot(root, folder), "internal")
     prepared.performance(root, folder, "internal")
     monkeypatch.setattr(prepared, "_rated_table", refuse)
-    performance = prepared.performance(root, folder, "internal")
+    return built, prepared.performance(root, folder, "internal")
+
+
+def test_a_month_for_every_team_is_read_without_the_whole_table(three_months, cache, monkeypatch):
+    built, performance = built_and_read_back(three_months, monkeypatch)
     month = pd.Timestamp("2021-02-01")
     for teams in (["", "Team A", "Team B"], ["Team B"]):
         pd.testing.assert_frame_equal(build_scorecard(performance, month, teams), build_scorecard(built, month, teams))
@@ -254,11 +260,7 @@ def test_rated_table_is_kept_month_by_month(three_months, cache):
 
 
 def test_one_indicator_for_every_team_is_read_without_the_whole_table(three_months, cache, monkeypatch):
-    root, folder = only_folder(three_months)
-    built = build_performance(read_snapshot(root, folder), "internal")
-    prepared.performance(root, folder, "internal")
-    monkeypatch.setattr(prepared, "_rated_table", refuse)
-    performance = prepared.performance(root, folder, "internal")
+    built, performance = built_and_read_back(three_months, monkeypatch)
     start, end = pd.Timestamp("2021-01-01"), pd.Timestamp("2021-03-01")
     for teams in (["Team A", "Team B"], ["", "Team B"]):
         pd.testing.assert_frame_equal(indicator_series(performance, "referrals", teams, start, end),

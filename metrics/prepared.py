@@ -2,8 +2,10 @@
 
 A snapshot never changes once written, so what is worked out from it need only be worked out
 once: whether it passes its checks (with the facts the snapshot list shows), and for each
-audience the rated performance table. Both are kept under PERFORMANCE_CACHE_DIR and read back by
-any later process: another page, a restarted server, the scorecard command. The key is the
+audience the rated performance table, kept three ways so that a view reads only what it shows:
+the whole service's rows, every row indicator by indicator, and every row month by month. All of
+it is kept under PERFORMANCE_CACHE_DIR and read back by any later process: another page, a
+restarted server, the scorecard command. The key is the
 snapshot's location, each file's size and modification time, and the source of this package, so
 a replaced file or a new release never gets an old answer. PERFORMANCE_CACHE_DIR=off turns the
 cache off; a cache that cannot be written only costs time.

@@ -18,8 +18,8 @@ from ui.display import plain, with_status_labels
 from ui.tables import SCORECARD_COLUMNS, STATUS_COLUMNS, STATUS_HELP, scorecard_rows
 
 LISTING_SECONDS = 60  # how long a folder listing is trusted before new snapshots are looked for
-# Rated tables held in memory at once (each some 500 MB at regional scale); others are read back
-# from the prepared cache in about half a second.
+# Snapshot-and-audience performances held in memory at once. Each holds the whole service and the
+# slices views asked for; at regional scale one that has loaded every team holds some 450 MB.
 PERFORMANCES_KEPT = 3
 
 

@@ -48,6 +48,11 @@ ASSURANCE_LABELS = {
 }
 
 
+def in_words(statuses: pd.Series, labels: dict[str, str]) -> pd.Series:
+    """Each status as people read it, e.g. red as "✗ Red" (statuses may be text or categories)."""
+    return statuses.astype("object").map(labels)
+
+
 def is_missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
 

@@ -7,7 +7,7 @@ import pyarrow as pa
 import streamlit as st
 
 from metrics.comparison import rag_matrix, teams_for_month
-from metrics.formatting import RAG_LABELS, UNIT_WORDS, format_month, format_value, month_key, team_label
+from metrics.formatting import RAG_LABELS, UNIT_WORDS, format_month, format_value, in_words, month_key, team_label
 from metrics.suppression import SUPPRESSED
 from ui import charts, display
 from ui.choosers import indicator_chooser, month_chooser
@@ -68,7 +68,7 @@ else:
             "Team": rows["team_label"],
             "Value": [format_value(v, unit, s) for v, s in zip(rows["value"], rows["suppressed"])],
             "Target": [format_value(t, unit) if pd.notna(t) else "" for t in rows["target"]],
-            "Status": rows["rag"].astype("object").map(RAG_LABELS),
+            "Status": in_words(rows["rag"], RAG_LABELS),
             "Explore": [explore_link(indicator_id, team) for team in rows["team"]],
         })
         shown, status_config = with_status_labels(table, ["Status"])

@@ -13,6 +13,7 @@ from metrics.formatting import (
     VARIATION_LABELS,
     format_month,
     format_value,
+    in_words,
     month_key,
     team_label,
 )
@@ -150,8 +151,8 @@ def figures_table() -> tuple[pd.DataFrame, dict]:
         "Team": series["team_label"],
         "Value": [format_value(v, unit, s) for v, s in zip(series["value"], series["suppressed"])],
         "Target": [format_value(t, unit) if pd.notna(t) else "" for t in series["target"]],
-        "Status": series["rag"].astype("object").map(RAG_LABELS),
-        "Change": series["direction"].astype("object").map(DIRECTION_LABELS),
+        "Status": in_words(series["rag"], RAG_LABELS),
+        "Change": in_words(series["direction"], DIRECTION_LABELS),
     })
     if catalogue.at[indicator_id, "aggregation"] == "ratio":
         table.insert(3, "Numerator", ["c" if s else "" if pd.isna(n) else f"{n:,.0f}"

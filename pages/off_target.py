@@ -13,6 +13,7 @@ from metrics.formatting import (
     WHOLE_SERVICE_LABEL,
     format_month,
     format_value,
+    in_words,
     month_key,
     team_label,
 )
@@ -58,14 +59,14 @@ def off_target_table() -> tuple[pa.Table, dict]:
     """The most serious rows as people read them (statuses as coloured labels), ready to draw."""
     worst = rows.head(ROWS_SHOWN)
     table = pd.DataFrame({
-        "Status": worst["rag"].astype("object").map(RAG_LABELS),
+        "Status": in_words(worst["rag"], RAG_LABELS),
         "Indicator": worst["name"],
         "Team": worst["team"].map(team_label),
         "Value": [format_value(v, u, s) for v, u, s in zip(worst["value"], worst["unit"], worst["suppressed"])],
         "Target": [format_value(t, u) for t, u in zip(worst["target"], worst["unit"])],
         "Off target for": worst["months_off_target"].map(off_target_text),
-        "Change": worst["direction"].astype("object").map(DIRECTION_LABELS),
-        "Signal (SPC)": worst["variation"].astype("object").map(VARIATION_LABELS),
+        "Change": in_words(worst["direction"], DIRECTION_LABELS),
+        "Signal (SPC)": in_words(worst["variation"], VARIATION_LABELS),
         "Area": worst["area"],
         "Explore": [explore_link(i, t) for i, t in zip(worst["indicator_id"], worst["team"])],
     })

@@ -140,3 +140,12 @@ def test_suppressed_value_is_c_and_months_read_in_words():
 def test_months_behind_counts_whole_months_after_last_month():
     assert months_behind(pd.Timestamp("2022-01-01"), pd.Timestamp("2022-02-10")) == 0
     assert months_behind(pd.Timestamp("2021-11-01"), pd.Timestamp("2022-02-10")) == 2
+
+
+def test_statuses_in_words_from_text_or_categories():
+    from metrics.contract import RAG_STATUSES
+    from metrics.formatting import RAG_LABELS, in_words
+    text = pd.Series(["red", "green", "none"])
+    categories = text.astype(pd.CategoricalDtype(RAG_STATUSES))
+    for statuses in (text, categories):
+        assert in_words(statuses, RAG_LABELS).tolist() == ["✗ Red", "✓ Green", "– No status"]

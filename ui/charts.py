@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from metrics.formatting import RAG_LABELS, VARIATION_LABELS, format_value, unit_title
+from metrics.formatting import RAG_LABELS, VARIATION_LABELS, format_value, in_words, unit_title
 
 # Charts carry whole series (and, at scale, many workers); the page decides what to send.
 alt.data_transformers.disable_max_rows()
@@ -80,7 +80,7 @@ def indicator_chart(series: pd.DataFrame, *, name: str, unit: str, polarity: str
     """
     data = series.assign(
         value_text=_value_text(series, unit),
-        rag_text=series["rag"].astype("object").map(RAG_LABELS),
+        rag_text=in_words(series["rag"], RAG_LABELS),
         target_text=[format_value(t, unit) if pd.notna(t) else "none" for t in series["target"]],
     )
     tooltip = [
@@ -131,7 +131,7 @@ def spc_chart(points: pd.DataFrame, *, name: str, unit: str, title: str, target:
     """An XmR chart: values, mean, process limits, target, and special-cause points by shape and colour."""
     data = points.assign(
         value_text=[format_value(v, unit) for v in points["value"]],
-        signal=points["variation"].astype("object").map(VARIATION_LABELS),
+        signal=in_words(points["variation"], VARIATION_LABELS),
     )
     x = alt.X("period:T", axis=MONTH_AXIS)
     base = alt.Chart(data)
@@ -161,7 +161,7 @@ def team_bars(rows: pd.DataFrame, *, name: str, unit: str, title: str, target: f
     """Teams sorted by value, each labelled with its value and RAG in words; the target as a rule."""
     data = rows.assign(
         value_text=_value_text(rows, unit),
-        rag_text=rows["rag"].astype("object").map(RAG_LABELS),
+        rag_text=in_words(rows["rag"], RAG_LABELS),
     )
     data["label"] = data["value_text"] + "  " + data["rag_text"]
     order = list(data["team_label"])

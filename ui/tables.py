@@ -12,6 +12,7 @@ from metrics.formatting import (
     VARIATION_LABELS,
     format_month,
     format_value,
+    in_words,
     team_label,
 )
 
@@ -51,15 +52,15 @@ def scorecard_rows(scorecard: pd.DataFrame, sparklines: list[list[float | None]]
         "Indicator": scorecard["name"],
         "This month": [format_value(v, u, s) for v, u, s in
                        zip(scorecard["value"], scorecard["unit"], scorecard["suppressed"])],
-        "Status": scorecard["rag"].astype("object").map(RAG_LABELS),
-        "Change": scorecard["direction"].astype("object").map(DIRECTION_LABELS),
+        "Status": in_words(scorecard["rag"], RAG_LABELS),
+        "Change": in_words(scorecard["direction"], DIRECTION_LABELS),
         "Last month": [format_value(v, u, s) for v, u, s in
                        zip(scorecard["previous_value"], scorecard["unit"], scorecard["previous_suppressed"])],
         "Target": [format_value(t, u) if pd.notna(t) else "" for t, u in zip(scorecard["target"], scorecard["unit"])],
         "England": [benchmark_text(row) for _, row in scorecard.iterrows()],
         "Last 13 months": sparklines,
-        "Signal (SPC)": scorecard["variation"].astype("object").map(VARIATION_LABELS),
-        "Assurance": scorecard["assurance"].astype("object").map(ASSURANCE_LABELS),
+        "Signal (SPC)": in_words(scorecard["variation"], VARIATION_LABELS),
+        "Assurance": in_words(scorecard["assurance"], ASSURANCE_LABELS),
         "Off target for": scorecard["months_off_target"].map(off_target_text),
         "Notes": scorecard["commentary"].fillna(""),
     })

@@ -269,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"note: {note}")
     rows = sum(len(frame) for frame in tables.values())
     print(f"wrote snapshot {as_at} ({len(tables)} tables, {rows} rows) to {where}")
+    del tables  # written: the snapshot is read back from where it now lives
     if not args.no_prepare:
         prepare_new(root, as_at)
     return 0
@@ -280,6 +281,7 @@ def prepare_new(root: DataRoot, as_at: date) -> None:
         return
     started = time.perf_counter()
     folder = SnapshotFolder(as_at, root.snapshot_path(as_at))
+    prepared.check(root, folder)  # checked on its own first: checking and rating in one go needs more memory
     for audience in AUDIENCES:
         prepared.performance(root, folder, audience)
     print(f"prepared it for the app in {time.perf_counter() - started:.1f} s "

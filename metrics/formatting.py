@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from metrics.suppression import SUPPRESSED
@@ -73,6 +74,27 @@ def format_value(value, unit: str, suppressed: bool = False) -> str:
     if unit == "days":
         return f"{value:,.1f} days"
     return f"{value:,.1f}"
+
+
+def format_values(values, units, suppressed=None) -> list[str]:
+    """format_value for each figure; units is one unit for all, or one per figure."""
+    values = list(values)
+    units = [units] * len(values) if isinstance(units, str) else list(units)
+    suppressed = [False] * len(values) if suppressed is None else list(suppressed)
+    return [format_value(value, unit, bool(hidden)) for value, unit, hidden in zip(values, units, suppressed)]
+
+
+def format_count(value, suppressed: bool = False) -> str:
+    """A whole number (a numerator, a denominator, a headcount): 1,234, 'c', or '' when missing."""
+    if suppressed:
+        return SUPPRESSED
+    return "" if is_missing(value) else f"{float(value):,.0f}"
+
+
+def export_figures(values: pd.Series, hidden) -> pd.Series:
+    """Figures for a download: numbers stay numbers (rounded to 6 places), hidden ones are 'c', missing empty."""
+    shown = values.astype("float64").round(6).astype("object").where(values.notna(), None)
+    return shown.where(~np.asarray(hidden, dtype=bool), SUPPRESSED)
 
 
 def format_month(period) -> str:

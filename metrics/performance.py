@@ -10,12 +10,14 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from metrics import spc
+from metrics import spc, suppression
 from metrics.aggregation import WHOLE_SERVICE, resolve_figures
+from metrics.caseloads import CATALOGUE as CASELOAD_CATALOGUE
+from metrics.caseloads import team_figures as caseload_figures
 from metrics.contract import DIRECTIONS, RAG_STATUSES, per_row
 from metrics.snapshots import Snapshot
 from metrics.status import OFF_TARGET, SeriesOrder, direction_codes, rag_codes, targets_in_force
-from metrics.suppression import PUBLIC, suppress_figures
+from metrics.suppression import PUBLIC, suppress_figures, unsuppressed
 
 PREFERRED_COMPARATOR = "England"
 # Words repeated on millions of rows, held as categories (a byte a row, not a string).
@@ -43,6 +45,8 @@ class Performance:
     targets: pd.DataFrame | None = None
     benchmarks: pd.DataFrame | None = None
     commentary: pd.DataFrame | None = None
+    # Caseload team figures (workers, cases, workers over the threshold) as the audience may see them.
+    caseloads: pd.DataFrame | None = None
     known_months: tuple[pd.Timestamp, ...] | None = None  # when the snapshot's checks already found them
     known_teams: tuple[str, ...] | None = None
     known_series: pd.MultiIndex | None = None
@@ -133,32 +137,91 @@ def _words(column: str, codes: np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=RATED_WORDS[column])
 
 
-def rate_figures(snapshot: Snapshot, audience: str = PUBLIC) -> pd.DataFrame:
+@dataclass(frozen=True)
+class RatedSnapshot:
+    """A snapshot's rated figures for one audience, and its caseload team figures (None without caseloads)."""
+
+    figures: pd.DataFrame
+    caseloads: pd.DataFrame | None
+
+
+def _with_caseloads(snapshot: Snapshot) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The values and the catalogue, with the caseload team figures as columns of their own."""
+    values, indicators = snapshot.values, snapshot.indicators
+    caseloads = snapshot.table("caseloads")
+    if caseloads is None or caseloads.empty:
+        return values, indicators
+    extra = caseload_figures(caseloads)
+    values = pd.concat([values.astype({"indicator_id": "object", "team": "object"}), extra[values.columns]],
+                       ignore_index=True)
+    return values, pd.concat([indicators, CASELOAD_CATALOGUE], ignore_index=True)
+
+
+def _chunks(values: pd.DataFrame, indicators: pd.DataFrame, audience: str) -> tuple[list[np.ndarray], dict]:
+    """Row positions of values, a few indicators at a time, keeping linked indicators together.
+
+    In public every indicator sharing a figure with another (a count and the percentages whose
+    denominator it is) is suppressed with it, so the link classes are found first, over every
+    indicator, and then each chunk holds whole groups of linked indicators.
+    """
+    by_indicator = values.groupby("indicator_id", observed=True, sort=True).indices
+    names = list(by_indicator)
+    plain_chunks = [names[start:start + INDICATORS_AT_ONCE] for start in range(0, len(names), INDICATORS_AT_ONCE)]
+    links: dict = {}
+    if audience == PUBLIC:
+        pieces = [suppression.column_table(
+            resolve_figures(values.iloc[np.concatenate([by_indicator[name] for name in chunk])], indicators),
+            indicators) for chunk in plain_chunks]
+        links = suppression.linked_columns(pd.concat(pieces, axis=1) if pieces else pd.DataFrame())
+        component = suppression.components(links, names)
+        plain_chunks = []
+        for members in component:
+            if plain_chunks and len(plain_chunks[-1]) + len(members) <= INDICATORS_AT_ONCE:
+                plain_chunks[-1].extend(members)
+            else:
+                plain_chunks.append(list(members))
+    positions = [np.sort(np.concatenate([by_indicator[name] for name in chunk])) for chunk in plain_chunks]
+    return positions, links
+
+
+def rate_snapshot(snapshot: Snapshot, audience: str = PUBLIC) -> RatedSnapshot:
     """Every figure of a snapshot resolved, suppressed (public audience) and rated.
 
-    Every rule works within one indicator, so indicators are rated a few at a time: at regional
-    scale that keeps the working memory to a fraction of the whole.
+    Every rule but suppression works within one indicator, and suppression within groups of
+    linked indicators, so indicators are rated a few at a time: at regional scale that keeps the
+    working memory to a fraction of the whole. The caseload team figures pass the same
+    suppression, linked to the indicators they repeat.
     """
-    values = snapshot.values
-    by_indicator = list(values.groupby("indicator_id", observed=True, sort=True).indices.values())
-    parts = [
-        _rate(values.iloc[np.sort(np.concatenate(by_indicator[start:start + INDICATORS_AT_ONCE]))], snapshot, audience)
-        for start in range(0, len(by_indicator), INDICATORS_AT_ONCE)
-    ] or [_rate(values, snapshot, audience)]
-    rated = pd.concat(parts, ignore_index=True)
-    del parts
+    values, indicators = _with_caseloads(snapshot)
+    positions, links = _chunks(values, indicators, audience)
+    caseload_ids = set(CASELOAD_CATALOGUE["indicator_id"])
+    rated_parts, caseload_parts = [], []
+    for rows in positions or [np.arange(len(values))]:
+        figures = _disclosed(resolve_figures(values.iloc[rows], indicators), indicators, audience, links)
+        is_caseload = figures["indicator_id"].isin(caseload_ids).to_numpy()
+        if is_caseload.any():
+            caseload_parts.append(figures[is_caseload])
+        if (~is_caseload).any() or not rated_parts:
+            rated_parts.append(_rate(figures[~is_caseload].reset_index(drop=True), snapshot, indicators))
+    rated = pd.concat(rated_parts, ignore_index=True)
+    del rated_parts
     for column in ("indicator_id", "team"):
-        rated[column] = rated[column].astype("category")
-    return rated
+        rated[column] = rated[column].astype("object").astype("category")
+    caseloads = None
+    if caseload_parts:
+        caseloads = pd.concat(caseload_parts, ignore_index=True)[
+            ["indicator_id", "period", "team", "value", "suppressed"]].astype({"indicator_id": "str", "team": "str"})
+    return RatedSnapshot(rated, caseloads)
 
 
-def _rate(values: pd.DataFrame, snapshot: Snapshot, audience: str) -> pd.DataFrame:
-    indicators = snapshot.indicators
-    figures = resolve_figures(values, indicators)
+def _disclosed(figures: pd.DataFrame, indicators: pd.DataFrame, audience: str, links: dict) -> pd.DataFrame:
+    """The figures as the audience may see them (every public figure passes the disclosure step)."""
     if audience == PUBLIC:
-        figures = suppress_figures(figures, indicators)
-    else:
-        figures["suppressed"] = False
+        return suppress_figures(figures, indicators, links)
+    return unsuppressed(figures)
+
+
+def _rate(figures: pd.DataFrame, snapshot: Snapshot, indicators: pd.DataFrame) -> pd.DataFrame:
     polarity = per_row(figures["indicator_id"], indicators.set_index("indicator_id")["polarity"])
 
     targets = targets_in_force(figures, snapshot.table("targets"))
@@ -201,8 +264,9 @@ def assemble_performance(as_at, audience: str, tables: dict[str, pd.DataFrame], 
 
 def build_performance(snapshot: Snapshot, audience: str = PUBLIC) -> Performance:
     """Resolve, suppress (public audience) and rate every figure of a snapshot."""
-    rated = rate_figures(snapshot, audience)
-    return assemble_performance(snapshot.as_at, audience, snapshot.tables, whole_service_rows(rated), lambda: rated)
+    rated = rate_snapshot(snapshot, audience)
+    return assemble_performance(snapshot.as_at, audience, snapshot.tables, whole_service_rows(rated.figures),
+                                lambda: rated.figures, caseloads=rated.caseloads)
 
 
 def benchmarks_in_force(benchmarks: pd.DataFrame | None, period: pd.Timestamp) -> pd.DataFrame:

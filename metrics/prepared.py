@@ -37,8 +37,9 @@ import pyarrow.parquet as pq
 from metrics.performance import (
     RATED_WORDS,
     Performance,
+    RatedSnapshot,
     assemble_performance,
-    rate_figures,
+    rate_snapshot,
     whole_service_rows,
 )
 from metrics.problems import InputError, Problem
@@ -269,20 +270,23 @@ def performance(root: DataRoot, folder: SnapshotFolder, audience: str) -> Perfor
         raise InputError(list(checked.problems))
     whole_service = None if checked is None else entry.read_table(f"whole-{audience}.parquet")
     series = None if whole_service is None else entry.read_table(SERIES_FILE)
-    if whole_service is not None and series is not None:
+    caseloads = None if series is None else entry.read_table(f"caseloads-{audience}.parquet")
+    if whole_service is not None and series is not None and caseloads is not None:
         tables, problems = read_tables(root, folder.path, SMALL_TABLES)
         if not problems:
             return assemble_performance(folder.as_at, audience, tables, whole_service,
                                         functools.partial(_rated_table, root, folder, audience),
+                                        caseloads=caseloads if len(caseloads.columns) else None,
                                         known_months=checked.months, known_teams=checked.teams,
                                         known_series=pd.MultiIndex.from_frame(series),
                                         load_rows=functools.partial(_rated_rows, root, folder, audience))
     tables, rated = _prepare(root, folder, audience, entry, checked)
-    return assemble_performance(folder.as_at, audience, tables, whole_service_rows(rated), lambda: rated)
+    return assemble_performance(folder.as_at, audience, tables, whole_service_rows(rated.figures),
+                                lambda: rated.figures, caseloads=rated.caseloads)
 
 
 def _prepare(root: DataRoot, folder: SnapshotFolder, audience: str, entry: _Entry,
-             checked: CheckedSnapshot | None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+             checked: CheckedSnapshot | None) -> tuple[dict[str, pd.DataFrame], RatedSnapshot]:
     """Read (and check, unless already checked), rate and keep a snapshot for one audience.
 
     Returns its small tables and the rated table; the values and caseloads are let go once rated.
@@ -293,9 +297,13 @@ def _prepare(root: DataRoot, folder: SnapshotFolder, audience: str, entry: _Entr
         _keep_summary(entry, checked)
     if not checked.valid or not snapshot.valid:
         raise InputError(list(checked.problems) or snapshot.problems)
-    rated = rate_figures(snapshot, audience)
+    rated_snapshot = rate_snapshot(snapshot, audience)
+    rated = rated_snapshot.figures
     tables = {name: frame for name, frame in snapshot.tables.items() if name in SMALL_TABLES}
     del snapshot
+    # An empty table stands for "no caseloads", so that a missing file always means "not prepared".
+    caseloads = rated_snapshot.caseloads if rated_snapshot.caseloads is not None else pd.DataFrame()
+    entry.write(f"caseloads-{audience}.parquet", lambda path: pq.write_table(_to_arrow(caseloads), path))
     # Kept twice: as rated (indicator by indicator) and month by month, so that one indicator, or a
     # span of months for every team, is read without the rest.
     entry.write(f"rated-{audience}.parquet", lambda path: _write_in_order(rated, np.arange(len(rated)), path))
@@ -305,7 +313,7 @@ def _prepare(root: DataRoot, folder: SnapshotFolder, audience: str, entry: _Entr
     entry.write(SERIES_FILE, lambda path: pq.write_table(pa.Table.from_pandas(series, preserve_index=False), path))
     # Written last: a reader that finds the whole service's rows knows every file is there.
     entry.write(f"whole-{audience}.parquet", lambda path: pq.write_table(_to_arrow(whole_service_rows(rated)), path))
-    return tables, rated
+    return tables, rated_snapshot
 
 
 def _rated_table(root: DataRoot, folder: SnapshotFolder, audience: str) -> pd.DataFrame:
@@ -313,7 +321,7 @@ def _rated_table(root: DataRoot, folder: SnapshotFolder, audience: str) -> pd.Da
     entry = _Entry(root, folder)
     rated = entry.read_table(f"rated-{audience}.parquet")
     if rated is None:
-        _, rated = _prepare(root, folder, audience, entry, _cached_summary(entry, folder))
+        rated = _prepare(root, folder, audience, entry, _cached_summary(entry, folder))[1].figures
     return rated
 
 

@@ -14,10 +14,11 @@ import numpy as np
 import pandas as pd
 
 from metrics.aggregation import WHOLE_SERVICE
+from metrics.formatting import export_figures
 from metrics.performance import Performance, preferred_benchmark
 from metrics.prepared import open_performance
 from metrics.problems import InputError
-from metrics.suppression import AUDIENCE_VARIABLE, SUPPRESSED, audience_from
+from metrics.suppression import AUDIENCE_VARIABLE, audience_from
 
 ALL_TEAMS = "all"
 CONTRACT_COLUMNS = [
@@ -89,8 +90,7 @@ def export_table(scorecard: pd.DataFrame) -> pd.DataFrame:
     table["period"] = pd.to_datetime(table["period"]).dt.strftime("%Y-%m")
     table["benchmark_period"] = pd.to_datetime(table["benchmark_period"]).dt.strftime("%Y-%m")
     for column, flag in (("value", "suppressed"), ("previous_value", "previous_suppressed")):
-        shown = scorecard[column].round(6).astype("object").where(scorecard[column].notna(), None)
-        table[column] = shown.where(~scorecard[flag], SUPPRESSED)
+        table[column] = export_figures(scorecard[column], scorecard[flag])
     return table
 
 

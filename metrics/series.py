@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics.formatting import team_label
+from metrics.formatting import export_figures, team_label
 from metrics.performance import Performance, benchmarks_in_force
-from metrics.suppression import SUPPRESSED
 
 ROLLING_MONTHS = 3
 SERIES_COLUMNS = [
-    "period", "team", "value", "numerator", "denominator", "suppressed", "target", "tolerance", "rag", "direction",
+    "period", "team", "value", "numerator", "denominator", "suppressed", "numerator_suppressed",
+    "denominator_suppressed", "target", "tolerance", "rag", "direction",
 ]
+HIDDEN_FLAGS = {"value": "suppressed", "numerator": "numerator_suppressed", "denominator": "denominator_suppressed"}
 
 
 def indicator_series(performance: Performance, indicator_id: str, teams: list[str],
@@ -24,7 +25,8 @@ def indicator_series(performance: Performance, indicator_id: str, teams: list[st
     rows["team"] = rows["team"].astype("object")
     grid = pd.MultiIndex.from_product([teams, months], names=["team", "period"]).to_frame(index=False)
     series = grid.merge(rows, on=["team", "period"], how="left")
-    series["suppressed"] = series["suppressed"].fillna(False).astype(bool)
+    for flag in HIDDEN_FLAGS.values():
+        series[flag] = series[flag].fillna(False).astype(bool)
     series["rag"] = series["rag"].fillna("none")
     series["direction"] = series["direction"].fillna("n/a")
     series["team_label"] = series["team"].map(team_label)
@@ -81,15 +83,13 @@ def notes_between(performance: Performance, indicator_id: str, teams: list[str],
 
 def export_series(series: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
     """The series as downloaded: numbers as numbers, 'c' where hidden, months as YYYY-MM."""
-    hidden = series["suppressed"]
     table = pd.DataFrame({
         "indicator_id": indicator_id,
         "period": series["period"].dt.strftime("%Y-%m"),
         "team": series["team"],
     })
-    for column in ("value", "numerator", "denominator"):
-        shown = series[column].round(6).astype("object").where(series[column].notna(), None)
-        table[column] = shown.where(~hidden, SUPPRESSED)
+    for column, flag in HIDDEN_FLAGS.items():
+        table[column] = export_figures(series[column], series[flag])
     for column in ("target", "tolerance", "rag", "direction"):
         table[column] = series[column]
     return table

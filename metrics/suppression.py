@@ -1,15 +1,26 @@
-"""Small-number suppression for the public audience, the way DfE statistics do it.
+"""Disclosure control for the public audience: the one step every public figure passes.
 
-Primary: a count from 1 to 5, or a percentage or rate whose numerator or
-denominator is from 1 to 5, is shown as "c". Zero stays zero.
+What the public view guarantees (the README says the same in plain words):
 
-Secondary: teams add up to the whole service, so where the whole-service
-figure is shown, a reader could subtract the shown teams from it. Whenever
-that would pin down the suppressed teams exactly, the next smallest team is
-suppressed too (or, if none is left, the whole-service figure).
+- Primary: a count from 1 to 5 is hidden ("c"), and so is a ratio of any unit (a percentage, a
+  rate, an average caseload) whose numerator or denominator is from 1 to 5. Zero stays zero.
+- One figure, one decision: the same number printed under two indicators (a count and each
+  percentage whose denominator it is) is one cell, hidden everywhere or nowhere. Such links are
+  found in the data, so a council need not declare them: two columns (an indicator's value,
+  numerator or denominator) are linked when they agree on every team and month both report.
+- Secondary: teams add up to the whole service. A reader who knows the shown total and teams,
+  that a hidden count or denominator is at least 1 (zero is never hidden) and that a numerator of a
+  percentage or rate lies between 0 and its denominator must still be unsure of every hidden cell
+  by at least PROTECTION_WIDTH. Where a cell would be narrower, the smallest shown team of that
+  column and month is hidden too, or the total when no team is left (the DfE and ONS approach,
+  checked the way tau-Argus audits a table).
+- A ratio whose denominator is hidden hides its numerator too; its value shows only where both
+  parts do.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -23,7 +34,14 @@ AUDIENCES = (PUBLIC, INTERNAL)
 AUDIENCE_VARIABLE = "PERFORMANCE_AUDIENCE"
 SUPPRESSED = "c"
 SMALLEST_SHOWN = 6  # counts from 1 to SMALLEST_SHOWN - 1 are suppressed
-RATE_UNITS = ("percent", "rate_per_10k")
+PROTECTION_WIDTH = SMALLEST_SHOWN - 1  # a hidden cell's possible values must span at least this much
+RATE_UNITS = ("percent", "rate_per_10k")  # a numerator is part of its denominator
+COUNTED_UNITS = ("count", "number")  # summed figures in these units count people, cases or workers
+PARTS = ("value", "numerator", "denominator")
+VALUE, NUMERATOR, DENOMINATOR = range(3)
+BOUND_PASSES = 3  # rounds of passing bounds between linked cells and a numerator's denominator
+
+Column = tuple[str, str]  # (indicator_id, part)
 
 
 def audience_from(value: str | None) -> str:
@@ -39,84 +57,329 @@ def is_small(numbers) -> np.ndarray:
         return (numbers > 0) & (numbers < SMALLEST_SHOWN)
 
 
-def primary_suppression(figures: pd.DataFrame, indicators: pd.DataFrame) -> np.ndarray:
-    """Rows whose own figures are small counts or rates built on small numbers."""
-    unit = per_row(figures["indicator_id"], indicators.set_index("indicator_id")["unit"])
-    small_count = (unit == "count") & is_small(figures["value"])
-    small_parts = is_small(figures["numerator"]) | is_small(figures["denominator"])
-    small_rate = np.isin(unit, RATE_UNITS) & small_parts
-    return small_count | small_rate
+class Quantities:
+    """Every figure that counts something, one entry each: its row, part, amount and cell.
 
-
-def _recoverable_groups(part: pd.DataFrame, hidden: np.ndarray, is_total: np.ndarray, ratio: np.ndarray,
-                       group: np.ndarray) -> np.ndarray:
-    """Per group: could a reader work out the hidden teams from the shown total and the shown teams?
-
-    One hidden team is the total less the others. Several, each known to be at least 1, are pinned
-    down when they add up to exactly their number; hidden numerators (between 0 and their
-    denominator) when they add up to 0 or to the hidden denominators (0% or 100% throughout).
+    A cell is one number wherever it is printed: the same team and month of linked columns, with
+    the same amount (linked columns agree on their teams; their whole-service figures can differ
+    where they cover different teams).
     """
-    hidden_team = hidden & ~is_total
-    frame = pd.DataFrame({
-        "group": group,
-        "hidden": hidden_team,
-        "total_shown": is_total & ~hidden,
-        "value": np.where(hidden_team, part["value"].to_numpy(dtype="float64"), 0.0),
-        "numerator": np.where(hidden_team, part["numerator"].to_numpy(dtype="float64"), 0.0),
-        "denominator": np.where(hidden_team, part["denominator"].to_numpy(dtype="float64"), 0.0),
-        "ratio": ratio,
-    })
-    per_group = frame.groupby("group").agg(
-        hidden=("hidden", "sum"), total_shown=("total_shown", "any"), value=("value", "sum"),
-        numerator=("numerator", "sum"), denominator=("denominator", "sum"), ratio=("ratio", "any"),
-    )
-    count = per_group["hidden"]
-    pinned = np.where(
-        per_group["ratio"],
-        (per_group["denominator"] == count) | (per_group["numerator"] == 0)
-        | (per_group["numerator"] == per_group["denominator"]),
-        per_group["value"] == count,
-    )
-    return (per_group["total_shown"] & (count > 0) & ((count == 1) | pinned)).reindex(
-        np.arange(group.max() + 1), fill_value=False).to_numpy()
+
+    def __init__(self, figures: pd.DataFrame, indicators: pd.DataFrame, links: Mapping[Column, int] | None):
+        catalogue = indicators.set_index("indicator_id")
+        aggregation = per_row(figures["indicator_id"], catalogue["aggregation"])
+        unit = per_row(figures["indicator_id"], catalogue["unit"])
+        ratio = aggregation == "ratio"
+        rows, parts = [], []
+        for part, present in ((VALUE, ~ratio), (NUMERATOR, ratio), (DENOMINATOR, ratio)):
+            amounts = figures[PARTS[part]].to_numpy(dtype="float64")
+            rows.append(np.flatnonzero(present & ~np.isnan(amounts)))
+            parts.append(np.full(len(rows[-1]), part, dtype=np.int8))
+        self.row = np.concatenate(rows)
+        self.part = np.concatenate(parts)
+        self.amount = np.concatenate([figures[PARTS[part]].to_numpy(dtype="float64")[chosen]
+                                      for part, chosen in enumerate(rows)])
+        row_aggregation, row_unit = aggregation[self.row], unit[self.row]
+        self.additive = (row_aggregation == "sum") | (row_aggregation == "ratio")
+        self.checked = (row_aggregation == "ratio") | np.isin(row_unit, COUNTED_UNITS) & (
+            (row_aggregation == "sum") | (row_unit == "count"))
+        self.bounded_by_denominator = (self.part == NUMERATOR) & np.isin(row_unit, RATE_UNITS)
+        team = figures["team"].astype("object").to_numpy()[self.row]
+        self.is_total = team == WHOLE_SERVICE
+
+        indicator = figures["indicator_id"].astype("object").to_numpy()[self.row]
+        self.columns = pd.MultiIndex.from_arrays([indicator, np.asarray(PARTS, dtype=object)[self.part]])
+        self.column_code, names = pd.factorize(self.columns)
+        self.column_names = list(names)
+        self.team_code = pd.factorize(team)[0]
+        self.period_code = pd.factorize(figures["period"].to_numpy()[self.row])[0]
+        self.key_code = pd.factorize(pd.MultiIndex.from_arrays([self.team_code, self.period_code]))[0]
+        links = dict(links) if links is not None else link_classes(self)
+        unlinked = max(links.values(), default=-1) + 1
+        self.link = np.array([links.get(name, unlinked + index) for index, name in enumerate(self.column_names)],
+                             dtype=int)[self.column_code] if len(self.column_code) else np.zeros(0, dtype=int)
+        self.cell = pd.factorize(pd.MultiIndex.from_arrays([self.link, self.key_code, self.amount]))[0]
+        self.cells = int(self.cell.max()) + 1 if len(self.cell) else 0
+        # Each numerator's denominator, and each denominator's numerator, in the same row.
+        by_row_part = pd.Series(np.arange(len(self.row)), index=pd.MultiIndex.from_arrays([self.row, self.part]))
+        self.partner = np.full(len(self.row), -1)
+        for part, other in ((NUMERATOR, DENOMINATOR), (DENOMINATOR, NUMERATOR)):
+            mine = np.flatnonzero(self.part == part)
+            found = by_row_part.reindex(pd.MultiIndex.from_arrays([self.row[mine], np.full(len(mine), other)]))
+            self.partner[mine] = np.nan_to_num(found.to_numpy(dtype="float64"), nan=-1).astype(int)
+        # Zero is never hidden in its own right, so a hidden count or denominator is at least 1; a
+        # numerator hidden with its denominator may be 0.
+        self.cell_lower = np.ones(self.cells)
+        np.minimum.at(self.cell_lower, self.cell, np.where(self.part == NUMERATOR, 0.0, 1.0))
+        # A percentage's or rate's complement (denominator less numerator: the children not seen in
+        # time, say) adds up across teams too, and is at least 0. Each is a figure of its own, after
+        # the real cells, hidden whenever its numerator is.
+        self.complement_of = np.flatnonzero(self.bounded_by_denominator & (self.partner >= 0))
+        self.complement_numerator = self.cell[self.complement_of]
+        self.complement_denominator = self.cell[self.partner[self.complement_of]]
+        self.complement_amount = self.amount[self.partner[self.complement_of]] - self.amount[self.complement_of]
+
+    def primary(self) -> np.ndarray:
+        """Cells hidden in their own right: small counts and the small parts of ratios."""
+        hidden = np.zeros(self.cells, dtype=bool)
+        hidden[self.cell[self.checked & is_small(self.amount)]] = True
+        return hidden
 
 
-def _secondary(part: pd.DataFrame, suppressed: np.ndarray, ratio: np.ndarray) -> np.ndarray:
-    """Hide the next smallest team (or else the total) until no hidden team can be worked out."""
-    suppressed = suppressed.copy()
-    group = part.groupby(["indicator_id", "period"], observed=True, sort=False).ngroup().to_numpy()
-    is_total = (part["team"] == WHOLE_SERVICE).to_numpy()
-    size = np.where(ratio, part["denominator"].to_numpy(dtype="float64"), part["value"].to_numpy(dtype="float64"))
-    size = np.nan_to_num(size)
-    while True:
-        exposed = _recoverable_groups(part, suppressed, is_total, ratio, group)[group]
-        if not exposed.any():
-            return suppressed
-        candidates = np.flatnonzero(exposed & ~suppressed & ~is_total & (size > 0))
-        order = candidates[np.lexsort((size[candidates], group[candidates]))]
-        first = order[np.r_[True, group[order][1:] != group[order][:-1]]] if len(order) else order
-        suppressed[first] = True
-        without = np.setdiff1d(np.unique(group[exposed]), group[first])
-        suppressed |= is_total & np.isin(group, without)
+class Relations:
+    """What a reader knows adds up: entries with sum(sign * figure) = 0 for each relation.
+
+    - Each column and month with a whole-service figure: the total less every team.
+    - The same for the complements of percentages and rates (denominator less numerator).
+    - Two linked columns covering different teams in a month: one total less the other equals
+      the teams only one of them covers (the difference a reader would take).
+    A figure is a cell, or (after the cells) a complement; `hides` is the cell to hide to hide it.
+    """
+
+    def __init__(self, q: Quantities):
+        figures = pd.DataFrame({
+            "column": np.r_[q.column_code, q.column_code[q.complement_of] + len(q.column_names)],
+            "period": np.r_[q.period_code, q.period_code[q.complement_of]],
+            "total": np.r_[q.is_total, q.is_total[q.complement_of]],
+            "team": np.r_[q.team_code, q.team_code[q.complement_of]],
+            "link": np.r_[q.link, -1 - q.column_code[q.complement_of]],
+            "figure": np.r_[q.cell, q.cells + np.arange(len(q.complement_of))],
+            "hides": np.r_[q.cell, q.complement_numerator],
+            "amount": np.r_[q.amount, q.complement_amount],
+        })[np.r_[q.additive, np.ones(len(q.complement_of), dtype=bool)]]
+        with_total = figures.groupby(["column", "period"])["total"].transform("any").to_numpy()
+        figures = figures[with_total]
+        group = figures.groupby(["column", "period"]).ngroup().to_numpy()
+        parts = [(group, figures, np.where(figures["total"], 1.0, -1.0))]
+        next_relation = int(group.max()) + 1 if len(group) else 0
+        for rows, signs in self._differences(figures):
+            parts.append((np.full(len(rows), next_relation), rows, signs))
+            next_relation += 1
+        self.relation = np.concatenate([relation for relation, _, _ in parts]).astype(int)
+        self.sign = np.concatenate([sign for _, _, sign in parts])
+        entries = pd.concat([rows for _, rows, _ in parts], ignore_index=True)
+        self.figure = entries["figure"].to_numpy(dtype=int)
+        self.hides = entries["hides"].to_numpy(dtype=int)
+        self.is_total = entries["total"].to_numpy(dtype=bool)
+        self.amount = entries["amount"].to_numpy(dtype="float64")
+        self.count = next_relation
+
+    @staticmethod
+    def _differences(figures: pd.DataFrame):
+        """(rows, signs) of each difference between linked columns that cover different teams."""
+        teams = figures[~figures["total"]]
+        signature = teams.groupby(["link", "period", "column"])["team"].agg(lambda codes: tuple(sorted(codes)))
+        varied = signature.groupby(level=["link", "period"]).nunique()
+        for link, period in varied[varied > 1].index:
+            members = figures[(figures["link"] == link) & (figures["period"] == period)]
+            by_column = dict(list(members.groupby("column")))
+            names = sorted(by_column)
+            for position, first in enumerate(names):
+                for second in names[position + 1:]:
+                    a, b = by_column[first], by_column[second]
+                    a_teams, b_teams = set(a.loc[~a["total"], "team"]), set(b.loc[~b["total"], "team"])
+                    if a_teams == b_teams:
+                        continue
+                    only_a = a[~a["total"] & ~a["team"].isin(b_teams)]
+                    only_b = b[~b["total"] & ~b["team"].isin(a_teams)]
+                    # total a - total b - (teams only in a) + (teams only in b) = 0
+                    rows = pd.concat([a[a["total"]], b[b["total"]], only_a, only_b])
+                    signs = np.concatenate([np.ones(a["total"].sum()), -np.ones(b["total"].sum()),
+                                            -np.ones(len(only_a)), np.ones(len(only_b))])
+                    yield rows, signs
 
 
-def suppress_figures(figures: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
-    """Figures for the public audience: suppressed rows lose their numbers and are flagged."""
-    catalogue = indicators.set_index("indicator_id")
+def link_classes(quantities: Quantities) -> dict[Column, int]:
+    """Columns that are the same figure: they agree on every team and month both report."""
+    names = quantities.column_names
+    teams = ~quantities.is_total
+    keys = int(quantities.key_code.max()) + 1 if len(quantities.key_code) else 0
+    matrix = np.full((keys, len(names)), np.nan)
+    matrix[quantities.key_code[teams], quantities.column_code[teams]] = quantities.amount[teams]
+    return linked(matrix, names)
+
+
+def column_table(figures: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Every counting column of these figures (indicator and part) by team and month, for finding links.
+
+    Whole-service figures are left out: linked columns agree team by team, and their totals
+    differ where they cover different teams.
+    """
+    q = Quantities(figures, indicators, links={})
+    teams = ~q.is_total
+    index = pd.MultiIndex.from_arrays([
+        figures["team"].astype("object").to_numpy()[q.row][teams], figures["period"].to_numpy()[q.row][teams],
+        q.columns.get_level_values(0)[teams], q.columns.get_level_values(1)[teams]])
+    return pd.Series(q.amount[teams], index=index).unstack([2, 3])
+
+
+def linked_columns(table: pd.DataFrame) -> dict[Column, int]:
+    """Link classes of the columns of a column_table (or several side by side)."""
+    return linked(table.to_numpy(dtype="float64"), list(table.columns))
+
+
+def components(links: Mapping[Column, int], indicators: list[str]) -> list[list[str]]:
+    """The indicators in groups that share a link class (each indicator in exactly one group)."""
+    parent = {name: name for name in indicators}
+
+    def root(name: str) -> str:
+        while parent[name] != name:
+            name = parent[name]
+        return name
+
+    first_of_class: dict[int, str] = {}
+    for (indicator, _), link in links.items():
+        if indicator not in parent:
+            continue
+        if link in first_of_class:
+            parent[root(indicator)] = root(first_of_class[link])
+        else:
+            first_of_class[link] = indicator
+    groups: dict[str, list[str]] = {}
+    for name in indicators:
+        groups.setdefault(root(name), []).append(name)
+    return list(groups.values())
+
+
+def linked(matrix: np.ndarray, names: list) -> dict:
+    """Union of columns of matrix (keys by columns, NaN = not reported) that agree wherever both report."""
+    parent = list(range(len(names)))
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    present = ~np.isnan(matrix)
+    for left in range(len(names)):
+        rest = np.arange(left + 1, len(names))
+        if not len(rest):
+            break
+        # A quick look at a few rows rules out most pairs before the full comparison.
+        sample = np.flatnonzero(present[:, left])[:64]
+        agree = ((matrix[sample][:, rest] == matrix[sample, left][:, None]) | ~present[sample][:, rest]).all(axis=0)
+        for right in rest[agree]:
+            both = present[:, left] & present[:, right]
+            if both.any() and np.array_equal(matrix[both, left], matrix[both, right]):
+                parent[root(right)] = root(left)
+    roots = pd.factorize(np.array([root(index) for index in range(len(names))]))[0]
+    return {name: int(code) for name, code in zip(names, roots)}
+
+
+def figure_ranges(q: Quantities, r: Relations, hidden_cell: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which figures (cells, then complements) are hidden, and the lowest and highest value each can take.
+
+    Interval reasoning: every hidden cell is at least its lower bound and every complement at
+    least 0; a complement is its denominator less its numerator; each relation sums to zero.
+    Bounds pass between them a few times; the linear-programming audit in the tests checks the
+    result exactly.
+    """
+    numerator, denominator = q.complement_numerator, q.complement_denominator
+    complement = q.cells + np.arange(len(numerator))
+    hidden = np.r_[hidden_cell, hidden_cell[numerator] | hidden_cell[denominator]]
+    known = np.zeros(len(hidden))
+    shown = ~hidden[r.figure]
+    known[r.figure[shown]] = r.amount[shown]
+    shown_cells = ~hidden_cell[q.cell]
+    known[q.cell[shown_cells]] = q.amount[shown_cells]
+    low = np.where(hidden, np.r_[q.cell_lower, np.zeros(len(numerator))], known)
+    high = np.where(hidden, np.inf, known)
+    for _ in range(BOUND_PASSES):
+        with np.errstate(invalid="ignore", over="ignore"):
+            for target, lowest, highest in (
+                (complement, low[denominator] - high[numerator], high[denominator] - low[numerator]),
+                (numerator, low[denominator] - high[complement], high[denominator] - low[complement]),
+                (denominator, low[numerator] + low[complement], high[numerator] + high[complement]),
+            ):
+                np.maximum.at(low, target, np.nan_to_num(lowest, nan=-np.inf))
+                np.minimum.at(high, target, np.nan_to_num(highest, nan=np.inf))
+        lower, upper = low[r.figure], high[r.figure]
+        # Each entry's least and greatest contribution to sum(sign * x) = 0 within its relation.
+        least = np.where(r.sign > 0, r.sign * lower, r.sign * upper)
+        most = np.where(r.sign > 0, r.sign * upper, r.sign * lower)
+        others = []
+        for contribution, infinite_side in ((least, -np.inf), (most, np.inf)):
+            infinite = np.isinf(contribution)
+            finite = np.where(infinite, 0.0, contribution)
+            total = np.bincount(r.relation, weights=finite, minlength=r.count)[r.relation]
+            infinite_count = np.bincount(r.relation, weights=infinite, minlength=r.count)[r.relation]
+            others.append(np.where(infinite_count - infinite > 0, infinite_side, total - finite))
+        others_least, others_most = others
+        # sign * x = -(sum of the others): x's range follows from the others' range.
+        with np.errstate(invalid="ignore"):
+            from_low = np.where(r.sign > 0, -others_most / r.sign, -others_least / r.sign)
+            from_high = np.where(r.sign > 0, -others_least / r.sign, -others_most / r.sign)
+        np.maximum.at(low, r.figure, np.nan_to_num(from_low, nan=-np.inf))
+        np.minimum.at(high, r.figure, np.nan_to_num(from_high, nan=np.inf))
+        low, high = np.where(hidden, low, known), np.where(hidden, high, known)
+    return hidden, low, high
+
+
+def _hide_with_denominators(q: Quantities, hidden_cell: np.ndarray) -> bool:
+    """A ratio whose denominator is hidden hides its numerator; True if anything new was hidden."""
+    denominators = np.flatnonzero((q.part == DENOMINATOR) & hidden_cell[q.cell] & (q.partner >= 0))
+    numerators = q.cell[q.partner[denominators]]
+    new = numerators[~hidden_cell[numerators]]
+    hidden_cell[new] = True
+    return bool(len(new))
+
+
+def _widen(r: Relations, hidden: np.ndarray, hidden_cell: np.ndarray, weak: np.ndarray) -> bool:
+    """In each weak relation hide its smallest shown team above zero, or else a shown total."""
+    entry_hidden = hidden[r.figure]
+    in_weak = weak[r.relation]
+    candidates = np.flatnonzero(in_weak & ~entry_hidden & ~r.is_total & (r.amount > 0))
+    order = candidates[np.lexsort((r.amount[candidates], r.relation[candidates]))]
+    first = order[np.r_[True, r.relation[order][1:] != r.relation[order][:-1]]] if len(order) else order
+    served = np.zeros(r.count, dtype=bool)
+    served[r.relation[first]] = True
+    totals = np.flatnonzero(in_weak & ~served[r.relation] & r.is_total & ~entry_hidden)
+    totals = totals[np.unique(r.relation[totals], return_index=True)[1]]  # one total per relation
+    new = np.concatenate([r.hides[first], r.hides[totals]])
+    new = new[~hidden_cell[new]]
+    hidden_cell[new] = True
+    return bool(len(new))
+
+
+def hidden_cells(q: Quantities) -> np.ndarray:
+    """Primary cells, then secondary ones until every hidden figure is protected (or nothing is left)."""
+    r = Relations(q)
+    hidden_cell = q.primary()
+    for _ in range(q.cells + 2):  # each round hides at least one more cell, so this bound is never reached
+        _hide_with_denominators(q, hidden_cell)
+        hidden, low, high = figure_ranges(q, r, hidden_cell)
+        exposed = hidden & ((high - low) < PROTECTION_WIDTH)
+        weak = np.zeros(r.count, dtype=bool)
+        weak[r.relation[exposed[r.figure]]] = True
+        if not weak.any() or not _widen(r, hidden, hidden_cell, weak):
+            return hidden_cell
+    raise RuntimeError("secondary suppression did not settle; a hidden figure may be exposed")
+
+
+def suppress_figures(figures: pd.DataFrame, indicators: pd.DataFrame,
+                     links: Mapping[Column, int] | None = None) -> pd.DataFrame:
+    """Figures for the public audience: hidden figures lose their numbers and are flagged.
+
+    `suppressed` flags a hidden value; `numerator_suppressed` and `denominator_suppressed` flag
+    hidden parts of a ratio (a part can show while the value is hidden). links: the link classes
+    found over the whole snapshot; without them, links are looked for within these figures.
+    """
     result = figures.copy()
-    suppressed = primary_suppression(result, indicators)
-    aggregation = per_row(result["indicator_id"], catalogue["aggregation"])
-    unit = per_row(result["indicator_id"], catalogue["unit"])
-    additive = ((aggregation == "sum") & (unit == "count")) | ((aggregation == "ratio") & np.isin(unit, RATE_UNITS))
-
-    # Only indicator-months with a hidden team need a second look.
-    needs_look = suppressed & additive & (result["team"] != WHOLE_SERVICE).to_numpy()
-    if needs_look.any():
-        months = pd.MultiIndex.from_frame(result[["indicator_id", "period"]])
-        looked_at = np.flatnonzero(months.isin(months[needs_look]) & additive)
-        ratio = aggregation[looked_at] == "ratio"
-        suppressed[looked_at] = _secondary(result.iloc[looked_at], suppressed[looked_at], ratio)
-
-    result["suppressed"] = suppressed
-    result.loc[suppressed, ["value", "numerator", "denominator"]] = np.nan
+    q = Quantities(result, indicators, links)
+    hidden = hidden_cells(q)[q.cell]
+    flags = np.zeros((len(result), 3), dtype=bool)
+    flags[q.row[hidden], q.part[hidden]] = True
+    result["numerator_suppressed"] = flags[:, NUMERATOR]
+    result["denominator_suppressed"] = flags[:, DENOMINATOR]
+    result["suppressed"] = flags.any(axis=1)
+    for column, hide in (("value", result["suppressed"]), ("numerator", result["numerator_suppressed"]),
+                         ("denominator", result["denominator_suppressed"])):
+        result.loc[hide.to_numpy(), column] = np.nan
     return result
+
+
+def unsuppressed(figures: pd.DataFrame) -> pd.DataFrame:
+    """Figures for the internal audience: the same flags, none set."""
+    return figures.assign(suppressed=False, numerator_suppressed=False, denominator_suppressed=False)
+

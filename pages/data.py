@@ -1,16 +1,12 @@
 """Data and snapshots: which snapshots exist, how far behind the data is, and what changed between two."""
 
 import pandas as pd
-import pyarrow as pa
 import streamlit as st
 
-from metrics.annex_a.build import ImportReport, read_report
-from metrics.formatting import format_month, format_value, month_key, months_behind, team_label
-from metrics.snapshots import data_root
-from metrics.suppression import SUPPRESSED
+from metrics.formatting import format_month, months_behind, team_label
 from ui import loaders
 from ui.choosers import filter_by
-from ui.display import downloads, memo, plain
+from ui.display import downloads, plain
 from ui.frame import page_frame
 
 frame = page_frame(
@@ -18,16 +14,6 @@ frame = page_frame(
     "Each snapshot is the figures as extracted on one day. Newer snapshots can revise recent months as late "
     "recording catches up. A snapshot that fails its checks is listed here and never shown.",
 )
-
-
-def latest_import_report(frame) -> tuple[str, ImportReport] | None:
-    """The newest valid snapshot that came from Annex A, with its import report."""
-    root = data_root()
-    for snapshot in frame.valid_snapshots:
-        report = read_report(root, snapshot.path)
-        if report is not None:
-            return f"{snapshot.as_at:%d %B %Y}", report
-    return None
 
 
 def describe(snapshot) -> dict:
@@ -90,33 +76,12 @@ def revisions_section() -> None:
 
     st.markdown(f"**{len(changes)} figure(s) revised** between the snapshots as at "
                 f"{pd.Timestamp(older_iso):%d %B %Y} and {pd.Timestamp(newer_iso):%d %B %Y}, for months both hold.")
-    view_key = ("data", frame.cache_key[0], frame.audience, older_iso, newer_iso, tuple(chosen_indicators),
-                tuple(chosen_teams))
-
-    def revision_tables() -> tuple[pa.Table, pd.DataFrame]:
-        """The revisions as people read them, and as downloaded (numbers, "c" where hidden)."""
-        table = pd.DataFrame({
-            "Month": changes["period"].map(format_month),
-            "Indicator": changes["name"],
-            "Team": changes["team"].map(team_label),
-            "Old value": [format_value(v, u, s) for v, u, s in zip(changes["value_old"], changes["unit"],
-                                                                    changes["suppressed_old"])],
-            "New value": [format_value(v, u, s) for v, u, s in zip(changes["value_new"], changes["unit"],
-                                                                    changes["suppressed_new"])],
-            "Difference": ["" if pd.isna(d) else f"{d:+,.1f}" for d in changes["difference"]],
-        })
-        export = pd.DataFrame({
-            "period": changes["period"].map(month_key), "indicator_id": changes["indicator_id"],
-            "team": changes["team"],
-            "old_value": changes["value_old"].astype("object").where(~changes["suppressed_old"], SUPPRESSED),
-            "new_value": changes["value_new"].astype("object").where(~changes["suppressed_new"], SUPPRESSED),
-            "difference": changes["difference"],
-        })
-        return pa.Table.from_pandas(table, preserve_index=False), export
-
-    table, export = memo(view_key, revision_tables)
+    view_key = ("data", older_iso, newer_iso, tuple(chosen_indicators), tuple(chosen_teams))
+    table, export = loaders.revision_tables(frame.cache_key[0], older_iso, newer_iso, frame.audience,
+                                            tuple(chosen_indicators), tuple(chosen_teams))
     st.dataframe(table, hide_index=True, key="data.revisions", alt="Figures revised between the two snapshots")
-    downloads(export, f"revisions_{older_iso}_to_{newer_iso}", "data.download", identity=view_key)
+    downloads(export, f"revisions_{older_iso}_to_{newer_iso}", "data.download",
+              cache_key=frame.cache_key, view=view_key)
 
 
 revisions_section()
@@ -140,16 +105,16 @@ st.markdown(
     "- A missing sheet or column leaves out only the indicators that need it; a row that cannot be read "
     "(an impossible date, no Child Unique ID) is listed below with its list, row and column, never dropped silently."
 )
-report = memo(("data.annex_a", *frame.cache_key), lambda: latest_import_report(frame))
+report = loaders.annex_a_report(frame.cache_key[0], tuple((s.as_at, s.path) for s in frame.valid_snapshots),
+                                frame.audience)
 if report is None:
     st.info("None of the snapshots here came from an Annex A workbook yet.")
 else:
-    as_at_text, found = report
+    as_at_text, found = report.as_at, report.report
     st.markdown(f"**The last import** ({plain(found.source)}, snapshot as at {as_at_text}) covered "
                 f"{format_month(found.first_month + '-01')} to {format_month(found.last_month + '-01')} and gave "
                 f"{len(found.indicators)} indicators.")
-    read = pd.DataFrame({"List": list(found.rows_read), "Rows read": list(found.rows_read.values())})
-    st.dataframe(read, hide_index=True, key="data.annex_a_rows", alt="Rows read from each Annex A list")
+    st.dataframe(report.rows_read, hide_index=True, key="data.annex_a_rows", alt="Rows read from each Annex A list")
     st.markdown(f"**Rows rejected: {len(found.rows_rejected)}**")
     for problem in found.rows_rejected:
         st.text(problem)

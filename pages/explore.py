@@ -13,21 +13,13 @@ from metrics.formatting import (
     VARIATION_LABELS,
     format_month,
     format_value,
-    in_words,
     month_key,
     team_label,
 )
-from metrics.series import (
-    benchmarks_between,
-    export_series,
-    indicator_series,
-    notes_between,
-    rolling_average,
-    same_month_last_year,
-)
-from ui import charts
+from metrics.series import benchmarks_between, notes_between, rolling_average, same_month_last_year
+from ui import charts, loaders
 from ui.choosers import indicator_chooser, period_chooser, teams_chooser
-from ui.display import downloads, memo, plain, show_chart, with_status_labels
+from ui.display import downloads, plain, show_chart
 from ui.frame import page_frame
 
 frame = page_frame(
@@ -53,8 +45,9 @@ unit_words = UNIT_WORDS[unit]
 title = f"{name} ({unit_words}) — {team_names}, {period_words}"
 
 # Everything below depends only on these choices, so each piece is worked out once per choice.
-view_key = ("explore", *frame.cache_key, indicator_id, tuple(teams), start, end)
-series = memo((*view_key, "series"), lambda: indicator_series(performance, indicator_id, teams, start, end))
+choice = (indicator_id, tuple(teams), f"{start:%Y-%m-%d}", f"{end:%Y-%m-%d}")
+view_key = ("explore", *choice)
+series = loaders.indicator_series(*frame.cache_key, *choice)
 
 
 def over_time_chart(chart_teams: list[str], chart_title: str, rolling: bool, last_year: bool):
@@ -83,12 +76,12 @@ if view == "Over time":
     rolling = options[1].checkbox("3-month rolling average", key="explore.rolling")
     last_year = options[2].checkbox("Same month last year", key="explore.last_year")
     if layout == "One chart" or len(teams) == 1:
-        show_chart((*view_key, "chart", rolling, last_year),
+        show_chart(frame.cache_key, (*view_key, "chart", rolling, last_year),
                    lambda: over_time_chart(teams, title, rolling, last_year), "explore.chart")
     else:
         for team in teams:
             team_title = f"{name} ({unit_words}) — {team_label(team)}, {period_words}"
-            show_chart((*view_key, "chart", team, rolling, last_year),
+            show_chart(frame.cache_key, (*view_key, "chart", team, rolling, last_year),
                        lambda team=team, team_title=team_title: over_time_chart([team], team_title, rolling, last_year),
                        f"explore.chart.{team or 'whole'}")
     latest = series[series["period"] == end]
@@ -108,13 +101,13 @@ else:
     )
     one = series[series["team"] == spc_team]
     target_now = one["target"].dropna().iloc[-1] if one["target"].notna().any() else None
-    rebase_from = None if rebase == "none" else pd.Timestamp(f"{rebase}-01")
-    result = memo((*view_key, "spc", spc_team, rebase), lambda: spc.analyse(one, polarity, target_now, rebase_from))
+    result = loaders.spc_reading(*frame.cache_key, indicator_id, spc_team, *choice[2:],
+                                 None if rebase == "none" else f"{rebase}-01")
     spc_title = f"{name} ({unit_words}) — SPC chart, {team_label(spc_team)}, {period_words}"
     if len(result.points) < spc.MINIMUM_POINTS:
         st.info(f"SPC needs at least {spc.MINIMUM_POINTS} months of figures; this view has {len(result.points)}. "
                 "Choose a longer period.")
-    show_chart((*view_key, "spc_chart", spc_team, rebase),
+    show_chart(frame.cache_key, (*view_key, "spc_chart", spc_team, rebase),
                lambda: charts.spc_chart(result.points, name=name, unit=unit, title=spc_title, target=target_now),
                "explore.spc_chart")
     st.markdown(
@@ -144,26 +137,8 @@ st.markdown(
 st.subheader("The figures")
 
 
-def figures_table() -> tuple[pd.DataFrame, dict]:
-    """The monthly figures as people read them, statuses as coloured labels."""
-    table = pd.DataFrame({
-        "Month": series["period"].map(format_month),
-        "Team": series["team_label"],
-        "Value": [format_value(v, unit, s) for v, s in zip(series["value"], series["suppressed"])],
-        "Target": [format_value(t, unit) if pd.notna(t) else "" for t in series["target"]],
-        "Status": in_words(series["rag"], RAG_LABELS),
-        "Change": in_words(series["direction"], DIRECTION_LABELS),
-    })
-    if catalogue.at[indicator_id, "aggregation"] == "ratio":
-        table.insert(3, "Numerator", ["c" if s else "" if pd.isna(n) else f"{n:,.0f}"
-                                      for n, s in zip(series["numerator"], series["suppressed"])])
-        table.insert(4, "Denominator", ["c" if s else "" if pd.isna(d) else f"{d:,.0f}"
-                                        for d, s in zip(series["denominator"], series["suppressed"])])
-    return with_status_labels(table, ["Status"])
-
-
-shown, status_config = memo((*view_key, "table"), figures_table)
+shown, status_config, export = loaders.explore_tables(*frame.cache_key, *choice)
 st.dataframe(shown, column_config=status_config, hide_index=True, key="explore.table",
              alt=f"Monthly figures for {name}")
-downloads(memo((*view_key, "export"), lambda: export_series(series, indicator_id)),
-          f"{indicator_id}_{month_key(start)}_to_{month_key(end)}", "explore.download", identity=view_key)
+downloads(export, f"{indicator_id}_{month_key(start)}_to_{month_key(end)}", "explore.download",
+          cache_key=frame.cache_key, view=view_key)

@@ -45,4 +45,4 @@ if query:
 st.dataframe(indicators, hide_index=True, key="glossary.indicators", alt="Every indicator with its definition",
              column_config={"What it measures": st.column_config.TextColumn(width="large")})
 downloads(indicators, "indicator_definitions", "glossary.download", "the definitions",
-          identity=("glossary", *frame.cache_key, query))
+          cache_key=frame.cache_key, view=("glossary", query))

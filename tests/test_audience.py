@@ -19,6 +19,7 @@ from tests.apptest_helpers import (
 )
 from tests.apptest_helpers import table as shown_table
 from tests.odd_snapshot import ODD_TEAMS, write_odd_snapshot
+from ui.audience import allowed
 
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
         "client_id": "id", "client_secret": "secret",
@@ -63,13 +64,45 @@ def test_with_sign_in_configured_a_visitor_stays_public(monkeypatch):
 
 @pytest.mark.parametrize("email", ["manager@example.gov.uk", "Chair@Partner.org.uk"])
 def test_an_allowed_user_gets_the_internal_view(email, monkeypatch):
-    at = signed_in({"email": email, "is_logged_in": True}, None, monkeypatch)
+    at = signed_in({"email": email, "email_verified": True, "is_logged_in": True}, None, monkeypatch)
     assert "Audience: internal" in sidebar_text(at)
     assert [b.label for b in at.sidebar.button] == ["Sign out"]
 
 
+ACCESS = {"internal_domains": ["example.gov.uk"], "internal_emails": ["chair@partner.org.uk"]}
+
+
+@pytest.mark.parametrize(("claims", "expected"), [
+    ({"email": "manager@example.gov.uk", "email_verified": True}, True),
+    ({"email": "MANAGER@Example.Gov.UK", "email_verified": True}, True),
+    ({"email": "chair@partner.org.uk", "email_verified": True}, True),
+    ({"email": "manager@example.gov.uk"}, False),  # no email_verified claim
+    ({"email": "manager@example.gov.uk", "email_verified": False}, False),
+    ({"email": "manager@example.gov.uk", "email_verified": "true"}, False),  # a string is not the claim's true
+    ({"email": "manager@example.gov.u\u212a", "email_verified": True}, False),  # Kelvin sign folds to "k"
+    ({"email": "manager@еxample.gov.uk", "email_verified": True}, False),  # Cyrillic "е"
+    ({"email": "manager@example.gov.uk.evil.com", "email_verified": True}, False),
+    ({"email": "manager@notexample.gov.uk", "email_verified": True}, False),
+    ({"email": "a@b@example.gov.uk", "email_verified": True}, False),
+    ({"email": None, "email_verified": True}, False),
+])
+def test_the_allow_list_takes_only_verified_plain_addresses(claims, expected):
+    assert allowed(claims, ACCESS) is expected
+
+
+def test_entra_id_is_verified_by_its_tenant_not_an_email_claim():
+    tenant = "0f1e2d3c-aaaa-bbbb-cccc-1234567890ab"
+    access = {**ACCESS, "tenant_id": tenant}
+    ours = {"email": "manager@example.gov.uk", "tid": tenant, "iss": f"https://login.microsoftonline.com/{tenant}/v2.0"}
+    assert allowed(ours, access)
+    assert not allowed({**ours, "tid": "another-tenant"}, access)
+    assert not allowed({**ours, "iss": "https://login.microsoftonline.com/another-tenant/v2.0"}, access)
+    assert not allowed(ours, ACCESS)  # no tenant configured: the tenant claims prove nothing
+
+
 def test_a_user_not_on_the_list_stays_public(monkeypatch):
-    at = signed_in({"email": "someone@elsewhere.com", "is_logged_in": True}, "internal", monkeypatch)
+    at = signed_in({"email": "someone@elsewhere.com", "email_verified": True, "is_logged_in": True}, "internal",
+                   monkeypatch)
     assert "Audience: public" in sidebar_text(at)
     assert "not on the list for the internal view" in sidebar_text(at)
 

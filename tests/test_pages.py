@@ -344,7 +344,8 @@ def test_caseloads_public_hides_worker_ids_and_internal_shows_them(monkeypatch):
     assert "W0" in all_text(at)
 
 
-def test_caseload_threshold_changes_the_count_over_it():
+def test_caseload_threshold_changes_the_count_over_it(monkeypatch):
+    monkeypatch.setenv("PERFORMANCE_AUDIENCE", "internal")
     at = open_page("pages/caseloads.py")
     over_20 = int(at.metric[1].value)
     at.number_input(key="caseloads.threshold").set_value(25).run()
@@ -352,11 +353,21 @@ def test_caseload_threshold_changes_the_count_over_it():
     assert at.metric[1].label == "Workers with more than 25 cases"
 
 
-def test_caseloads_merge_small_teams_in_public(odd_root):
+def test_caseload_threshold_is_fixed_in_public():
     at = open_page("pages/caseloads.py")
-    teams = set(shown_table(at, 0)["Team"])
-    assert "Other teams" in teams and "Équipe d'Été" not in teams  # one worker
-    assert "Smith & Jones" in teams  # three workers
+    assert at.number_input(key="caseloads.threshold").disabled
+    assert at.metric[1].label == "Workers with more than 20 cases"
+
+
+def test_caseloads_of_small_teams_are_hidden_in_public(odd_root):
+    at = open_page("pages/caseloads.py")
+    table = shown_table(at, 0)
+    # every odd team has 1 to 5 workers: headcount, average and share are all hidden; the service's 15 show
+    assert set(table["Team"]) == {"Équipe d'Été", 'The "Quoted" Team', "Smith & Jones",
+                                  "<script>alert('x')</script>", "$x$ *team*"}
+    assert set(table["Workers"]) == {"c"} and set(table["Average"]) == {"c"}
+    assert [frame for frame in chart_data(at) if "mean" in frame.columns and len(frame)] == []
+    assert at.metric[0].value != "c"
 
 
 # --- data and snapshots ------------------------------------------------------------------------

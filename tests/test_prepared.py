@@ -68,7 +68,7 @@ def test_rated_table_read_back_equals_the_one_worked_out(tiny_root, cache, monke
     root, folder = only_folder(tiny_root)
     built = build_performance(read_snapshot(root, folder), audience)
     first = prepared.performance(root, folder, audience)
-    monkeypatch.setattr(prepared, "rate_figures", refuse)
+    monkeypatch.setattr(prepared, "rate_snapshot", refuse)
     again = prepared.performance(root, folder, audience)
     for performance in (first, again):
         pd.testing.assert_frame_equal(performance.whole_service, built.whole_service)
@@ -76,6 +76,7 @@ def test_rated_table_read_back_equals_the_one_worked_out(tiny_root, cache, monke
         pd.testing.assert_frame_equal(performance.table, built.table)
         pd.testing.assert_frame_equal(performance.indicators, built.indicators)
         pd.testing.assert_frame_equal(performance.commentary, built.commentary)
+        pd.testing.assert_frame_equal(performance.caseloads, built.caseloads)
     assert (cache / prepared.entry_key(root, folder) / f"rated-{audience}.parquet").is_file()
 
 
@@ -144,8 +145,8 @@ def test_scorecard_command_reads_the_prepared_snapshot(tiny_root, cache, monkeyp
     monkeypatch.setenv("PERFORMANCE_DATA_DIR", str(tiny_root))
     assert scorecard_main(["--period", "2021-01", "--team", "all"]) == 0
     first = capsys.readouterr().out
-    monkeypatch.setattr(prepared, "rate_figures", refuse)
-    monkeypatch.setattr(performance_module, "rate_figures", refuse)
+    monkeypatch.setattr(prepared, "rate_snapshot", refuse)
+    monkeypatch.setattr(performance_module, "rate_snapshot", refuse)
     assert scorecard_main(["--period", "2021-01", "--team", "all"]) == 0
     assert capsys.readouterr().out == first
     assert "timeliness,Assessments in time,Assessment,percent,,2021-01,65.0,80.0,5.0,red" in first
@@ -175,7 +176,8 @@ def test_prepare_command_prepares_valid_snapshots_and_names_failed_ones(tiny_roo
     entry = cache / prepared.entry_key(root, valid)
     assert {path.name for path in entry.iterdir()} == {
         "check.json", "series.parquet", "rated-public.parquet", "rated-internal.parquet", "months-public.parquet",
-        "months-internal.parquet", "whole-public.parquet", "whole-internal.parquet",
+        "months-internal.parquet", "whole-public.parquet", "whole-internal.parquet", "caseloads-public.parquet",
+        "caseloads-internal.parquet",
     }
 
 
@@ -279,7 +281,7 @@ def test_ingest_prepares_the_new_snapshot_so_no_visitor_waits(tmp_path, cache, m
     assert "prepared it for the app in " in capsys.readouterr().out
     root, folder = only_folder(root_path)
     monkeypatch.setattr(prepared, "read_snapshot", refuse)
-    monkeypatch.setattr(prepared, "rate_figures", refuse)
+    monkeypatch.setattr(prepared, "rate_snapshot", refuse)
     for audience in ("public", "internal"):
         assert prepared.performance(root, folder, audience).whole_service["value"].notna().any()
     assert ingest_main(["--as-at", "2021-03-10", "--no-prepare", str(source)]) == 0

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import unicodedata
+from collections.abc import Mapping
 
 import streamlit as st
 
@@ -29,22 +31,46 @@ def sign_in_configured() -> bool:
         return False
 
 
-def _allowed(email: str | None) -> bool:
-    """Is this signed-in email on the allow-list in secrets ([access] emails or domains)?"""
-    if not email:
+def normalised_email(email: object) -> str | None:
+    """An email address as compared with the allow-list: NFKC and casefold, or None if it is not plain ASCII.
+
+    Non-ASCII addresses are refused outright: a look-alike (a Kelvin sign for "k", a Cyrillic "е")
+    could otherwise fold into an allowed domain.
+    """
+    if not isinstance(email, str) or not email.isascii() or email.count("@") != 1:
+        return None
+    return unicodedata.normalize("NFKC", email).casefold().strip()
+
+
+def verified_identity(claims: Mapping, access: Mapping) -> bool:
+    """The provider vouches for the address: email_verified is true, or (Microsoft Entra ID, which
+    does not send email_verified) the token comes from the council's own tenant."""
+    if claims.get("email_verified") is True:
+        return True
+    tenant = str(access.get("tenant_id", "")).strip().casefold()
+    return bool(tenant) and str(claims.get("tid", "")).casefold() == tenant and (
+        f"/{tenant}/" in str(claims.get("iss", "")).casefold())
+
+
+def allowed(claims: Mapping, access: Mapping) -> bool:
+    """Is this signed-in identity verified and on the allow-list ([access] emails or domains)?"""
+    email = normalised_email(claims.get("email"))
+    if email is None or not verified_identity(claims, access):
         return False
-    access = st.secrets.get("access", {})
-    emails = {address.lower() for address in access.get("internal_emails", [])}
-    domains = {domain.lower().lstrip("@") for domain in access.get("internal_domains", [])}
-    email = email.lower()
-    return email in emails or email.rsplit("@", 1)[-1] in domains
+    emails = {normalised_email(address) for address in access.get("internal_emails", [])}
+    domains = {normalised_email(f"x@{domain.lstrip('@')}") for domain in access.get("internal_domains", [])}
+    return email in emails or f"x@{email.rsplit('@', 1)[1]}" in domains
+
+
+def _signed_in_and_allowed() -> bool:
+    return bool(st.user.get("is_logged_in", False)) and allowed(st.user.to_dict(), st.secrets.get("access", {}))
 
 
 def current_audience() -> str:
     """Without sign-in, PERFORMANCE_AUDIENCE decides; with it, only allowed users are internal."""
     if not sign_in_configured():
         return audience_from(os.environ.get(AUDIENCE_VARIABLE))
-    if st.user.get("is_logged_in", False) and _allowed(st.user.get("email")):
+    if _signed_in_and_allowed():
         return INTERNAL
     return PUBLIC
 
@@ -55,8 +81,9 @@ def sign_in_controls() -> None:
         return
     if st.user.get("is_logged_in", False):
         st.caption(f"Signed in as {plain(st.user.get('email', 'you'))}")
-        if not _allowed(st.user.get("email")):
-            st.caption("Your account is not on the list for the internal view.")
+        if not _signed_in_and_allowed():
+            st.caption("Your account is not on the list for the internal view, or its email address is not "
+                       "verified by your sign-in provider.")
         st.button("Sign out", on_click=st.logout, key="frame.sign_out")
     else:
         st.button("Sign in for the internal view", on_click=st.login, key="frame.sign_in")

@@ -202,6 +202,19 @@ def caseload_spread(caseloads: pd.DataFrame, *, threshold: int, title: str, show
     return alt.layer(*layers).properties(title=title, height=alt.Step(40), description=title)
 
 
+def caseload_averages(rows: pd.DataFrame, *, threshold: int, title: str) -> alt.LayerChart:
+    """Average cases per worker by team (teams whose average is hidden are left out), with the threshold."""
+    y = alt.Y("team:N", title="Team", sort="-x", axis=alt.Axis(labelLimit=TEAM_LABEL_LIMIT))
+    bars = alt.Chart(rows).mark_bar(color="#546e7a").encode(
+        x=alt.X("mean:Q", title="Average cases per worker (number)"), y=y,
+        tooltip=[alt.Tooltip("team:N", title="Team"), alt.Tooltip("mean:Q", title="Average", format=".1f")],
+    )
+    labels = bars.mark_text(align="left", dx=4, color="#0b0c0c").encode(text=alt.Text("mean:Q", format=".1f"))
+    rule = alt.Chart(pd.DataFrame({"threshold": [threshold]})).mark_rule(
+        color="#c62828", strokeDash=[6, 4], strokeWidth=2).encode(x="threshold:Q")
+    return alt.layer(bars, labels, rule).properties(title=title, height=alt.Step(32), description=title)
+
+
 def caseload_trend(trend: pd.DataFrame, *, title: str) -> alt.Chart:
     """Mean, median and highest caseload over time, told apart by dash and shape as well as colour."""
     measure = alt.Color("measure:N", title="Measure")

@@ -6,9 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from metrics.aggregation import WHOLE_SERVICE
-from metrics.formatting import WHOLE_SERVICE_LABEL, format_month, month_key, team_label
+from metrics.formatting import WHOLE_SERVICE_LABEL, format_month, month_key
 from ui import state
 from ui.frame import Frame
+from ui.tables import chosen_rows
 
 
 def month_chooser(frame: Frame, key: str, label: str = "Month") -> pd.Timestamp:
@@ -91,8 +92,4 @@ def filter_by(rows: pd.DataFrame, key: str, column: str, label: str, options: li
     left, right = st.columns(2)
     chosen = left.multiselect(label, options, key=f"{key}.{label.lower()}", placeholder=f"All {label.lower()}")
     chosen_teams = right.multiselect("Teams", teams, key=f"{key}.teams", placeholder="All teams")
-    if chosen:
-        rows = rows[rows[column].isin(chosen)]
-    if chosen_teams:
-        rows = rows[rows["team"].map(team_label).isin(chosen_teams)]
-    return rows, chosen, chosen_teams
+    return chosen_rows(rows, column, chosen, chosen_teams), chosen, chosen_teams

@@ -6,14 +6,11 @@ import functools
 import io
 import re
 from collections.abc import Callable
-from typing import TypeVar
 
 import altair as alt
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
-
-T = TypeVar("T")
 
 # Markdown would turn these into formatting, links, maths or HTML; data text is never formatting.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&])")
@@ -76,21 +73,22 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _csv(identity: tuple, _frame: pd.DataFrame) -> bytes:
-    """CSV bytes, made once per identity (what the table was built from)."""
+def _csv(cache_key: tuple, view: tuple, file_stem: str, _frame: pd.DataFrame) -> bytes:
+    """CSV bytes, made once per snapshot, audience (cache_key) and view the table was built from."""
     return csv_bytes(_frame)
 
 
-def downloads(frame: pd.DataFrame, file_stem: str, key: str, what: str = "this table",
-              identity: tuple | None = None) -> None:
+def downloads(frame: pd.DataFrame, file_stem: str, key: str, what: str = "this table", *,
+              cache_key: tuple, view: tuple) -> None:
     """CSV and Excel download buttons for exactly this table.
 
-    With an identity (the snapshot, audience and choices the table was built from) the CSV is
-    made once and reused on every rerun. The workbook is made only when someone asks for it:
-    writing thousands of rows to Excel takes seconds, far too long to hold up every page.
+    cache_key is the frame's (data root, snapshot, audience) and view the choices the table was
+    built from: the CSV is made once per pair and reused on every rerun. The workbook is made only
+    when someone asks for it: writing thousands of rows to Excel takes seconds, far too long to
+    hold up every page.
     """
     file_stem = safe_name(file_stem)
-    csv = csv_bytes(frame) if identity is None else _csv((*identity, file_stem), frame)
+    csv = _csv(tuple(cache_key), tuple(view), file_stem, frame)
     left, right = st.columns(2, gap="small")
     with left:
         st.download_button(
@@ -106,20 +104,6 @@ def downloads(frame: pd.DataFrame, file_stem: str, key: str, what: str = "this t
         )
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
-def _memo(identity: tuple, _build: Callable[[], T]) -> T:
-    return _build()
-
-
-def memo(identity: tuple, build: Callable[[], T]) -> T:
-    """build(), worked out once per identity and reused on reruns and by other sessions.
-
-    The identity must name everything the result depends on: where it is used
-    (a page-and-purpose label), the frame's cache_key and the user's choices.
-    """
-    return _memo(identity, build)
-
-
 def _arrow_bytes(records: list[dict]) -> bytes:
     table = pa.Table.from_pylist(records)
     sink = pa.BufferOutputStream()
@@ -129,13 +113,14 @@ def _arrow_bytes(records: list[dict]) -> bytes:
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def _chart_spec(identity: tuple, _build: Callable[[], alt.TopLevelMixin]) -> dict:
+def _chart_spec(cache_key: tuple, view: tuple, _build: Callable[[], alt.TopLevelMixin]) -> dict:
     spec = _build().to_dict()
     spec.get("config", {}).pop("view", None)  # Altair's default 300 x 300 view; the page sets the width
     spec["datasets"] = {name: _arrow_bytes(rows) for name, rows in spec.get("datasets", {}).items()}
     return spec
 
 
-def show_chart(identity: tuple, build: Callable[[], alt.TopLevelMixin], key: str) -> None:
-    """Draw a chart built (and checked by Altair) once per identity, then reused on every rerun."""
-    st.vega_lite_chart(spec=_chart_spec(identity, build), width="stretch", key=key)
+def show_chart(cache_key: tuple, view: tuple, build: Callable[[], alt.TopLevelMixin], key: str) -> None:
+    """Draw a chart built (and checked by Altair) once per snapshot and audience (cache_key) and view
+    (the choices it shows), then reused on every rerun."""
+    st.vega_lite_chart(spec=_chart_spec(tuple(cache_key), tuple(view), build), width="stretch", key=key)

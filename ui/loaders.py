@@ -9,13 +9,22 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from metrics import comparison, prepared, revisions
+from metrics import comparison, prepared, revisions, series, spc
+from metrics.aggregation import WHOLE_SERVICE
+from metrics.annex_a.build import ImportReport, read_report
+from metrics.caseloads import DEFAULT_THRESHOLD, average_trend, summary_from_figures, team_summary
+from metrics.caseloads import trend as caseload_measures
+from metrics.caseloads import workers_over as over_threshold
+from metrics.formatting import WHOLE_SERVICE_LABEL
 from metrics.performance import Performance, sparklines
 from metrics.prepared import CheckedSnapshot
 from metrics.scorecard import build_scorecard
 from metrics.snapshots import SnapshotFolder, data_root, find_snapshot_folders, read_tables
+from metrics.suppression import INTERNAL, PUBLIC
+from ui import tables
 from ui.display import plain, with_status_labels
-from ui.tables import SCORECARD_COLUMNS, STATUS_COLUMNS, STATUS_HELP, scorecard_rows
+from ui.tables import SCORECARD_COLUMNS, STATUS_COLUMNS, STATUS_HELP, CaseloadSummary, scorecard_rows
+from ui.tables import caseload_summary as caseload_summary_table
 
 LISTING_SECONDS = 60  # how long a folder listing is trusted before new snapshots are looked for
 # Snapshot-and-audience performances held in memory at once. Each holds the whole service and the
@@ -52,10 +61,59 @@ def performance(location: str, as_at: date, path: str, audience: str) -> Perform
 
 
 @st.cache_resource(max_entries=2, show_spinner="Reading the caseloads…")
-def caseloads(location: str, as_at: date, path: str) -> pd.DataFrame | None:
-    """The snapshot's worker caseloads, or None when it has none (the table is optional)."""
+def _worker_caseloads(location: str, as_at: date, path: str) -> pd.DataFrame | None:
+    """The snapshot's worker caseloads (internal only), or None when it has none (the table is optional)."""
     tables, _ = read_tables(data_root(location), path, ["caseloads"])
     return tables.get("caseloads")
+
+
+def _internal_caseloads(location: str, as_at: date, path: str, audience: str) -> pd.DataFrame:
+    if audience != INTERNAL:
+        raise PermissionError("worker-level caseloads are for the internal view only")
+    return _worker_caseloads(location, as_at, path)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def caseload_months(location: str, as_at: date, path: str, audience: str) -> list[pd.Timestamp]:
+    """Months with caseload figures, oldest first (empty when the snapshot has no caseloads)."""
+    figures = performance(location, as_at, path, audience).caseloads
+    return [] if figures is None else sorted(pd.Timestamp(month) for month in figures["period"].unique())
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def caseload_summary(location: str, as_at: date, path: str, audience: str, month: str,
+                     threshold: int) -> CaseloadSummary:
+    """By team for the month: in public the disclosure-controlled team figures (at the default
+    threshold only), internally every figure from the workers' caseloads."""
+    if audience == PUBLIC:
+        if threshold != DEFAULT_THRESHOLD:
+            raise ValueError(f"the public view shows caseloads over {DEFAULT_THRESHOLD} only")
+        figures = performance(location, as_at, path, audience).caseloads
+        return caseload_summary_table(summary_from_figures(figures, pd.Timestamp(month)), threshold, detailed=False)
+    workers = _internal_caseloads(location, as_at, path, audience)
+    return caseload_summary_table(team_summary(workers, pd.Timestamp(month), threshold), threshold, detailed=True)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def caseload_workers(location: str, as_at: date, path: str, audience: str, month: str) -> pd.DataFrame:
+    """Every worker's caseload in the month (internal only)."""
+    workers = _internal_caseloads(location, as_at, path, audience)
+    return workers[workers["period"] == pd.Timestamp(month)]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def caseload_trend(location: str, as_at: date, path: str, audience: str, team: str) -> pd.DataFrame:
+    """Cases per worker over time for a team or "Whole service": the average in public, more internally."""
+    team = WHOLE_SERVICE if team == WHOLE_SERVICE_LABEL else team
+    if audience == PUBLIC:
+        return average_trend(performance(location, as_at, path, audience).caseloads, team)
+    return caseload_measures(_internal_caseloads(location, as_at, path, audience), team)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def workers_over(location: str, as_at: date, path: str, audience: str, month: str, threshold: int) -> pd.DataFrame:
+    """The workers over the threshold in the month, most cases first (internal only)."""
+    return over_threshold(_internal_caseloads(location, as_at, path, audience), pd.Timestamp(month), threshold)
 
 
 @dataclass(frozen=True)
@@ -105,3 +163,112 @@ def revisions_between(location: str, older: str, newer: str, audience: str) -> p
         for as_at in (older, newer)
     ]
     return revisions.revisions(*rated)
+
+
+# --- page tables: each keyed by everything it is built from, the audience always among them ---------------
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def indicator_series(location: str, as_at: date, path: str, audience: str, indicator_id: str,
+                     teams: tuple[str, ...], start: str, end: str) -> pd.DataFrame:
+    """One indicator month by month for the teams, from start to end (YYYY-MM-DD)."""
+    rated = performance(location, as_at, path, audience)
+    return series.indicator_series(rated, indicator_id, list(teams), pd.Timestamp(start), pd.Timestamp(end))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def explore_tables(location: str, as_at: date, path: str, audience: str, indicator_id: str,
+                   teams: tuple[str, ...], start: str, end: str) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
+    """The explore page's figures as people read them (statuses as labels), their config, and the download."""
+    rated = performance(location, as_at, path, audience)
+    figures = indicator_series(location, as_at, path, audience, indicator_id, teams, start, end)
+    unit, aggregation = rated.indicators.at[indicator_id, "unit"], rated.indicators.at[indicator_id, "aggregation"]
+    shown, config = with_status_labels(tables.explore_figures(figures, unit, aggregation == "ratio"), ["Status"])
+    return shown, config, series.export_series(figures, indicator_id)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def spc_reading(location: str, as_at: date, path: str, audience: str, indicator_id: str, team: str,
+                start: str, end: str, rebase: str | None) -> spc.SpcResult:
+    """The SPC reading of one team's series over the period, with limits from rebase (YYYY-MM-DD) on."""
+    rated = performance(location, as_at, path, audience)
+    one = indicator_series(location, as_at, path, audience, indicator_id, (team,), start, end)
+    target_now = one["target"].dropna().iloc[-1] if one["target"].notna().any() else None
+    polarity = rated.indicators.at[indicator_id, "polarity"]
+    return spc.analyse(one, polarity, target_now, None if rebase is None else pd.Timestamp(rebase))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def teams_for_month(location: str, as_at: date, path: str, audience: str, indicator_id: str,
+                    month: str) -> pd.DataFrame:
+    """Each team's figure for one indicator and month, highest first."""
+    return comparison.teams_for_month(performance(location, as_at, path, audience), indicator_id, pd.Timestamp(month))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def compare_table(location: str, as_at: date, path: str, audience: str, indicator_id: str, month: str,
+                  link_snapshot: str | None) -> tuple[pd.DataFrame, pa.Table, dict]:
+    """The compare page's team table: as downloaded, as drawn (statuses as labels), and its config."""
+    rated = performance(location, as_at, path, audience)
+    rows = teams_for_month(location, as_at, path, audience, indicator_id, month)
+    unit = rated.indicators.at[indicator_id, "unit"]
+    table = tables.compare_teams(rows, unit, indicator_id, pd.Timestamp(month), link_snapshot)
+    shown, config = with_status_labels(table, ["Status"])
+    return table, pa.Table.from_pandas(shown, preserve_index=False), config
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def team_grid(location: str, as_at: date, path: str, audience: str, month: str,
+              coloured_up_to: int) -> tuple[pd.DataFrame, pa.Table, dict]:
+    """Teams by indicators for the month: the plain grid, the grid as drawn, and its config."""
+    rated = performance(location, as_at, path, audience)
+    grid = tables.team_grid(comparison.rag_matrix(rated, pd.Timestamp(month)), rated.indicators)
+    shown, config = grid, {}
+    if len(grid) * (len(grid.columns) - 1) <= coloured_up_to:
+        shown, config = with_status_labels(grid, list(grid.columns[1:]))
+    return grid, pa.Table.from_pandas(shown, preserve_index=False), config
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def off_target_table(location: str, as_at: date, path: str, audience: str, month: str, areas: tuple[str, ...],
+                     teams: tuple[str, ...], link_snapshot: str | None, rows_shown: int) -> tuple[pa.Table, dict]:
+    """The most serious off-target rows for the chosen areas and teams, as drawn, and their config."""
+    rows = filtered_off_target(location, as_at, path, audience, month, areas, teams)
+    table = tables.off_target_rows(rows.head(rows_shown), pd.Timestamp(month), link_snapshot)
+    shown, config = with_status_labels(table, ["Status", "Signal (SPC)"])
+    return pa.Table.from_pandas(shown, preserve_index=False), config
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def filtered_off_target(location: str, as_at: date, path: str, audience: str, month: str,
+                        areas: tuple[str, ...], teams: tuple[str, ...]) -> pd.DataFrame:
+    """Off-target rows of the chosen areas and teams (team labels; none chosen means all), worst first."""
+    rows = off_target(location, as_at, path, audience, month)
+    return tables.chosen_rows(rows, "area", areas, teams).reset_index(drop=True)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def revision_tables(location: str, older: str, newer: str, audience: str, names: tuple[str, ...],
+                    teams: tuple[str, ...]) -> tuple[pa.Table, pd.DataFrame]:
+    """Revisions of the chosen indicators and teams: as drawn, and as downloaded."""
+    changes = tables.chosen_rows(revisions_between(location, older, newer, audience), "name", names, teams)
+    table, export = tables.revisions(changes)
+    return pa.Table.from_pandas(table, preserve_index=False), export
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def annex_a_report(location: str, paths: tuple[tuple[date, str], ...], audience: str) -> AnnexAReport | None:
+    """The newest snapshot that came from Annex A, with its import report as the audience may see it."""
+    root = data_root(location)
+    for as_at, path in paths:
+        report = read_report(root, path)
+        if report is not None:
+            return AnnexAReport(f"{as_at:%d %B %Y}", report, tables.rows_read(report.rows_read, audience))
+    return None
+
+
+@dataclass(frozen=True)
+class AnnexAReport:
+    as_at: str
+    report: ImportReport
+    rows_read: pd.DataFrame  # per list, "c" for 1 to 5 rows in public

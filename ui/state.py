@@ -9,8 +9,12 @@ the user between pages.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from urllib.parse import urlencode
 
+import pandas as pd
 import streamlit as st
+
+from metrics.formatting import month_key, team_label
 
 VIEW = "shared_view"
 MAX_PARAMETER_SHOWN = 40
@@ -99,3 +103,12 @@ def publish(**settings: str | list[str] | None) -> None:
         current = st.query_params.get_all(name) if isinstance(value, list) else st.query_params.get(name)
         if current != value:
             st.query_params[name] = value
+
+
+def explore_url(indicator_id: str, team: str, month: pd.Timestamp, snapshot: str | None) -> str:
+    """The one link to the explore page: an indicator and team up to a month, in a snapshot (None: newest)."""
+    query = {"indicator": indicator_id, "teams": team_label(team), "to": month_key(month), "month": month_key(month)}
+    if snapshot:
+        query["snapshot"] = snapshot
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"{'/' + base if base else ''}/explore?{urlencode(query)}"

@@ -47,14 +47,15 @@ def free_port() -> int:
 class AppServer:
     """`streamlit run streamlit_app.py` on a free port, stopped when done."""
 
-    def __init__(self, audience: str = "public"):
-        self.port = free_port()
+    def __init__(self, audience: str = "public", extra_args: tuple[str, ...] = (), port: int | None = None):
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "PERFORMANCE_AUDIENCE": audience}
         env.pop("PERFORMANCE_DATA_DIR", None)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             *extra_args],
             cwd=REPOSITORY, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
         deadline = time.monotonic() + STARTUP_SECONDS

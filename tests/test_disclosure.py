@@ -1,0 +1,166 @@
+"""The disclosure audit: nothing the public view hides can be read, or worked out, from what it publishes."""
+
+from __future__ import annotations
+
+import io
+import json
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from metrics import scorecard as scorecard_command
+from metrics import suppression
+from metrics.caseloads import CATALOGUE as CASELOAD_CATALOGUE
+from metrics.performance import build_performance
+from metrics.snapshots import REPOSITORY_DATA_DIR, read_snapshot_folder
+from tests.apptest_helpers import download_frame, exceptions, open_page, record_downloads
+from tests.apptest_helpers import table as shown_table
+from tests.awkward_snapshot import DISABILITIES, EAST, INDICATORS, TINY, WEST, write_awkward_snapshot
+from tests.disclosure_audit import (
+    Publications,
+    audit,
+    publish_caseload_table,
+    publish_rated,
+    publish_scorecard_export,
+    publish_series_export,
+    truth,
+)
+
+AS_AT = "2022-02-10"
+JANUARY = pd.Timestamp("2022-01-01")
+
+
+def catalogue_of(snapshot) -> pd.DataFrame:
+    return pd.concat([snapshot.indicators, CASELOAD_CATALOGUE], ignore_index=True)
+
+
+def rated_publications(snapshot) -> tuple[Publications, dict]:
+    """What the public rated table and caseload figures publish, and the truth behind them."""
+    public, internal = build_performance(snapshot, "public"), build_performance(snapshot, "internal")
+    catalogue = catalogue_of(snapshot)
+    publications = Publications()
+    publish_rated(publications, public.table, catalogue)
+    if public.caseloads is not None:
+        for row in public.caseloads.itertuples():
+            publications.number((row.indicator_id, "value", str(row.team), pd.Timestamp(row.period)),
+                                "c" if row.suppressed else row.value)
+    return publications, truth(internal.table, internal.caseloads, catalogue)
+
+
+def command_rows(month: str) -> pd.DataFrame:
+    output = io.StringIO()
+    with redirect_stdout(output):
+        assert scorecard_command.main(["--period", month, "--team", "all", "--format", "json"]) == 0
+    return pd.DataFrame(json.loads(output.getvalue()))
+
+
+@pytest.fixture
+def awkward_root(tmp_path, monkeypatch):
+    write_awkward_snapshot(tmp_path, AS_AT)
+    monkeypatch.setenv("PERFORMANCE_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("PERFORMANCE_AUDIENCE", raising=False)
+    return tmp_path
+
+
+def awkward_snapshot(root: Path):
+    return read_snapshot_folder(root / "snapshots" / AS_AT)
+
+
+def test_the_audit_passes_on_everything_the_public_view_publishes(awkward_root, monkeypatch):
+    """Rated table (every page and chart draws on it), the command, and the pages' tables and downloads."""
+    record_downloads(monkeypatch)
+    snapshot = awkward_snapshot(awkward_root)
+    publications, cells = rated_publications(snapshot)
+    catalogue = catalogue_of(snapshot)
+    for month in ("2021-12", "2022-01"):
+        publish_scorecard_export(publications, command_rows(month), catalogue)
+    everyone = ["Whole service", WEST, EAST, DISABILITIES, TINY]
+    for indicator in INDICATORS["indicator_id"]:
+        at = open_page("pages/explore.py", indicator=indicator, teams=everyone, **{"from": "2021-11", "to": "2022-01"})
+        assert exceptions(at) == []
+        button = next(b for b in at.get("download_button") if b.label.endswith("(CSV)"))
+        publish_series_export(publications, download_frame(button))
+    at = open_page("pages/caseloads.py", month="2022-01")
+    publish_caseload_table(publications, shown_table(at, 0), JANUARY,
+                           {"Workers": "", "Average": at.metric[0].value, "Over 20": at.metric[1].value,
+                            "Share over 20 (%)": at.metric[2].value.rstrip("%")})
+    findings = audit(publications, cells, catalogue)
+    assert findings == [], "\n".join(map(str, findings))
+    assert len(publications.hidden) > 30  # the snapshot really does hide things
+
+
+def test_the_audit_passes_on_the_demo():
+    snapshot = read_snapshot_folder(REPOSITORY_DATA_DIR / "snapshots" / AS_AT)
+    publications, cells = rated_publications(snapshot)
+    findings = audit(publications, cells, catalogue_of(snapshot))
+    assert findings == [], "\n".join(map(str, findings[:20]))
+
+
+def no_links(matrix, names):
+    return {name: index for index, name in enumerate(names)}
+
+
+MUTATIONS = {
+    "no secondary suppression": ("_widen", lambda *args: False),
+    "a hidden denominator leaves its numerator": ("_hide_with_denominators", lambda *args: False),
+    "linked indicators suppressed apart": ("linked", no_links),
+}
+
+
+@pytest.mark.parametrize("mutation", list(MUTATIONS))
+def test_the_audit_fails_when_a_suppression_step_is_removed(mutation, awkward_root, monkeypatch):
+    name, broken = MUTATIONS[mutation]
+    monkeypatch.setattr(suppression, name, broken)
+    snapshot = awkward_snapshot(awkward_root)
+    publications, cells = rated_publications(snapshot)
+    assert audit(publications, cells, catalogue_of(snapshot)) != []
+
+
+def test_the_audit_fails_without_the_difference_of_linked_columns(awkward_root, monkeypatch):
+    # Child in Need plans: the tiny team's 2 is one total less the other (109 - 107)
+    monkeypatch.setattr(suppression.Relations, "_differences", staticmethod(lambda grouped: iter(())))
+    snapshot = awkward_snapshot(awkward_root)
+    publications, cells = rated_publications(snapshot)
+    findings = audit(publications, cells, catalogue_of(snapshot))
+    assert any(f.cell[:3] == ("cin_plans_open", "value", TINY) for f in findings)
+
+
+# --- the leaks found in review, with their figures -------------------------------------------------
+
+def test_a_linked_denominator_does_not_print_a_hidden_count(awkward_root):
+    """CP plans open, January 2022: West 150, East c, Children with Disabilities c (3), whole service 293.
+    Before, the explore table for CP plans under 6 months printed East's denominator 140, so 3 followed."""
+    public = build_performance(awkward_snapshot(awkward_root), "public").table
+    january = public[public["period"] == JANUARY].set_index(["indicator_id", "team"])
+    plans = january.loc["cp_plans_open"]
+    assert plans.loc[WEST, "value"] == 150 and plans.loc["", "value"] == 293
+    assert plans.loc[EAST, "suppressed"] and plans.loc[DISABILITIES, "suppressed"]
+    for linked in ("cp_plans_under_6_months", "cp_visits_in_time"):
+        rows = january.loc[linked]
+        assert rows.loc[EAST, "denominator_suppressed"] and pd.isna(rows.loc[EAST, "denominator"])
+        assert rows.loc[WEST, "denominator"] == 150  # a figure shown with its count stays shown
+
+
+def test_the_caseloads_page_hides_what_the_scorecard_hides():
+    """Demo, January 2022: the scorecard hid "Workers with more than 20 cases" for teams whose counts the
+    public caseloads page then printed (2, 2 and 0 over 20, with their headcounts)."""
+    at = open_page("pages/caseloads.py", month="2022-01")
+    table = shown_table(at, 0).set_index("Team")
+    scorecard = command_rows("2022-01")
+    scorecard = scorecard[scorecard["indicator_id"] == "workers_over_20_cases"].set_index("team")
+    hidden_teams = [team for team in table.index if scorecard.loc[team, "value"] == "c"]
+    assert len(hidden_teams) >= 3
+    for team in hidden_teams:
+        assert table.loc[team, "Over 20"] == "c" and table.loc[team, "Share over 20 (%)"] == "c"
+
+
+def test_a_one_worker_team_shows_no_caseload(awkward_root):
+    """Before, a one-worker team showed that worker's caseload (31: numerator 31, denominator 1)."""
+    public = build_performance(awkward_snapshot(awkward_root), "public")
+    rows = public.table[(public.table["indicator_id"] == "average_caseload") & (public.table["team"] == TINY)]
+    assert rows["suppressed"].all() and rows[["value", "numerator", "denominator"]].isna().all().all()
+    at = open_page("pages/caseloads.py", month="2022-01")
+    assert shown_table(at, 0).set_index("Team").loc[TINY, "Average"] == "c"
+    assert "31" not in " ".join(frame.to_csv() for frame in [shown_table(at, 0)])

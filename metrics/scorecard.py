@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.aggregation import WHOLE_SERVICE
+from metrics.exports import csv_safe
 from metrics.formatting import export_figures
 from metrics.performance import Performance, preferred_benchmark
 from metrics.prepared import open_performance
@@ -142,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     if output_format == "json":
         print(table.to_json(orient="records", indent=2))
     else:
-        table.to_csv(sys.stdout, index=False)
+        sys.stdout.write(csv_safe(table).to_csv(index=False))
     return 0
 
 

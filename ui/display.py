@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import io
 import re
 from collections.abc import Callable
 
@@ -11,6 +10,8 @@ import altair as alt
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
+
+from metrics.exports import csv_bytes, excel_bytes
 
 # Markdown would turn these into formatting, links, maths or HTML; data text is never formatting.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&])")
@@ -57,19 +58,6 @@ def with_status_labels(frame: pd.DataFrame, columns: list[str], helps: dict[str,
 def safe_name(text: str) -> str:
     """A file or sheet name from any text (team names can hold quotes, slashes, stars)."""
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_.") or "table"
-
-
-def excel_bytes(frame: pd.DataFrame, sheet_name: str) -> bytes:
-    """The table as an .xlsx workbook."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=safe_name(sheet_name)[:31])
-    return buffer.getvalue()
-
-
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """The table as UTF-8 CSV."""
-    return frame.to_csv(index=False).encode("utf-8")
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

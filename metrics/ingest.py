@@ -25,9 +25,11 @@ import pyarrow.parquet as pq
 
 from metrics import prepared
 from metrics.contract import SUCCESS_MARKER, TABLES, Table
+from metrics.dates import read_dates
 from metrics.problems import InputError, Problem, problem_at
 from metrics.snapshots import DataRoot, SnapshotFolder, data_root, normalise, validate_tables
 from metrics.suppression import AUDIENCES
+from metrics.workbooks import read_sheets
 
 ARROW_TYPES = {"string": pa.string(), "float": pa.float64(), "int": pa.int64(), "date": pa.date32()}
 
@@ -37,16 +39,11 @@ def _source_tables(source: Path) -> tuple[dict[str, tuple[str, pd.DataFrame]], l
     notes: list[str] = []
     found: dict[str, tuple[str, pd.DataFrame]] = {}
     if source.is_file() and source.suffix.lower() == ".xlsx":
-        try:
-            sheets = pd.read_excel(source, sheet_name=None, dtype=object, engine="openpyxl")
-        except Exception as error:  # openpyxl raises many types for a damaged workbook
-            raise InputError([Problem(source.name, "-", f"cannot be read as an Excel workbook ({error})")]) from error
+        sheets, skipped = read_sheets(source, lambda sheet: sheet.strip().lower() in TABLES)
         for sheet, frame in sheets.items():
-            name = sheet.strip().lower()
-            if name in TABLES:
-                found[name] = (f"{source.name} sheet {sheet}", frame)
-            else:
-                notes.append(f"{source.name}: sheet {sheet!r} is not a table of the contract and was ignored")
+            found[sheet.strip().lower()] = (f"{source.name} sheet {sheet}", frame)
+        notes += [f"{source.name}: sheet {sheet!r} is not a table of the contract and was not read"
+                  for sheet in skipped]
         return found, notes
     if not source.is_dir():
         raise InputError([Problem(str(source), "-", "is neither an .xlsx workbook nor a folder")])
@@ -68,31 +65,33 @@ def _source_tables(source: Path) -> tuple[dict[str, tuple[str, pd.DataFrame]], l
     return found, notes
 
 
-def _convert_column(file: str, column: str, kind: str, series: pd.Series) -> tuple[pd.Series, list[Problem]]:
+def _convert_column(file: str, column: str, kind: str, series: pd.Series,
+                    as_at: date | None) -> tuple[pd.Series, list[Problem]]:
     """One column in its contract type; values that cannot be converted are reported."""
+    if kind == "date":
+        converted, refused = read_dates(series, as_at)
+        return converted, [problem_at(file, column, why, rows + 1) for why, rows in refused.items()]
+    listed = series.map(lambda value: isinstance(value, (list, tuple, dict, set, np.ndarray))).to_numpy(dtype=bool)
+    if listed.any():
+        return series, [problem_at(file, column, "holds a list, not a single value", np.flatnonzero(listed) + 1)]
     present = series.notna() & (series.astype(str).str.strip() != "")
     if kind == "string":
         # object first: a string column would turn None back into NaN, and NaN into the text "nan"
         text = series.astype("object").where(present, None)
         return text.map(lambda v: v if v is None else str(v).strip()), []
-    if kind == "date":
-        converted = pd.to_datetime(series.where(present, None), errors="coerce", format="mixed", dayfirst=False)
-        bad = present & converted.isna()
-        message = "is not a date (write it as YYYY-MM-DD)"
-    else:
-        converted = pd.to_numeric(series.where(present, None), errors="coerce")
-        bad = present & converted.isna()
-        message = "is not a number"
-        if kind == "int":
-            fractional = converted.notna() & (converted != np.floor(converted))
-            if fractional.any():
-                bad |= fractional
-                message = "is not a whole number"
+    converted = pd.to_numeric(series.where(present, None), errors="coerce")
+    bad = present & converted.isna()
+    message = "is not a number"
+    if kind == "int":
+        fractional = converted.notna() & (converted != np.floor(converted))
+        if fractional.any():
+            bad |= fractional
+            message = "is not a whole number"
     problems = [problem_at(file, column, message, np.flatnonzero(bad.to_numpy()) + 1)] if bad.any() else []
     return converted, problems
 
 
-def convert(name: str, file: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+def convert(name: str, file: str, frame: pd.DataFrame, as_at: date | None = None) -> tuple[pd.DataFrame, list[Problem]]:
     """A raw table in the contract's columns and types, ready for the contract checks."""
     table: Table = TABLES[name]
     frame = frame.rename(columns=lambda c: str(c).strip().lower())
@@ -102,19 +101,20 @@ def convert(name: str, file: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, li
     problems: list[Problem] = []
     converted = pd.DataFrame(index=frame.index)
     for column in table.columns:
-        converted[column.name], column_problems = _convert_column(file, column.name, column.kind, frame[column.name])
+        converted[column.name], column_problems = _convert_column(file, column.name, column.kind, frame[column.name],
+                                                                  as_at)
         problems += column_problems
     return converted.reset_index(drop=True), problems
 
 
-def read_source(source: Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
-    """Every table of the source, converted and checked against the contract."""
+def read_source(source: Path, as_at: date | None = None) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """Every table of the source, converted and checked against the contract (months against as_at)."""
     raw, notes = _source_tables(source)
     problems = [Problem(TABLES[name].file_name, "-", "the table is missing (it is required)")
                 for name, table in TABLES.items() if table.required and name not in raw]
     tables: dict[str, pd.DataFrame] = {}
     for name, (file, frame) in raw.items():
-        converted, table_problems = convert(name, file, frame)
+        converted, table_problems = convert(name, file, frame, as_at)
         problems += table_problems
         if not table_problems:
             tables[name] = normalise(name, converted)
@@ -217,7 +217,7 @@ def _annex_a(args: argparse.Namespace, as_at: date) -> tuple[dict[str, pd.DataFr
                                                         na_values=[""]))}, [])
         if "targets" not in raw:
             raise InputError([Problem(args.targets.name, "-", "has no targets table (a sheet named targets)")])
-        targets, problems = convert("targets", *raw["targets"])
+        targets, problems = convert("targets", *raw["targets"], as_at)
         if problems:
             raise InputError(problems)
     tables, report = annex_a_tables(args.annex_a, as_at, args.child_population, targets)
@@ -247,11 +247,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         as_at = parse_as_at(args.as_at)
         root = data_root()
+        if not root.object_store and root.filesystem.get_file_info(root.base).type == pafs.FileType.File:
+            raise InputError(f"the data root {root.uri} is not a folder")
         extra_files: dict[str, bytes] = {}
         if args.annex_a:
             tables, notes, extra_files = _annex_a(args, as_at)
         elif args.source:
-            tables, notes = read_source(args.source)
+            tables, notes = read_source(args.source, as_at)
         else:
             raise InputError("name a SOURCE (a workbook or a folder), or --annex-a WORKBOOK")
         if snapshot_exists(root, as_at):

@@ -13,6 +13,7 @@ import sys
 import time
 
 from metrics import prepared
+from metrics.problems import InputError
 from metrics.snapshots import data_root, find_snapshot_folders
 from metrics.suppression import AUDIENCES
 
@@ -24,7 +25,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     audiences = args.audience or list(AUDIENCES)
     root = data_root()
-    folders, warnings = find_snapshot_folders(root)
+    try:
+        folders, warnings = find_snapshot_folders(root)
+    except InputError as error:
+        print(f"prepare: {error.problems[0].message}", file=sys.stderr)
+        return 1
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if prepared.cache_folder() is None:

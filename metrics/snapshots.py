@@ -15,12 +15,13 @@ import pyarrow.parquet as pq
 
 from metrics import validation
 from metrics.contract import SUCCESS_MARKER, TABLES
-from metrics.problems import Problem
+from metrics.problems import InputError, Problem
 
 DATA_DIR_VARIABLE = "PERFORMANCE_DATA_DIR"
 REPOSITORY_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SNAPSHOTS_FOLDER = "snapshots"
 LOOKS_LIKE_A_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+SNAPSHOT_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # only YYYY-MM-DD (Python also reads 2022-W06-4 as a date)
 CATEGORY_COLUMNS = ("indicator_id", "team", "comparator")
 
 
@@ -61,21 +62,32 @@ class SnapshotFolder:
 
 
 def find_snapshot_folders(root: DataRoot) -> tuple[list[SnapshotFolder], list[str]]:
-    """Snapshot folders, newest first, and warnings about folders that look like mistakes."""
+    """Snapshot folders, newest first, and warnings about folders that look like mistakes.
+
+    InputError when the data root is missing, not a folder, or cannot be read.
+    """
     selector = pafs.FileSelector(root.snapshots_path, allow_not_found=True)
     folders, warnings = [], []
-    for info in root.filesystem.get_file_info(selector):
+    try:
+        if not root.object_store and root.filesystem.get_file_info(root.base).type != pafs.FileType.Directory:
+            found = root.filesystem.get_file_info(root.base).type
+            raise InputError(f"the data root {root.uri} " + (
+                "does not exist" if found == pafs.FileType.NotFound else "is not a folder"))
+        infos = root.filesystem.get_file_info(selector)
+    except (OSError, pa.ArrowException) as error:
+        raise InputError(f"cannot read the data root {root.uri}: {_first_line(error)}") from error
+    for info in infos:
         if info.type != pafs.FileType.Directory:
             continue
         name = info.base_name
+        if not SNAPSHOT_NAME.match(name):
+            if LOOKS_LIKE_A_DATE.match(name) or re.match(r"^\d{4}-?W?\d", name):
+                warnings.append(f"snapshots/{name}: ignored; a snapshot folder is named YYYY-MM-DD")
+            continue
         try:
             as_at = date.fromisoformat(name)
         except ValueError:
-            if LOOKS_LIKE_A_DATE.match(name):
-                warnings.append(f"snapshots/{name}: ignored, because {name} is not a real date (YYYY-MM-DD)")
-            continue
-        if len(name) != 10:
-            warnings.append(f"snapshots/{name}: ignored; write the date as YYYY-MM-DD")
+            warnings.append(f"snapshots/{name}: ignored, because {name} is not a real date (YYYY-MM-DD)")
             continue
         if root.object_store and not _has_success_marker(root, info.path):
             warnings.append(f"snapshots/{name}: ignored until its {SUCCESS_MARKER} marker is written")

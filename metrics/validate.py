@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from metrics.problems import InputError
 from metrics.snapshots import Snapshot, data_root, find_snapshot_folders, read_snapshot, read_snapshot_folder
 
 
@@ -29,7 +30,11 @@ def main(argv: list[str] | None = None) -> int:
         snapshots = [read_snapshot_folder(folder) for folder in args.folders]
     else:
         root = data_root()
-        folders, warnings = find_snapshot_folders(root)
+        try:
+            folders, warnings = find_snapshot_folders(root)
+        except InputError as error:
+            print(f"validate: {error.problems[0].message}", file=sys.stderr)
+            return 1
         for warning in warnings:
             print(f"warning: {warning}", file=sys.stderr)
         if not folders:

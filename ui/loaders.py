@@ -18,6 +18,7 @@ from metrics.caseloads import workers_over as over_threshold
 from metrics.formatting import WHOLE_SERVICE_LABEL
 from metrics.performance import Performance, sparklines
 from metrics.prepared import CheckedSnapshot
+from metrics.problems import InputError
 from metrics.scorecard import build_scorecard
 from metrics.snapshots import SnapshotFolder, data_root, find_snapshot_folders, read_tables
 from metrics.suppression import INTERNAL, PUBLIC
@@ -35,7 +36,10 @@ PERFORMANCES_KEPT = 3
 @st.cache_data(ttl=LISTING_SECONDS, show_spinner=False)
 def snapshot_folders(location: str) -> tuple[list[tuple[date, str]], list[str]]:
     """(as-at date, path) of every snapshot folder, newest first, and folder warnings."""
-    folders, warnings = find_snapshot_folders(data_root(location))
+    try:
+        folders, warnings = find_snapshot_folders(data_root(location))
+    except InputError as error:  # a missing or unreadable data root: the page says so, as for no snapshots
+        return [], [str(error.problems[0].message)]
     return [(folder.as_at, folder.path) for folder in folders], warnings
 
 

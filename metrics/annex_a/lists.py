@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 
 from metrics.problems import InputError, Problem
+from metrics.workbooks import open_workbook
 
 SHEET_NAME = re.compile(r"^\s*list\s*(\d{1,2})\b", re.IGNORECASE)
 CODE_PREFIX = re.compile(r"^\s*[a-z]{1,2}\)\s*", re.IGNORECASE)  # "a) ", "q) "
@@ -173,10 +173,7 @@ def _read_sheet(number: int, sheet_name: str, values: list[tuple]) -> AnnexList:
 
 def read_workbook(path: Path) -> dict[int, AnnexList]:
     """Every "List N" sheet of the workbook, read by meaning."""
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types for a damaged or non-Excel file
-        raise InputError([Problem(path.name, "-", f"cannot be read as an Excel workbook ({error})")]) from error
+    workbook = open_workbook(path)
     lists: dict[int, AnnexList] = {}
     try:
         for sheet in workbook.worksheets:

@@ -62,6 +62,7 @@ CHECK_FILE = "check.json"
 SERIES_FILE = "series.parquet"  # every (indicator, team) pair with a row
 ROWS_PER_GROUP = 50_000  # rows per Parquet row group: about a month, or an indicator, at regional scale
 FILTERS = {"=": operator.eq, ">=": operator.ge, "<=": operator.le}
+FOLDER_MODE, FILE_MODE = 0o700, 0o600  # the internal view's figures: this account only
 ENTRY_NAME = re.compile(r"^[0-9a-f]{32}$")  # only folders named like this are ever removed
 PACKAGE = Path(__file__).resolve().parent
 
@@ -162,8 +163,10 @@ class _Entry:
             return
         temporary = self.path / f".{name}.{uuid.uuid4().hex}.tmp"
         try:
-            self.path.mkdir(parents=True, exist_ok=True)
+            _private_folder(self.path.parent)
+            _private_folder(self.path)
             write_to(temporary)
+            os.chmod(temporary, FILE_MODE)
             os.replace(temporary, self.path / name)
         except (OSError, pa.ArrowException) as error:
             log.warning("could not keep %s in the cache (%s); it will be worked out again next time", name, error)
@@ -171,6 +174,13 @@ class _Entry:
                 temporary.unlink(missing_ok=True)
             return
         _remove_least_recently_used(self.path.parent)
+
+
+def _private_folder(path: Path) -> None:
+    """The folder, made if need be, readable by this account only: it holds unsuppressed figures."""
+    path.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o777 != FOLDER_MODE:
+        os.chmod(path, FOLDER_MODE)
 
 
 def _remove_least_recently_used(base: Path) -> None:

@@ -7,6 +7,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from metrics.annex_a.build import REPORT_FILE, ImportReport
 from tests.apptest_helpers import (
     ENTRY,
     TIMEOUT,
@@ -171,3 +172,15 @@ def test_internal_pages_show_the_small_numbers_and_workers(small_numbers, monkey
     assert set(referral_rows(at)) & SMALL
     at = open_page("pages/caseloads.py")
     assert WORKER_ID.search(all_text(at))
+
+
+def test_annex_a_row_counts_of_1_to_5_are_hidden_in_public(tiny_root, monkeypatch):
+    report = ImportReport(source="annex_a.xlsx", as_at="2021-02-10", first_month="2021-01", last_month="2021-01",
+                          rows_read={"List 1": 3, "List 3": 0, "List 4": 120}, indicators=["referrals"])
+    (tiny_root / "snapshots" / "2021-02-10" / REPORT_FILE).write_bytes(report.to_json())
+    monkeypatch.setenv("PERFORMANCE_DATA_DIR", str(tiny_root))
+    rows = shown_table(open_page("pages/data.py"), 1).set_index("List")["Rows read"].to_dict()
+    assert rows == {"List 1": "c", "List 3": "0", "List 4": "120"}
+    monkeypatch.setenv("PERFORMANCE_AUDIENCE", "internal")
+    rows = shown_table(open_page("pages/data.py"), 1).set_index("List")["Rows read"].to_dict()
+    assert rows == {"List 1": "3", "List 3": "0", "List 4": "120"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 
 import pandas as pd
 import pytest
@@ -286,3 +287,13 @@ def test_ingest_prepares_the_new_snapshot_so_no_visitor_waits(tmp_path, cache, m
         assert prepared.performance(root, folder, audience).whole_service["value"].notna().any()
     assert ingest_main(["--as-at", "2021-03-10", "--no-prepare", str(source)]) == 0
     assert "prepared it" not in capsys.readouterr().out
+
+
+def test_the_cache_is_readable_by_this_account_only(tiny_root, cache):
+    root, folder = only_folder(tiny_root)
+    cache.mkdir(mode=0o755)  # made by an older release, open to all
+    prepared.performance(root, folder, "internal")
+    entry = cache / prepared.entry_key(root, folder)
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o700 and stat.S_IMODE(entry.stat().st_mode) == 0o700
+    files = list(entry.iterdir())
+    assert len(files) >= 5 and all(stat.S_IMODE(path.stat().st_mode) == 0o600 for path in files)

@@ -25,9 +25,18 @@ STATUS_COLOURS = {
 }
 
 
+# Escapes do not stop everything Streamlit's markdown does: it still turns www. and scheme:// into links,
+# an address into a mailto link, and :name: into an emoji, an icon or a colour. An invisible word joiner
+# after each colon and at sign, and inside "www.", breaks those patterns.
+WORD_JOINER = "\u2060"
+WWW = re.compile(r"(?i)\b(www)(\\\.)")
+
+
 def plain(text: object) -> str:
-    """Text from the data or a link, escaped so markdown shows it literally."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    """Text from the data or a link, shown literally: never formatting, a link, an emoji or an icon."""
+    text = MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    text = text.replace(":", ":" + WORD_JOINER).replace("@", "@" + WORD_JOINER)
+    return WWW.sub(r"\1" + WORD_JOINER + r"\2", text)
 
 
 def status_colour(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -18,6 +19,7 @@ from ui.audience import AUDIENCE_TEXT, current_audience, sign_in_controls
 from ui.display import plain
 
 APP_NAME = "Children's services performance"
+FAVICON = Path(__file__).resolve().parent / "static" / "favicon.png"  # served by the app itself, never a font server
 COUNCIL_VARIABLE = "PERFORMANCE_COUNCIL_NAME"
 DEMO_COUNCIL = "Example County Council"
 
@@ -110,7 +112,7 @@ def _stop_without_data(location: str, invalid: list[CheckedSnapshot]) -> None:
 
 def page_frame(title: str, summary: str) -> Frame:
     """Draw the page config, sidebar and title; return the snapshot and audience in use."""
-    st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=":material/child_care:", layout="wide")
+    st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=str(FAVICON), layout="wide")
     location = data_root().uri
     audience = current_audience()
     valid, invalid, warnings = loaders.survey(location)

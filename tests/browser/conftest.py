@@ -47,11 +47,14 @@ def free_port() -> int:
 class AppServer:
     """`streamlit run streamlit_app.py` on a free port, stopped when done."""
 
-    def __init__(self, audience: str = "public", extra_args: tuple[str, ...] = (), port: int | None = None):
+    def __init__(self, audience: str = "public", extra_args: tuple[str, ...] = (), port: int | None = None,
+                 data_dir: Path | None = None):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "PERFORMANCE_AUDIENCE": audience}
         env.pop("PERFORMANCE_DATA_DIR", None)
+        if data_dir is not None:
+            env["PERFORMANCE_DATA_DIR"] = str(data_dir)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(self.port),
              "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",

@@ -12,7 +12,7 @@ from metrics.snapshots import REPOSITORY_DATA_DIR, read_snapshot_folder
 ROOT = Path(__file__).resolve().parent.parent
 UI_FILES = [ROOT / "streamlit_app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
 ACRONYM = re.compile(r"\b(?:[A-Z]{2,}[0-9]*|S47)\b")
-NOT_ACRONYMS = {"CSV", "PNG", "SVG", "URL", "HTML", "OK", "YYYY", "MM", "DD", "II", "UTF", "XSRF", "TLS", "UK", "MS", "ID"}  # MS: pandas' month-start code
+NOT_ACRONYMS = {"CSV", "PNG", "SVG", "URL", "HTML", "OK", "YYYY", "MM", "DD", "II", "UTF", "XSRF", "TLS", "UK", "MS", "ID", "NFKC"}  # NFKC: a Unicode form name in code; MS: pandas' month-start code
 
 
 def imports(path: Path) -> set[str]:
@@ -70,3 +70,27 @@ def test_every_demo_indicator_has_a_definition():
     snapshot = read_snapshot_folder(REPOSITORY_DATA_DIR / "snapshots" / "2022-02-10")
     definitions = snapshot.indicators.set_index("indicator_id")["definition"]
     assert definitions.notna().all() and (definitions.str.len() > 20).all()
+
+
+# Cached loaders that hold no figures of either audience (folder listings, snapshot checks), or the
+# workers' own rows, which only _internal_caseloads hands out, and only to the internal audience.
+AUDIENCE_FREE_LOADERS = {"snapshot_folders", "_survey", "_worker_caseloads"}
+
+
+def cached_functions(path: Path) -> list[ast.FunctionDef]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
+            and any("cache_" in ast.unparse(decorator) for decorator in node.decorator_list)]
+
+
+def test_every_cache_is_keyed_by_the_audience():
+    """A cache shared by every session must take the audience as an argument, or hold nothing of it."""
+    loaders = cached_functions(ROOT / "ui" / "loaders.py") + cached_functions(ROOT / "ui" / "display.py")
+    assert len(loaders) > 10
+    for function in loaders:
+        arguments = [argument.arg for argument in function.args.args]
+        # cache_key is the frame's (data root, snapshot, audience)
+        assert {"audience", "cache_key"} & set(arguments) or function.name in AUDIENCE_FREE_LOADERS, function.name
+    for path in [ROOT / "streamlit_app.py", *sorted((ROOT / "pages").glob("*.py"))]:
+        assert cached_functions(path) == [], f"{path.name} caches on its own; add a loader to ui/loaders.py"
+        assert "memo(" not in path.read_text(encoding="utf-8")

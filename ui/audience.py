@@ -11,6 +11,7 @@ import streamlit as st
 from metrics.suppression import AUDIENCE_VARIABLE, INTERNAL, PUBLIC, audience_from
 from ui.display import plain
 
+COMPATIBILITY_FORM = "NFKC"  # Unicode compatibility composition: a full-width or styled letter becomes plain
 AUDIENCE_TEXT = {
     PUBLIC: (
         "Public view. Numbers from 1 to 5 are shown as “c” (and, where needed, one more figure "
@@ -32,14 +33,15 @@ def sign_in_configured() -> bool:
 
 
 def normalised_email(email: object) -> str | None:
-    """An email address as compared with the allow-list: NFKC and casefold, or None if it is not plain ASCII.
+    """An email address as compared with the allow-list (Unicode compatibility form, casefolded), or None
+    if it is not plain ASCII.
 
     Non-ASCII addresses are refused outright: a look-alike (a Kelvin sign for "k", a Cyrillic "е")
     could otherwise fold into an allowed domain.
     """
     if not isinstance(email, str) or not email.isascii() or email.count("@") != 1:
         return None
-    return unicodedata.normalize("NFKC", email).casefold().strip()
+    return unicodedata.normalize(COMPATIBILITY_FORM, email).casefold().strip()
 
 
 def verified_identity(claims: Mapping, access: Mapping) -> bool:

@@ -56,7 +56,8 @@ def register(provider: str, sub: str, claims: dict) -> None:
 
 
 def sidebar(page) -> str:
-    return page.get_by_test_id("stSidebar").inner_text()
+    """The sidebar's text; data text carries invisible word joiners that stop autolinks."""
+    return page.get_by_test_id("stSidebar").inner_text().replace("\u2060", "")
 
 
 def sign_in(page, app, provider, sub: str) -> None:

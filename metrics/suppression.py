@@ -10,10 +10,12 @@ What the public view guarantees (the README says the same in plain words):
   numerator or denominator) are linked when they agree on every team and month both report.
 - Secondary: teams add up to the whole service. A reader who knows the shown total and teams,
   that a hidden count or denominator is at least 1 (zero is never hidden) and that a numerator of a
-  percentage or rate lies between 0 and its denominator must still be unsure of every hidden cell
-  by at least PROTECTION_WIDTH. Where a cell would be narrower, the smallest shown team of that
-  column and month is hidden too, or the total when no team is left (the DfE and ONS approach,
-  checked the way tau-Argus audits a table).
+  percentage or rate lies between 0 and its denominator (so the complement, denominator less
+  numerator, adds up too) must still be unsure of every hidden cell by at least PROTECTION_WIDTH,
+  and must not be able to tell that a hidden percentage is 0% or 100%. Where either would fail, the
+  smallest shown team of that column and month is hidden too, or the total when no team is left
+  (the DfE and ONS approach, checked the way tau-Argus audits a table). Two linked columns that
+  cover different teams also give away the difference, which is protected the same way.
 - A ratio whose denominator is hidden hides its numerator too; its value shows only where both
   parts do.
 """
@@ -147,8 +149,12 @@ class Relations:
             "hides": np.r_[q.cell, q.complement_numerator],
             "amount": np.r_[q.amount, q.complement_amount],
         })[np.r_[q.additive, np.ones(len(q.complement_of), dtype=bool)]]
-        with_total = figures.groupby(["column", "period"])["total"].transform("any").to_numpy()
-        figures = figures[with_total]
+        # Only where the whole service is the sum of its teams (a supplied whole-service figure may not be).
+        signed = np.where(figures["total"], 1.0, -1.0) * figures["amount"].to_numpy()
+        grouped = figures.assign(signed=signed, size=np.abs(signed)).groupby(["column", "period"])
+        balance = np.abs(grouped["signed"].transform("sum").to_numpy())
+        adds_up = balance <= 1e-9 * np.maximum(1.0, grouped["size"].transform("sum").to_numpy())
+        figures = figures[grouped["total"].transform("any").to_numpy() & adds_up]
         group = figures.groupby(["column", "period"]).ngroup().to_numpy()
         parts = [(group, figures, np.where(figures["total"], 1.0, -1.0))]
         next_relation = int(group.max()) + 1 if len(group) else 0
@@ -177,11 +183,12 @@ class Relations:
             for position, first in enumerate(names):
                 for second in names[position + 1:]:
                     a, b = by_column[first], by_column[second]
-                    a_teams, b_teams = set(a.loc[~a["total"], "team"]), set(b.loc[~b["total"], "team"])
-                    if a_teams == b_teams:
+                    if set(a.loc[~a["total"], "figure"]) == set(b.loc[~b["total"], "figure"]):
                         continue
-                    only_a = a[~a["total"] & ~a["team"].isin(b_teams)]
-                    only_b = b[~b["total"] & ~b["team"].isin(a_teams)]
+                    # A team both cover cancels out only where it is the same figure in both.
+                    same = set(a["figure"]) & set(b["figure"])
+                    only_a = a[~a["total"] & ~a["figure"].isin(same)]
+                    only_b = b[~b["total"] & ~b["figure"].isin(same)]
                     # total a - total b - (teams only in a) + (teams only in b) = 0
                     rows = pd.concat([a[a["total"]], b[b["total"]], only_a, only_b])
                     signs = np.concatenate([np.ones(a["total"].sum()), -np.ones(b["total"].sum()),
@@ -191,31 +198,27 @@ class Relations:
 
 def link_classes(quantities: Quantities) -> dict[Column, int]:
     """Columns that are the same figure: they agree on every team and month both report."""
-    names = quantities.column_names
-    teams = ~quantities.is_total
     keys = int(quantities.key_code.max()) + 1 if len(quantities.key_code) else 0
-    matrix = np.full((keys, len(names)), np.nan)
-    matrix[quantities.key_code[teams], quantities.column_code[teams]] = quantities.amount[teams]
-    return linked(matrix, names)
+    matrix = np.full((keys, len(quantities.column_names)), np.nan)
+    matrix[quantities.key_code, quantities.column_code] = quantities.amount
+    whole_service = np.zeros(keys, dtype=bool)
+    whole_service[quantities.key_code[quantities.is_total]] = True
+    return linked(matrix, quantities.column_names, whole_service)
 
 
 def column_table(figures: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
-    """Every counting column of these figures (indicator and part) by team and month, for finding links.
-
-    Whole-service figures are left out: linked columns agree team by team, and their totals
-    differ where they cover different teams.
-    """
+    """Every counting column of these figures (indicator and part) by team and month, for finding links."""
     q = Quantities(figures, indicators, links={})
-    teams = ~q.is_total
     index = pd.MultiIndex.from_arrays([
-        figures["team"].astype("object").to_numpy()[q.row][teams], figures["period"].to_numpy()[q.row][teams],
-        q.columns.get_level_values(0)[teams], q.columns.get_level_values(1)[teams]])
-    return pd.Series(q.amount[teams], index=index).unstack([2, 3])
+        figures["team"].astype("object").to_numpy()[q.row], figures["period"].to_numpy()[q.row],
+        q.columns.get_level_values(0), q.columns.get_level_values(1)])
+    return pd.Series(q.amount, index=index).unstack([2, 3])
 
 
 def linked_columns(table: pd.DataFrame) -> dict[Column, int]:
     """Link classes of the columns of a column_table (or several side by side)."""
-    return linked(table.to_numpy(dtype="float64"), list(table.columns))
+    whole_service = (table.index.get_level_values(0) == WHOLE_SERVICE)
+    return linked(table.to_numpy(dtype="float64"), list(table.columns), np.asarray(whole_service))
 
 
 def components(links: Mapping[Column, int], indicators: list[str]) -> list[list[str]]:
@@ -241,9 +244,16 @@ def components(links: Mapping[Column, int], indicators: list[str]) -> list[list[
     return list(groups.values())
 
 
-def linked(matrix: np.ndarray, names: list) -> dict:
-    """Union of columns of matrix (keys by columns, NaN = not reported) that agree wherever both report."""
+def linked(matrix: np.ndarray, names: list, whole_service: np.ndarray) -> dict:
+    """Union of columns of matrix (keys by columns, NaN = not reported) that are the same figure.
+
+    Two columns are linked when they agree on every team and month both report; columns that
+    share no team (a rate given for the whole service only, say) when they agree on every whole-
+    service month both report. Whole-service figures may differ where linked columns cover
+    different teams.
+    """
     parent = list(range(len(names)))
+    indicators = [{name[0]: name[1]} for name in names]  # per class root: indicator -> the part it holds
 
     def root(index: int) -> int:
         while parent[index] != index:
@@ -251,18 +261,34 @@ def linked(matrix: np.ndarray, names: list) -> dict:
             index = parent[index]
         return index
 
+    def join(left: int, right: int) -> None:
+        """Merge two classes, unless one holds a ratio's numerator and the other its denominator: a
+        numerator equal to its denominator is 100%, not the same figure."""
+        left, right = root(left), root(right)
+        if left == right:
+            return
+        a, b = indicators[left], indicators[right]
+        if any(a[indicator] != part for indicator, part in b.items() if indicator in a):
+            return
+        parent[right] = left
+        a.update(b)
+
     present = ~np.isnan(matrix)
+    teams = present & ~whole_service[:, None]
     for left in range(len(names)):
         rest = np.arange(left + 1, len(names))
         if not len(rest):
             break
         # A quick look at a few rows rules out most pairs before the full comparison.
-        sample = np.flatnonzero(present[:, left])[:64]
+        rows = teams[:, left] if teams[:, left].any() else present[:, left]
+        sample = np.flatnonzero(rows)[:64]
         agree = ((matrix[sample][:, rest] == matrix[sample, left][:, None]) | ~present[sample][:, rest]).all(axis=0)
         for right in rest[agree]:
-            both = present[:, left] & present[:, right]
+            both = teams[:, left] & teams[:, right]
+            if not both.any():
+                both = present[:, left] & present[:, right]
             if both.any() and np.array_equal(matrix[both, left], matrix[both, right]):
-                parent[root(right)] = root(left)
+                join(left, right)
     roots = pd.factorize(np.array([root(index) for index in range(len(names))]))[0]
     return {name: int(code) for name, code in zip(names, roots)}
 
@@ -279,10 +305,8 @@ def figure_ranges(q: Quantities, r: Relations, hidden_cell: np.ndarray) -> tuple
     complement = q.cells + np.arange(len(numerator))
     hidden = np.r_[hidden_cell, hidden_cell[numerator] | hidden_cell[denominator]]
     known = np.zeros(len(hidden))
-    shown = ~hidden[r.figure]
-    known[r.figure[shown]] = r.amount[shown]
-    shown_cells = ~hidden_cell[q.cell]
-    known[q.cell[shown_cells]] = q.amount[shown_cells]
+    known[q.cell] = q.amount
+    known[complement] = q.complement_amount
     low = np.where(hidden, np.r_[q.cell_lower, np.zeros(len(numerator))], known)
     high = np.where(hidden, np.inf, known)
     for _ in range(BOUND_PASSES):
@@ -294,6 +318,7 @@ def figure_ranges(q: Quantities, r: Relations, hidden_cell: np.ndarray) -> tuple
             ):
                 np.maximum.at(low, target, np.nan_to_num(lowest, nan=-np.inf))
                 np.minimum.at(high, target, np.nan_to_num(highest, nan=np.inf))
+        low, high = np.where(hidden, low, known), np.where(hidden, high, known)  # a shown figure is exact
         lower, upper = low[r.figure], high[r.figure]
         # Each entry's least and greatest contribution to sum(sign * x) = 0 within its relation.
         least = np.where(r.sign > 0, r.sign * lower, r.sign * upper)
@@ -335,11 +360,19 @@ def _widen(r: Relations, hidden: np.ndarray, hidden_cell: np.ndarray, weak: np.n
     served = np.zeros(r.count, dtype=bool)
     served[r.relation[first]] = True
     totals = np.flatnonzero(in_weak & ~served[r.relation] & r.is_total & ~entry_hidden)
-    totals = totals[np.unique(r.relation[totals], return_index=True)[1]]  # one total per relation
+    totals = totals[np.lexsort((r.amount[totals], r.relation[totals]))]
+    totals = totals[np.unique(r.relation[totals], return_index=True)[1]]  # the smallest total of each relation
     new = np.concatenate([r.hides[first], r.hides[totals]])
     new = new[~hidden_cell[new]]
     hidden_cell[new] = True
     return bool(len(new))
+
+
+def _exposed(q: Quantities, hidden: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Hidden figures a reader could pin down: a cell known to fewer than PROTECTION_WIDTH apart, or a
+    complement that must be 0 (a hidden percentage that must be 100%)."""
+    is_cell = np.arange(len(hidden)) < q.cells
+    return hidden & np.where(is_cell, (high - low) < PROTECTION_WIDTH, high <= 0)
 
 
 def hidden_cells(q: Quantities) -> np.ndarray:
@@ -349,7 +382,7 @@ def hidden_cells(q: Quantities) -> np.ndarray:
     for _ in range(q.cells + 2):  # each round hides at least one more cell, so this bound is never reached
         _hide_with_denominators(q, hidden_cell)
         hidden, low, high = figure_ranges(q, r, hidden_cell)
-        exposed = hidden & ((high - low) < PROTECTION_WIDTH)
+        exposed = _exposed(q, hidden, low, high)
         weak = np.zeros(r.count, dtype=bool)
         weak[r.relation[exposed[r.figure]]] = True
         if not weak.any() or not _widen(r, hidden, hidden_cell, weak):

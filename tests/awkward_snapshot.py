@@ -20,6 +20,10 @@ INDICATORS = pd.DataFrame(
          "neutral", "ratio"),
         ("cp_visits_in_time", "Child Protection visits in time", "Child Protection", "percent", "higher_is_better",
          "ratio"),
+        ("cp_reviews_in_time", "Child Protection reviews in time", "Child Protection", "percent", "higher_is_better",
+         "ratio"),
+        ("cp_conferences_quorate", "Child Protection conferences quorate", "Child Protection", "percent",
+         "higher_is_better", "ratio"),
         ("cp_rate_per_10k", "Child Protection plans per 10,000 children", "Child Protection", "rate_per_10k",
          "neutral", "ratio"),
         ("referrals_received", "Referrals received", "Front door", "count", "neutral", "sum"),
@@ -63,8 +67,14 @@ def awkward_values(caseloads: pd.DataFrame) -> pd.DataFrame:
             rows.append(("cp_plans_open", month, team, NAN, NAN, open_plans))
             under_6 = float(round(open_plans * 0.66))
             rows.append(("cp_plans_under_6_months", month, team, under_6, open_plans, NAN))
-            # 100% visited in time, but none in the tiny team (0 of 1 in December)
-            rows.append(("cp_visits_in_time", month, team, 0.0 if team == TINY else open_plans, open_plans, NAN))
+            # 100% visited in time in West and Children with Disabilities, none in the tiny team (0 of 1 in
+            # December), 5 missed in East
+            visited = {TINY: 0.0, EAST: open_plans - 5}.get(team, open_plans)
+            rows.append(("cp_visits_in_time", month, team, visited, open_plans, NAN))
+            if team in (WEST, EAST):  # reviews: the two large teams only, so no small figure of its own
+                rows.append(("cp_reviews_in_time", month, team, open_plans - 3, open_plans, NAN))
+        for team, held in {WEST: 20.0, EAST: 18.0, DISABILITIES: 2.0}.items():  # 100% throughout
+            rows.append(("cp_conferences_quorate", month, team, held, held, NAN))
         rows.append(("cp_rate_per_10k", month, None, float(sum(plans.values())), 58_000.0, NAN))
         # One team carries the front door: the others report zero referrals.
         referrals = {WEST: 40.0 + number, EAST: 0.0, DISABILITIES: 0.0, TINY: 0.0}

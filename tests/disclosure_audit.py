@@ -144,22 +144,36 @@ def same_figures(cells: dict[Cell, float]) -> dict[Cell, tuple]:
     month, with the same amount, is one figure.
     """
     columns: dict[tuple[str, str], dict] = defaultdict(dict)
+    wholes: dict[tuple[str, str], dict] = defaultdict(dict)
     for (indicator, part, team, month), amount in cells.items():
-        if team != WHOLE_SERVICE:
-            columns[(indicator, part)][(team, month)] = amount
+        (wholes if team == WHOLE_SERVICE else columns)[(indicator, part)][(team, month)] = amount
     names = sorted({cell[:2] for cell in cells})
     parent = {name: name for name in names}
+    members = {name: {name} for name in names}
 
     def root(name):
         while parent[name] != name:
             name = parent[name]
         return name
 
+    def join(left, right):
+        """The same figure, unless that would make a ratio's numerator its own denominator (100% is not identity)."""
+        left, right = root(left), root(right)
+        together = members[left] | members[right]
+        if left != right and not any((indicator, "numerator") in together and (indicator, "denominator") in together
+                                     for indicator, _ in together):
+            parent[right] = left
+            members[left] = together
+
     for i, left in enumerate(names):
         for right in names[i + 1:]:
             shared = columns[left].keys() & columns[right].keys()
-            if shared and all(columns[left][key] == columns[right][key] for key in shared):
-                parent[root(right)] = root(left)
+            if not columns[left] or not columns[right]:  # a column of whole-service figures only
+                shared = wholes[left].keys() & wholes[right].keys()
+                if shared and all(wholes[left][key] == wholes[right][key] for key in shared):
+                    join(left, right)
+            elif shared and all(columns[left][key] == columns[right][key] for key in shared):
+                join(left, right)
     return {cell: (*root(cell[:2]), *cell[2:], amount) for cell, amount in cells.items()}
 
 
@@ -266,6 +280,30 @@ def _audit_month(month, variables, cells, figure_of, known, publications, catalo
                 inequality_rhs.append(rhs)
     bounds = [(0.0 if has_numerator_role[cell] else 1.0, None) for cell in variables]
     findings = []
+
+    def largest(objective: np.ndarray, constant: float) -> float:
+        result = linprog(-objective, A_ub=np.array(inequalities) if inequalities else None,
+                         b_ub=np.array(inequality_rhs) if inequalities else None,
+                         A_eq=np.array(equalities) if equalities else None,
+                         b_eq=np.array(equality_rhs) if equalities else None, bounds=bounds, method="highs")
+        return np.inf if result.status == 3 else -result.fun + constant
+
+    for numerator, denominator in sorted(publications.hidden_ratios, key=str):
+        if numerator[3] != month or catalogue.at[numerator[0], "unit"] not in ("percent", "rate_per_10k"):
+            continue
+        top, bottom = term(numerator), term(denominator)
+        if np.isnan(top[1]) or np.isnan(bottom[1]):
+            continue
+        for what, signs in (("100%", (-1.0, 1.0)), ("0%", (1.0, 0.0))):  # maximise den - num, then num
+            objective, constant = np.zeros(len(variables)), 0.0
+            for (position, amount), sign in ((top, signs[0]), (bottom, signs[1])):
+                if position is None:
+                    constant += sign * amount
+                else:
+                    objective[position] += sign
+            if largest(objective, constant) <= 1e-9:
+                findings.append(Finding(numerator, cells.get(numerator, np.nan), 0, 0,
+                                        f"a hidden percentage must be {what}"))
     for position, cell in enumerate(variables):
         limits = []
         for sense in (1.0, -1.0):

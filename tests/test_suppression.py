@@ -65,7 +65,13 @@ def test_a_small_total_is_hidden_itself():
 
 
 def test_with_no_team_left_to_hide_the_total_is_hidden():
-    assert hidden(counts({"A": 4, "B": 0}, total=40)) == {"A", WHOLE_SERVICE}
+    # 3 and 3 hidden under a total of 6: each is 1 to 5, fewer than 5 apart, and no team is left to hide
+    assert hidden(counts({"A": 3, "B": 3, "C": 0})) == {"A", "B", WHOLE_SERVICE}
+
+
+def test_a_supplied_total_that_is_not_the_sum_of_its_teams_gives_nothing_away():
+    # the whole service counts each child once, the teams do not: 40 - 0 says nothing about A
+    assert hidden(counts({"A": 4, "B": 0}, total=40)) == {"A"}
 
 
 def percents(teams: dict[str, tuple[float, float]]) -> pd.DataFrame:

@@ -85,7 +85,8 @@ def trend(caseloads: pd.DataFrame, team: str) -> pd.DataFrame:
     """Mean, median and highest caseload per month, for a team or ("") the whole service."""
     rows = caseloads if team == WHOLE_SERVICE else caseloads[caseloads["team"] == team]
     grouped = rows.groupby("period")["cases"]
-    frame = pd.DataFrame({"mean": grouped.mean(), "median": grouped.median(), "max": grouped.max()}).reset_index()
+    frame = pd.DataFrame({"Average": grouped.mean(), "Median": grouped.median(), "Highest": grouped.max()})
+    frame = frame.reset_index()
     return frame.melt(id_vars="period", var_name="measure", value_name="cases")
 
 
@@ -103,4 +104,4 @@ def average_trend(figures: pd.DataFrame, team: str) -> pd.DataFrame:
     wide = wide.reindex(columns=[WORKERS, CASES])
     with np.errstate(divide="ignore", invalid="ignore"):
         mean = (wide[CASES] / wide[WORKERS]).dropna()
-    return pd.DataFrame({"period": mean.index, "measure": "mean", "cases": mean.to_numpy()})
+    return pd.DataFrame({"period": mean.index, "measure": "Average", "cases": mean.to_numpy()})

@@ -12,8 +12,8 @@ from ui.frame import page_frame
 
 frame = page_frame(
     "Caseloads",
-    "How many cases each worker holds, team by team. The spread matters more than the average: "
-    "a team can look fine on average while some workers hold far too many.",
+    "How many cases workers hold, team by team: the average, how many workers hold more than the threshold, "
+    "and the trend. A team can look fine on average while some workers hold far too many.",
 )
 public = frame.audience == PUBLIC
 months = loaders.caseload_months(*frame.cache_key)
@@ -42,7 +42,7 @@ service = summary.whole_service
 columns = st.columns(3)
 columns[0].metric("Service average (cases per worker)", service["Average"])
 columns[1].metric(f"Workers with more than {threshold} cases", service[f"Over {threshold}"])
-columns[2].metric("Share of workers over the threshold", service[f"Share over {threshold} (%)"])
+columns[2].metric("Share of workers over the threshold", service[f"Share over {threshold}"])
 
 if public:
     st.caption(

@@ -334,6 +334,15 @@ def test_off_target_lists_red_before_amber_with_filters():
     assert set(shown_table(at, 0)["Area"]) == {"Care leavers"}
 
 
+def test_off_target_links_keep_the_snapshot_and_month():
+    # "See the trend" from an older snapshot used to open the newest one
+    at = open_page("pages/off_target.py", snapshot="2022-01-12", month="2021-11")
+    links = shown_table(at, 0)["Explore"]
+    assert links.str.contains("&snapshot=2022-01-12").all() and links.str.contains("&to=2021-11&month=2021-11").all()
+    newest = shown_table(open_page("pages/off_target.py", month="2021-11"), 0)["Explore"]
+    assert not newest.str.contains("snapshot=").any()
+
+
 # --- caseloads ---------------------------------------------------------------------------------
 
 def test_caseloads_public_hides_worker_ids_and_internal_shows_them(monkeypatch):

@@ -92,7 +92,7 @@ class CaseloadSummary:
 
 def caseload_summary(summary: pd.DataFrame, threshold: int, detailed: bool) -> CaseloadSummary:
     """caseloads.summary_from_figures (public) or team_summary plus a whole-service row (internal), as text."""
-    over, share = f"Over {threshold}", f"Share over {threshold} (%)"
+    over, share = f"Over {threshold}", f"Share over {threshold}"
 
     def hidden(column: str) -> pd.Series:
         return summary[f"{column}_hidden"] if f"{column}_hidden" in summary.columns else pd.Series(False, summary.index)
@@ -106,7 +106,7 @@ def caseload_summary(summary: pd.DataFrame, threshold: int, detailed: bool) -> C
         table["Median"] = format_values(summary["median"], "number")
         table["Highest"] = [format_count(v) for v in summary["max"]]
     table[over] = [format_count(v, h) for v, h in zip(summary["over"], hidden("over"))]
-    table[share] = [format_value(v, "number", h) for v, h in zip(summary["share_over"], hidden("share_over"))]
+    table[share] = format_values(summary["share_over"], "percent", hidden("share_over"))
     is_whole = summary["team"] == WHOLE_SERVICE
     whole = table[is_whole.to_numpy()]
     teams_only = summary[~is_whole]

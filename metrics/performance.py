@@ -151,9 +151,14 @@ def _with_caseloads(snapshot: Snapshot) -> tuple[pd.DataFrame, pd.DataFrame]:
     caseloads = snapshot.table("caseloads")
     if caseloads is None or caseloads.empty:
         return values, indicators
-    extra = caseload_figures(caseloads)
-    values = pd.concat([values.astype({"indicator_id": "object", "team": "object"}), extra[values.columns]],
-                       ignore_index=True)
+    extra = caseload_figures(caseloads)[values.columns]
+    # Kept as categories (millions of rows): the same categories on both sides, so concat keeps them.
+    for column in ("indicator_id", "team"):
+        categories = pd.Index(values[column].astype("category").cat.categories).union(
+            pd.Index(extra[column].dropna().unique()))
+        values = values.assign(**{column: pd.Categorical(values[column], categories=categories)})
+        extra = extra.assign(**{column: pd.Categorical(extra[column], categories=categories)})
+    values = pd.concat([values, extra], ignore_index=True)
     return values, pd.concat([indicators, CASELOAD_CATALOGUE], ignore_index=True)
 
 
@@ -169,10 +174,16 @@ def _chunks(values: pd.DataFrame, indicators: pd.DataFrame, audience: str) -> tu
     plain_chunks = [names[start:start + INDICATORS_AT_ONCE] for start in range(0, len(names), INDICATORS_AT_ONCE)]
     links: dict = {}
     if audience == PUBLIC:
-        pieces = [suppression.column_table(
-            resolve_figures(values.iloc[np.concatenate([by_indicator[name] for name in chunk])], indicators),
-            indicators) for chunk in plain_chunks]
-        links = suppression.linked_columns(pd.concat(pieces, axis=1) if pieces else pd.DataFrame())
+        teams = pd.Index([*sorted(values["team"].dropna().astype(str).unique()), WHOLE_SERVICE])
+        months = pd.DatetimeIndex(sorted(values["period"].unique()))
+        blocks, columns = [], []
+        for chunk in plain_chunks:
+            figures = resolve_figures(values.iloc[np.concatenate([by_indicator[name] for name in chunk])], indicators)
+            block, block_columns = suppression.column_block(figures, indicators, teams, months)
+            blocks.append(block)
+            columns += block_columns
+        links = suppression.linked_columns(blocks, columns, teams, months)
+        del blocks
         component = suppression.components(links, names)
         plain_chunks = []
         for members in component:

@@ -59,6 +59,14 @@ def is_small(numbers) -> np.ndarray:
         return (numbers > 0) & (numbers < SMALLEST_SHOWN)
 
 
+def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(code per row, the distinct values): a categorical's own codes, else factorised."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy(), np.asarray(column.cat.categories.astype("object"))
+    codes, values = pd.factorize(column.astype("object").to_numpy())
+    return codes, np.asarray(values, dtype=object)
+
+
 class Quantities:
     """Every figure that counts something, one entry each: its row, part, amount and cell.
 
@@ -86,29 +94,36 @@ class Quantities:
         self.checked = (row_aggregation == "ratio") | np.isin(row_unit, COUNTED_UNITS) & (
             (row_aggregation == "sum") | (row_unit == "count"))
         self.bounded_by_denominator = (self.part == NUMERATOR) & np.isin(row_unit, RATE_UNITS)
-        team = figures["team"].astype("object").to_numpy()[self.row]
-        self.is_total = team == WHOLE_SERVICE
+        team_codes, team_names = _codes(figures["team"])
+        self.is_total = (team_names == WHOLE_SERVICE)[team_codes[self.row]] if len(team_names) else \
+            np.zeros(len(self.row), dtype=bool)
 
-        indicator = figures["indicator_id"].astype("object").to_numpy()[self.row]
-        self.columns = pd.MultiIndex.from_arrays([indicator, np.asarray(PARTS, dtype=object)[self.part]])
-        self.column_code, names = pd.factorize(self.columns)
-        self.column_names = list(names)
-        self.team_code = pd.factorize(team)[0]
-        self.period_code = pd.factorize(figures["period"].to_numpy()[self.row])[0]
-        self.key_code = pd.factorize(pd.MultiIndex.from_arrays([self.team_code, self.period_code]))[0]
+        # Codes built from integers (factorising tuples of a MultiIndex is slow at millions of rows).
+        indicator_codes, indicator_names = _codes(figures["indicator_id"])
+        column = indicator_codes[self.row].astype(np.int64) * len(PARTS) + self.part
+        self.column_code, column_values = pd.factorize(column)
+        self.column_names = [(str(indicator_names[value // len(PARTS)]), PARTS[value % len(PARTS)])
+                             for value in column_values]
+        self.team_code = team_codes[self.row]
+        self.period_code, _ = pd.factorize(figures["period"].to_numpy()[self.row])
+        periods = int(self.period_code.max()) + 1 if len(self.period_code) else 1
+        self.key_code = pd.factorize(self.team_code.astype(np.int64) * periods + self.period_code)[0]
         links = dict(links) if links is not None else link_classes(self)
         unlinked = max(links.values(), default=-1) + 1
-        self.link = np.array([links.get(name, unlinked + index) for index, name in enumerate(self.column_names)],
-                             dtype=int)[self.column_code] if len(self.column_code) else np.zeros(0, dtype=int)
-        self.cell = pd.factorize(pd.MultiIndex.from_arrays([self.link, self.key_code, self.amount]))[0]
+        link = np.array([links.get(name, unlinked + index) for index, name in enumerate(self.column_names)], dtype=int)
+        self.link = link[self.column_code] if len(self.column_code) else np.zeros(0, dtype=int)
+        keys = int(self.key_code.max()) + 1 if len(self.key_code) else 1
+        place = pd.factorize(self.link.astype(np.int64) * keys + self.key_code)[0].astype(np.int64)
+        amount_code = pd.factorize(self.amount)[0].astype(np.int64)
+        self.cell = pd.factorize(place * (int(amount_code.max(initial=0)) + 1) + amount_code)[0]
         self.cells = int(self.cell.max()) + 1 if len(self.cell) else 0
         # Each numerator's denominator, and each denominator's numerator, in the same row.
-        by_row_part = pd.Series(np.arange(len(self.row)), index=pd.MultiIndex.from_arrays([self.row, self.part]))
+        at_row = np.full((len(figures), len(PARTS)), -1)
+        at_row[self.row, self.part] = np.arange(len(self.row))
         self.partner = np.full(len(self.row), -1)
         for part, other in ((NUMERATOR, DENOMINATOR), (DENOMINATOR, NUMERATOR)):
-            mine = np.flatnonzero(self.part == part)
-            found = by_row_part.reindex(pd.MultiIndex.from_arrays([self.row[mine], np.full(len(mine), other)]))
-            self.partner[mine] = np.nan_to_num(found.to_numpy(dtype="float64"), nan=-1).astype(int)
+            mine = self.part == part
+            self.partner[mine] = at_row[self.row[mine], other]
         # Zero is never hidden in its own right, so a hidden count or denominator is at least 1; a
         # numerator hidden with its denominator may be 0.
         self.cell_lower = np.ones(self.cells)
@@ -206,19 +221,29 @@ def link_classes(quantities: Quantities) -> dict[Column, int]:
     return linked(matrix, quantities.column_names, whole_service)
 
 
-def column_table(figures: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
-    """Every counting column of these figures (indicator and part) by team and month, for finding links."""
+def column_block(figures: pd.DataFrame, indicators: pd.DataFrame, teams: pd.Index,
+                 months: pd.DatetimeIndex) -> tuple[np.ndarray, list[Column]]:
+    """These figures' counting columns as a block of a (team, month) by column matrix, for finding links.
+
+    teams (the whole service "" among them) and months are the snapshot's, so blocks of different
+    indicators line up side by side.
+    """
     q = Quantities(figures, indicators, links={})
-    index = pd.MultiIndex.from_arrays([
-        figures["team"].astype("object").to_numpy()[q.row], figures["period"].to_numpy()[q.row],
-        q.columns.get_level_values(0), q.columns.get_level_values(1)])
-    return pd.Series(q.amount, index=index).unstack([2, 3])
+    team_codes, team_names = _codes(figures["team"])
+    team = teams.get_indexer(pd.Index(team_names))[team_codes[q.row]]
+    month = months.get_indexer(pd.DatetimeIndex(figures["period"].to_numpy()[q.row]))
+    block = np.full((len(teams) * len(months), len(q.column_names)), np.nan)
+    block[team * len(months) + month, q.column_code] = q.amount
+    return block, q.column_names
 
 
-def linked_columns(table: pd.DataFrame) -> dict[Column, int]:
-    """Link classes of the columns of a column_table (or several side by side)."""
-    whole_service = (table.index.get_level_values(0) == WHOLE_SERVICE)
-    return linked(table.to_numpy(dtype="float64"), list(table.columns), np.asarray(whole_service))
+def linked_columns(blocks: list[np.ndarray], names: list[Column], teams: pd.Index,
+                   months: pd.DatetimeIndex) -> dict[Column, int]:
+    """Link classes of the columns of column_blocks laid side by side."""
+    if not blocks:
+        return {}
+    whole_service = np.repeat(np.asarray(teams == WHOLE_SERVICE), len(months))
+    return linked(np.hstack(blocks), names, whole_service)
 
 
 def components(links: Mapping[Column, int], indicators: list[str]) -> list[list[str]]:

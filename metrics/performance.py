@@ -145,54 +145,60 @@ class RatedSnapshot:
     caseloads: pd.DataFrame | None
 
 
-def _with_caseloads(snapshot: Snapshot) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The values and the catalogue, with the caseload team figures as columns of their own."""
-    values, indicators = snapshot.values, snapshot.indicators
-    caseloads = snapshot.table("caseloads")
-    if caseloads is None or caseloads.empty:
-        return values, indicators
-    extra = caseload_figures(caseloads)[values.columns]
-    # Kept as categories (millions of rows): the same categories on both sides, so concat keeps them.
-    for column in ("indicator_id", "team"):
-        categories = pd.Index(values[column].astype("category").cat.categories).union(
-            pd.Index(extra[column].dropna().unique()))
-        values = values.assign(**{column: pd.Categorical(values[column], categories=categories)})
-        extra = extra.assign(**{column: pd.Categorical(extra[column], categories=categories)})
-    values = pd.concat([values, extra], ignore_index=True)
-    return values, pd.concat([indicators, CASELOAD_CATALOGUE], ignore_index=True)
+class _Sources:
+    """A snapshot's values and, kept apart so that millions of rows are not copied, its caseload
+    team figures as columns of their own; read a few indicators at a time."""
+
+    def __init__(self, snapshot: Snapshot):
+        self.tables = [snapshot.values]
+        self.indicators = snapshot.indicators
+        caseloads = snapshot.table("caseloads")
+        if caseloads is not None and not caseloads.empty:
+            self.tables.append(caseload_figures(caseloads)[snapshot.values.columns])
+            self.indicators = pd.concat([self.indicators, CASELOAD_CATALOGUE], ignore_index=True)
+        self.positions = [table.groupby("indicator_id", observed=True, sort=True).indices for table in self.tables]
+        self.names = [name for positions in self.positions for name in positions]
+
+    def rows(self, names: list[str]) -> pd.DataFrame:
+        """The value rows of these indicators."""
+        parts = [table.iloc[np.sort(np.concatenate(found))] for table, positions in zip(self.tables, self.positions)
+                 if (found := [positions[name] for name in names if name in positions])]
+        return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+
+    def teams_and_months(self) -> tuple[pd.Index, pd.DatetimeIndex]:
+        """Every team (the whole service "" last) and month of the snapshot."""
+        teams = sorted({str(team) for table in self.tables for team in table["team"].dropna().unique()})
+        months = sorted({month for table in self.tables for month in table["period"].unique()})
+        return pd.Index([*teams, WHOLE_SERVICE]), pd.DatetimeIndex(months)
 
 
-def _chunks(values: pd.DataFrame, indicators: pd.DataFrame, audience: str) -> tuple[list[np.ndarray], dict]:
-    """Row positions of values, a few indicators at a time, keeping linked indicators together.
+def _chunks(sources: _Sources, audience: str) -> tuple[list[list[str]], dict]:
+    """The indicators a few at a time, keeping linked indicators together, and the link classes.
 
     In public every indicator sharing a figure with another (a count and the percentages whose
     denominator it is) is suppressed with it, so the link classes are found first, over every
     indicator, and then each chunk holds whole groups of linked indicators.
     """
-    by_indicator = values.groupby("indicator_id", observed=True, sort=True).indices
-    names = list(by_indicator)
-    plain_chunks = [names[start:start + INDICATORS_AT_ONCE] for start in range(0, len(names), INDICATORS_AT_ONCE)]
-    links: dict = {}
-    if audience == PUBLIC:
-        teams = pd.Index([*sorted(values["team"].dropna().astype(str).unique()), WHOLE_SERVICE])
-        months = pd.DatetimeIndex(sorted(values["period"].unique()))
-        blocks, columns = [], []
-        for chunk in plain_chunks:
-            figures = resolve_figures(values.iloc[np.concatenate([by_indicator[name] for name in chunk])], indicators)
-            block, block_columns = suppression.column_block(figures, indicators, teams, months)
-            blocks.append(block)
-            columns += block_columns
-        links = suppression.linked_columns(blocks, columns, teams, months)
-        del blocks
-        component = suppression.components(links, names)
-        plain_chunks = []
-        for members in component:
-            if plain_chunks and len(plain_chunks[-1]) + len(members) <= INDICATORS_AT_ONCE:
-                plain_chunks[-1].extend(members)
-            else:
-                plain_chunks.append(list(members))
-    positions = [np.sort(np.concatenate([by_indicator[name] for name in chunk])) for chunk in plain_chunks]
-    return positions, links
+    names = sources.names
+    chunks = [names[start:start + INDICATORS_AT_ONCE] for start in range(0, len(names), INDICATORS_AT_ONCE)]
+    if audience != PUBLIC:
+        return chunks, {}
+    teams, months = sources.teams_and_months()
+    blocks, columns = [], []
+    for chunk in chunks:
+        block, block_columns = suppression.column_block(resolve_figures(sources.rows(chunk), sources.indicators),
+                                                        sources.indicators, teams, months)
+        blocks.append(block)
+        columns += block_columns
+    links = suppression.linked_columns(blocks, columns, teams, months)
+    del blocks
+    chunks = []
+    for members in suppression.components(links, names):
+        if chunks and len(chunks[-1]) + len(members) <= INDICATORS_AT_ONCE:
+            chunks[-1].extend(members)
+        else:
+            chunks.append(list(members))
+    return chunks, links
 
 
 def rate_snapshot(snapshot: Snapshot, audience: str = PUBLIC) -> RatedSnapshot:
@@ -203,21 +209,22 @@ def rate_snapshot(snapshot: Snapshot, audience: str = PUBLIC) -> RatedSnapshot:
     working memory to a fraction of the whole. The caseload team figures pass the same
     suppression, linked to the indicators they repeat.
     """
-    values, indicators = _with_caseloads(snapshot)
-    positions, links = _chunks(values, indicators, audience)
+    sources = _Sources(snapshot)
+    chunks, links = _chunks(sources, audience)
     caseload_ids = set(CASELOAD_CATALOGUE["indicator_id"])
     rated_parts, caseload_parts = [], []
-    for rows in positions or [np.arange(len(values))]:
-        figures = _disclosed(resolve_figures(values.iloc[rows], indicators), indicators, audience, links)
+    for chunk in chunks or [[]]:
+        figures = resolve_figures(sources.rows(chunk) if chunk else snapshot.values, sources.indicators)
+        figures = _disclosed(figures, sources.indicators, audience, links)
         is_caseload = figures["indicator_id"].isin(caseload_ids).to_numpy()
         if is_caseload.any():
             caseload_parts.append(figures[is_caseload])
         if (~is_caseload).any() or not rated_parts:
-            rated_parts.append(_rate(figures[~is_caseload].reset_index(drop=True), snapshot, indicators))
+            rated_parts.append(_rate(figures[~is_caseload].reset_index(drop=True), snapshot, sources.indicators))
     rated = pd.concat(rated_parts, ignore_index=True)
     del rated_parts
     for column in ("indicator_id", "team"):
-        rated[column] = rated[column].astype("object").astype("category")
+        rated[column] = rated[column].astype("category")
     caseloads = None
     if caseload_parts:
         caseloads = pd.concat(caseload_parts, ignore_index=True)[

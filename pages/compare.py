@@ -1,6 +1,5 @@
 """Compare teams: one indicator across teams for a month, and every team by every indicator."""
 
-
 import pandas as pd
 import streamlit as st
 

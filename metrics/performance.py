@@ -15,6 +15,7 @@ from metrics.aggregation import WHOLE_SERVICE, resolve_figures
 from metrics.caseloads import CATALOGUE as CASELOAD_CATALOGUE
 from metrics.caseloads import team_figures as caseload_figures
 from metrics.contract import DIRECTIONS, RAG_STATUSES, per_row
+from metrics.links import components
 from metrics.snapshots import Snapshot
 from metrics.status import OFF_TARGET, SeriesOrder, direction_codes, rag_codes, targets_in_force
 from metrics.suppression import PUBLIC, suppress_figures, unsuppressed
@@ -193,7 +194,7 @@ def _chunks(sources: _Sources, audience: str) -> tuple[list[list[str]], dict]:
     links = suppression.linked_columns(blocks, columns, teams, months)
     del blocks
     chunks = []
-    for members in suppression.components(links, names):
+    for members in components(links, names):
         if chunks and len(chunks[-1]) + len(members) <= INDICATORS_AT_ONCE:
             chunks[-1].extend(members)
         else:

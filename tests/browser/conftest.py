@@ -118,5 +118,7 @@ def wait_for_page(page, heading: str) -> None:
     page.get_by_role("heading", name=heading, level=1).wait_for(timeout=60_000)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=60_000)
+        " && !document.querySelector('[data-testid=\"stSkeleton\"]')"
+        " && !document.querySelector('[data-stale=\"true\"]')"  # nothing left over from the run before
+        " && document.fonts.status === 'loaded'", timeout=60_000)
     page.wait_for_timeout(800)

@@ -24,11 +24,11 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from metrics import prepared
+from metrics.audience import AUDIENCES
 from metrics.contract import SUCCESS_MARKER, TABLES, Table
 from metrics.dates import read_dates
 from metrics.problems import InputError, Problem, problem_at
 from metrics.snapshots import DataRoot, SnapshotFolder, data_root, normalise, validate_tables
-from metrics.suppression import AUDIENCES
 from metrics.workbooks import read_sheets
 
 ARROW_TYPES = {"string": pa.string(), "float": pa.float64(), "int": pa.int64(), "date": pa.date32()}

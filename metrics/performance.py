@@ -12,13 +12,14 @@ import pandas as pd
 
 from metrics import spc, suppression
 from metrics.aggregation import WHOLE_SERVICE, resolve_figures
+from metrics.audience import PUBLIC
 from metrics.caseloads import CATALOGUE as CASELOAD_CATALOGUE
 from metrics.caseloads import team_figures as caseload_figures
 from metrics.contract import DIRECTIONS, RAG_STATUSES, per_row
 from metrics.links import components
 from metrics.snapshots import Snapshot
 from metrics.status import OFF_TARGET, SeriesOrder, direction_codes, rag_codes, targets_in_force
-from metrics.suppression import PUBLIC, suppress_figures, unsuppressed
+from metrics.suppression import suppress_figures, unsuppressed
 
 PREFERRED_COMPARATOR = "England"
 # Words repeated on millions of rows, held as categories (a byte a row, not a string).

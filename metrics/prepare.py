@@ -13,9 +13,9 @@ import sys
 import time
 
 from metrics import prepared
+from metrics.audience import AUDIENCES
 from metrics.problems import InputError
 from metrics.snapshots import data_root, find_snapshot_folders
-from metrics.suppression import AUDIENCES
 
 
 def main(argv: list[str] | None = None) -> int:

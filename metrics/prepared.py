@@ -43,6 +43,7 @@ from metrics.performance import (
     whole_service_rows,
 )
 from metrics.problems import InputError, Problem
+from metrics.settings import CACHE_DIR
 from metrics.snapshots import (
     DataRoot,
     Snapshot,
@@ -53,7 +54,7 @@ from metrics.snapshots import (
     read_tables,
 )
 
-CACHE_VARIABLE = "PERFORMANCE_CACHE_DIR"
+CACHE_VARIABLE = CACHE_DIR.name
 CACHE_OFF = "off"
 CACHE_NAME = "childrens-services-performance"
 ENTRIES_KEPT = 24  # prepared snapshots kept; the least recently used are removed first
@@ -95,7 +96,7 @@ class CheckedSnapshot:
 
 def cache_folder() -> Path | None:
     """PERFORMANCE_CACHE_DIR, else the user's cache folder; None when the cache is off."""
-    setting = os.environ.get(CACHE_VARIABLE, "").strip()
+    setting = CACHE_DIR.value() or ""
     if setting.lower() == CACHE_OFF:
         return None
     if setting:

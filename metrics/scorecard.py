@@ -6,7 +6,6 @@ Prints one row per indicator (and per team with --team all) for a month.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from datetime import date
 
@@ -14,12 +13,12 @@ import numpy as np
 import pandas as pd
 
 from metrics.aggregation import WHOLE_SERVICE
+from metrics.audience import configured_audience
 from metrics.exports import csv_safe
 from metrics.formatting import export_figures
 from metrics.performance import Performance, preferred_benchmark
 from metrics.prepared import open_performance
 from metrics.problems import InputError
-from metrics.suppression import AUDIENCE_VARIABLE, audience_from
 
 ALL_TEAMS = "all"
 CONTRACT_COLUMNS = [
@@ -124,7 +123,7 @@ def run(argv: list[str] | None = None) -> tuple[pd.DataFrame, str]:
     parser.add_argument("--format", choices=["csv", "json"], default="csv")
     args = parser.parse_args(argv)
     month = parse_month(args.period)
-    performance = open_performance(args.snapshot, audience_from(os.environ.get(AUDIENCE_VARIABLE)))
+    performance = open_performance(args.snapshot, configured_audience())
     if month not in set(performance.months):
         first, last = performance.months[0], performance.months[-1]
         raise InputError(

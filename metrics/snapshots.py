@@ -16,8 +16,8 @@ import pyarrow.parquet as pq
 from metrics import validation
 from metrics.contract import SUCCESS_MARKER, TABLES
 from metrics.problems import InputError, Problem
+from metrics.settings import DATA_DIR
 
-DATA_DIR_VARIABLE = "PERFORMANCE_DATA_DIR"
 REPOSITORY_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SNAPSHOTS_FOLDER = "snapshots"
 LOOKS_LIKE_A_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
@@ -44,7 +44,7 @@ class DataRoot:
 
 def data_root(location: str | os.PathLike | None = None) -> DataRoot:
     """The data root: the argument, else PERFORMANCE_DATA_DIR, else the repository's data/."""
-    location = location or os.environ.get(DATA_DIR_VARIABLE) or REPOSITORY_DATA_DIR
+    location = location or DATA_DIR.value() or REPOSITORY_DATA_DIR
     text = str(location)
     if "://" in text and not text.startswith("file://"):
         filesystem, base = pafs.FileSystem.from_uri(text)

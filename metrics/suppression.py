@@ -31,10 +31,6 @@ from metrics.aggregation import WHOLE_SERVICE
 from metrics.contract import per_row
 from metrics.links import linked
 
-PUBLIC = "public"
-INTERNAL = "internal"
-AUDIENCES = (PUBLIC, INTERNAL)
-AUDIENCE_VARIABLE = "PERFORMANCE_AUDIENCE"
 SUPPRESSED = "c"
 SMALLEST_SHOWN = 6  # counts from 1 to SMALLEST_SHOWN - 1 are suppressed
 PROTECTION_WIDTH = SMALLEST_SHOWN - 1  # a hidden cell's possible values must span at least this much
@@ -45,12 +41,6 @@ VALUE, NUMERATOR, DENOMINATOR = range(3)
 BOUND_PASSES = 3  # rounds of passing bounds between linked cells and a numerator's denominator
 
 Column = tuple[str, str]  # (indicator_id, part)
-
-
-def audience_from(value: str | None) -> str:
-    """The audience named by PERFORMANCE_AUDIENCE; anything unknown falls back to public."""
-    value = (value or PUBLIC).strip().lower()
-    return value if value in AUDIENCES else PUBLIC
 
 
 def is_small(numbers) -> np.ndarray:

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
+from metrics.audience import PUBLIC
 from metrics.caseloads import DEFAULT_THRESHOLD
 from metrics.formatting import format_month, month_key
-from metrics.suppression import PUBLIC
 from ui import charts, loaders
 from ui.choosers import month_chooser
 from ui.display import downloads, plain, show_chart

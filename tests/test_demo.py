@@ -7,10 +7,10 @@ import pandas.testing as pdt
 import pytest
 
 from metrics import demo
+from metrics.audience import INTERNAL
 from metrics.contract import TABLES
 from metrics.performance import build_performance
 from metrics.snapshots import REPOSITORY_DATA_DIR, read_snapshot_folder
-from metrics.suppression import INTERNAL
 
 
 @pytest.fixture(scope="module")

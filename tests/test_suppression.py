@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from metrics.aggregation import WHOLE_SERVICE
-from metrics.suppression import audience_from, is_small, suppress_figures
+from metrics.audience import audience_from
+from metrics.suppression import is_small, suppress_figures
 from tests.helpers import NAN, TINY_INDICATORS
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import unicodedata
 from collections.abc import Mapping
 
 import streamlit as st
 
-from metrics.suppression import AUDIENCE_VARIABLE, INTERNAL, PUBLIC, audience_from
+from metrics.audience import INTERNAL, PUBLIC, configured_audience
 from ui.display import plain
 
 COMPATIBILITY_FORM = "NFKC"  # Unicode compatibility composition: a full-width or styled letter becomes plain
@@ -71,7 +70,7 @@ def _signed_in_and_allowed() -> bool:
 def current_audience() -> str:
     """Without sign-in, PERFORMANCE_AUDIENCE decides; with it, only allowed users are internal."""
     if not sign_in_configured():
-        return audience_from(os.environ.get(AUDIENCE_VARIABLE))
+        return configured_audience()
     if _signed_in_and_allowed():
         return INTERNAL
     return PUBLIC

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -13,6 +12,7 @@ import streamlit as st
 from metrics.formatting import format_month, months_behind
 from metrics.performance import Performance
 from metrics.prepared import CheckedSnapshot
+from metrics.settings import COUNCIL_NAME
 from metrics.snapshots import REPOSITORY_DATA_DIR, data_root
 from ui import loaders, state
 from ui.audience import AUDIENCE_TEXT, current_audience, sign_in_controls
@@ -20,7 +20,6 @@ from ui.display import plain
 
 APP_NAME = "Children's services performance"
 FAVICON = Path(__file__).resolve().parent / "static" / "favicon.png"  # served by the app itself, never a font server
-COUNCIL_VARIABLE = "PERFORMANCE_COUNCIL_NAME"
 DEMO_COUNCIL = "Example County Council"
 
 NAVIGATION = {
@@ -84,7 +83,7 @@ def notice(area: st.delta_generator.DeltaGenerator, text: str) -> None:
 
 def council_name() -> str:
     """The council's name: PERFORMANCE_COUNCIL_NAME, or the demo council on the shipped data."""
-    named = os.environ.get(COUNCIL_VARIABLE)
+    named = COUNCIL_NAME.value()
     if named:
         return named
     return DEMO_COUNCIL if data_root().uri == REPOSITORY_DATA_DIR.as_posix() else ""

@@ -12,6 +12,7 @@ import streamlit as st
 from metrics import comparison, prepared, revisions, series, spc
 from metrics.aggregation import WHOLE_SERVICE
 from metrics.annex_a.build import ImportReport, read_report
+from metrics.audience import INTERNAL, PUBLIC
 from metrics.caseloads import DEFAULT_THRESHOLD, average_trend, summary_from_figures, team_summary
 from metrics.caseloads import trend as caseload_measures
 from metrics.caseloads import workers_over as over_threshold
@@ -21,7 +22,6 @@ from metrics.prepared import CheckedSnapshot
 from metrics.problems import InputError
 from metrics.scorecard import build_scorecard
 from metrics.snapshots import SnapshotFolder, data_root, find_snapshot_folders, read_tables
-from metrics.suppression import INTERNAL, PUBLIC
 from ui import tables
 from ui.display import plain, with_status_labels
 from ui.tables import SCORECARD_COLUMNS, STATUS_COLUMNS, STATUS_HELP, CaseloadSummary, scorecard_rows

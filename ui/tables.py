@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.aggregation import WHOLE_SERVICE
+from metrics.audience import PUBLIC
 from metrics.formatting import (
     ASSURANCE_LABELS,
     DIRECTION_LABELS,
@@ -23,7 +24,7 @@ from metrics.formatting import (
     month_key,
     team_label,
 )
-from metrics.suppression import PUBLIC, is_small
+from metrics.suppression import is_small
 from ui.state import explore_url
 
 SCORECARD_COLUMNS = {

@@ -1,0 +1,34 @@
+"""The app's settings, declared once: each environment variable with its default and what it does.
+
+The README's Settings table documents every one (a test checks), and no other module reads these
+variables from the environment directly.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment variable the app and its commands read."""
+
+    name: str
+    default: str
+    help: str
+
+    def value(self) -> str | None:
+        """The variable's value, or None when it is unset or blank."""
+        text = os.environ.get(self.name, "").strip()
+        return text or None
+
+
+DATA_DIR = Setting("PERFORMANCE_DATA_DIR", "data/ in the repository",
+                   "the data root: a folder, or s3://, gs://, abfs://")
+AUDIENCE = Setting("PERFORMANCE_AUDIENCE", "public", "public or internal (see SECURITY.md)")
+COUNCIL_NAME = Setting("PERFORMANCE_COUNCIL_NAME", "Example County Council on the demo data, none otherwise",
+                       "the council's name under the app's title")
+CACHE_DIR = Setting("PERFORMANCE_CACHE_DIR", "~/.cache/childrens-services-performance",
+                    "where prepared snapshots are kept; off to work everything out afresh each time")
+SETTINGS = (DATA_DIR, AUDIENCE, COUNCIL_NAME, CACHE_DIR)

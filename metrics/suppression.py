@@ -38,7 +38,7 @@ RATE_UNITS = ("percent", "rate_per_10k")  # a numerator is part of its denominat
 COUNTED_UNITS = ("count", "number")  # summed figures in these units count people, cases or workers
 PARTS = ("value", "numerator", "denominator")
 VALUE, NUMERATOR, DENOMINATOR = range(3)
-BOUND_PASSES = 3  # rounds of passing bounds between linked cells and a numerator's denominator
+BOUND_PASSES = 3  # rounds of passing bounds between relations, complements and their parts
 
 Column = tuple[str, str]  # (indicator_id, part)
 

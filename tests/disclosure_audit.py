@@ -88,7 +88,7 @@ def publish_scorecard_export(publications: Publications, table: pd.DataFrame, ca
                 numerator = (row.indicator_id, "numerator", team, when)
                 denominator = (row.indicator_id, "denominator", team, when)
                 if str(text) == "c":
-                    publications.hidden.update({numerator})
+                    publications.hidden.add(numerator)
                 else:
                     publications.ratio(numerator, denominator, text, scale, 5e-7)
             else:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from metrics.formatting import format_month, team_label
 from metrics.scorecard import export_table
-from ui import loaders
+from ui import html, loaders
 from ui.choosers import month_chooser, team_chooser
 from ui.display import downloads, plain
 from ui.frame import page_frame
@@ -43,10 +43,12 @@ if len(worse):
 else:
     st.markdown("**No indicator got worse since last month.**")
 
+st.caption("Change is since the month before. England is the latest published benchmark (which one, and when, "
+           "beneath it). Trend is the last 13 months; a break in the line is a month hidden or missing. "
+           "The Glossary explains RAG, SPC and each status.")
 for part in areas:
     st.subheader(plain(part.area))
-    st.dataframe(part.table, column_config=part.column_config, hide_index=True, key=f"scorecard.table.{part.area}",
-                 alt=f"Scorecard for {part.area}, {team_label(team)}, {format_month(month)}")
+    html.show(part.html)
 with st.expander("What each indicator means"):
     st.markdown("\n\n".join(f"**{plain(part.area)}**\n\n{part.definitions}" for part in areas))
 

@@ -31,7 +31,7 @@ def rag_matrix(performance: Performance, month: pd.Timestamp) -> pd.DataFrame:
 def off_target(performance: Performance, month: pd.Timestamp) -> pd.DataFrame:
     """Every indicator and team amber or red in the month, most severe first.
 
-    Severity: red before amber, then the longest run off target, then the
+    Severity: red before amber, then the longest run at that status, then the
     furthest from target relative to the target.
     """
     table = performance.rows_between(month, month)
@@ -39,7 +39,7 @@ def off_target(performance: Performance, month: pd.Timestamp) -> pd.DataFrame:
     if month_rows.empty:
         return pd.DataFrame(columns=[
             "indicator_id", "name", "area", "unit", "team", "value", "target", "tolerance", "rag",
-            "months_off_target", "direction", "variation", "gap",
+            "months_at_status", "status_from_start", "status_since", "direction", "variation", "gap",
         ])
     teams = list(dict.fromkeys(month_rows["team"].astype("object")))
     rows = build_scorecard(performance, month, teams)
@@ -47,5 +47,5 @@ def off_target(performance: Performance, month: pd.Timestamp) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         rows["gap"] = np.abs(rows["value"] - rows["target"]) / np.abs(rows["target"]).replace(0, np.nan)
     rows["severity"] = rows["rag"].astype("object").map(RAG_SEVERITY)
-    rows = rows.sort_values(["severity", "months_off_target", "gap"], ascending=[True, False, False])
+    rows = rows.sort_values(["severity", "months_at_status", "gap"], ascending=[True, False, False])
     return rows.drop(columns="severity").reset_index(drop=True)

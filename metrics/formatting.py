@@ -97,6 +97,25 @@ def export_figures(values: pd.Series, hidden) -> pd.Series:
     return shown.where(~np.asarray(hidden, dtype=bool), SUPPRESSED)
 
 
+RUN_WORDS = {"red": "off target", "amber": "close to target"}
+
+
+def status_run_text(rag: str, months: int, from_start: bool, month) -> str:
+    """How long a red or amber status has lasted up to the month, in words ('' for any other status).
+
+    "off target for 3 months"; a run back to the series' first month says so rather than give a
+    count that only measures how much data there is: "close to target since April 2019 (first
+    month of data)".
+    """
+    words = RUN_WORDS.get(str(rag))
+    if not words or months <= 0:
+        return ""
+    if from_start and months > 1:
+        first = pd.Timestamp(month) - pd.DateOffset(months=int(months) - 1)
+        return f"{words} since {format_month(first)} (first month of data)"
+    return f"{words} for {months} month{'s' if months != 1 else ''}"
+
+
 def format_month(period) -> str:
     """November 2021."""
     return pd.Timestamp(period).strftime("%B %Y")

@@ -18,7 +18,7 @@ from metrics.caseloads import team_figures as caseload_figures
 from metrics.contract import DIRECTIONS, RAG_STATUSES, per_row
 from metrics.links import components
 from metrics.snapshots import Snapshot
-from metrics.status import OFF_TARGET, SeriesOrder, direction_codes, rag_codes, targets_in_force
+from metrics.status import SeriesOrder, direction_codes, rag_codes, status_runs, targets_in_force
 from metrics.suppression import suppress_figures, unsuppressed
 
 PREFERRED_COMPARATOR = "England"
@@ -253,7 +253,8 @@ def _rate(figures: pd.DataFrame, snapshot: Snapshot, indicators: pd.DataFrame) -
     figures["previous_value"] = series.previous(figures["value"].to_numpy(dtype="float64"))
     figures["previous_suppressed"] = series.previous(figures["suppressed"].to_numpy(dtype=bool), missing=False)
     figures["direction"] = _words("direction", direction_codes(figures["value"], figures["previous_value"], polarity))
-    figures["months_off_target"] = series.run_length(figures["rag"].isin(OFF_TARGET).to_numpy())
+    # How long the row's status (red or amber) has lasted, and whether since its first month of data
+    figures["months_at_status"], figures["status_from_start"] = status_runs(figures, series)
     # Each month's SPC reading of its series up to then: the scorecard for any month looks it up.
     signals = spc.signals_at_every_point(figures, polarity, figures["target"].to_numpy())
     figures["variation"] = signals["variation"].array

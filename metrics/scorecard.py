@@ -26,8 +26,8 @@ CONTRACT_COLUMNS = [
     "rag", "previous_value", "direction",
 ]
 EXTRA_COLUMNS = [
-    "variation", "assurance", "months_off_target", "benchmark", "benchmark_comparator",
-    "benchmark_period", "commentary",
+    "variation", "assurance", "months_off_target", "months_close_to_target", "status_since",
+    "benchmark", "benchmark_comparator", "benchmark_period", "commentary",
 ]
 
 
@@ -45,7 +45,8 @@ def build_scorecard(performance: Performance, month: pd.Timestamp, teams: list[s
     rows["previous_suppressed"] = rows["previous_suppressed"].fillna(False).astype(bool)
     rows["rag"] = rows["rag"].fillna("none")
     rows["direction"] = rows["direction"].fillna("n/a")
-    rows["months_off_target"] = rows["months_off_target"].fillna(0).astype(int)
+    rows["months_at_status"] = rows["months_at_status"].fillna(0).astype(int)
+    rows["status_from_start"] = rows["status_from_start"].fillna(False).astype(bool)
     rows["variation"] = rows["variation"].fillna("insufficient_data")
     rows["assurance"] = rows["assurance"].fillna("none")
     # The whole service lists every indicator; a team only those it reports in this snapshot.
@@ -58,11 +59,20 @@ def build_scorecard(performance: Performance, month: pd.Timestamp, teams: list[s
     benchmarks = preferred_benchmark(performance.benchmarks, month)
     rows = rows.merge(benchmarks, left_on="indicator_id", right_index=True, how="left")
     rows["commentary"] = _commentary(performance, month, rows)
+    for status, column in (("red", "months_off_target"), ("amber", "months_close_to_target")):
+        rows[column] = rows["months_at_status"].where(rows["rag"] == status, 0)
+    rows["status_since"] = status_since(rows["period"], rows["months_at_status"])
     rows = rows.sort_values(["team_order", "order"]).reset_index(drop=True)
     keep = CONTRACT_COLUMNS + EXTRA_COLUMNS + [
-        "polarity", "definition", "numerator", "denominator", "suppressed", "previous_suppressed",
+        "months_at_status", "status_from_start", "polarity", "definition", "numerator", "denominator", "suppressed", "previous_suppressed",
     ]
     return rows[keep]
+
+
+def status_since(months: pd.Series, run_lengths: pd.Series) -> pd.Series:
+    """The first month of each row's run at its status (NaT where it has none)."""
+    starts = [month - pd.DateOffset(months=int(n) - 1) if n > 0 else pd.NaT for month, n in zip(months, run_lengths)]
+    return pd.Series(pd.to_datetime(starts), index=months.index)
 
 
 def _commentary(performance: Performance, month: pd.Timestamp, rows: pd.DataFrame) -> list[str]:
@@ -88,7 +98,8 @@ def export_table(scorecard: pd.DataFrame) -> pd.DataFrame:
     """The scorecard as exported: contract columns first, suppressed figures as 'c'."""
     table = scorecard[CONTRACT_COLUMNS + EXTRA_COLUMNS].copy()
     table["period"] = pd.to_datetime(table["period"]).dt.strftime("%Y-%m")
-    table["benchmark_period"] = pd.to_datetime(table["benchmark_period"]).dt.strftime("%Y-%m")
+    for column in ("benchmark_period", "status_since"):
+        table[column] = pd.to_datetime(table[column]).dt.strftime("%Y-%m")
     for column, flag in (("value", "suppressed"), ("previous_value", "previous_suppressed")):
         table[column] = export_figures(scorecard[column], scorecard[flag])
     return table

@@ -1,4 +1,4 @@
-"""Targets in force, RAG status, direction of travel and runs of months off target."""
+"""Targets in force, RAG status, direction of travel and runs of months at a status."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pandas as pd
 
 from metrics.contract import DIRECTIONS, RAG_STATUSES
 
-OFF_TARGET = ("amber", "red")
+RUN_STATUSES = ("red", "amber")  # statuses whose runs are counted: off target, close to target
 SAME_VALUE_TOLERANCE = 1e-9
 
 
@@ -106,7 +106,10 @@ class SeriesOrder:
         indicator, team, month = indicator[self.order], team[self.order], month[self.order]
         # follows[i]: sorted row i is the month straight after sorted row i - 1 of the same series
         self.follows = np.zeros(len(self.order), dtype=bool)
-        self.follows[1:] = (indicator[1:] == indicator[:-1]) & (team[1:] == team[:-1]) & (month[1:] == month[:-1] + 1)
+        same_series = (indicator[1:] == indicator[:-1]) & (team[1:] == team[:-1])
+        self.follows[1:] = same_series & (month[1:] == month[:-1] + 1)
+        # starts[i]: sorted row i is its series' first month of data
+        self.starts = np.r_[True, ~same_series] if len(self.order) else np.zeros(0, dtype=bool)
 
     def _back_to_rows(self, sorted_values: np.ndarray) -> np.ndarray:
         result = np.empty_like(sorted_values)
@@ -122,18 +125,41 @@ class SeriesOrder:
             shifted[1:] = np.where(self.follows[1:], ordered[:-1], missing)
         return self._back_to_rows(shifted)
 
-    def run_length(self, flags) -> np.ndarray:
-        """For each row, how many months in a row up to it the flag held (0 where it does not)."""
+    def _runs(self, flags) -> tuple[np.ndarray, np.ndarray]:
+        """In sorted order: the run length up to each row (0 where the flag fails) and where each run starts."""
         ordered = np.asarray(flags, dtype=bool)[self.order]
         continues = self.follows & ordered & np.r_[False, ordered[:-1]]
         run_id = np.cumsum(~continues)
         runs = pd.Series(ordered.astype(int)).groupby(run_id).cumsum().to_numpy()
-        return self._back_to_rows(np.where(ordered, runs, 0))
+        runs = np.where(ordered, runs, 0)
+        start = np.arange(len(ordered)) - np.maximum(runs - 1, 0)
+        return runs, start
+
+    def run_length(self, flags) -> np.ndarray:
+        """For each row, how many months in a row up to it the flag held (0 where it does not)."""
+        return self._back_to_rows(self._runs(flags)[0])
+
+    def runs(self, flags) -> tuple[np.ndarray, np.ndarray]:
+        """run_length, and for each row whether the flag has held in every month of its series up to it."""
+        runs, start = self._runs(flags)
+        from_start = (runs > 0) & self.starts[start] if len(runs) else runs.astype(bool)
+        return self._back_to_rows(runs), self._back_to_rows(from_start)
 
 
-def months_off_target(frame: pd.DataFrame) -> np.ndarray:
-    """For each row, how many months in a row up to it were amber or red (0 when on target).
+def status_runs(frame: pd.DataFrame, order: SeriesOrder | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """For each red or amber row, how many months in a row up to it had that same status (0 for
+    any other status), and whether the run goes back to its series' first month of data.
 
-    frame has indicator_id, team, period and rag; a missing month breaks the run.
+    frame has indicator_id, team, period and rag; a missing month breaks a run. A red month after an
+    amber one starts a new run: "off target for 3 months" counts red months only.
     """
-    return SeriesOrder(frame).run_length(frame["rag"].isin(OFF_TARGET).to_numpy())
+    order = order or SeriesOrder(frame)
+    rag = frame["rag"].astype("object").to_numpy()
+    months = np.zeros(len(frame), dtype=int)
+    from_start = np.zeros(len(frame), dtype=bool)
+    for status in RUN_STATUSES:
+        flags = rag == status
+        length, whole_series = order.runs(flags)
+        months = np.where(flags, length, months)
+        from_start = np.where(flags, whole_series, from_start)
+    return months, from_start

@@ -9,7 +9,7 @@ from metrics.formatting import (
     month_key,
 )
 from metrics.scorecard import export_table
-from ui import loaders
+from ui import html, loaders
 from ui.choosers import filter_by, month_chooser
 from ui.display import downloads
 from ui.frame import page_frame
@@ -39,14 +39,10 @@ if rows.empty:
 
 link_snapshot = None if frame.snapshot.as_at == frame.valid[0] else frame.snapshot.as_at.isoformat()
 view_key = ("off_target", month_key(month), tuple(chosen_areas), tuple(chosen_teams))
-shown, status_config = loaders.off_target_table(*frame.cache_key, f"{month:%Y-%m-%d}", tuple(chosen_areas),
+table = loaders.off_target_table(*frame.cache_key, f"{month:%Y-%m-%d}", tuple(chosen_areas),
                                                 tuple(chosen_teams), link_snapshot, ROWS_SHOWN)
 if len(rows) > ROWS_SHOWN:
     st.caption(f"Showing the {ROWS_SHOWN} most serious of {len(rows):,}; the download has them all.")
-st.dataframe(
-    shown, hide_index=True, key="off_target.table",
-    column_config={"Explore": st.column_config.LinkColumn("Explore", display_text="See the trend"), **status_config},
-    alt=f"Indicators off target in {format_month(month)}",
-)
+html.show(table)
 downloads(export_table(rows), f"off_target_{month_key(month)}", "off_target.download",
           cache_key=frame.cache_key, view=view_key)

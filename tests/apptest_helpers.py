@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
@@ -59,6 +60,8 @@ def all_text(at: AppTest) -> str:
     for frame in at.dataframe:
         value = flat(frame.value) if isinstance(frame.value, pd.DataFrame) else frame.value
         parts.append(value.to_csv(index=False) if isinstance(value, pd.DataFrame) else str(value))
+    for frame in html_tables(at):
+        parts.append(frame.to_csv(index=False))
     for frame in chart_data(at):
         parts.append(frame.to_csv(index=False))
     for spec in chart_specs(at):
@@ -134,3 +137,75 @@ def flat(frame: pd.DataFrame) -> pd.DataFrame:
 def table(at, index: int) -> pd.DataFrame:
     """The index-th table on the page, labels read as text."""
     return flat(at.dataframe[index].value)
+
+
+class _TableReader(HTMLParser):
+    """Reads the tables ui/html.py draws: per cell its main text, its detail line, link and image text."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables: list[tuple[list[str], list[list[dict]]]] = []
+        self.headers: list[str] = []
+        self.rows: list[list[dict]] = []
+        self.cell: dict | None = None
+        self.in_head = self.in_detail = False
+        self.header_text = ""
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table":
+            self.headers, self.rows = [], []
+        elif tag == "thead":
+            self.in_head = True
+        elif tag == "tr" and not self.in_head:
+            self.rows.append([])
+        elif tag in ("th", "td") and self.in_head:
+            self.header_text = ""
+        elif tag in ("th", "td"):
+            self.cell = {"text": "", "detail": "", "href": "", "image": ""}
+        elif tag == "span" and "detail" in attrs.get("class", "").split():
+            self.in_detail = True
+        elif tag == "a" and self.cell is not None:
+            self.cell["href"] = attrs.get("href", "")
+        elif tag == "img" and self.cell is not None:
+            self.cell["image"] = attrs.get("alt", "")
+
+    def handle_endtag(self, tag):
+        if tag == "thead":
+            self.in_head = False
+        elif tag in ("th", "td") and self.in_head:
+            self.headers.append(self.header_text)
+        elif tag in ("th", "td") and self.cell is not None:
+            self.rows[-1].append(self.cell)
+            self.cell = None
+        elif tag == "span" and self.in_detail:
+            self.in_detail = False
+        elif tag == "table":
+            self.tables.append((self.headers, self.rows))
+
+    def handle_data(self, data):
+        if self.in_head:
+            self.header_text += data
+        elif self.cell is not None:
+            self.cell["detail" if self.in_detail else "text"] += data
+
+
+def html_tables(at: AppTest) -> list[pd.DataFrame]:
+    """Every table drawn as HTML on the page: a column per header with each cell's main text, and
+    "<header> detail", "<header> link" and "<header> image" columns for its second line, link and image text."""
+    frames = []
+    for element in at.get("html"):
+        reader = _TableReader()
+        reader.feed(element.value)
+        for headers, rows in reader.tables:
+            records = []
+            for row in rows:
+                record = {}
+                for header, cell in zip(headers, row):
+                    record[header] = cell["text"]
+                    record[f"{header} detail"] = cell["detail"]
+                    record[f"{header} link"] = cell["href"]
+                    record[f"{header} image"] = cell["image"]
+                records.append(record)
+            frames.append(pd.DataFrame(records))
+    return frames

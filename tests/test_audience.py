@@ -18,6 +18,7 @@ from tests.apptest_helpers import (
     open_page,
     record_downloads,
 )
+from tests.apptest_helpers import html_tables
 from tests.apptest_helpers import table as shown_table
 from tests.odd_snapshot import ODD_TEAMS, write_odd_snapshot
 from ui.audience import allowed
@@ -117,10 +118,11 @@ def small_numbers(tmp_path, monkeypatch):
 def referral_rows(at) -> list[str]:
     """The shown values of the referrals indicator, from every table and download on the page."""
     values = []
-    for index in range(len(at.dataframe)):
-        frame = shown_table(at, index)
+    for frame in [shown_table(at, index) for index in range(len(at.dataframe))] + html_tables(at):
         if "Indicator" in frame.columns:
             frame = frame[frame["Indicator"] == "Referrals received"]
+        if "Change detail" in frame.columns:  # "from 4": last month's figure
+            values += [text.removeprefix("from ") for text in frame["Change detail"].astype(str)]
         for column in ("This month", "Last month", "Value", "Old value", "New value"):
             if column in frame.columns:
                 values += list(frame[column].astype(str))

@@ -19,6 +19,7 @@ from tests.apptest_helpers import (
     download_frame,
     exceptions,
     open_page,
+    html_tables,
     record_downloads,
 )
 from tests.apptest_helpers import (
@@ -120,7 +121,7 @@ def command_rows(*args: str) -> pd.DataFrame:
 # --- the scorecard (home page) -------------------------------------------------------------
 
 def scorecard_rows(at) -> pd.DataFrame:
-    return pd.concat([shown_table(at, index) for index in range(len(at.dataframe))], ignore_index=True)
+    return pd.concat(html_tables(at), ignore_index=True)
 
 
 def test_scorecard_defaults_to_the_latest_month_and_the_whole_service():
@@ -160,7 +161,7 @@ def test_scorecard_month_with_gaps(odd_root):
     at = open_page("streamlit_app.py", month="2020-10")
     rows = scorecard_rows(at)
     assert exceptions(at) == []
-    assert rows.loc[rows["Indicator"] == "Assessments in time", "Last month"].item() == "no data"
+    assert rows.loc[rows["Indicator"] == "Assessments in time", "Change detail"].item() == "last month: no data"
     assert rows.loc[rows["Indicator"] == "Assessments in time", "Change"].item() == "– Not known"
 
 
@@ -325,21 +326,21 @@ def test_choices_follow_the_user_between_pages():
 
 def test_off_target_lists_red_before_amber_with_filters():
     at = open_page("pages/off_target.py", month="2021-11")
-    table = shown_table(at, 0)
+    table = html_tables(at)[0]
     statuses = list(table["Status"])
     assert statuses == sorted(statuses, key=lambda s: 0 if s == "✗ Red" else 1)
     assert set(statuses) == {"✗ Red", "! Amber"}
-    assert table["Explore"].str.startswith("/explore?").all()
+    assert table["Trend link"].str.startswith("/explore?").all()
     at.multiselect(key="off_target.areas").select("Care leavers").run()
-    assert set(shown_table(at, 0)["Area"]) == {"Care leavers"}
+    assert set(html_tables(at)[0]["Indicator detail"]) == {"Care leavers"}
 
 
 def test_off_target_links_keep_the_snapshot_and_month():
     # "See the trend" from an older snapshot used to open the newest one
     at = open_page("pages/off_target.py", snapshot="2022-01-12", month="2021-11")
-    links = shown_table(at, 0)["Explore"]
+    links = html_tables(at)[0]["Trend link"]
     assert links.str.contains("&snapshot=2022-01-12").all() and links.str.contains("&to=2021-11&month=2021-11").all()
-    newest = shown_table(open_page("pages/off_target.py", month="2021-11"), 0)["Explore"]
+    newest = html_tables(open_page("pages/off_target.py", month="2021-11"))[0]["Trend link"]
     assert not newest.str.contains("snapshot=").any()
 
 
@@ -431,4 +432,4 @@ def test_scorecard_spc_agrees_with_the_command_for_every_indicator(team):
     rows = scorecard_rows(at)
     assert len(rows) == len(expected)
     assert list(rows["Signal (SPC)"]) == [VARIATION_LABELS[v] for v in expected["variation"]]
-    assert list(rows["Assurance"]) == [ASSURANCE_LABELS[a] for a in expected["assurance"]]
+    assert list(rows["Signal (SPC) detail"]) == [ASSURANCE_LABELS[a] if a != "none" else "" for a in expected["assurance"]]

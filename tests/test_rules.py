@@ -8,7 +8,8 @@ import pytest
 
 from metrics.aggregation import WHOLE_SERVICE, resolve_figures
 from metrics.formatting import format_month, format_value, months_behind
-from metrics.status import direction_of_travel, months_off_target, rag_status, targets_in_force
+from metrics.formatting import status_run_text
+from metrics.status import direction_of_travel, rag_status, status_runs, targets_in_force
 from tests.helpers import NAN, TINY_INDICATORS, values_frame
 
 
@@ -112,15 +113,40 @@ def test_direction_of_travel(current, previous, polarity, expected):
     assert direction_of_travel([current], [previous], [polarity]).tolist() == [expected]
 
 
-def test_months_off_target_counts_runs_and_a_gap_breaks_them():
+def test_status_runs_count_months_at_the_same_status_and_a_gap_breaks_them():
     frame = pd.DataFrame({
-        "indicator_id": ["x"] * 6 + ["y"] * 2,
-        "team": [""] * 8,
-        "period": pd.to_datetime(["2021-01-01", "2021-02-01", "2021-03-01", "2021-04-01", "2021-06-01",
-                                  "2021-07-01", "2021-01-01", "2021-02-01"]),
-        "rag": ["red", "amber", "green", "red", "red", "amber", "red", "red"],
+        "indicator_id": ["x"] * 7 + ["y"] * 2,
+        "team": [""] * 9,
+        "period": pd.to_datetime(["2021-01-01", "2021-02-01", "2021-03-01", "2021-04-01", "2021-05-01",
+                                  "2021-07-01", "2021-08-01", "2021-01-01", "2021-02-01"]),
+        "rag": ["red", "red", "amber", "amber", "red", "red", "green", "red", "red"],
     })
-    assert months_off_target(frame).tolist() == [1, 2, 0, 1, 1, 2, 1, 2]
+    months, from_start = status_runs(frame)
+    # x: red 2 months from the first month; amber starts a new run; June is missing, so July starts again
+    assert months.tolist() == [1, 2, 1, 2, 1, 1, 0, 1, 2]
+    assert from_start.tolist() == [True, True, False, False, False, False, False, True, True]
+
+
+def test_status_runs_in_any_row_order():
+    frame = pd.DataFrame({
+        "indicator_id": ["x", "x", "x"], "team": ["", "", ""],
+        "period": pd.to_datetime(["2021-03-01", "2021-01-01", "2021-02-01"]), "rag": ["amber", "green", "amber"],
+    })
+    months, from_start = status_runs(frame)
+    assert months.tolist() == [2, 0, 1] and from_start.tolist() == [False, False, False]
+
+
+@pytest.mark.parametrize(("rag", "months", "from_start", "expected"), [
+    ("red", 3, False, "off target for 3 months"),
+    ("red", 1, False, "off target for 1 month"),
+    ("amber", 2, False, "close to target for 2 months"),
+    ("red", 34, True, "off target since April 2019 (first month of data)"),
+    ("amber", 1, True, "close to target for 1 month"),  # one month of data says nothing about since when
+    ("green", 5, False, ""),
+    ("none", 0, False, ""),
+])
+def test_status_run_text(rag, months, from_start, expected):
+    assert status_run_text(rag, months, from_start, pd.Timestamp("2022-01-01")) == expected
 
 
 @pytest.mark.parametrize(("value", "unit", "text"), [

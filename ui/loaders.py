@@ -16,7 +16,7 @@ from metrics.audience import INTERNAL, PUBLIC
 from metrics.caseloads import DEFAULT_THRESHOLD, average_trend, summary_from_figures, team_summary
 from metrics.caseloads import trend as caseload_measures
 from metrics.caseloads import workers_over as over_threshold
-from metrics.formatting import WHOLE_SERVICE_LABEL
+from metrics.formatting import WHOLE_SERVICE_LABEL, format_month, team_label
 from metrics.performance import Performance, sparklines
 from metrics.prepared import CheckedSnapshot
 from metrics.problems import InputError
@@ -24,7 +24,8 @@ from metrics.scorecard import build_scorecard
 from metrics.snapshots import SnapshotFolder, data_root, find_snapshot_folders, read_tables
 from ui import tables
 from ui.display import plain, with_status_labels
-from ui.tables import SCORECARD_COLUMNS, STATUS_COLUMNS, STATUS_HELP, CaseloadSummary, scorecard_rows
+from ui.html import table_html
+from ui.tables import OFF_TARGET_COLUMNS, SCORECARD_COLUMNS, TREND_MONTHS, CaseloadSummary, scorecard_cells
 from ui.tables import caseload_summary as caseload_summary_table
 
 LISTING_SECONDS = 60  # how long a folder listing is trusted before new snapshots are looked for
@@ -125,8 +126,7 @@ class AreaTable:
     """One area's part of the scorecard, ready to draw."""
 
     area: str
-    table: pa.Table
-    column_config: dict
+    html: str
     definitions: str
 
 
@@ -138,17 +138,18 @@ def scorecard(location: str, as_at: date, path: str, audience: str, month: str,
     Shared between sessions and never changed, so it is built once per choice.
     """
     rated = performance(location, as_at, path, audience)
-    rows = build_scorecard(rated, pd.Timestamp(month), list(teams))
-    display = scorecard_rows(rows, sparklines(rated, rows, pd.Timestamp(month)))
+    month = pd.Timestamp(month)
+    rows = build_scorecard(rated, month, list(teams))
+    cells = scorecard_cells(rows, sparklines(rated, rows, month, TREND_MONTHS))
+    where = ", ".join(team_label(team) for team in teams) + f", {format_month(month)}"
     areas = []
     for area, positions in rows.groupby("area", sort=False).indices.items():
-        table, status_config = with_status_labels(display.iloc[positions], STATUS_COLUMNS, STATUS_HELP)
         definitions = "\n".join(
             f"- **{plain(name)}**: {plain(definition)}"
             for name, definition in zip(rows["name"].iloc[positions], rows["definition"].iloc[positions])
         )
-        areas.append(AreaTable(area, pa.Table.from_pandas(table, preserve_index=False),
-                               {**SCORECARD_COLUMNS, **status_config}, definitions))
+        html = table_html(SCORECARD_COLUMNS, [cells[i] for i in positions], f"{area}: {where}")
+        areas.append(AreaTable(area, html, definitions))
     return rows, areas
 
 
@@ -235,12 +236,11 @@ def team_grid(location: str, as_at: date, path: str, audience: str, month: str,
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def off_target_table(location: str, as_at: date, path: str, audience: str, month: str, areas: tuple[str, ...],
-                     teams: tuple[str, ...], link_snapshot: str | None, rows_shown: int) -> tuple[pa.Table, dict]:
-    """The most serious off-target rows for the chosen areas and teams, as drawn, and their config."""
+                     teams: tuple[str, ...], link_snapshot: str | None, rows_shown: int) -> str:
+    """The most serious off-target rows for the chosen areas and teams, as an HTML table."""
     rows = filtered_off_target(location, as_at, path, audience, month, areas, teams)
-    table = tables.off_target_rows(rows.head(rows_shown), pd.Timestamp(month), link_snapshot)
-    shown, config = with_status_labels(table, ["Status", "Signal (SPC)"])
-    return pa.Table.from_pandas(shown, preserve_index=False), config
+    cells = tables.off_target_cells(rows.head(rows_shown), pd.Timestamp(month), link_snapshot)
+    return table_html(OFF_TARGET_COLUMNS, cells, f"Off target and close to target, {format_month(pd.Timestamp(month))}")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

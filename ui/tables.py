@@ -21,63 +21,74 @@ from metrics.formatting import (
     format_value,
     format_values,
     in_words,
+    status_run_text,
     month_key,
     team_label,
 )
 from metrics.suppression import is_small
+from ui.html import Cell, Column, sparkline
 from ui.state import explore_url
 
-SCORECARD_COLUMNS = {
-    "Indicator": st.column_config.TextColumn("Indicator", width="large"),
-    "This month": st.column_config.TextColumn("This month", help="The value for the chosen month"),
-    "Change": st.column_config.TextColumn("Change", help="Direction of travel since the month before"),
-    "Last month": st.column_config.TextColumn("Last month"),
-    "Target": st.column_config.TextColumn("Target", help="The target in force this month"),
-    "England": st.column_config.TextColumn("Benchmark", help="The latest published benchmark on or before this month"),
-    "Last 13 months": st.column_config.LineChartColumn("Last 13 months", width="small"),
-    "Assurance": st.column_config.TextColumn("Assurance", help="Will the process reliably meet its target?"),
-    "Off target for": st.column_config.TextColumn("Off target for"),
-    "Notes": st.column_config.TextColumn("Notes", width="large"),
-}
-STATUS_COLUMNS = ["Status", "Signal (SPC)"]
-STATUS_HELP = {
-    "Status": "RAG: ✓ Green on target, ! Amber close to target, ✗ Red off target",
-    "Signal (SPC)": "Statistical process control: is this month unusual, or ordinary variation?",
-}
+SCORECARD_COLUMNS = [
+    Column("Indicator", "name"),
+    Column("This month", "value"),
+    Column("Status", "status"),
+    Column("Change", "change"),
+    Column("Target", "target"),
+    Column("England", "benchmark"),
+    Column("Trend", "trend", in_card=False),
+    Column("Signal (SPC)", "signal", in_card=False),
+    Column("Notes", "notes"),
+]
+TREND_MONTHS = 13
 
 
-def benchmark_text(row: pd.Series) -> str:
-    if pd.isna(row.get("benchmark")):
+def benchmark_cell(row) -> Cell:
+    """The benchmark's value, with which comparator and month it is (England unless none is published)."""
+    if pd.isna(row.benchmark):
+        return Cell()
+    return Cell(format_value(row.benchmark, row.unit), f"{row.benchmark_comparator}, {row.benchmark_period:%b %Y}")
+
+
+def status_cell(row) -> Cell:
+    return Cell(RAG_LABELS[row.rag], status_run_text(row.rag, row.months_at_status, row.status_from_start, row.period),
+                kind="status")
+
+
+def trend_label(values: list[float | None], unit: str, month: pd.Timestamp, suppressed: list[bool]) -> str:
+    """What a screen reader says for a trend line: its first and last figures shown, and any gaps."""
+    months = pd.date_range(end=month, periods=len(values), freq="MS")
+    shown = [(m, v) for m, v in zip(months, values) if v is not None]
+    if not shown:
         return ""
-    value = format_value(row["benchmark"], row["unit"])
-    return f"{value} ({row['benchmark_comparator']}, {format_month(row['benchmark_period'])})"
+    (first_month, first), (last_month, last) = shown[0], shown[-1]
+    text = (f"{len(values)} months to {format_month(month)}: {format_value(first, unit)} in {format_month(first_month)}, "
+            f"{format_value(last, unit)} in {format_month(last_month)}")
+    gaps = len(values) - len(shown)
+    return text + (f"; {gaps} month{'s' if gaps != 1 else ''} hidden or missing" if gaps else "")
 
 
-def off_target_text(months: int) -> str:
-    return "" if months <= 0 else f"{months} month{'s' if months != 1 else ''}"
-
-
-def scorecard_rows(scorecard: pd.DataFrame, sparklines: list[list[float | None]]) -> pd.DataFrame:
-    """The scorecard as people read it: every figure with its unit, statuses in words and symbols."""
-    rows = pd.DataFrame({
-        "Indicator": scorecard["name"],
-        "This month": [format_value(v, u, s) for v, u, s in
-                       zip(scorecard["value"], scorecard["unit"], scorecard["suppressed"])],
-        "Status": in_words(scorecard["rag"], RAG_LABELS),
-        "Change": in_words(scorecard["direction"], DIRECTION_LABELS),
-        "Last month": [format_value(v, u, s) for v, u, s in
-                       zip(scorecard["previous_value"], scorecard["unit"], scorecard["previous_suppressed"])],
-        "Target": [format_value(t, u) if pd.notna(t) else "" for t, u in zip(scorecard["target"], scorecard["unit"])],
-        "England": [benchmark_text(row) for _, row in scorecard.iterrows()],
-        "Last 13 months": sparklines,
-        "Signal (SPC)": in_words(scorecard["variation"], VARIATION_LABELS),
-        "Assurance": in_words(scorecard["assurance"], ASSURANCE_LABELS),
-        "Off target for": scorecard["months_off_target"].map(off_target_text),
-        "Notes": scorecard["commentary"].fillna(""),
-    })
-    if scorecard["team"].nunique() > 1:
-        rows.insert(0, "Team", scorecard["team"].map(team_label))
-    return rows.reset_index(drop=True)
+def scorecard_cells(scorecard: pd.DataFrame, trends: list[list[float | None]]) -> list[list[Cell]]:
+    """The scorecard as people read it: one row of cells per indicator (and team), in SCORECARD_COLUMNS order."""
+    several_teams = scorecard["team"].nunique() > 1
+    values = format_values(scorecard["value"], scorecard["unit"], scorecard["suppressed"])
+    previous = format_values(scorecard["previous_value"], scorecard["unit"], scorecard["previous_suppressed"])
+    rows = []
+    for row, value, last, trend in zip(scorecard.itertuples(index=False), values, previous, trends):
+        spark = sparkline(trend, trend_label(trend, row.unit, row.period, []))
+        rows.append([
+            Cell(row.name, team_label(row.team) if several_teams else ""),
+            Cell(value),
+            status_cell(row),
+            Cell(DIRECTION_LABELS[row.direction], f"from {last}" if last != NO_DATA else "last month: no data"),
+            Cell(format_value(row.target, row.unit) if pd.notna(row.target) else ""),
+            benchmark_cell(row),
+            Cell(spark, kind="trend"),
+            Cell(VARIATION_LABELS[row.variation], ASSURANCE_LABELS[row.assurance] if row.assurance != "none" else "",
+                 kind="status"),
+            Cell(row.commentary or ""),
+        ])
+    return rows
 
 
 @dataclass(frozen=True)
@@ -168,20 +179,36 @@ def team_grid(matrix: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     return grid.rename_axis("Team").reset_index()
 
 
-def off_target_rows(rows: pd.DataFrame, month: pd.Timestamp, snapshot: str | None) -> pd.DataFrame:
+OFF_TARGET_COLUMNS = [
+    Column("Indicator", "name"),
+    Column("Team", "team"),
+    Column("Value", "value"),
+    Column("Status", "status"),
+    Column("Target", "target"),
+    Column("Change", "change"),
+    Column("Signal (SPC)", "signal", in_card=False),
+    Column("Trend", "link"),
+]
+
+
+def off_target_cells(rows: pd.DataFrame, month: pd.Timestamp, snapshot: str | None) -> list[list[Cell]]:
     """Off-target rows as people read them, each with a link to its trend."""
-    return pd.DataFrame({
-        "Status": in_words(rows["rag"], RAG_LABELS),
-        "Indicator": rows["name"],
-        "Team": rows["team"].map(team_label),
-        "Value": format_values(rows["value"], rows["unit"], rows["suppressed"]),
-        "Target": format_values(rows["target"], rows["unit"]),
-        "Off target for": rows["months_off_target"].map(off_target_text),
-        "Change": in_words(rows["direction"], DIRECTION_LABELS),
-        "Signal (SPC)": in_words(rows["variation"], VARIATION_LABELS),
-        "Area": rows["area"],
-        "Explore": [explore_url(i, t, month, snapshot) for i, t in zip(rows["indicator_id"], rows["team"])],
-    })
+    rows = rows.assign(period=month)
+    values = format_values(rows["value"], rows["unit"], rows["suppressed"])
+    targets = format_values(rows["target"], rows["unit"])
+    return [
+        [
+            Cell(row.name, row.area),
+            Cell(team_label(row.team)),
+            Cell(value),
+            status_cell(row),
+            Cell(target),
+            Cell(DIRECTION_LABELS[row.direction]),
+            Cell(VARIATION_LABELS[row.variation], kind="status"),
+            Cell("See the trend", kind="link", href=explore_url(row.indicator_id, row.team, month, snapshot)),
+        ]
+        for row, value, target in zip(rows.itertuples(index=False), values, targets)
+    ]
 
 
 def revisions(changes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -93,7 +93,7 @@ st.markdown(
     "the same afternoon:"
 )
 st.code("python -m metrics.ingest --as-at 2022-03-11 --annex-a annex_a.xlsx \\\n"
-        "    --child-population 58000 --targets targets.csv", language="bash", wrap_lines=True)
+        "    --child-population 58000 --targets targets.csv", language="text", wrap_lines=True)
 st.markdown(
     "- Headers are matched ignoring case, spaces and punctuation; coded answers such as “q) 6: Police” or "
     "“a) Yes” are read by their meaning; dates may be Excel dates or text.\n"

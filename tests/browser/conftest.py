@@ -120,5 +120,8 @@ def wait_for_page(page, heading: str) -> None:
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " && !document.querySelector('[data-testid=\"stSkeleton\"]')"
         " && !document.querySelector('[data-stale=\"true\"]')"  # nothing left over from the run before
-        " && document.fonts.status === 'loaded'", timeout=60_000)
+        " && document.fonts.status === 'loaded'"
+        # code blocks drawn (their highlighting is loaded separately)
+        " && [...document.querySelectorAll('[data-testid=\"stCode\"]')].every(c => c.querySelector('code')?.textContent)",
+        timeout=60_000)
     page.wait_for_timeout(800)

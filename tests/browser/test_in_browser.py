@@ -1,4 +1,4 @@
-"""The app in a real browser: every page, a shared link, a download, a tablet, and axe accessibility checks."""
+"""The app in a real browser: every page, a shared link and a download (test_layout.py: screens, paper, axe)."""
 
 from __future__ import annotations
 
@@ -88,20 +88,6 @@ def test_scorecard_download_matches_the_scorecard_command(page, app):
     assert excel.loc[excel["indicator_id"] == "children_in_care", "value"].item() == "345"
 
 
-def test_scorecard_on_a_tablet_has_no_sideways_scrolling(browser, app):
-    context = browser.new_context(viewport={"width": 768, "height": 1024})
-    tablet = context.new_page()
-    open_in_browser(tablet, app, "", "Scorecard")
-    widths = tablet.evaluate(
-        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth,"
-        " document.querySelector('[data-testid=\"stMain\"]').scrollWidth,"
-        " document.querySelector('[data-testid=\"stMain\"]').clientWidth]")
-    assert widths[0] <= widths[1] and widths[2] <= widths[3], widths
-    SCREENSHOTS.mkdir(exist_ok=True)
-    tablet.screenshot(path=SCREENSHOTS / "scorecard_tablet.png", full_page=True)
-    context.close()
-
-
 def _axe_violations(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
@@ -127,11 +113,3 @@ def serious_violations(page) -> list[str]:
     page.wait_for_timeout(1500)
     again = _axe_violations(page)
     return [violation for violation in again if violation.split(" at ")[0] in {v.split(" at ")[0] for v in found}]
-
-
-@pytest.mark.parametrize("audience", ["public", "internal"])
-@pytest.mark.parametrize("heading", list(PAGES))
-def test_no_serious_accessibility_violations(page, app, internal_app, heading, audience):
-    server = app if audience == "public" else internal_app
-    open_in_browser(page, server, PAGES[heading], heading)
-    assert serious_violations(page) == []

@@ -49,3 +49,34 @@ def off_target(performance: Performance, month: pd.Timestamp) -> pd.DataFrame:
     rows["severity"] = rows["rag"].astype("object").map(RAG_SEVERITY)
     rows = rows.sort_values(["severity", "months_at_status", "gap"], ascending=[True, False, False])
     return rows.drop(columns="severity").reset_index(drop=True)
+
+
+def _in_catalogue_order(performance: Performance, indicator_ids) -> list[str]:
+    wanted = set(indicator_ids)
+    return [indicator_id for indicator_id in performance.indicators.index if indicator_id in wanted]
+
+
+def indicator_most_teams_report(performance: Performance, month: pd.Timestamp) -> str:
+    """The indicator compare opens on: of those with a target this month, the one the most teams report
+    (ties in scorecard order), so the first chart has several bars and a target line to read against."""
+    rows = performance.rows_between(month, month)
+    rows = rows[rows["team"] != WHOLE_SERVICE]
+    with_target = rows[rows["target"].notna()]
+    chosen = with_target if not with_target.empty else rows
+    if chosen.empty:
+        return str(performance.indicators.index[0])
+    teams = chosen.groupby(chosen["indicator_id"].astype("object"))["team"].nunique()
+    most = teams[teams == teams.max()].index
+    return _in_catalogue_order(performance, most)[0]
+
+
+def first_red_indicator(performance: Performance, month: pd.Timestamp) -> str:
+    """The indicator explore opens on: the whole service's first red indicator in scorecard order this
+    month, else its first with a target, else the first in the catalogue."""
+    rows = performance.rows_between(month, month, [WHOLE_SERVICE])
+    rows = rows[rows["team"] == WHOLE_SERVICE]
+    for wanted in (rows[rows["rag"] == "red"], rows[rows["target"].notna()]):
+        found = _in_catalogue_order(performance, wanted["indicator_id"].astype("object"))
+        if found:
+            return found[0]
+    return str(performance.indicators.index[0])

@@ -20,7 +20,7 @@ catalogue = performance.indicators
 
 left, right = st.columns(2)
 with left:
-    indicator_id = indicator_chooser(frame, "compare.indicator")
+    indicator_id = indicator_chooser(frame, "compare.indicator", loaders.opening_indicators(*frame.cache_key)[1])
 with right:
     month = month_chooser(frame, "compare.month")
 name, unit = catalogue.at[indicator_id, "name"], catalogue.at[indicator_id, "unit"]

@@ -29,7 +29,7 @@ frame = page_frame(
 )
 performance = frame.performance
 
-indicator_id = indicator_chooser(frame, "explore.indicator")
+indicator_id = indicator_chooser(frame, "explore.indicator", loaders.opening_indicators(*frame.cache_key)[0])
 teams = teams_chooser(frame, "explore.teams")
 start, end = period_chooser(frame, "explore.period")
 if not teams:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import shutil
 from contextlib import redirect_stdout
 
@@ -259,7 +260,7 @@ def test_explore_nonsense_link_gives_a_notice_not_an_error():
     notices = " ".join(str(i.value) for i in at.info)
     assert "does not match anything here" in notices
     assert "<script>" not in notices  # shown escaped
-    assert at.selectbox(key="explore.indicator").value == "contacts_received"
+    assert at.selectbox(key="explore.indicator").value == "re_referrals_12_months"  # the default: the first red indicator
     assert at.multiselect(key="explore.teams").value == ["Whole service"]
 
 
@@ -433,3 +434,33 @@ def test_scorecard_spc_agrees_with_the_command_for_every_indicator(team):
     assert len(rows) == len(expected)
     assert list(rows["Signal (SPC)"]) == [VARIATION_LABELS[v] for v in expected["variation"]]
     assert list(rows["Signal (SPC) detail"]) == [ASSURANCE_LABELS[a] if a != "none" else "" for a in expected["assurance"]]
+
+
+CHART_COLUMNS = ("line_chart", "area_chart", "bar_chart")
+
+
+def chart_columns_with_gaps(at) -> list[str]:
+    """Grid columns drawn as small charts whose lists hold a null or NaN (the browser prints those as text)."""
+    found = []
+    for grid in at.dataframe:
+        config = json.loads(grid.proto.columns or "{}")
+        frame = grid.value
+        for name, column in config.items():
+            if (column.get("type_config") or {}).get("type") in CHART_COLUMNS and name in frame.columns:
+                if any(cell is None or any(pd.isna(v) for v in cell) for cell in frame[name]):
+                    found.append(name)
+    return found
+
+
+def test_no_grid_sends_a_small_chart_with_a_gap():
+    for page in PAGES:
+        at = open_page(page)
+        assert chart_columns_with_gaps(at) == [], page
+    # the scorecard's 13-month trends are images: one per indicator with figures, gaps drawn as breaks
+    rows = scorecard_rows(open_page("streamlit_app.py", month="2021-11"))
+    drawn = rows[rows["Trend image"] != ""]
+    # every month of the last 13 is hidden for one small count: nothing to draw, and no text either
+    assert list(rows.loc[rows["Trend image"] == "", "Indicator"]) == ["Child Protection plans open 2 years or more"]
+    assert rows.loc[rows["Trend image"] == "", "Trend"].item() == ""
+    assert len(drawn) == 37 and drawn["Trend image"].str.startswith("13 months to November 2021: ").all()
+    assert drawn["Trend image"].str.contains("hidden or missing").any()

@@ -50,12 +50,15 @@ def teams_chooser(frame: Frame, key: str) -> list[str]:
     return [as_team(label) for label in chosen]
 
 
-def indicator_chooser(frame: Frame, key: str) -> str:
-    """Pick an indicator, listed by area and searchable by name; shared as `indicator`."""
+def indicator_chooser(frame: Frame, key: str, default: str | None = None) -> str:
+    """Pick an indicator, listed by area and searchable by name; shared as `indicator`.
+
+    default (the first in the catalogue if not given) is where the page opens; a link's choice wins.
+    """
     catalogue = frame.performance.indicators
     ids = list(catalogue.index)
     labels = dict(zip(ids, catalogue["area"] + ": " + catalogue["name"]))
-    chosen = state.single_choice("indicator", ids, ids[0], key, frame.notify)
+    chosen = state.single_choice("indicator", ids, default if default in labels else ids[0], key, frame.notify)
     st.selectbox("Indicator (type to search)", ids, key=key, format_func=labels.__getitem__,
                  on_change=state.on_change("indicator", key))
     state.publish(indicator=chosen)

@@ -154,6 +154,14 @@ def scorecard(location: str, as_at: date, path: str, audience: str, month: str,
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
+def opening_indicators(location: str, as_at: date, path: str, audience: str) -> tuple[str, str]:
+    """The indicators explore and compare open on for the snapshot's latest month (links choose others)."""
+    rated = performance(location, as_at, path, audience)
+    month = rated.latest_month
+    return comparison.first_red_indicator(rated, month), comparison.indicator_most_teams_report(rated, month)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
 def off_target(location: str, as_at: date, path: str, audience: str, month: str) -> pd.DataFrame:
     """Every indicator and team amber or red in the month, worst first."""
     return comparison.off_target(performance(location, as_at, path, audience), pd.Timestamp(month))

@@ -82,12 +82,28 @@ def notice(area: st.delta_generator.DeltaGenerator, text: str) -> None:
     area.info(plain(text), icon=":material/info:")
 
 
+def shipped_demo() -> bool:
+    """Whether the app is showing the demonstration data shipped in the repository."""
+    return data_root().uri == REPOSITORY_DATA_DIR.as_posix()
+
+
 def council_name() -> str:
     """The council's name: PERFORMANCE_COUNCIL_NAME, or the demo council on the shipped data."""
     named = COUNCIL_NAME.value()
     if named:
         return named
-    return DEMO_COUNCIL if data_root().uri == REPOSITORY_DATA_DIR.as_posix() else ""
+    return DEMO_COUNCIL if shipped_demo() else ""
+
+
+def data_age(snapshot: CheckedSnapshot, latest_month: pd.Timestamp, today: date) -> str:
+    """How current the figures are: on real data, how many months behind today; the shipped demo says
+    what it is instead (its months are years old on purpose, and "57 months behind" would alarm)."""
+    if shipped_demo():
+        return (f"Demonstration data for {DEMO_COUNCIL}, up to **{format_month(latest_month)}** "
+                f"(snapshot as at {snapshot.as_at:%d %B %Y}).")
+    behind = months_behind(latest_month, today)
+    return (f"Snapshot as at {snapshot.as_at:%d %B %Y}: figures up to **{format_month(latest_month)}**, "
+            f"{behind} month{'s' if behind != 1 else ''} behind today ({today:%d %B %Y}).")
 
 
 def _navigation() -> None:
@@ -143,11 +159,7 @@ def page_frame(title: str, summary: str) -> Frame:
         performance = loaders.performance(location, snapshot.as_at, snapshot.path, audience)
         frame = Frame(snapshot, performance, audience, valid, invalid, warnings, date.today(), notices)
         if frame.latest_month is not None:
-            behind = frame.months_behind
-            st.caption(
-                f"Snapshot as at {snapshot.as_at:%d %B %Y}: figures up to **{format_month(frame.latest_month)}**, "
-                f"{behind} month{'s' if behind != 1 else ''} behind today ({date.today():%d %B %Y})."
-            )
+            st.caption(data_age(snapshot, frame.latest_month, frame.today))
         st.markdown(f"**Audience: {audience}**")
         st.caption(AUDIENCE_TEXT[audience])
         sign_in_controls()

@@ -17,8 +17,7 @@ def test_deep_link_on_a_fresh_server_shows_the_frame(browser):
                       "Data and snapshots", "Glossary"):
             assert sidebar.get_by_role("link", name=label).is_visible()
         assert "Audience: public" in sidebar.inner_text()
-        assert "figures up to January 2022" in sidebar.inner_text()
-        assert "Snapshot as at 10 February 2022" in sidebar.inner_text()
+        assert "Demonstration data for Example County Council, up to January 2022 (snapshot as at 10 February 2022)" in sidebar.inner_text()
         picker = sidebar.get_by_role("combobox", name="Snapshot (the day the figures were extracted)")
         assert picker.input_value() == "As at 10 February 2022"
         main = page.get_by_test_id("stMain")

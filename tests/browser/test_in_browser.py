@@ -26,7 +26,7 @@ def test_every_page_loads_in_the_frame_without_an_error(page, app, heading):
     open_in_browser(page, app, PAGES[heading], heading)
     assert page.get_by_test_id("stException").count() == 0
     sidebar = page.get_by_test_id("stSidebar").inner_text()
-    assert "Snapshot as at 10 February 2022" in sidebar and "Audience: public" in sidebar
+    assert "up to January 2022 (snapshot as at 10 February 2022)" in sidebar and "Audience: public" in sidebar
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{PAGES[heading] or 'scorecard'}.png", full_page=True)
 

@@ -16,6 +16,7 @@ SCREENING_CONSTANT = 3.267  # moving ranges this many times the average are scre
 CLOSE_FRACTION = 2 / 3  # "close to the limits" starts at 2 sigma
 RUN_LENGTH = 7  # points in a trend or a shift
 MINIMUM_POINTS = 12
+BASELINES = (12, 18, 24)  # months a chart's limits can be fixed on (NHSRplotthedots needs at least 12)
 ROUNDING = 1e-9  # relative: differences this small are rounding, not variation
 
 VARIATIONS = ("common_cause", "improvement", "concern", "neutral_high", "neutral_low", "insufficient_data")
@@ -136,16 +137,18 @@ def shift(y: np.ndarray, limits: Limits) -> np.ndarray:
 
 
 def special_cause(y: np.ndarray, limits: Limits) -> np.ndarray:
-    """+1 or -1 where any rule flags the point, by the rules' direction, else 0.
+    """+1 or -1 where any rule flags the point, else 0.
 
-    Where rules pull both ways (a rising trend below the mean), the side of the
-    mean decides, as NHSRplotthedots does for every special-cause point.
+    Where rules pull both ways (a rising trend wholly below the mean), the first rule in
+    NHSRplotthedots 0.2.x's order decides: outside the limits, then the trend, then two of three
+    close to a limit, then the shift. A rising run below the mean is therefore a rise.
     """
-    rules = np.vstack([outside_limits(y, limits), trend(y), two_of_three_close(y, limits), shift(y, limits)])
-    flagged = (rules != 0).any(axis=0)
-    direction = np.sign(rules.sum(axis=0))
-    direction = np.where(direction == 0, side_of_mean(y, limits), direction)
-    return np.where(flagged, direction, 0).astype(int)
+    return first_rule(outside_limits(y, limits), trend(y), two_of_three_close(y, limits), shift(y, limits))
+
+
+def first_rule(*rules: np.ndarray) -> np.ndarray:
+    """For each point, the direction of the first rule (in the order given) that flags it, else 0."""
+    return np.select([rule != 0 for rule in rules], list(rules), 0).astype(int)
 
 
 def variation(flags: np.ndarray, polarity: str) -> np.ndarray:
@@ -178,12 +181,16 @@ class SpcResult:
 
 
 def analyse(series: pd.DataFrame, polarity: str, target: float | None = None,
-            rebase_from: pd.Timestamp | None = None) -> SpcResult:
+            rebase_from: pd.Timestamp | None = None, fix_after: int | None = None) -> SpcResult:
     """XmR analysis of a monthly series (period, value); missing months are left out.
 
-    With rebase_from, the months before it and the months from it onwards get
-    limits of their own. The variation is the last point's.
+    With rebase_from, the months before it and the months from it onwards get limits of their
+    own. With fix_after (NHSRplotthedots' fix_after_n_points, at least 12), each part's limits are
+    worked out from its first fix_after months only and then held for the months after: the
+    baseline the later months are judged against. The variation is the last point's.
     """
+    if fix_after is not None and fix_after < MINIMUM_POINTS:
+        raise ValueError(f"a baseline needs at least {MINIMUM_POINTS} months, not {fix_after}")
     points = series[["period", "value"]].dropna().sort_values("period").reset_index(drop=True)
     for column in ("mean", "lower", "upper"):
         points[column] = np.nan
@@ -196,7 +203,7 @@ def analyse(series: pd.DataFrame, polarity: str, target: float | None = None,
     for number in np.unique(segment):
         rows = np.flatnonzero(segment == number)
         y = points.loc[rows, "value"].to_numpy()
-        limits = process_limits(y)
+        limits = process_limits(y[:fix_after])
         last_limits = limits
         points.loc[rows, ["mean", "lower", "upper"]] = [limits.mean, limits.lower, limits.upper]
         if len(y) >= MINIMUM_POINTS:
@@ -347,9 +354,8 @@ def _rate_points(frame: pd.DataFrame, value: np.ndarray, has_value: np.ndarray, 
     three_sides = np.abs(last_three[0] + last_three[1] + last_three[2])
     two_of_three = np.where(close(0) & (three_close >= 2) & (three_sides == 3), last_three[0], 0)
 
-    flagged = (outside != 0) | (trend != 0) | (two_of_three != 0) | (shift != 0)
-    direction = np.sign(outside + trend.astype("int8") + two_of_three + shift)
-    direction = np.where(direction == 0, last_three[0], direction)
+    direction = first_rule(outside, trend, two_of_three, shift)  # the same order as special_cause
+    flagged = direction != 0
     polarity, names = pd.factorize(np.asarray(polarity, dtype=object)[rows])
     names = np.asarray(names, dtype=object)
     high = _codes([VARIATION_BY_POLARITY[name][0] for name in names], VARIATIONS)[polarity]

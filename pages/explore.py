@@ -50,6 +50,24 @@ view_key = ("explore", *choice)
 series = loaders.indicator_series(*frame.cache_key, *choice)
 
 
+def spc_limits_text(points: pd.DataFrame, fix_after: int, rebase: str) -> str:
+    """Which months the chart's limits come from, in words."""
+    if points.empty:
+        return "none yet."
+    first = format_month(points["period"].iloc[0])
+    parts = [points] if rebase == "none" else [points[points["period"] < pd.Timestamp(f"{rebase}-01")],
+                                                points[points["period"] >= pd.Timestamp(f"{rebase}-01")]]
+    texts = []
+    for part in (part for part in parts if not part.empty):
+        first = format_month(part["period"].iloc[0])
+        if fix_after and len(part) > fix_after:
+            texts.append(f"worked out from {first} to {format_month(part['period'].iloc[fix_after - 1])} "
+                         f"(the baseline) and held for the months after")
+        else:
+            texts.append(f"worked out from every month from {first} to {format_month(part['period'].iloc[-1])}")
+    return "; new limits ".join(texts) + "."
+
+
 def over_time_chart(chart_teams: list[str], chart_title: str, rolling: bool, last_year: bool):
     """The indicator chart for some of the chosen teams, with the optional extra lines."""
     shown = series[series["team"].isin(chart_teams)]
@@ -95,19 +113,27 @@ if view == "Over time":
 else:
     spc_team = st.selectbox("Team for the SPC chart", teams, format_func=team_label, key="explore.spc_team")
     months = [month_key(m) for m in pd.date_range(start, end, freq="MS")]
-    rebase = st.selectbox(
-        "Recalculate the limits from (after a change in practice or definition)", ["none", *months[1:]],
-        format_func=lambda m: "No recalculation" if m == "none" else format_month(f"{m}-01"), key="explore.rebase",
+    left, right = st.columns(2)
+    baselines = [n for n in spc.BASELINES if n < len(months)] + [0]
+    fix_after = left.selectbox(
+        "Work out the limits from", baselines, key="explore.baseline",
+        format_func=lambda n: f"The first {n} months shown, then hold them" if n else "Every month shown",
+        help="A baseline: the limits come from the first months and later months are judged against them, "
+             "so a rise or fall since then shows as a signal rather than moving the limits with it.",
+    )
+    rebase = right.selectbox(
+        "Start new limits from (after a change in practice or definition)", ["none", *months[1:]],
+        format_func=lambda m: "No new limits" if m == "none" else format_month(f"{m}-01"), key="explore.rebase",
     )
     one = series[series["team"] == spc_team]
     target_now = one["target"].dropna().iloc[-1] if one["target"].notna().any() else None
     result = loaders.spc_reading(*frame.cache_key, indicator_id, spc_team, *choice[2:],
-                                 None if rebase == "none" else f"{rebase}-01")
+                                 None if rebase == "none" else f"{rebase}-01", fix_after or None)
     spc_title = f"{name} ({unit_words}) — SPC chart, {team_label(spc_team)}, {period_words}"
     if len(result.points) < spc.MINIMUM_POINTS:
         st.info(f"SPC needs at least {spc.MINIMUM_POINTS} months of figures; this view has {len(result.points)}. "
                 "Choose a longer period.")
-    show_chart(frame.cache_key, (*view_key, "spc_chart", spc_team, rebase),
+    show_chart(frame.cache_key, (*view_key, "spc_chart", spc_team, rebase, fix_after),
                lambda: charts.spc_chart(result.points, name=name, unit=unit, title=spc_title, target=target_now),
                "explore.spc_chart")
     st.markdown(
@@ -116,14 +142,18 @@ else:
     )
     with st.expander("How to read this chart", expanded=True):
         st.markdown(
+            f"- **Limits shown:** {spc_limits_text(result.points, fix_after, rebase)}\n"
             "- The **solid line** is the average; the **dashed lines** are the process limits: "
             "if nothing changes, almost every month will fall between them.\n"
             "- A point marked **▲ improvement** or **▼ concern** is a *special cause*: a point outside the limits, "
-            "seven months in a row above or below the average, seven months rising or falling, or two of three "
-            "months close to a limit. Something has probably changed; ask what.\n"
+            "seven months in a row rising or falling, two of three months close to a limit, or seven months in a "
+            "row above or below the average. Where these disagree, the first in that order decides (so a rise "
+            "that is still below the average reads as a rise). Something has probably changed; ask what.\n"
             "- Grey **● common cause** points are ordinary variation. Reacting to them is reacting to noise.\n"
             "- **Assurance** compares the target with the limits: if the target lies outside them, the service "
-            "will reliably meet it (pass) or miss it (fail) unless the process changes."
+            "will reliably meet it (pass) or miss it (fail) unless the process changes.\n"
+            "- The scorecard's signal for a month uses every month of data up to that month, so it can differ "
+            "from this chart's baseline."
         )
 
 st.subheader("What it measures")

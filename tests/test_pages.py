@@ -468,3 +468,18 @@ def test_no_grid_sends_a_small_chart_with_a_gap():
     assert rows.loc[rows["Trend image"] == "", "Trend"].item() == ""
     assert len(drawn) == 37 and drawn["Trend image"].str.startswith("13 months to November 2021: ").all()
     assert drawn["Trend image"].str.contains("hidden or missing").any()
+
+
+def test_explore_spc_holds_limits_from_a_baseline_and_says_which():
+    at = open_page("pages/explore.py", indicator="referrals_received", **{"from": "2020-02", "to": "2022-01"})
+    at.radio(key="explore.view").set_value("Signal or noise (SPC)").run()
+    assert at.selectbox(key="explore.baseline").value == 12  # the default baseline
+    points = next(frame for frame in chart_data(at) if "upper" in frame.columns).sort_values("period")
+    baseline = points["value"].iloc[:12]
+    assert points["mean"].nunique() == 1 and points["mean"].iloc[0] == pytest.approx(baseline.mean())
+    reading = " ".join(str(m.value) for m in at.markdown)
+    assert "worked out from February 2020 to January 2021 (the baseline) and held for the months after" in reading
+    at.selectbox(key="explore.baseline").set_value(0).run()
+    points = next(frame for frame in chart_data(at) if "upper" in frame.columns)
+    assert points["mean"].iloc[0] == pytest.approx(points["value"].mean())
+    assert "worked out from every month from February 2020 to January 2022" in " ".join(str(m.value) for m in at.markdown)

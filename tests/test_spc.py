@@ -164,3 +164,72 @@ def test_a_flat_series_is_common_cause_not_a_shift():
     assert set(signals["variation"].iloc[11:]) == {"common_cause"}
     assert set(signals["variation"].iloc[:11]) == {"insufficient_data"}
     assert signals["assurance"].iloc[-1] == "fail"  # the target of 90 is above the (flat) limits
+
+
+# A rising run of seven wholly below the mean: the trend says "up", the shift says "below".
+RISING_BELOW = [20, 24] * 6 + [15, 15.5, 16, 16.5, 17, 17.5, 18]
+
+
+def test_conflicting_rules_follow_nhsrplotthedots_order_the_trend_wins_over_the_shift():
+    y = np.asarray(RISING_BELOW, dtype="float64")
+    limits = spc.process_limits(y)
+    # mean 379.5 / 19 = 19.97; ranges 11 x 4, 9 and 6 x 0.5 average 56 / 18 = 3.11, so the lower limit is
+    # 19.97 - 2.66 x 3.11 = 11.70: the last seven are inside the limits, below the mean and rising
+    assert limits.mean == pytest.approx(19.973684) and limits.lower == pytest.approx(11.698129)
+    assert spc.trend(y)[-7:].tolist() == [1] * 7 and spc.shift(y, limits)[-7:].tolist() == [-1] * 7
+    assert spc.special_cause(y, limits)[-7:].tolist() == [1] * 7
+    assert spc.analyse(series(RISING_BELOW), "higher_is_better").variation == "improvement"
+    assert spc.analyse(series(RISING_BELOW), "lower_is_better").variation == "concern"
+
+
+def test_conflicting_rules_in_the_every_point_implementation_too():
+    frame = series(RISING_BELOW).assign(indicator_id="x", team="")
+    for polarity, expected in (("higher_is_better", "improvement"), ("lower_is_better", "concern"),
+                               ("neutral", "neutral_high")):
+        signals = spc.signals_at_every_point(frame, [polarity] * len(frame), [np.nan] * len(frame))
+        assert signals["variation"].iloc[-1] == expected
+
+
+def test_rule_order_outside_the_limits_first_then_trend_then_two_of_three_then_shift():
+    up, down, none = np.array([1]), np.array([-1]), np.array([0])
+    assert spc.first_rule(down, up, up, up).tolist() == [-1]
+    assert spc.first_rule(none, up, down, down).tolist() == [1]
+    assert spc.first_rule(none, none, down, up).tolist() == [-1]
+    assert spc.first_rule(none, none, none, up).tolist() == [1]
+    assert spc.first_rule(none, none, none, none).tolist() == [0]
+
+
+# NHSRplotthedots' own test data (tests/testthat/test-ptd_spc_standard.R): set.seed(123); rnorm(20)
+RNORM = [-0.56047565, -0.23017749, 1.55870831, 0.07050839, 0.12928774, 1.71506499, 0.46091621, -1.26506123,
+         -0.68685285, -0.44566197, 1.22408180, 0.35981383, 0.40077145, 0.11068272, -0.55584113, 1.78691314,
+         0.49785048, -1.96661716, 0.70135590, -0.47279141]
+
+
+def test_limits_match_nhsrplotthedots_and_a_fixed_baseline_uses_the_first_points_only():
+    whole = spc.analyse(series(RNORM), "neutral")
+    # NHSRplotthedots' snapshot (_snaps/ptd_spc_standard.md): mean_col 0.1416238, lpl -3.01138, upl 3.294627
+    assert whole.points["mean"].iloc[0] == pytest.approx(0.1416238, abs=1e-7)
+    assert whole.points["lower"].iloc[0] == pytest.approx(-3.01138, abs=1e-5)
+    assert whole.points["upper"].iloc[0] == pytest.approx(3.294627, abs=1e-6)
+    fixed = spc.analyse(series(RNORM), "neutral", fix_after=12)
+    # fix_after_n_points = 12: the first twelve sum to 2.33015208, mean 0.19417934; their eleven moving
+    # ranges sum to 11.5854777, average 1.05322525 (none screened), so limits 0.19418 -/+ 2.80157917
+    assert fixed.points["mean"].tolist() == pytest.approx([0.19417934] * 20)
+    assert fixed.points["lower"].tolist() == pytest.approx([-2.60739983] * 20)
+    assert fixed.points["upper"].tolist() == pytest.approx([2.99575851] * 20)
+
+
+def test_a_baseline_needs_twelve_months():
+    with pytest.raises(ValueError, match="at least 12 months"):
+        spc.analyse(series(RNORM), "neutral", fix_after=11)
+
+
+def test_a_fixed_baseline_judges_later_months_against_it():
+    # twelve steady months, then twelve higher ones: against a baseline of the first twelve the rise is
+    # a signal from month 13 on and the baseline itself is ordinary; with limits over all 24 months the
+    # steady first year would read as unusually low as well
+    values = [12, 10] * 6 + [20, 22] * 6
+    fixed = spc.analyse(series(values), "neutral", fix_after=12)
+    assert fixed.points["variation"].tolist() == ["common_cause"] * 12 + ["neutral_high"] * 12
+    whole = spc.analyse(series(values), "neutral")
+    assert whole.points["variation"].tolist() == ["neutral_low"] * 12 + ["neutral_high"] * 12

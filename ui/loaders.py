@@ -202,13 +202,14 @@ def explore_tables(location: str, as_at: date, path: str, audience: str, indicat
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def spc_reading(location: str, as_at: date, path: str, audience: str, indicator_id: str, team: str,
-                start: str, end: str, rebase: str | None) -> spc.SpcResult:
-    """The SPC reading of one team's series over the period, with limits from rebase (YYYY-MM-DD) on."""
+                start: str, end: str, rebase: str | None, fix_after: int | None = None) -> spc.SpcResult:
+    """The SPC reading of one team's series over the period, with new limits from rebase (YYYY-MM-DD) on
+    and, with fix_after, limits from each part's first fix_after months."""
     rated = performance(location, as_at, path, audience)
     one = indicator_series(location, as_at, path, audience, indicator_id, (team,), start, end)
     target_now = one["target"].dropna().iloc[-1] if one["target"].notna().any() else None
     polarity = rated.indicators.at[indicator_id, "polarity"]
-    return spc.analyse(one, polarity, target_now, None if rebase is None else pd.Timestamp(rebase))
+    return spc.analyse(one, polarity, target_now, None if rebase is None else pd.Timestamp(rebase), fix_after)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -52,10 +52,13 @@ TERMS: dict[str, str] = {
                 "snapshots may revise recent months as late recording catches up.",
     "Special cause": "From SPC: variation unlikely to be chance. A point outside the process limits, a run of "
                      "seven points above or below the average, a run of seven rising or falling points, or two "
-                     "of three points close to a limit. It is worth asking what changed.",
+                     "of three points close to a limit. Where these point different ways, the first in the order "
+                     "outside the limits, rising or falling run, two of three, run on one side decides. It is "
+                     "worth asking what changed.",
     "SPC": "Statistical process control: the NHS \"Making Data Count\" method for telling a real change from "
            "ordinary month-to-month noise. It draws the average and process limits, the range most months "
-           "fall within if nothing changes.",
+           "fall within if nothing changes. A baseline fixes the limits on the first months (12 at least) so "
+           "later months are judged against them.",
     "Statistical neighbours": "The ten councils most like this one in their population and need, used for fair "
                               "comparison (published by the Department for Education).",
     "Suppression": "Hiding small numbers so no child can be identified. In the public view every count from 1 "

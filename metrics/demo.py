@@ -67,7 +67,8 @@ def caseloads(months: pd.DatetimeIndex) -> pd.DataFrame:
             worker = f"W{number:03d}"
             own = round(wobble("worker", worker) * 6)
             for index, month in enumerate(months):
-                pressure = max(0, index - 26) * 0.6 if team in cat.ASSESSMENT else 0
+                # pressure on the assessment teams builds from July 2021 (month 27 from April 2019)
+                pressure = max(0, index - 26) * 1.3 if team in cat.ASSESSMENT else 0
                 cases = typical + own + round(wobble("cases", worker, month) * 2 + pressure)
                 rows.append((month, team, worker, max(0, cases)))
     return pd.DataFrame(rows, columns=["period", "team", "worker_id", "cases"])

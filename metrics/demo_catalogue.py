@@ -177,7 +177,7 @@ ENGLAND_BENCHMARKS = [
 # Workers per team and their typical caseload.
 WORKFORCE = {
     MASH: (8, 12), EARLY_HELP[0]: (7, 14), EARLY_HELP[1]: (6, 14),
-    ASSESSMENT[0]: (9, 24), ASSESSMENT[1]: (8, 26),
+    ASSESSMENT[0]: (9, 18), ASSESSMENT[1]: (8, 19),
     SAFEGUARDING[0]: (10, 17), SAFEGUARDING[1]: (10, 17),
     CHILDREN_IN_CARE: (11, 15), CARE_LEAVERS: (7, 18), DISABILITIES: (5, 12),
 }

@@ -85,3 +85,49 @@ def test_older_snapshots_hold_small_revisions_of_the_latest_months():
     merged = older.merge(newer, on=["indicator_id", "period", "team"], suffixes=("_old", "_new"))
     changed = merged[merged["value_old"].ne(merged["value_new"]) & merged["value_old"].notna()]
     assert set(changed["period"]) == {pd.Timestamp("2021-10-01"), pd.Timestamp("2021-11-01")}
+
+
+def team_series(performance, indicator_id) -> pd.DataFrame:
+    rows = performance.table[performance.table["indicator_id"] == indicator_id]
+    return rows.pivot_table(index="period", columns="team", values="value", observed=True)
+
+
+def test_the_spring_2020_lockdown_dip_and_the_september_rush(newest):
+    for indicator_id in ("contacts_received", "referrals_received"):
+        figures = whole_service(newest, indicator_id)
+        before = figures[pd.Timestamp("2020-01-01"):pd.Timestamp("2020-02-01")].mean()
+        assert figures[pd.Timestamp("2020-04-01")] < 0.8 * before, indicator_id
+        assert figures[pd.Timestamp("2020-05-01")] < 0.85 * before, indicator_id
+        assert figures[pd.Timestamp("2020-09-01")] > figures[pd.Timestamp("2020-08-01")] * 1.1, indicator_id
+
+
+def test_referrals_flow_into_assessments_enquiries_and_conferences(newest):
+    referrals = whole_service(newest, "referrals_received")
+    assessed = whole_service(newest, "assessments_completed")
+    enquiries = whole_service(newest, "section_47_enquiries")
+    discussions = whole_service(newest, "strategy_discussions")
+    conferences = newest.series("icpc_in_15_days", "").set_index("period")["denominator"]
+    months = referrals.index[1:]
+    # most referrals are assessed, the month after: between 70% and 100% every month
+    share = assessed[months].to_numpy() / referrals.shift(1)[months].to_numpy()
+    assert share.min() > 0.7 and share.max() < 1.0
+    assert ((enquiries / referrals).between(0.24, 0.36)).all()  # about three in ten lead to an enquiry
+    assert (discussions >= enquiries).all()  # every enquiry follows a strategy discussion
+    conference_share = conferences[months].to_numpy() / enquiries.shift(1)[months].to_numpy()
+    assert 0.25 < conference_share.mean() < 0.45  # about a third of enquiries reach a conference
+
+
+def test_teams_differ_in_shape_not_only_in_level(newest):
+    plans = team_series(newest, "cp_plans_open")
+    east, west = plans["Safeguarding and Family Support East"], plans["Safeguarding and Family Support West"]
+    ratio = east / west
+    assert ratio[pd.Timestamp("2022-01-01")] > 1.15 * ratio[pd.Timestamp("2019-04-01")]  # East's share grows
+    assert ratio.diff().abs().max() > 0.02  # and moves month to month, not in lockstep
+
+
+def test_assessment_caseloads_rise_from_summer_2021(newest):
+    caseload = team_series(newest, "average_caseload")
+    for team in ("Assessment Team 1", "Assessment Team 2"):
+        assert caseload.loc[:pd.Timestamp("2021-06-01"), team].max() < 21, team  # below the threshold of 22
+        assert (caseload.loc[pd.Timestamp("2021-12-01"):, team] > 24).all(), team
+        assert caseload.loc[pd.Timestamp("2021-07-01"):, team].is_monotonic_increasing, team

@@ -124,4 +124,22 @@ def wait_for_page(page, heading: str) -> None:
         # code blocks drawn (their highlighting is loaded separately)
         " && [...document.querySelectorAll('[data-testid=\"stCode\"]')].every(c => c.querySelector('code')?.textContent)",
         timeout=60_000)
-    page.wait_for_timeout(800)
+    settle(page)
+
+
+# Resolves once the page has gone QUIET_MS without any change to the document (charts drawn, tables
+# laid out), or after SETTLE_LIMIT_MS at most: a wait for the page to finish, not a guess at how long.
+QUIET_MS, SETTLE_LIMIT_MS = 300, 5_000
+SETTLED = """([quiet, limit]) => new Promise(resolve => {
+  let timer;
+  const observer = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(done, quiet); });
+  function done() { observer.disconnect(); resolve(true); }
+  observer.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+  timer = setTimeout(done, quiet);
+  setTimeout(done, limit);
+})"""
+
+
+def settle(page) -> None:
+    """Wait until nothing on the page has changed for a moment."""
+    page.evaluate(SETTLED, [QUIET_MS, SETTLE_LIMIT_MS])

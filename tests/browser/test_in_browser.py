@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlparse
 import pandas as pd
 import pytest
 
-from tests.browser.conftest import PAGES, REPOSITORY, SCREENSHOTS, wait_for_page
+from tests.browser.conftest import PAGES, REPOSITORY, SCREENSHOTS, settle, wait_for_page
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
@@ -38,8 +38,9 @@ def choose(page, label: str, option: str) -> None:
     box.fill(option)
     page.get_by_role("option", name=option, exact=True).click()
     page.keyboard.press("Escape")
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
-    page.wait_for_timeout(800)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+                           " && !document.querySelector('[data-stale=\"true\"]')")
+    settle(page)
 
 
 def chart_title(page) -> str:
@@ -91,11 +92,14 @@ def test_scorecard_download_matches_the_scorecard_command(page, app):
 def _axe_violations(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):  # once per page load, not per check
+        page.evaluate(Axe().axe_script)
+    response = page.evaluate("options => axe.run(document, options)",
+                             {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
     return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} at "
         + "; ".join(f"{node['target']} {node['html'][:200]}" for node in violation["nodes"][:3])
-        for violation in results.response["violations"]
+        for violation in response["violations"]
         if violation["impact"] in ("serious", "critical")
     ]
 
@@ -110,6 +114,5 @@ def serious_violations(page) -> list[str]:
     if not found:
         return []
     wait_for_page(page, page.get_by_role("heading", level=1).first.inner_text())
-    page.wait_for_timeout(1500)
     again = _axe_violations(page)
     return [violation for violation in again if violation.split(" at ")[0] in {v.split(" at ")[0] for v in found}]

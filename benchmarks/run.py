@@ -77,7 +77,7 @@ def measure(label: str, data_dir: Path | None, period: str) -> list[str]:
     rows.append("| first visitor before the snapshot is prepared: scorecard page, first render | "
                 + (f"{cold['first_s']:.2f} s | {cold['peak_mb']:,} MB |" if cold else f"over {TIMEOUT_SECONDS} s | |"))
     shutil.rmtree(cache, ignore_errors=True)
-    cells = timed_command([sys.executable, "-m", "metrics.prepare"], env)
+    cells = timed_command([sys.executable, "-m", "metrics.commands.prepare"], env)
     rows.append(f"| prepare command (checks, both audiences), once per snapshot | {cells}")
     for team_args, what in (([], "whole service"), (["--team", "all"], "all teams")):
         cells = timed_command([sys.executable, "-m", "metrics.scorecard", "--period", period, *team_args], env)

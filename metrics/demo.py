@@ -1,4 +1,4 @@
-"""The demo council, Example County Council: `python -m metrics.demo` writes its snapshots.
+"""The demo council, Example County Council: `python -m metrics.commands.demo` writes its snapshots.
 
 Deterministic: every figure comes from the story below and a hash-based wobble,
 so the shipped files are exactly what this writes (a test checks it).
@@ -6,19 +6,17 @@ so the shipped files are exactly what this writes (a test checks it).
 
 from __future__ import annotations
 
-import argparse
 import shutil
-import sys
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from metrics import demo_catalogue as cat
 from metrics.demo_story import COMMENTARY, STORIES, wobble
-from metrics.snapshots import REPOSITORY_DATA_DIR, SNAPSHOTS_FOLDER
+from metrics.ingest import checked_tables, write_snapshot
+from metrics.snapshots import REPOSITORY_DATA_DIR, SNAPSHOTS_FOLDER, data_root
 
 FIRST_MONTH = "2019-04"
 SNAPSHOT_DATES = ("2021-10-12", "2021-11-12", "2021-12-13", "2022-01-12", "2022-02-10")
@@ -28,31 +26,6 @@ REVISED_COUNTS = {
     "contacts_received", "referrals_received", "assessments_completed", "early_help_assessments_completed",
     "strategy_discussions", "section_47_enquiries", "exploitation_assessments", "cla_started", "cla_ceased",
 }
-
-SCHEMAS = {
-    "indicators": pa.schema([
-        ("indicator_id", pa.string()), ("name", pa.string()), ("area", pa.string()), ("unit", pa.string()),
-        ("polarity", pa.string()), ("aggregation", pa.string()), ("definition", pa.string()), ("source", pa.string()),
-    ]),
-    "values": pa.schema([
-        ("indicator_id", pa.string()), ("period", pa.date32()), ("team", pa.string()),
-        ("numerator", pa.float64()), ("denominator", pa.float64()), ("value", pa.float64()),
-    ]),
-    "targets": pa.schema([
-        ("indicator_id", pa.string()), ("team", pa.string()), ("effective_from", pa.date32()),
-        ("target", pa.float64()), ("tolerance", pa.float64()),
-    ]),
-    "benchmarks": pa.schema([
-        ("indicator_id", pa.string()), ("comparator", pa.string()), ("period", pa.date32()), ("value", pa.float64()),
-    ]),
-    "caseloads": pa.schema([
-        ("period", pa.date32()), ("team", pa.string()), ("worker_id", pa.string()), ("cases", pa.int64()),
-    ]),
-    "commentary": pa.schema([
-        ("period", pa.date32()), ("indicator_id", pa.string()), ("team", pa.string()), ("text", pa.string()),
-    ]),
-}
-
 
 def demo_months(last: str) -> pd.DatetimeIndex:
     return pd.date_range(f"{FIRST_MONTH}-01", f"{last}-01", freq="MS")
@@ -184,42 +157,16 @@ def snapshot_tables(as_at: str) -> dict[str, pd.DataFrame]:
     }
 
 
-def to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:
-    schema = SCHEMAS[name]
-    frame = frame.copy()
-    for field in schema:
-        if pa.types.is_date(field.type):
-            frame[field.name] = pd.to_datetime(frame[field.name]).dt.date
-    frame = frame[[field.name for field in schema]].astype(object).where(frame.notna(), None)
-    return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
-
-
-def write_snapshot(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, frame in tables.items():
-        pq.write_table(to_arrow(name, frame), folder / f"{name}.parquet")
-
-
 def write_demo(data_dir: Path = REPOSITORY_DATA_DIR) -> list[Path]:
-    """Write (or rewrite) the five demo snapshots under data_dir/snapshots/."""
+    """Write (or rewrite) the five demo snapshots under data_dir/snapshots/, as ingest writes any snapshot."""
+    root = data_root(data_dir)
     written = []
     for as_at in SNAPSHOT_DATES:
         folder = data_dir / SNAPSHOTS_FOLDER / as_at
         if folder.exists():
             shutil.rmtree(folder)
-        write_snapshot(folder, snapshot_tables(as_at))
+        day = date.fromisoformat(as_at)
+        raw = {name: (f"demo {name}", frame) for name, frame in snapshot_tables(as_at).items()}
+        write_snapshot(root, day, checked_tables(raw, day))
         written.append(folder)
     return written
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m metrics.demo", description=__doc__)
-    parser.add_argument("--data-dir", type=Path, default=REPOSITORY_DATA_DIR, help="where to write (default: data/)")
-    args = parser.parse_args(argv)
-    for folder in write_demo(args.data_dir):
-        print(f"wrote {folder}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

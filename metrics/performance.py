@@ -130,10 +130,6 @@ class Performance:
         rows = self.rows_of(indicator_id, [team])
         return rows[rows["team"] == team].sort_values("period")
 
-    def polarity(self, indicator_id: str) -> str:
-        """The indicator's polarity, e.g. higher_is_better."""
-        return str(self.indicators.at[indicator_id, "polarity"])
-
 
 def _words(column: str, codes: np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=RATED_WORDS[column])
@@ -309,16 +305,6 @@ def preferred_benchmark(benchmarks: pd.DataFrame, period: pd.Timestamp) -> pd.Da
     return best.set_index("indicator_id").rename(
         columns={"value": "benchmark", "comparator": "benchmark_comparator", "period": "benchmark_period"}
     )[["benchmark", "benchmark_comparator", "benchmark_period"]]
-
-
-def commentary_for(performance: Performance, month: pd.Timestamp, team: str) -> pd.DataFrame:
-    """The month's notes for a team ("" for the whole service), by indicator (None for general)."""
-    notes = performance.commentary
-    if notes is None or notes.empty:
-        return pd.DataFrame(columns=["indicator_id", "team", "text"])
-    notes = notes[notes["period"] == month]
-    team_column = notes["team"].astype("object").where(notes["team"].notna(), WHOLE_SERVICE)
-    return notes[team_column == team][["indicator_id", "team", "text"]]
 
 
 def sparklines(performance: Performance, rows: pd.DataFrame, month: pd.Timestamp,

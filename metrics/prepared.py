@@ -110,10 +110,11 @@ def cache_folder() -> Path | None:
 
 @functools.cache
 def code_version() -> str:
-    """A digest of this package's source: a new release prepares snapshots afresh."""
+    """A digest of this package's source, sub-packages included (a rule moved into a folder still counts):
+    a new release prepares snapshots afresh."""
     digest = hashlib.sha256()
-    for path in sorted(PACKAGE.glob("*.py")):
-        digest.update(path.name.encode())
+    for path in sorted(PACKAGE.rglob("*.py")):
+        digest.update(path.relative_to(PACKAGE).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

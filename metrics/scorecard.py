@@ -1,26 +1,19 @@
-"""The monthly scorecard, and the `python -m metrics.scorecard` command.
+"""The monthly scorecard: one row per indicator (and team) for a month, and the table as exported.
 
-Prints one row per indicator (and per team with --team all) for a month.
+`python -m metrics.scorecard` prints it (metrics/commands/scorecard.py).
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
-from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from metrics.aggregation import WHOLE_SERVICE
-from metrics.audience import configured_audience
-from metrics.exports import csv_safe
 from metrics.formatting import export_figures
 from metrics.performance import Performance, preferred_benchmark
-from metrics.prepared import open_performance
-from metrics.problems import InputError
 
-ALL_TEAMS = "all"
 CONTRACT_COLUMNS = [
     "indicator_id", "name", "area", "unit", "team", "period", "value", "target", "tolerance",
     "rag", "previous_value", "direction",
@@ -105,57 +98,7 @@ def export_table(scorecard: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def parse_month(text: str) -> pd.Timestamp:
-    """2021-11 (or 2021-11-01) as the first day of that month."""
-    try:
-        return pd.Timestamp(date.fromisoformat(f"{text}-01" if len(text) == 7 else text)).to_period("M").to_timestamp()
-    except ValueError as error:
-        raise InputError(f"--period {text!r} is not a month written as YYYY-MM") from error
+if __name__ == "__main__":  # the data contract's command name; the command itself is metrics/commands/scorecard.py
+    from metrics.commands.scorecard import main
 
-
-def teams_for(performance: Performance, team: str | None) -> list[str]:
-    """The teams a --team option asks for: none (whole service), a name, or all."""
-    if not team:
-        return [WHOLE_SERVICE]
-    if team == ALL_TEAMS:
-        return [WHOLE_SERVICE, *performance.teams]
-    if team not in performance.teams:
-        known = ", ".join(performance.teams)
-        raise InputError(f"--team {team!r} is not a team in this snapshot (teams: {known})")
-    return [team]
-
-
-def run(argv: list[str] | None = None) -> tuple[pd.DataFrame, str]:
-    """Parse arguments; return the exported scorecard table and the output format."""
-    parser = argparse.ArgumentParser(prog="python -m metrics.scorecard", description=__doc__)
-    parser.add_argument("--period", required=True, help="the month, YYYY-MM")
-    parser.add_argument("--snapshot", help="the snapshot's as-at date, YYYY-MM-DD (default: newest valid)")
-    parser.add_argument("--team", help="a team name, or 'all' (default: the whole service)")
-    parser.add_argument("--format", choices=["csv", "json"], default="csv")
-    args = parser.parse_args(argv)
-    month = parse_month(args.period)
-    performance = open_performance(args.snapshot, configured_audience())
-    if month not in set(performance.months):
-        first, last = performance.months[0], performance.months[-1]
-        raise InputError(
-            f"--period {args.period}: snapshot {performance.as_at:%Y-%m-%d} has no figures for that month "
-            f"(it covers {first:%Y-%m} to {last:%Y-%m})"
-        )
-    return export_table(build_scorecard(performance, month, teams_for(performance, args.team))), args.format
-
-
-def main(argv: list[str] | None = None) -> int:
-    try:
-        table, output_format = run(argv)
-    except InputError as error:
-        print(f"scorecard: {error}", file=sys.stderr)
-        return 1
-    if output_format == "json":
-        print(table.to_json(orient="records", indent=2))
-    else:
-        sys.stdout.write(csv_safe(table).to_csv(index=False))
-    return 0
-
-
-if __name__ == "__main__":
     sys.exit(main())

@@ -1,52 +1,8 @@
-"""`python -m metrics.validate [SNAPSHOT_DIR ...]`: check snapshots against the data contract.
+"""`python -m metrics.validate`: the data contract's name for metrics/commands/validate.py."""
 
-With no folder named, checks every snapshot under the data root. Prints every
-problem as `file: column: what is wrong (rows: first few)`; exits 1 if any
-snapshot is invalid.
-"""
-
-from __future__ import annotations
-
-import argparse
 import sys
 
-from metrics.problems import InputError
-from metrics.snapshots import Snapshot, data_root, find_snapshot_folders, read_snapshot, read_snapshot_folder
-
-
-def report(snapshot: Snapshot) -> list[str]:
-    """Lines describing one snapshot's result."""
-    if snapshot.valid:
-        tables = ", ".join(sorted(snapshot.tables))
-        return [f"{snapshot.path}: valid ({tables})"]
-    return [f"{snapshot.path}: INVALID"] + [f"  {problem}" for problem in snapshot.problems]
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m metrics.validate", description=__doc__)
-    parser.add_argument("folders", nargs="*", metavar="SNAPSHOT_DIR", help="snapshot folders (default: all)")
-    args = parser.parse_args(argv)
-    if args.folders:
-        snapshots = [read_snapshot_folder(folder) for folder in args.folders]
-    else:
-        root = data_root()
-        try:
-            folders, warnings = find_snapshot_folders(root)
-        except InputError as error:
-            print(f"validate: {error.problems[0].message}", file=sys.stderr)
-            return 1
-        for warning in warnings:
-            print(f"warning: {warning}", file=sys.stderr)
-        if not folders:
-            print(f"no snapshots found under {root.snapshots_path}", file=sys.stderr)
-            return 1
-        snapshots = [read_snapshot(root, folder) for folder in folders]
-    for snapshot in snapshots:
-        print("\n".join(report(snapshot)))
-    invalid = sum(not snapshot.valid for snapshot in snapshots)
-    print(f"{len(snapshots) - invalid} valid, {invalid} invalid")
-    return 1 if invalid else 0
-
-
 if __name__ == "__main__":
+    from metrics.commands.validate import main
+
     sys.exit(main())

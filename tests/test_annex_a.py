@@ -11,10 +11,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from metrics import ingest, validate
 from metrics.annex_a.build import annex_a_tables
 from metrics.annex_a.lists import meaning, yes_no
 from metrics.annex_a.working_days import working_days_between
+from metrics.commands import ingest as ingest_command
+from metrics.commands import validate as validate_command
 from tests.apptest_helpers import PAGES, exceptions, open_page
 
 SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "annex_a" / "Annex_A_sample.xlsx"
@@ -155,13 +156,13 @@ def test_ingest_command_writes_a_valid_snapshot_and_report(workbook, tmp_path, m
     monkeypatch.setenv("PERFORMANCE_DATA_DIR", str(tmp_path))
     targets = tmp_path / "targets.csv"
     targets.write_text("indicator_id,team,effective_from,target,tolerance\nassessments_in_45_days,,2020-04-01,85,5\n")
-    assert ingest.main(["--as-at", AS_AT.isoformat(), "--annex-a", str(workbook), "--targets", str(targets)]) == 0
+    assert ingest_command.main(["--as-at", AS_AT.isoformat(), "--annex-a", str(workbook), "--targets", str(targets)]) == 0
     out = capsys.readouterr().out
     assert "left out cin_plans_open: the workbook has no “List 6” sheet" in out
     assert "rejected List 1: Date of Contact: row 6" in out
     folder = tmp_path / "snapshots" / AS_AT.isoformat()
     assert json.loads((folder / "annex_a_report.json").read_text())["rows_read"]["List 3"] == 4
-    assert validate.main([str(folder)]) == 0
+    assert validate_command.main([str(folder)]) == 0
 
 
 def test_a_workbook_without_lists_is_refused(tmp_path, monkeypatch, capsys):
@@ -169,7 +170,7 @@ def test_a_workbook_without_lists_is_refused(tmp_path, monkeypatch, capsys):
     book = openpyxl.Workbook()
     book.active.title = "Summary"
     book.save(tmp_path / "other.xlsx")
-    assert ingest.main(["--as-at", "2021-03-10", "--annex-a", str(tmp_path / "other.xlsx")]) == 1
+    assert ingest_command.main(["--as-at", "2021-03-10", "--annex-a", str(tmp_path / "other.xlsx")]) == 1
     assert "has no sheets named like “List 1” to “List 11”" in capsys.readouterr().err
     assert not (tmp_path / "data").exists() or not any((tmp_path / "data").rglob("*.parquet"))
 
@@ -188,8 +189,8 @@ def sample_root(tmp_path_factory):
 def test_the_real_sample_imports_validates_and_every_page_runs(sample_root, monkeypatch):
     monkeypatch.setenv("PERFORMANCE_DATA_DIR", str(sample_root))
     if not (sample_root / "snapshots").exists():
-        assert ingest.main(["--as-at", "2021-03-31", "--annex-a", str(SAMPLE), "--child-population", "50000"]) == 0
-    assert validate.main([]) == 0
+        assert ingest_command.main(["--as-at", "2021-03-31", "--annex-a", str(SAMPLE), "--child-population", "50000"]) == 0
+    assert validate_command.main([]) == 0
     report = json.loads((sample_root / "snapshots" / "2021-03-31" / "annex_a_report.json").read_text())
     assert report["rows_rejected"] == [] and len(report["indicators"]) == 26
     for audience in ("public", "internal"):

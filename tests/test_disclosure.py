@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from metrics import scorecard as scorecard_command
+from metrics.commands import scorecard as scorecard_command
 from metrics import suppression
 from metrics.caseloads import CATALOGUE as CASELOAD_CATALOGUE
 from metrics.performance import build_performance

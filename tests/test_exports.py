@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from metrics import scorecard as scorecard_command
+from metrics.commands import scorecard as scorecard_command
 from metrics.exports import csv_bytes, excel_bytes, safe_text
 from tests.apptest_helpers import download_bytes, open_page, record_downloads
 from tests.conftest import tiny_tables

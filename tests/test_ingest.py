@@ -9,6 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from metrics import ingest
+from metrics.commands import ingest as ingest_command
 from metrics.snapshots import read_snapshot_folder
 from tests.conftest import tiny_tables
 
@@ -45,7 +46,7 @@ def root(tmp_path, monkeypatch):
 
 def test_ingest_from_csv_folder_writes_a_valid_snapshot(root, tmp_path, capsys):
     write_csv_folder(tmp_path / "source", tiny_tables())
-    assert ingest.main(["--as-at", "2021-02-10", str(tmp_path / "source")]) == 0
+    assert ingest_command.main(["--as-at", "2021-02-10", str(tmp_path / "source")]) == 0
     snapshot = read_snapshot_folder(root / "snapshots" / "2021-02-10")
     assert snapshot.valid
     assert len(snapshot.values) == 6
@@ -59,7 +60,7 @@ def test_ingest_from_csv_folder_writes_a_valid_snapshot(root, tmp_path, capsys):
 
 def test_ingest_from_workbook_writes_a_valid_snapshot(root, tmp_path):
     write_workbook(tmp_path / "book.xlsx", tiny_tables())
-    assert ingest.main(["--as-at", "2021-02-10", str(tmp_path / "book.xlsx")]) == 0
+    assert ingest_command.main(["--as-at", "2021-02-10", str(tmp_path / "book.xlsx")]) == 0
     snapshot = read_snapshot_folder(root / "snapshots" / "2021-02-10")
     assert snapshot.valid
     assert snapshot.values.loc[snapshot.values["indicator_id"] == "timeliness", "numerator"].tolist() == [9.0, 30.0]
@@ -68,16 +69,16 @@ def test_ingest_from_workbook_writes_a_valid_snapshot(root, tmp_path):
 def test_ingest_without_optional_tables(root, tmp_path):
     tables = {name: frame for name, frame in tiny_tables().items() if name in ("indicators", "values")}
     write_csv_folder(tmp_path / "source", tables)
-    assert ingest.main(["--as-at", "2021-02-10", str(tmp_path / "source")]) == 0
+    assert ingest_command.main(["--as-at", "2021-02-10", str(tmp_path / "source")]) == 0
     assert sorted(p.name for p in (root / "snapshots" / "2021-02-10").iterdir()) == [
         "indicators.parquet", "values.parquet"]
 
 
 def test_ingest_refuses_to_overwrite(root, tmp_path, capsys):
     write_csv_folder(tmp_path / "source", tiny_tables())
-    assert ingest.main(["--as-at", "2021-02-10", str(tmp_path / "source")]) == 0
+    assert ingest_command.main(["--as-at", "2021-02-10", str(tmp_path / "source")]) == 0
     before = tree(root)
-    assert ingest.main(["--as-at", "2021-02-10", str(tmp_path / "source")]) == 1
+    assert ingest_command.main(["--as-at", "2021-02-10", str(tmp_path / "source")]) == 1
     assert "already exists" in capsys.readouterr().err
     assert tree(root) == before
 
@@ -90,7 +91,7 @@ def test_bad_input_names_file_column_and_rows_and_writes_nothing(root, tmp_path,
     tables["values"] = values
     write_csv_folder(tmp_path / "source", tables)
     before = tree(root)
-    assert ingest.main(["--as-at", "2021-02-10", str(tmp_path / "source")]) == 1
+    assert ingest_command.main(["--as-at", "2021-02-10", str(tmp_path / "source")]) == 1
     err = capsys.readouterr().err
     assert "values.csv: numerator: is not a number (rows: 3)" in err
     assert "values.csv: period: is not a date (write it as YYYY-MM-DD) (rows: 5)" in err
@@ -102,29 +103,29 @@ def test_contract_breaks_are_reported_before_anything_is_written(root, tmp_path,
     tables = tiny_tables()
     tables["values"].loc[3, "value"] = 75.0  # 30 / 50 is 60%
     write_workbook(tmp_path / "book.xlsx", tables)
-    assert ingest.main(["--as-at", "2021-02-10", str(tmp_path / "book.xlsx")]) == 1
+    assert ingest_command.main(["--as-at", "2021-02-10", str(tmp_path / "book.xlsx")]) == 1
     assert "values.parquet: value: does not equal numerator / denominator x scale (rows: 4)" in capsys.readouterr().err
     assert tree(root) == {}
 
 
 def test_missing_required_table_and_unreadable_source(root, tmp_path, capsys):
     write_csv_folder(tmp_path / "source", {"values": tiny_tables()["values"]})
-    assert ingest.main(["--as-at", "2021-02-10", str(tmp_path / "source")]) == 1
+    assert ingest_command.main(["--as-at", "2021-02-10", str(tmp_path / "source")]) == 1
     assert "indicators.parquet: -: the table is missing (it is required)" in capsys.readouterr().err
     (tmp_path / "broken.xlsx").write_bytes(b"not a workbook")
-    assert ingest.main(["--as-at", "2021-02-10", str(tmp_path / "broken.xlsx")]) == 1
+    assert ingest_command.main(["--as-at", "2021-02-10", str(tmp_path / "broken.xlsx")]) == 1
     assert "broken.xlsx: -: cannot be read as an Excel workbook" in capsys.readouterr().err
 
 
 def test_bad_as_at_date(root, tmp_path, capsys):
     write_csv_folder(tmp_path / "source", tiny_tables())
-    assert ingest.main(["--as-at", "10/02/2021", str(tmp_path / "source")]) == 1
+    assert ingest_command.main(["--as-at", "10/02/2021", str(tmp_path / "source")]) == 1
     assert "--as-at '10/02/2021' is not a date written as YYYY-MM-DD" in capsys.readouterr().err
 
 
 def test_a_crash_mid_write_leaves_the_data_root_exactly_as_before(root, tmp_path, monkeypatch):
     write_csv_folder(tmp_path / "source", tiny_tables())
-    assert ingest.main(["--as-at", "2021-01-10", str(tmp_path / "source")]) == 0
+    assert ingest_command.main(["--as-at", "2021-01-10", str(tmp_path / "source")]) == 0
     before = tree(root)
     real_write = pq.write_table
     calls = []
@@ -136,7 +137,7 @@ def test_a_crash_mid_write_leaves_the_data_root_exactly_as_before(root, tmp_path
         return real_write(*args, **kwargs)
 
     monkeypatch.setattr(ingest.pq, "write_table", write_then_crash)
-    assert ingest.main(["--as-at", "2021-02-10", str(tmp_path / "source")]) == 1
+    assert ingest_command.main(["--as-at", "2021-02-10", str(tmp_path / "source")]) == 1
     assert len(calls) == 3
     assert tree(root) == before
     assert sorted(os.listdir(root / "snapshots")) == ["2021-01-10"]

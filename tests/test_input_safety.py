@@ -15,7 +15,7 @@ import pytest
 
 from metrics import workbooks
 from metrics.dates import read_dates
-from metrics.ingest import main as ingest_main
+from metrics.commands.ingest import main as ingest_main
 from metrics.snapshots import data_root, find_snapshot_folders
 from tests.conftest import tiny_tables
 from tests.helpers import write_snapshot
@@ -125,7 +125,7 @@ def test_a_workbook_over_the_limit_is_refused_and_unused_sheets_are_not_read(tmp
     assert "workbooks over 0 MB are refused" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command", [["metrics.validate"], ["metrics.prepare"],
+@pytest.mark.parametrize("command", [["metrics.validate"], ["metrics.commands.prepare"],
                                      ["metrics.scorecard", "--period", "2022-01"]])
 @pytest.mark.parametrize("root", ["missing", "a file"])
 def test_every_command_answers_a_bad_data_root_in_one_line(command, root, tmp_path):

@@ -15,7 +15,10 @@ import boto3
 import pandas as pd
 import pytest
 
-from metrics import ingest, scorecard, validate
+from metrics import ingest
+from metrics.commands import ingest as ingest_command
+from metrics.commands import scorecard as scorecard_command
+from metrics.commands import validate as validate_command
 from metrics.snapshots import REPOSITORY_DATA_DIR, data_root, find_snapshot_folders, read_snapshot_folder
 from tests.apptest_helpers import PAGES, exceptions, open_page
 
@@ -75,21 +78,21 @@ def keys(client, name) -> list[str]:
 
 def test_ingest_writes_every_file_then_the_success_marker(bucket, tmp_path):
     client, name, _ = bucket
-    assert ingest.main(["--as-at", "2022-02-10", str(demo_as_csv(tmp_path / "csv"))]) == 0
+    assert ingest_command.main(["--as-at", "2022-02-10", str(demo_as_csv(tmp_path / "csv"))]) == 0
     written = keys(client, name)
     assert "example-county/snapshots/2022-02-10/_SUCCESS" in written
     assert "example-county/snapshots/2022-02-10/values.parquet" in written
-    assert validate.main([]) == 0
-    assert ingest.main(["--as-at", "2022-02-10", str(tmp_path / "csv")]) == 1  # never overwritten
+    assert validate_command.main([]) == 0
+    assert ingest_command.main(["--as-at", "2022-02-10", str(tmp_path / "csv")]) == 1  # never overwritten
 
 
 def test_the_scorecard_from_object_storage_matches_the_local_one(bucket, tmp_path, monkeypatch):
-    assert ingest.main(["--as-at", "2022-02-10", str(demo_as_csv(tmp_path / "csv"))]) == 0
+    assert ingest_command.main(["--as-at", "2022-02-10", str(demo_as_csv(tmp_path / "csv"))]) == 0
 
     def run(*args):
         buffer = io.StringIO()
         with redirect_stdout(buffer):
-            assert scorecard.main(list(args)) == 0
+            assert scorecard_command.main(list(args)) == 0
         return pd.read_csv(io.StringIO(buffer.getvalue()), dtype=str)
 
     remote = run("--period", "2021-11", "--team", "all")
@@ -104,7 +107,7 @@ def test_a_snapshot_without_its_marker_is_ignored(bucket, tmp_path, monkeypatch)
         raise OSError("connection lost")
 
     monkeypatch.setattr(ingest, "_write_success_marker", connection_lost)
-    assert ingest.main(["--as-at", "2022-02-10", str(demo_as_csv(tmp_path / "csv"))]) == 1
+    assert ingest_command.main(["--as-at", "2022-02-10", str(demo_as_csv(tmp_path / "csv"))]) == 1
     # what was written before the crash is removed again (pyarrow keeps an empty "snapshots/" marker)
     assert [key for key in keys(client, name) if "2022-02-10" in key] == []
     # a folder some other writer left without its marker is not a snapshot yet
@@ -115,8 +118,8 @@ def test_a_snapshot_without_its_marker_is_ignored(bucket, tmp_path, monkeypatch)
 
 
 def test_every_page_runs_on_snapshots_in_object_storage(bucket, tmp_path, monkeypatch):
-    assert ingest.main(["--as-at", "2022-01-12", str(demo_as_csv(tmp_path / "a", "2022-01-12"))]) == 0
-    assert ingest.main(["--as-at", "2022-02-10", str(demo_as_csv(tmp_path / "b"))]) == 0
+    assert ingest_command.main(["--as-at", "2022-01-12", str(demo_as_csv(tmp_path / "a", "2022-01-12"))]) == 0
+    assert ingest_command.main(["--as-at", "2022-02-10", str(demo_as_csv(tmp_path / "b"))]) == 0
     for page in PAGES:
         at = open_page(page)
         assert exceptions(at) == [], page

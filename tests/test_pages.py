@@ -10,7 +10,7 @@ from contextlib import redirect_stdout
 import pandas as pd
 import pytest
 
-from metrics import scorecard as scorecard_command
+from metrics.commands import scorecard as scorecard_command
 from metrics.snapshots import REPOSITORY_DATA_DIR
 from ui.frame import NAVIGATION
 from tests.apptest_helpers import (

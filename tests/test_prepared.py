@@ -10,12 +10,12 @@ import pytest
 
 from metrics import performance as performance_module
 from metrics import prepared
-from metrics.ingest import main as ingest_main
+from metrics.commands.ingest import main as ingest_main
 from metrics.performance import build_performance
-from metrics.prepare import main as prepare_main
+from metrics.commands.prepare import main as prepare_main
 from metrics.problems import InputError
 from metrics.scorecard import build_scorecard
-from metrics.scorecard import main as scorecard_main
+from metrics.commands.scorecard import main as scorecard_main
 from metrics.series import indicator_series
 from metrics.snapshots import SnapshotFolder, data_root, find_snapshot_folders, read_snapshot
 from tests.conftest import tiny_tables, tiny_values
@@ -297,3 +297,16 @@ def test_the_cache_is_readable_by_this_account_only(tiny_root, cache):
     assert stat.S_IMODE(cache.stat().st_mode) == 0o700 and stat.S_IMODE(entry.stat().st_mode) == 0o700
     files = list(entry.iterdir())
     assert len(files) >= 5 and all(stat.S_IMODE(path.stat().st_mode) == 0o600 for path in files)
+
+
+def test_the_code_version_covers_sub_packages(tmp_path, monkeypatch):
+    (tmp_path / "annex_a").mkdir()
+    (tmp_path / "rules.py").write_text("TARGET = 1\n")
+    (tmp_path / "annex_a" / "measures.py").write_text("WINDOW = 12\n")
+    monkeypatch.setattr(prepared, "PACKAGE", tmp_path)
+    version = prepared.code_version.__wrapped__  # worked out afresh, not the process's remembered one
+    before = version()
+    (tmp_path / "annex_a" / "measures.py").write_text("WINDOW = 13\n")  # a rule changed in a sub-package
+    changed = version()
+    (tmp_path / "annex_a" / "measures.py").rename(tmp_path / "measures.py")  # the same file moved up
+    assert len({before, changed, version()}) == 3

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from metrics import scorecard
+from metrics.commands import scorecard as scorecard_command
 from tests.helpers import NAN, TINY_INDICATORS, values_frame, write_snapshot
 
 VOLUME = ("volume", "Cases open", "Front door", "count", "neutral", "sum", "Cases open at month end.", None)
@@ -46,7 +47,7 @@ def worked_root(tmp_path, monkeypatch):
 def run_command(*args: str) -> pd.DataFrame:
     buffer = io.StringIO()
     with redirect_stdout(buffer):
-        assert scorecard.main(list(args)) == 0
+        assert scorecard_command.main(list(args)) == 0
     return pd.read_csv(io.StringIO(buffer.getvalue()), keep_default_na=False, dtype=str)
 
 
@@ -123,7 +124,7 @@ def test_public_audience_shows_c_for_small_numbers(worked_root, monkeypatch):
 def test_json_format(worked_root):
     buffer = io.StringIO()
     with redirect_stdout(buffer):
-        assert scorecard.main(["--period", "2021-01", "--format", "json"]) == 0
+        assert scorecard_command.main(["--period", "2021-01", "--format", "json"]) == 0
     records = json.loads(buffer.getvalue())
     timeliness = next(r for r in records if r["indicator_id"] == "timeliness")
     assert timeliness["value"] == pytest.approx(65.0) and timeliness["team"] == ""
@@ -137,7 +138,7 @@ def test_json_format(worked_root):
     (["--period", "2021-01", "--snapshot", "yesterday"], "is not a date written as YYYY-MM-DD"),
 ])
 def test_bad_arguments_give_a_clear_message_and_exit_1(worked_root, capsys, args, message):
-    assert scorecard.main(args) == 1
+    assert scorecard_command.main(args) == 1
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
 

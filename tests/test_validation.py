@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from metrics import validate
+from metrics.commands import validate
 from metrics.snapshots import data_root, find_snapshot_folders, read_snapshot, read_snapshot_folder
 from tests.conftest import tiny_tables
 from tests.helpers import write_raw, write_snapshot

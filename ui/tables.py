@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-import streamlit as st
 
 from metrics.aggregation import WHOLE_SERVICE
 from metrics.audience import PUBLIC

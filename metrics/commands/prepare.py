@@ -1,4 +1,4 @@
-"""`python -m metrics.prepare`: check every snapshot and work out its figures ahead of the first visitor.
+"""`python -m metrics.commands.prepare`: check every snapshot and work out its figures ahead of the first visitor.
 
 Pages and the scorecard command prepare a snapshot the first time they need it; at the size of
 a regional group of councils that takes a while. Run this after ingest, or when an app server
@@ -19,7 +19,7 @@ from metrics.snapshots import data_root, find_snapshot_folders
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m metrics.prepare", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m metrics.commands.prepare", description=__doc__)
     parser.add_argument("--audience", choices=AUDIENCES, action="append",
                         help="prepare for this audience only (may be repeated; default: both)")
     args = parser.parse_args(argv)

@@ -58,12 +58,12 @@ def is_missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
 
 
-def format_value(value, unit: str, suppressed: bool = False) -> str:
-    """A figure with its unit: 58.0%, 94.5 per 10,000, 345, 17.2, 'c' or 'no data'."""
+def format_value(value, unit: str, suppressed: bool = False, missing: str = NO_DATA) -> str:
+    """A figure with its unit: 58.0%, 94.5 per 10,000, 345, 17.2, 'c', or `missing` ('no data')."""
     if suppressed:
         return SUPPRESSED
     if is_missing(value):
-        return NO_DATA
+        return missing
     value = float(value)
     if unit == "percent":
         return f"{value:.1f}%"
@@ -76,12 +76,12 @@ def format_value(value, unit: str, suppressed: bool = False) -> str:
     return f"{value:,.1f}"
 
 
-def format_values(values, units, suppressed=None) -> list[str]:
+def format_values(values, units, suppressed=None, missing: str = NO_DATA) -> list[str]:
     """format_value for each figure; units is one unit for all, or one per figure."""
     values = list(values)
     units = [units] * len(values) if isinstance(units, str) else list(units)
     suppressed = [False] * len(values) if suppressed is None else list(suppressed)
-    return [format_value(value, unit, bool(hidden)) for value, unit, hidden in zip(values, units, suppressed)]
+    return [format_value(value, unit, bool(hidden), missing) for value, unit, hidden in zip(values, units, suppressed)]
 
 
 def format_count(value, suppressed: bool = False) -> str:

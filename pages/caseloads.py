@@ -5,6 +5,7 @@ import streamlit as st
 from metrics.audience import PUBLIC
 from metrics.caseloads import DEFAULT_THRESHOLD
 from metrics.formatting import format_month, month_key
+from metrics.suppression import SUPPRESSED
 from ui import charts, loaders
 from ui.choosers import month_chooser
 from ui.display import downloads, plain, show_chart
@@ -54,7 +55,7 @@ if public:
     show_chart(frame.cache_key, ("caseloads.averages", month, threshold),
                lambda: charts.caseload_averages(summary.chart_rows, threshold=threshold, title=title),
                "caseloads.averages")
-    hidden_teams = summary.table.loc[summary.table["Average"] == "c", "Team"].tolist()
+    hidden_teams = summary.table.loc[summary.table["Average"] == SUPPRESSED, "Team"].tolist()
     if hidden_teams:
         st.caption(f"Not drawn (shown as “c”): {plain(', '.join(hidden_teams))}.")
 else:

@@ -15,10 +15,10 @@ from tests.apptest_helpers import (
     chart_data,
     download_frame,
     exceptions,
+    html_tables,
     open_page,
     record_downloads,
 )
-from tests.apptest_helpers import html_tables
 from tests.apptest_helpers import table as shown_table
 from tests.odd_snapshot import ODD_TEAMS, write_odd_snapshot
 from ui.audience import allowed

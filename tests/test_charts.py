@@ -25,6 +25,15 @@ def mark(layer: dict) -> str:
     return layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]
 
 
+def layer(spec: dict, kind: str, **fields: str) -> dict:
+    """The one layer drawn with this mark whose encodings use these fields (say y="target")."""
+    found = [candidate for candidate in spec["layer"] if mark(candidate) == kind
+             and all(candidate.get("encoding", {}).get(channel, {}).get("field") == field
+                     for channel, field in fields.items())]
+    assert len(found) == 1, (kind, fields, len(found))
+    return found[0]
+
+
 def test_indicator_chart_layers_encodings_and_titles(performance):
     series = indicator_series(performance, "assessments_in_45_days", ["", "Assessment Team 1"],
                               pd.Timestamp("2021-01-01"), pd.Timestamp("2021-12-01"))
@@ -37,10 +46,12 @@ def test_indicator_chart_layers_encodings_and_titles(performance):
     spec = chart.to_dict()
     assert spec["title"] == "Assessments in 45 days (%) — Whole service, January 2021 to December 2021"
     assert spec["description"] == spec["title"]
-    kinds = [mark(layer) for layer in spec["layer"]]
-    assert kinds == ["area", "line", "line", "point", "point", "text", "point"]
-    band, target, lines, points = spec["layer"][:4]
-    assert band["encoding"]["y"]["field"] == "target" and band["encoding"]["y2"]["field"] == "band_edge"
+    assert layer(spec, "area", y="target", y2="band_edge")  # the amber band
+    target = layer(spec, "line", y="target")
+    lines = layer(spec, "line", y="value", color="team_label")
+    points = layer(spec, "point", y="value", shape="team_label")
+    assert layer(spec, "point", y="value", x="period", shape=None)["mark"]["shape"] == "diamond"  # the benchmark
+    assert layer(spec, "text", text="comparator")  # and its label
     assert target["mark"]["interpolate"] == "step-after"
     assert lines["mark"]["invalid"] == "break-paths-show-domains"  # gaps stay gaps
     assert lines["encoding"]["y"]["title"] == "Per cent"  # the chart title names the indicator
@@ -71,10 +82,11 @@ def test_spc_chart_marks_signals_by_shape_and_colour_with_words():
     points = analyse(pd.DataFrame({"period": pd.date_range("2020-01-01", periods=17, freq="MS"), "value": values}),
                      "higher_is_better").points
     spec = charts.spc_chart(points, name="Visits in time", unit="percent", title="SPC", target=15.0).to_dict()
-    signals = spec["layer"][4]["encoding"]
-    assert signals["color"]["field"] == "signal" and signals["shape"]["field"] == "signal"
+    signals = layer(spec, "point", color="signal", shape="signal")["encoding"]
     assert "▲ Improvement (special cause)" in signals["shape"]["scale"]["domain"]
-    assert [mark(layer) for layer in spec["layer"]] == ["line", "line", "line", "line", "point", "rule"]
+    for line in ("value", "mean", "upper", "lower"):
+        assert layer(spec, "line", y=line)
+    assert layer(spec, "rule", y="target")
 
 
 def test_team_bars_label_each_bar_with_value_and_status():
@@ -84,8 +96,8 @@ def test_team_bars_label_each_bar_with_value_and_status():
                             target=75.0).to_dict()
     labels = next(rows for rows in spec["datasets"].values() if rows and "label" in rows[0])
     assert [row["label"] for row in labels] == ["80.0%  ✓ Green", "60.0%  ✗ Red"]
-    assert spec["layer"][0]["encoding"]["x"]["title"] == "Visits (per cent)"
-    assert mark(spec["layer"][2]) == "rule"
+    assert layer(spec, "bar", x="value")["encoding"]["x"]["title"] == "Visits (per cent)"
+    assert layer(spec, "rule", x="target")
     assert spec["height"] == {"step": 34}  # a fixed height collapses the team axis in a stretched chart
 
 

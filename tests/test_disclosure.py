@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from metrics.commands import scorecard as scorecard_command
 from metrics import suppression
 from metrics.caseloads import CATALOGUE as CASELOAD_CATALOGUE
+from metrics.commands import scorecard as scorecard_command
 from metrics.performance import build_performance
 from metrics.snapshots import REPOSITORY_DATA_DIR, read_snapshot_folder
 from tests.apptest_helpers import download_frame, exceptions, open_page, record_downloads

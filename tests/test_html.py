@@ -23,7 +23,7 @@ def test_every_kind_of_cell_escapes_data_text():
 
 
 def test_table_structure_labels_each_cell_for_the_narrow_cards():
-    html = table_html(COLUMNS, [[Cell("Referrals"), Cell("393"), Cell("✓ Green", kind="status"), Cell()]], "Front door")
+    html = table_html(COLUMNS, [[Cell("Referrals"), Cell("393"), Cell("✓ Green", kind="status", tone="good"), Cell()]], "Front door")
     assert '<th scope="col" class="col-name">Indicator &lt;b&gt;</th>' in html
     assert '<th scope="row" class="col-name" data-label="Indicator &lt;b&gt;">' in html
     assert 'class="col-link wide-only empty" data-label="Link"' in html  # an empty cell is left out of a card

@@ -14,8 +14,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from metrics import workbooks
-from metrics.dates import read_dates
 from metrics.commands.ingest import main as ingest_main
+from metrics.dates import read_dates
 from metrics.snapshots import data_root, find_snapshot_folders
 from tests.conftest import tiny_tables
 from tests.helpers import write_snapshot

@@ -12,7 +12,6 @@ import pytest
 
 from metrics.commands import scorecard as scorecard_command
 from metrics.snapshots import REPOSITORY_DATA_DIR
-from ui.frame import NAVIGATION
 from tests.apptest_helpers import (
     PAGES,
     all_text,
@@ -20,14 +19,16 @@ from tests.apptest_helpers import (
     chart_specs,
     download_frame,
     exceptions,
-    open_page,
     html_tables,
+    open_page,
     record_downloads,
 )
 from tests.apptest_helpers import (
     table as shown_table,
 )
 from tests.odd_snapshot import write_odd_snapshot
+from tests.test_charts import layer
+from ui.frame import NAVIGATION
 
 
 @pytest.fixture(autouse=True)
@@ -191,10 +192,19 @@ def test_scorecard_summary_counts_match_the_rows():
     assert metrics["✗ Red: off target"] == (rows["Status"] == "✗ Red").sum()
 
 
-def test_warm_rerun_uses_the_caches():
-    at = open_page("streamlit_app.py")
+def test_warm_rerun_uses_the_caches(monkeypatch):
+    at = open_page("streamlit_app.py", month="2021-11")
+    before = scorecard_rows(at)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a warm rerun worked something out again")
+
+    for target in ("metrics.prepared.performance", "metrics.prepared.rate_snapshot", "ui.loaders.build_scorecard",
+                   "ui.loaders.scorecard_cells", "ui.loaders.sparklines"):
+        monkeypatch.setattr(target, refuse)
     at.run()
     assert exceptions(at) == []
+    pd.testing.assert_frame_equal(scorecard_rows(at), before)
 
 
 # --- explore -----------------------------------------------------------------------------------
@@ -239,9 +249,9 @@ def test_explore_shows_target_band_benchmarks_and_notes():
     frames = chart_data(at)
     assert any("comparator" in frame.columns and set(frame["comparator"]) == {"England"} for frame in frames)
     at = open_page("pages/explore.py", indicator="assessments_in_45_days", **{"from": "2020-01", "to": "2022-01"})
-    marks = [layer["mark"]["type"] for layer in chart_specs(at)[0]["layer"]]
-    assert marks[:2] == ["area", "line"]  # amber band, then the target step line
-    assert chart_specs(at)[0]["layer"][1]["mark"]["interpolate"] == "step-after"
+    spec = chart_specs(at)[0]
+    assert layer(spec, "area", y="target", y2="band_edge")  # the amber band
+    assert layer(spec, "line", y="target")["mark"]["interpolate"] == "step-after"  # the target as it changed
     assert any("text" in frame.columns and frame["text"].str.contains("67%").any() for frame in chart_data(at))
 
 

@@ -11,11 +11,11 @@ import pytest
 from metrics import performance as performance_module
 from metrics import prepared
 from metrics.commands.ingest import main as ingest_main
-from metrics.performance import build_performance
 from metrics.commands.prepare import main as prepare_main
+from metrics.commands.scorecard import main as scorecard_main
+from metrics.performance import build_performance
 from metrics.problems import InputError
 from metrics.scorecard import build_scorecard
-from metrics.commands.scorecard import main as scorecard_main
 from metrics.series import indicator_series
 from metrics.snapshots import SnapshotFolder, data_root, find_snapshot_folders, read_snapshot
 from tests.conftest import tiny_tables, tiny_values

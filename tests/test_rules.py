@@ -7,8 +7,7 @@ import pandas as pd
 import pytest
 
 from metrics.aggregation import WHOLE_SERVICE, resolve_figures
-from metrics.formatting import format_month, format_value, months_behind
-from metrics.formatting import status_run_text
+from metrics.formatting import format_month, format_value, months_behind, status_run_text
 from metrics.status import direction_of_travel, rag_status, status_runs, targets_in_force
 from tests.helpers import NAN, TINY_INDICATORS, values_frame
 

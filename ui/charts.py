@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from metrics.formatting import RAG_LABELS, VARIATION_LABELS, format_value, in_words, unit_title
+from metrics.formatting import RAG_LABELS, VARIATION_LABELS, format_values, in_words, unit_title
 
 # Charts carry whole series (and, at scale, many workers); the page decides what to send.
 alt.data_transformers.disable_max_rows()
@@ -13,7 +13,8 @@ alt.data_transformers.disable_max_rows()
 # Mid-tones that read on both light and dark backgrounds.
 TARGET_COLOUR = "#8a8a8a"
 AMBER_BAND = "#f0ad4e"
-RAG_COLOURS = {"✓ Green": "#2e7d32", "! Amber": "#b26a00", "✗ Red": "#c62828", "– No status": "#757575"}
+RAG_COLOURS = {RAG_LABELS[code]: colour for code, colour in
+               {"green": "#2e7d32", "amber": "#b26a00", "red": "#c62828", "none": "#757575"}.items()}
 VARIATION_COLOURS = {
     VARIATION_LABELS["improvement"]: "#1565c0",
     VARIATION_LABELS["concern"]: "#e65100",
@@ -39,8 +40,7 @@ MONTH_AXIS = alt.Axis(format="%b %Y", title="Month", labelAngle=-30, labelOverla
 
 
 def _value_text(frame: pd.DataFrame, unit: str, column: str = "value") -> list[str]:
-    suppressed = frame["suppressed"] if "suppressed" in frame else [False] * len(frame)
-    return [format_value(v, unit, s) for v, s in zip(frame[column], suppressed)]
+    return format_values(frame[column], unit, frame["suppressed"] if "suppressed" in frame else None)
 
 
 def _y(name: str, unit: str, field: str = "value") -> alt.Y:
@@ -55,7 +55,7 @@ def _target_layers(series: pd.DataFrame, polarity: str, unit: str) -> list[alt.C
     targets = series.drop_duplicates("period")[["period", "target", "tolerance"]].dropna(subset=["target"])
     if targets.empty:
         return []
-    targets = targets.assign(target_text=[format_value(t, unit) for t in targets["target"]])
+    targets = targets.assign(target_text=format_values(targets["target"], unit))
     worse = -1 if polarity == "higher_is_better" else 1
     targets["band_edge"] = targets["target"] + worse * targets["tolerance"]
     base = alt.Chart(targets)
@@ -81,7 +81,7 @@ def indicator_chart(series: pd.DataFrame, *, name: str, unit: str, polarity: str
     data = series.assign(
         value_text=_value_text(series, unit),
         rag_text=in_words(series["rag"], RAG_LABELS),
-        target_text=[format_value(t, unit) if pd.notna(t) else "none" for t in series["target"]],
+        target_text=format_values(series["target"], unit, missing="none"),
     )
     tooltip = [
         alt.Tooltip("period:T", title="Month", format="%B %Y"), alt.Tooltip("team_label:N", title="Team"),
@@ -106,7 +106,7 @@ def indicator_chart(series: pd.DataFrame, *, name: str, unit: str, polarity: str
                      alt.Tooltip("line:N", title="Line"), alt.Tooltip("value_text:N", title="Value")],
         ))
     if benchmarks is not None and not benchmarks.empty:
-        marks = benchmarks.assign(value_text=[format_value(v, unit) for v in benchmarks["value"]])
+        marks = benchmarks.assign(value_text=format_values(benchmarks["value"], unit))
         base = alt.Chart(marks)
         layers.append(base.mark_point(shape="diamond", size=140, filled=True, color="#37474f").encode(
             x="period:T", y="value:Q",
@@ -130,7 +130,7 @@ def indicator_chart(series: pd.DataFrame, *, name: str, unit: str, polarity: str
 def spc_chart(points: pd.DataFrame, *, name: str, unit: str, title: str, target: float | None) -> alt.LayerChart:
     """An XmR chart: values, mean, process limits, target, and special-cause points by shape and colour."""
     data = points.assign(
-        value_text=[format_value(v, unit) for v in points["value"]],
+        value_text=format_values(points["value"], unit),
         signal=in_words(points["variation"], VARIATION_LABELS),
     )
     x = alt.X("period:T", axis=MONTH_AXIS)

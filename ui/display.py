@@ -12,17 +12,18 @@ import pyarrow as pa
 import streamlit as st
 
 from metrics.exports import csv_bytes, excel_bytes
+from metrics.formatting import RAG_LABELS, VARIATION_LABELS
 
 # Markdown would turn these into formatting, links, maths or HTML; data text is never formatting.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&])")
 
 # Status labels keep their word and symbol; the colour only repeats them (theme colours suit light and dark).
-STATUS_COLOURS = {
-    "✓ Green": "green", "! Amber": "orange", "✗ Red": "red", "– No status": "gray",
-    "▲ Improvement (special cause)": "blue", "▼ Concern (special cause)": "orange",
-    "↑ Unusually high": "violet", "↓ Unusually low": "violet",
-    "● Common cause (no signal)": "gray", "… Too few months": "gray",
-}
+# Keyed by status code, so a relabelled status keeps its colour.
+RAG_COLOURS = {"green": "green", "amber": "orange", "red": "red", "none": "gray"}
+VARIATION_COLOURS = {"improvement": "blue", "concern": "orange", "neutral_high": "violet", "neutral_low": "violet",
+                     "common_cause": "gray", "insufficient_data": "gray"}
+STATUS_COLOURS = {**{RAG_LABELS[code]: colour for code, colour in RAG_COLOURS.items()},
+                  **{VARIATION_LABELS[code]: colour for code, colour in VARIATION_COLOURS.items()}}
 
 
 # Escapes do not stop everything Streamlit's markdown does: it still turns www. and scheme:// into links,

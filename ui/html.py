@@ -18,9 +18,11 @@ import streamlit as st
 
 STYLESHEET = Path(__file__).resolve().parent / "static" / "app.css"
 
-# The class of a status label, by the status word it starts with (the symbol and word carry the
-# meaning; the colour only repeats it).
-TONES = {"✓": "good", "!": "warn", "✗": "bad", "▲": "info", "▼": "warn", "↑": "note", "↓": "note"}
+# The tone (colour class) of a status label, by status code: the symbol and word carry the meaning,
+# the colour only repeats it.
+RAG_TONES = {"green": "good", "amber": "warn", "red": "bad", "none": "plain"}
+VARIATION_TONES = {"improvement": "info", "concern": "warn", "neutral_high": "note", "neutral_low": "note",
+                   "common_cause": "plain", "insufficient_data": "plain"}
 
 
 @dataclass(frozen=True)
@@ -29,8 +31,9 @@ class Cell:
 
     text: str = ""
     detail: str = ""
-    kind: str = "text"  # text, status, trend (text is an SVG made by sparkline), link
+    kind: str = "text"  # text, status, trend (text is an image made by sparkline), link
     href: str = ""
+    tone: str = "plain"  # a status's colour class: one of RAG_TONES' or VARIATION_TONES' values
 
 
 @dataclass(frozen=True)
@@ -47,16 +50,15 @@ def use_stylesheet() -> None:
     st.html(STYLESHEET)
 
 
-def _status(text: str) -> str:
-    tone = TONES.get(text[:1], "plain")
-    return f'<span class="status status-{tone}">{escape(text)}</span>'
+def _status(text: str, tone: str) -> str:
+    return f'<span class="status status-{escape(tone)}">{escape(text)}</span>'
 
 
 def _cell_html(cell: Cell) -> str:
     if cell.kind == "trend":
         main = cell.text  # built by sparkline() from numbers only, its label escaped there
     elif cell.kind == "status" and cell.text:
-        main = _status(cell.text)
+        main = _status(cell.text, cell.tone)
     elif cell.kind == "link" and cell.href:
         main = f'<a href="{escape(cell.href)}" target="_self">{escape(cell.text)}</a>'
     else:

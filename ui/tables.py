@@ -20,12 +20,12 @@ from metrics.formatting import (
     format_value,
     format_values,
     in_words,
-    status_run_text,
     month_key,
+    status_run_text,
     team_label,
 )
 from metrics.suppression import is_small
-from ui.html import Cell, Column, sparkline
+from ui.html import RAG_TONES, VARIATION_TONES, Cell, Column, sparkline
 from ui.state import explore_url
 
 SCORECARD_COLUMNS = [
@@ -51,7 +51,7 @@ def benchmark_cell(row) -> Cell:
 
 def status_cell(row) -> Cell:
     return Cell(RAG_LABELS[row.rag], status_run_text(row.rag, row.months_at_status, row.status_from_start, row.period),
-                kind="status")
+                kind="status", tone=RAG_TONES[row.rag])
 
 
 def trend_label(values: list[float | None], unit: str, month: pd.Timestamp, suppressed: list[bool]) -> str:
@@ -80,11 +80,11 @@ def scorecard_cells(scorecard: pd.DataFrame, trends: list[list[float | None]]) -
             Cell(value),
             status_cell(row),
             Cell(DIRECTION_LABELS[row.direction], f"from {last}" if last != NO_DATA else "last month: no data"),
-            Cell(format_value(row.target, row.unit) if pd.notna(row.target) else ""),
+            Cell(format_value(row.target, row.unit, missing="")),
             benchmark_cell(row),
             Cell(spark, kind="trend"),
             Cell(VARIATION_LABELS[row.variation], ASSURANCE_LABELS[row.assurance] if row.assurance != "none" else "",
-                 kind="status"),
+                 kind="status", tone=VARIATION_TONES[row.variation]),
             Cell(row.commentary or ""),
         ])
     return rows
@@ -141,7 +141,7 @@ def explore_figures(series: pd.DataFrame, unit: str, ratio: bool) -> pd.DataFram
         "Month": series["period"].map(format_month),
         "Team": series["team_label"],
         "Value": format_values(series["value"], unit, series["suppressed"]),
-        "Target": [format_value(t, unit) if pd.notna(t) else "" for t in series["target"]],
+        "Target": format_values(series["target"], unit, missing=""),
         "Status": in_words(series["rag"], RAG_LABELS),
         "Change": in_words(series["direction"], DIRECTION_LABELS),
     })
@@ -159,7 +159,7 @@ def compare_teams(rows: pd.DataFrame, unit: str, indicator_id: str, month: pd.Ti
     return pd.DataFrame({
         "Team": rows["team"].map(team_label),
         "Value": format_values(rows["value"], unit, rows["suppressed"]),
-        "Target": [format_value(t, unit) if pd.notna(t) else "" for t in rows["target"]],
+        "Target": format_values(rows["target"], unit, missing=""),
         "Status": in_words(rows["rag"], RAG_LABELS),
         "Explore": [explore_url(indicator_id, team, month, snapshot) for team in rows["team"]],
     })
@@ -203,7 +203,7 @@ def off_target_cells(rows: pd.DataFrame, month: pd.Timestamp, snapshot: str | No
             status_cell(row),
             Cell(target),
             Cell(DIRECTION_LABELS[row.direction]),
-            Cell(VARIATION_LABELS[row.variation], kind="status"),
+            Cell(VARIATION_LABELS[row.variation], kind="status", tone=VARIATION_TONES[row.variation]),
             Cell("See the trend", kind="link", href=explore_url(row.indicator_id, row.team, month, snapshot)),
         ]
         for row, value, target in zip(rows.itertuples(index=False), values, targets)

@@ -20,7 +20,7 @@ import pyarrow.fs as pafs
 
 from metrics import prepared
 from metrics.audience import AUDIENCES
-from metrics.ingest import source_tables, convert, read_source, snapshot_exists, write_snapshot
+from metrics.ingest import convert, read_source, snapshot_exists, source_tables, write_snapshot
 from metrics.problems import InputError, Problem
 from metrics.snapshots import DataRoot, SnapshotFolder, data_root
 

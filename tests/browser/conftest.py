@@ -12,14 +12,17 @@ from pathlib import Path
 
 import pytest
 
+from ui.frame import NAVIGATION
+
 REPOSITORY = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 SCREENSHOTS = REPOSITORY / "screenshots"
 STARTUP_SECONDS = 60
-PAGES = {"Scorecard": "", "Explore an indicator": "explore", "Compare teams": "compare", "Off target": "off_target",
-         "Caseloads": "caseloads", "Data and snapshots": "data", "Glossary": "glossary"}
+# Each page's heading (its label in our navigation) and address
+PAGES = {label: "" if path == "streamlit_app.py" else Path(path).stem
+         for pages in NAVIGATION.values() for path, label, _ in pages}
 
 
 def pytest_collection_modifyitems(items):

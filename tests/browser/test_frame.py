@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.browser.conftest import AppServer, wait_for_page
+from ui.frame import NAVIGATION
 
 
 def test_deep_link_on_a_fresh_server_shows_the_frame(browser):
@@ -13,8 +14,7 @@ def test_deep_link_on_a_fresh_server_shows_the_frame(browser):
         page.goto(f"{server.url}/explore?indicator=children_in_care&teams=Children+in+Care")
         wait_for_page(page, "Explore an indicator")
         sidebar = page.get_by_test_id("stSidebar")
-        for label in ("Scorecard", "Explore an indicator", "Compare teams", "Off target", "Caseloads",
-                      "Data and snapshots", "Glossary"):
+        for label in (label for pages in NAVIGATION.values() for _, label, _ in pages):
             assert sidebar.get_by_role("link", name=label).is_visible()
         assert "Audience: public" in sidebar.inner_text()
         assert "Demonstration data for Example County Council, up to January 2022 (snapshot as at 10 February 2022)" in sidebar.inner_text()

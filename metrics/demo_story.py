@@ -81,6 +81,12 @@ class SplitAcrossTeams(ABC):
     def parts(self, name: str, month: pd.Timestamp) -> list[int]:
         return split_whole(self.total(name, month), self.weights_at(name, month))
 
+    def _whole(self, name: str, month: pd.Timestamp, level: float) -> int:
+        """The month's total: fixed where the story fixes it, else the level with its wobble."""
+        if _key(month) in self.exact:
+            return self.exact[_key(month)]
+        return max(0, round(level * (1 + self.wobble * wobble(name, month))))
+
     def rows(self, name: str, month: pd.Timestamp) -> list[tuple]:
         return [(name, month, team, float(part), None) for team, part in zip(self.teams, self.parts(name, month))]
 
@@ -108,10 +114,8 @@ class Count(SplitAcrossTeams):
     drift: tuple[float, ...] = ()
 
     def total(self, name: str, month: pd.Timestamp) -> int:
-        if _key(month) in self.exact:
-            return self.exact[_key(month)]
         level = ramp(month, self.anchors) * self.seasons.get(month.month, 1.0) * self.events.get(_key(month), 1.0)
-        return max(0, round(level * (1 + self.wobble * wobble(name, month))))
+        return self._whole(name, month, level)
 
 
 @dataclass(frozen=True)
@@ -129,12 +133,9 @@ class FlowOn(SplitAcrossTeams):
     drift: tuple[float, ...] = ()
 
     def total(self, name: str, month: pd.Timestamp) -> int:
-        if _key(month) in self.exact:
-            return self.exact[_key(month)]
         before = month - pd.DateOffset(months=self.lag)
         source = _story(self.source).total(self.source, before)
-        level = source * ramp(month, self.share) * self.seasons.get(month.month, 1.0)
-        return max(0, round(level * (1 + self.wobble * wobble(name, month))))
+        return self._whole(name, month, source * ramp(month, self.share) * self.seasons.get(month.month, 1.0))
 
 
 def _story(name: str):

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from metrics.formatting import format_month
+
 LIMIT_CONSTANT = 2.66  # converts the average moving range into 3 sigma
 SCREENING_CONSTANT = 3.267  # moving ranges this many times the average are screened out
 CLOSE_FRACTION = 2 / 3  # "close to the limits" starts at 2 sigma
@@ -377,3 +379,20 @@ def _rate_points(frame: pd.DataFrame, value: np.ndarray, has_value: np.ndarray, 
     result_assurance = np.empty(len(rows), dtype="int8")
     result_variation[order], result_assurance[order] = variation, assurance  # back to has_value's order
     return result_variation, result_assurance
+
+
+def limits_in_words(points: pd.DataFrame, fix_after: int | None, rebase_from: pd.Timestamp | None) -> str:
+    """Which months an analysis's limits come from, in words (points as analyse() returns them)."""
+    if points.empty:
+        return "none yet."
+    parts = [points] if rebase_from is None else [points[points["period"] < rebase_from],
+                                                   points[points["period"] >= rebase_from]]
+    texts = []
+    for part in (part for part in parts if not part.empty):
+        first = format_month(part["period"].iloc[0])
+        if fix_after and len(part) > fix_after:
+            texts.append(f"worked out from {first} to {format_month(part['period'].iloc[fix_after - 1])} "
+                         f"(the baseline) and held for the months after")
+        else:
+            texts.append(f"worked out from every month from {first} to {format_month(part['period'].iloc[-1])}")
+    return "; new limits ".join(texts) + "."

@@ -50,24 +50,6 @@ view_key = ("explore", *choice)
 series = loaders.indicator_series(*frame.cache_key, *choice)
 
 
-def spc_limits_text(points: pd.DataFrame, fix_after: int, rebase: str) -> str:
-    """Which months the chart's limits come from, in words."""
-    if points.empty:
-        return "none yet."
-    first = format_month(points["period"].iloc[0])
-    parts = [points] if rebase == "none" else [points[points["period"] < pd.Timestamp(f"{rebase}-01")],
-                                                points[points["period"] >= pd.Timestamp(f"{rebase}-01")]]
-    texts = []
-    for part in (part for part in parts if not part.empty):
-        first = format_month(part["period"].iloc[0])
-        if fix_after and len(part) > fix_after:
-            texts.append(f"worked out from {first} to {format_month(part['period'].iloc[fix_after - 1])} "
-                         f"(the baseline) and held for the months after")
-        else:
-            texts.append(f"worked out from every month from {first} to {format_month(part['period'].iloc[-1])}")
-    return "; new limits ".join(texts) + "."
-
-
 def over_time_chart(chart_teams: list[str], chart_title: str, rolling: bool, last_year: bool):
     """The indicator chart for some of the chosen teams, with the optional extra lines."""
     shown = series[series["team"].isin(chart_teams)]
@@ -127,8 +109,8 @@ else:
     )
     one = series[series["team"] == spc_team]
     target_now = one["target"].dropna().iloc[-1] if one["target"].notna().any() else None
-    result = loaders.spc_reading(*frame.cache_key, indicator_id, spc_team, *choice[2:],
-                                 None if rebase == "none" else f"{rebase}-01", fix_after or None)
+    rebase_from = None if rebase == "none" else f"{rebase}-01"
+    result = loaders.spc_reading(*frame.cache_key, indicator_id, spc_team, *choice[2:], rebase_from, fix_after or None)
     spc_title = f"{name} ({unit_words}) — SPC chart, {team_label(spc_team)}, {period_words}"
     if len(result.points) < spc.MINIMUM_POINTS:
         st.info(f"SPC needs at least {spc.MINIMUM_POINTS} months of figures; this view has {len(result.points)}. "
@@ -142,7 +124,7 @@ else:
     )
     with st.expander("How to read this chart", expanded=True):
         st.markdown(
-            f"- **Limits shown:** {spc_limits_text(result.points, fix_after, rebase)}\n"
+            f"- **Limits shown:** {spc.limits_in_words(result.points, fix_after, rebase_from and pd.Timestamp(rebase_from))}\n"
             "- The **solid line** is the average; the **dashed lines** are the process limits: "
             "if nothing changes, almost every month will fall between them.\n"
             "- A point marked **▲ improvement** or **▼ concern** is a *special cause*: a point outside the limits, "

@@ -233,3 +233,13 @@ def test_a_fixed_baseline_judges_later_months_against_it():
     assert fixed.points["variation"].tolist() == ["common_cause"] * 12 + ["neutral_high"] * 12
     whole = spc.analyse(series(values), "neutral")
     assert whole.points["variation"].tolist() == ["neutral_low"] * 12 + ["neutral_high"] * 12
+
+
+def test_which_limits_are_shown_in_words():
+    points = spc.analyse(series([10, 12] * 9, start="2020-01"), "neutral").points  # January 2020 to June 2021
+    assert spc.limits_in_words(points, 12, None) == (
+        "worked out from January 2020 to December 2020 (the baseline) and held for the months after.")
+    assert spc.limits_in_words(points, None, None) == "worked out from every month from January 2020 to June 2021."
+    assert spc.limits_in_words(points, 12, pd.Timestamp("2021-01-01")) == (
+        "worked out from January 2020 to December 2020 (the baseline) and held for the months after; "
+        "new limits worked out from every month from January 2021 to June 2021.")

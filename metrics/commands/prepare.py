@@ -14,8 +14,7 @@ import time
 
 from metrics import prepared
 from metrics.audience import AUDIENCES
-from metrics.problems import InputError
-from metrics.snapshots import data_root, find_snapshot_folders
+from metrics.commands import snapshot_folders
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,14 +23,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="prepare for this audience only (may be repeated; default: both)")
     args = parser.parse_args(argv)
     audiences = args.audience or list(AUDIENCES)
-    root = data_root()
-    try:
-        folders, warnings = find_snapshot_folders(root)
-    except InputError as error:
-        print(f"prepare: {error.problems[0].message}", file=sys.stderr)
+    found = snapshot_folders("prepare")
+    if found is None:
         return 1
-    for warning in warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+    root, folders = found
     if prepared.cache_folder() is None:
         print(f"{prepared.CACHE_VARIABLE} is off, so there is nowhere to keep prepared snapshots", file=sys.stderr)
         return 1

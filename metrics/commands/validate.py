@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from metrics.problems import InputError
-from metrics.snapshots import Snapshot, data_root, find_snapshot_folders, read_snapshot, read_snapshot_folder
+from metrics.commands import snapshot_folders
+from metrics.snapshots import Snapshot, read_snapshot, read_snapshot_folder
 
 
 def report(snapshot: Snapshot) -> list[str]:
@@ -29,14 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.folders:
         snapshots = [read_snapshot_folder(folder) for folder in args.folders]
     else:
-        root = data_root()
-        try:
-            folders, warnings = find_snapshot_folders(root)
-        except InputError as error:
-            print(f"validate: {error.problems[0].message}", file=sys.stderr)
+        found = snapshot_folders("validate")
+        if found is None:
             return 1
-        for warning in warnings:
-            print(f"warning: {warning}", file=sys.stderr)
+        root, folders = found
         if not folders:
             print(f"no snapshots found under {root.snapshots_path}", file=sys.stderr)
             return 1

@@ -240,6 +240,7 @@ def test_which_limits_are_shown_in_words():
     assert spc.limits_in_words(points, 12, None) == (
         "worked out from January 2020 to December 2020 (the baseline) and held for the months after.")
     assert spc.limits_in_words(points, None, None) == "worked out from every month from January 2020 to June 2021."
+    # twelve months before the new limits: the baseline is all of them
     assert spc.limits_in_words(points, 12, pd.Timestamp("2021-01-01")) == (
-        "worked out from January 2020 to December 2020 (the baseline) and held for the months after; "
+        "worked out from every month from January 2020 to December 2020; "
         "new limits worked out from every month from January 2021 to June 2021.")

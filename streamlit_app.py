@@ -1,8 +1,8 @@
 """Scorecard (home): every indicator for a month and team, against target, England and last month."""
 
-import pandas as pd
 import streamlit as st
 
+from metrics import narrative
 from metrics.formatting import format_month, team_label
 from metrics.scorecard import export_table
 from ui import html, loaders
@@ -25,7 +25,9 @@ with right:
 scorecard, areas = loaders.scorecard(*frame.cache_key, month.strftime("%Y-%m-%d"), (team,))
 where = f"{plain(team_label(team))}, {format_month(month)}"
 
-st.subheader(f"Summary: {where}")
+st.subheader(f"What the figures say: {where}")
+st.markdown("\n".join(f"- {plain(sentence)}" for sentence in narrative.service_summary(scorecard)))
+st.subheader("Summary")
 rated = scorecard[scorecard["rag"] != "none"]
 counts = rated["rag"].value_counts()
 green, amber, red = (int(counts.get(status, 0)) for status in ("green", "amber", "red"))
@@ -34,20 +36,12 @@ columns[0].metric("✓ Green: on target", green)
 columns[1].metric("! Amber: close to target", amber)
 columns[2].metric("✗ Red: off target", red)
 columns[3].metric("No status (no target or no data)", len(scorecard) - len(rated))
-worse = scorecard[scorecard["direction"] == "worsening"]
-if len(worse):
-    st.markdown(
-        f"**Got worse since {format_month(month - pd.DateOffset(months=1))}:** "
-        + ", ".join(plain(name) for name in worse["name"])
-    )
-else:
-    st.markdown("**No indicator got worse since last month.**")
-
 st.caption("Change is since the month before. England is the latest published benchmark (which one, and when, "
            "beneath it). Trend is the last 13 months; a break in the line is a month hidden or missing. "
            "The Glossary explains RAG, SPC and each status.")
 for part in areas:
     st.subheader(plain(part.area))
+    st.markdown(plain(part.paragraph))
     html.show(part.html)
 with st.expander("What each indicator means"):
     st.markdown("\n\n".join(f"**{plain(part.area)}**\n\n{part.definitions}" for part in areas))

@@ -6,13 +6,10 @@ import streamlit as st
 from metrics import spc
 from metrics.formatting import (
     ASSURANCE_LABELS,
-    DIRECTION_LABELS,
     POLARITY_WORDS,
-    RAG_LABELS,
     UNIT_WORDS,
     VARIATION_LABELS,
     format_month,
-    format_value,
     month_key,
     team_label,
 )
@@ -84,14 +81,9 @@ if view == "Over time":
             show_chart(frame.cache_key, (*view_key, "chart", team, rolling, last_year),
                        lambda team=team, team_title=team_title: over_time_chart([team], team_title, rolling, last_year),
                        f"explore.chart.{team or 'whole'}")
-    latest = series[series["period"] == end]
-    summary = "; ".join(
-        f"{row.team_label}: {format_value(row.value, unit, row.suppressed)}"
-        f" ({RAG_LABELS[row.rag]}, {DIRECTION_LABELS[row.direction].lower()})"
-        for row in latest.itertuples()
-    )
-    st.caption(f"In {format_month(end)}: {plain(summary)}. Dashed grey line: the target; shaded band: amber; "
-               "◆: benchmark; ▼: a note (point at it to read it).")
+    st.caption("Dashed grey line: the target; shaded band: amber; ◆: benchmark; ▼: a note (point at it to read it).")
+    for sentence in loaders.indicator_sentences(*frame.cache_key, indicator_id, f"{end:%Y-%m-%d}", tuple(teams)):
+        st.markdown(plain(sentence))
 else:
     spc_team = st.selectbox("Team for the SPC chart", teams, format_func=team_label, key="explore.spc_team")
     months = [month_key(m) for m in pd.date_range(start, end, freq="MS")]

@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from metrics import comparison, prepared, revisions, series, spc
+from metrics import comparison, narrative, prepared, revisions, series, spc
 from metrics.aggregation import WHOLE_SERVICE
 from metrics.annex_a.build import ImportReport, read_report
 from metrics.audience import INTERNAL, PUBLIC
@@ -128,6 +128,7 @@ class AreaTable:
     area: str
     html: str
     definitions: str
+    paragraph: str  # what the area's figures say
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
@@ -149,8 +150,17 @@ def scorecard(location: str, as_at: date, path: str, audience: str, month: str,
             for name, definition in zip(rows["name"].iloc[positions], rows["definition"].iloc[positions])
         )
         html = table_html(SCORECARD_COLUMNS, [cells[i] for i in positions], f"{area}: {where}")
-        areas.append(AreaTable(area, html, definitions))
+        areas.append(AreaTable(area, html, definitions, narrative.area_paragraph(rows.iloc[positions])))
     return rows, areas
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def indicator_sentences(location: str, as_at: date, path: str, audience: str, indicator_id: str, month: str,
+                        teams: tuple[str, ...]) -> list[str]:
+    """One indicator's sentence for each team in the month (teams that report it)."""
+    rated = performance(location, as_at, path, audience)
+    rows = build_scorecard(rated, pd.Timestamp(month), list(teams))
+    return narrative.sentences(rated, rows[rows["indicator_id"] == indicator_id])
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -24,6 +24,7 @@ from metrics.formatting import (
     status_run_text,
     team_label,
 )
+from metrics.narrative import reading
 from metrics.suppression import is_small
 from ui.html import RAG_TONES, VARIATION_TONES, Cell, Column, sparkline
 from ui.state import explore_url
@@ -75,8 +76,9 @@ def scorecard_cells(scorecard: pd.DataFrame, trends: list[list[float | None]]) -
     rows = []
     for row, value, last, trend in zip(scorecard.itertuples(index=False), values, previous, trends):
         spark = sparkline(trend, trend_label(trend, row.unit, row.period, []))
+        line = reading(row)
         rows.append([
-            Cell(row.name, team_label(row.team) if several_teams else ""),
+            Cell(row.name, " · ".join(part for part in (team_label(row.team) if several_teams else "", line) if part)),
             Cell(value),
             status_cell(row),
             Cell(DIRECTION_LABELS[row.direction], f"from {last}" if last != NO_DATA else "last month: no data"),

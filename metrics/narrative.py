@@ -1,0 +1,250 @@
+"""The figures in words: a sentence per indicator, a paragraph per area, a summary for the service.
+
+Pure and deterministic: every sentence is made from the rated scorecard rows (build_scorecard), so
+in the public audience it can only use figures the disclosure step left shown. A hidden figure is
+never stated, and never compared with anything (no "rose", no status, no signal), so nothing in a
+sentence narrows it.
+
+Words follow polarity: "improved" and "worsened" only where higher or lower is better; a neutral
+volume "rose" or "fell" and is never called good or bad. A common-cause wobble is never "worse":
+an area paragraph and the service summary speak of change only where SPC found a real one.
+
+The service summary's order (most important first):
+  1. real deteriorations (SPC concerns) and indicators newly off target this month;
+  2. real improvements (SPC);
+  3. indicators off target for longer, longest first;
+  4. indicators close to target (amber);
+  5. how many are on target and steady.
+Volumes with no target appear only where SPC found them unusually high or low. At most six sentences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from metrics.formatting import format_month, format_value, team_label
+from metrics.performance import Performance
+
+SIGNAL_WORDS = {
+    "improvement": "SPC shows a real improvement, not chance",
+    "concern": "SPC shows a real deterioration, not chance",
+    "neutral_high": "SPC shows it is unusually high: a real rise, not chance",
+    "neutral_low": "SPC shows it is unusually low: a real fall, not chance",
+    "common_cause": "it is within normal variation (SPC)",
+    "insufficient_data": "",
+}
+ASSURANCE_WORDS = {
+    "pass": "At this level it will reliably meet the target.",
+    "fail": "At this level it will not meet the target unless the way the work is done changes.",
+    "inconsistent": "At this level it will sometimes meet the target and sometimes miss it.",
+    "none": "",
+}
+STATUS_WORDS = {"red": "off target", "amber": "close to target", "green": "on target"}
+COMPARABLE_UNITS = {"percent", "rate_per_10k", "days", "number"}  # a council's count is never set against England's
+SIGNALS = {"improvement", "concern", "neutral_high", "neutral_low"}
+MOST_SENTENCES = 6
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a sentence needs beyond its scorecard row: last year's figure and whether it was revised."""
+
+    last_year: float | None = None
+    last_year_suppressed: bool = False
+    revised: bool = False
+
+
+def _shown(value, suppressed) -> bool:
+    return not bool(suppressed) and value is not None and not pd.isna(value)
+
+
+def change_words(now: float, before: float, polarity: str, unit: str, when: str) -> str:
+    """"improved from 55.1% in October 2021", "rose from 1,220 ...", "was unchanged from ..."."""
+    before_text = format_value(before, unit)
+    if format_value(now, unit) == before_text:
+        return f"was unchanged from {when}"
+    higher = now > before
+    if polarity == "neutral":
+        verb = "rose" if higher else "fell"
+    else:
+        better = higher == (polarity == "higher_is_better")
+        verb = "improved" if better else "worsened"
+    return f"{verb} from {before_text} {when}"
+
+
+def status_words(row) -> str:
+    """"It is off target (red) against a target of 85.0%, and has been since July 2021."."""
+    words = STATUS_WORDS.get(str(row.rag))
+    if not words or pd.isna(row.target):
+        return ""
+    text = f"It is {words} ({row.rag}) against a target of {format_value(row.target, row.unit)}"
+    months = int(row.months_at_status)
+    if row.rag == "green" or months <= 1:
+        return text + ("." if row.rag == "green" else ", for the first month.")
+    first = pd.Timestamp(row.period) - pd.DateOffset(months=months - 1)
+    if row.status_from_start:
+        return text + f", and has been every month since the data starts in {format_month(first)}."
+    return text + f", and has been since {format_month(first)}."
+
+
+def benchmark_words(row) -> str:
+    """"England: 67.0 per 10,000 (March 2021); this is worse."."""
+    if pd.isna(row.benchmark) or row.unit not in COMPARABLE_UNITS:
+        return ""
+    shown = format_value(row.benchmark, row.unit)
+    text = f"{row.benchmark_comparator}: {shown} ({format_month(row.benchmark_period)})"
+    if format_value(row.value, row.unit) == shown:
+        return text + ", the same."
+    higher = row.value > row.benchmark
+    if row.polarity == "neutral":
+        return text + f"; this is {'higher' if higher else 'lower'}."
+    better = higher == (row.polarity == "higher_is_better")
+    return text + f"; this is {'better' if better else 'worse'}."
+
+
+def indicator_sentence(row, context: Context = Context()) -> str:
+    """One indicator, team and month in words (a scorecard row, as build_scorecard gives it)."""
+    who = row.name if not row.team else f"{row.name} for {team_label(row.team)}"
+    month = format_month(row.period)
+    if bool(row.suppressed):
+        return (f"{who} in {month} rests on a small number, so it is hidden (c), and nothing is said "
+                "that would narrow it down.")
+    if pd.isna(row.value):
+        return f"{who} has no figure for {month}."
+    parts = [f"{who} was {format_value(row.value, row.unit)} in {month}"]
+    if _shown(row.previous_value, row.previous_suppressed):
+        before = pd.Timestamp(row.period) - pd.DateOffset(months=1)
+        parts.append(change_words(row.value, row.previous_value, row.polarity, row.unit,
+                                  f"in {format_month(before)}"))
+    if _shown(context.last_year, context.last_year_suppressed):
+        parts.append(change_words(row.value, context.last_year, row.polarity, row.unit, "a year earlier")
+                     .replace("was unchanged from a year earlier", "the same as a year earlier"))
+    sentence = parts[0] + (": it " + " and ".join(parts[1:]) if len(parts) > 1 else "") + "."
+    extras = [status_words(row)]
+    signal = SIGNAL_WORDS.get(str(row.variation), "")
+    if signal:
+        extras.append(signal[0].upper() + signal[1:] + ".")
+    extras.append(ASSURANCE_WORDS.get(str(row.assurance), ""))
+    extras.append(benchmark_words(row))
+    if context.revised:
+        extras.append("This figure was revised since the previous snapshot.")
+    if "definition" in str(row.commentary).lower():
+        extras.append("A note this month says the definition changed.")
+    return " ".join(part for part in [sentence, *extras] if part)
+
+
+def reading(row) -> str:
+    """A one-line reading for a scorecard row, in place of separate status words that can seem to
+    disagree: "Off target for 3 months; a real improvement (SPC); will not meet the target as things are"."""
+    if bool(row.suppressed) or pd.isna(row.value):
+        return ""
+    bits = []
+    words = STATUS_WORDS.get(str(row.rag))
+    if words and row.rag != "green" and int(row.months_at_status) > 1:
+        first = pd.Timestamp(row.period) - pd.DateOffset(months=int(row.months_at_status) - 1)
+        bits.append(f"{words.capitalize()} since {format_month(first)}")
+    elif words:
+        bits.append(words.capitalize() + (" this month" if row.rag != "green" else ""))
+    if row.variation in SIGNALS:
+        bits.append({"improvement": "a real improvement", "concern": "a real deterioration",
+                     "neutral_high": "unusually high", "neutral_low": "unusually low"}[row.variation] + " (SPC)")
+    elif row.variation == "common_cause":
+        bits.append("normal variation")
+    if row.assurance == "fail":
+        bits.append("will not meet the target as things are")
+    elif row.assurance == "pass":
+        bits.append("reliably meets the target")
+    text = "; ".join(bits)
+    return text[:1].upper() + text[1:]
+
+
+def _names(rows: pd.DataFrame) -> str:
+    names = [str(name) for name in rows["name"]]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _shown_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows[~rows["suppressed"].astype(bool) & rows["value"].notna()]
+
+
+def area_paragraph(rows: pd.DataFrame) -> str:
+    """One area's scorecard rows in a short paragraph: real changes, what is off target, what is steady."""
+    rows = _shown_rows(rows)
+    if rows.empty:
+        return "No figures can be shown for this area this month."
+    sentences = []
+    for code, one, several in (("concern", "shows a real deterioration", "show a real deterioration"),
+                               ("improvement", "shows a real improvement", "show a real improvement"),
+                               ("neutral_high", "is unusually high", "are unusually high"),
+                               ("neutral_low", "is unusually low", "are unusually low")):
+        found = rows[rows["variation"] == code]
+        if len(found):
+            sentences.append(f"{_names(found)} {one if len(found) == 1 else several} (SPC), not chance.")
+    new = rows[rows["rag"].isin(["red", "amber"]) & (rows["months_at_status"] == 1)]
+    for status in ("red", "amber"):
+        found = new[new["rag"] == status]
+        if len(found):
+            sentences.append(f"Newly {STATUS_WORDS[status]} this month: {_names(found)}.")
+    longer = rows[(rows["rag"] == "red") & (rows["months_at_status"] > 1)].sort_values("months_at_status",
+                                                                                       ascending=False)
+    if len(longer):
+        spells = [f"{row.name} (since {format_month(pd.Timestamp(row.period) - pd.DateOffset(months=int(row.months_at_status) - 1))})"
+                  for row in longer.itertuples()]
+        sentences.append("Still off target: " + ", ".join(spells) + ".")
+    steady = rows[(rows["rag"] == "green") & (rows["variation"].isin(["common_cause", "insufficient_data"]))]
+    if len(steady):
+        sentences.append(f"On target and steady: {_names(steady)}.")
+    if not sentences:
+        sentences.append("Nothing here changed beyond normal variation.")
+    return " ".join(sentences)
+
+
+def service_summary(rows: pd.DataFrame) -> list[str]:
+    """Three to six sentences for the whole scorecard, most important first (the module's rule)."""
+    rows = _shown_rows(rows)
+    month = format_month(rows["period"].iloc[0]) if len(rows) else ""
+    sentences = []
+    worse = rows[(rows["variation"] == "concern") | ((rows["rag"] == "red") & (rows["months_at_status"] == 1))]
+    if len(worse):
+        sentences.append(f"Needs attention in {month}: {_names(worse)}.")
+    better = rows[rows["variation"] == "improvement"]
+    if len(better):
+        sentences.append(f"Real improvements: {_names(better)}.")
+    longer = rows[(rows["rag"] == "red") & (rows["months_at_status"] > 1)
+                  & ~rows.index.isin(worse.index)].sort_values("months_at_status", ascending=False)
+    if len(longer):
+        sentences.append(f"Off target for longer: {_names(longer)}.")
+    amber = rows[rows["rag"] == "amber"]
+    if len(amber):
+        sentences.append(f"Close to target: {_names(amber)}.")
+    volumes = rows[rows["target"].isna() & rows["variation"].isin(["neutral_high", "neutral_low"])]
+    if len(volumes):
+        sentences.append(f"Volumes unusually high or low (SPC): {_names(volumes)}.")
+    rated = rows[rows["rag"].isin(["green", "amber", "red"])]
+    green = rows[rows["rag"] == "green"]
+    sentences.append(f"{len(green)} of {len(rated)} indicators with a target are on target.")
+    return sentences[:MOST_SENTENCES]
+
+
+def contexts(performance: Performance, rows: pd.DataFrame) -> list[Context]:
+    """For each scorecard row, the same month a year earlier (as shown in this audience)."""
+    if rows.empty:
+        return []
+    month = pd.Timestamp(rows["period"].iloc[0])
+    year_ago = month - pd.DateOffset(years=1)
+    earlier = performance.rows_between(year_ago, year_ago, list(dict.fromkeys(rows["team"])))
+    earlier = earlier.assign(indicator_id=earlier["indicator_id"].astype("object"), team=earlier["team"].astype("object"))
+    found = earlier.set_index(["indicator_id", "team"])[["value", "suppressed"]]
+    found = found[~found.index.duplicated()]
+    keys = pd.MultiIndex.from_arrays([rows["indicator_id"].astype("object"), rows["team"].astype("object")])
+    matched = found.reindex(keys)
+    return [Context(None if pd.isna(value) else float(value), bool(hidden) if not pd.isna(hidden) else False)
+            for value, hidden in zip(matched["value"], matched["suppressed"])]
+
+
+def sentences(performance: Performance, rows: pd.DataFrame) -> list[str]:
+    """indicator_sentence for every scorecard row, with last year's figure."""
+    return [indicator_sentence(row, context) for row, context in zip(rows.itertuples(index=False),
+                                                                      contexts(performance, rows))]

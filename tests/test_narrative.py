@@ -71,14 +71,14 @@ def test_signal_and_assurance(variation, assurance, words):
     assert words in indicator_sentence(row(variation=variation, assurance=assurance))
 
 
-@pytest.mark.parametrize(("polarity", "benchmark", "unit", "words"), [
+@pytest.mark.parametrize(("polarity", "england", "unit", "words"), [
     ("higher_is_better", 67.0, "percent", "England: 67.0% (March 2021); this is worse."),
     ("lower_is_better", 67.0, "percent", "England: 67.0% (March 2021); this is better."),
     ("neutral", 50.0, "rate_per_10k", "England: 50.0 per 10,000 (March 2021); this is higher."),
     ("neutral", 50.0, "count", ""),  # a council's count is never set against England's
 ])
-def test_benchmark_better_or_worse_by_polarity(polarity, benchmark, unit, words):
-    sentence = indicator_sentence(row(polarity=polarity, unit=unit, benchmark=benchmark, benchmark_comparator="England",
+def test_benchmark_better_or_worse_by_polarity(polarity, england, unit, words):
+    sentence = indicator_sentence(row(polarity=polarity, unit=unit, benchmark=england, benchmark_comparator="England",
                                       benchmark_period=pd.Timestamp("2021-03-01"), target=NAN, rag="none"))
     assert (words in sentence) if words else ("England" not in sentence)
 

@@ -1,13 +1,16 @@
 """Scorecard (home): every indicator for a month and team, against target, England and last month."""
 
+import functools
+
 import streamlit as st
 
 from metrics import narrative
 from metrics.formatting import format_month, team_label
 from metrics.scorecard import export_table
+from metrics.snapshots import council_name
 from ui import html, loaders
 from ui.choosers import month_chooser, team_chooser
-from ui.display import downloads, plain
+from ui.display import downloads, plain, safe_name
 from ui.frame import page_frame
 
 frame = page_frame(
@@ -50,3 +53,18 @@ st.subheader("Take the scorecard away")
 st.caption("The same rows as the tables above, with the figures as numbers (“c” where a small number is hidden).")
 downloads(export_table(scorecard), f"scorecard_{month:%Y-%m}_{team or 'whole_service'}",
           "scorecard.download", "the scorecard", cache_key=frame.cache_key, view=("scorecard", month, team))
+
+st.subheader("The committee report")
+st.caption("A Word document in the shape of the monthly report to the scrutiny committee: the summary, key "
+           "considerations area by area with the officers' notes, a chart for each red indicator and SPC concern, "
+           "Appendix A (this scorecard), data notes and a glossary. Made when you ask for it (a few seconds).")
+older = [as_at for as_at in frame.valid if as_at < frame.snapshot.as_at]
+previous = older[0].isoformat() if older else None
+st.download_button(
+    "Download the committee report (Word)",
+    functools.partial(loaders.committee_report, *frame.cache_key, month.strftime("%Y-%m-%d"), team, previous,
+                      council_name(), frame.today),
+    file_name=f"committee_report_{month:%Y-%m}_{safe_name(team) if team else 'whole_service'}.docx",
+    mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    key="scorecard.report", on_click="ignore",
+)

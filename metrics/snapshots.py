@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 from metrics import validation
 from metrics.contract import SUCCESS_MARKER, TABLES
 from metrics.problems import InputError, Problem
-from metrics.settings import DATA_DIR
+from metrics.settings import COUNCIL_NAME, DATA_DIR
 
 REPOSITORY_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SNAPSHOTS_FOLDER = "snapshots"
@@ -243,3 +243,16 @@ def read_snapshot_folder(path: str | os.PathLike) -> Snapshot:
         snapshot.problems.append(Problem(local.as_posix(), "-", "no such snapshot folder"))
         return snapshot
     return read_snapshot(root, SnapshotFolder(as_at, local.as_posix()))
+
+
+DEMO_COUNCIL = "Example County Council"
+
+
+def shipped_demo() -> bool:
+    """Whether the data root is the demonstration data shipped in the repository."""
+    return data_root().uri == REPOSITORY_DATA_DIR.as_posix()
+
+
+def council_name() -> str:
+    """The council's name: PERFORMANCE_COUNCIL_NAME, or the demo council on the shipped data, else ""."""
+    return COUNCIL_NAME.value() or (DEMO_COUNCIL if shipped_demo() else "")

@@ -2,11 +2,12 @@
 
 import streamlit as st
 
+from metrics import charts
 from metrics.audience import PUBLIC
 from metrics.caseloads import DEFAULT_THRESHOLD
 from metrics.formatting import format_month, month_key
 from metrics.suppression import SUPPRESSED
-from ui import charts, loaders
+from ui import loaders
 from ui.choosers import month_chooser
 from ui.display import downloads, plain, show_chart
 from ui.frame import page_frame

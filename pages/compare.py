@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
+from metrics import charts
 from metrics.formatting import UNIT_WORDS, format_month, format_value, month_key, team_label
 from metrics.suppression import SUPPRESSED
-from ui import charts, display, loaders
+from ui import display, loaders
 from ui.choosers import indicator_chooser, month_chooser
 from ui.display import downloads, plain, show_chart
 from ui.frame import page_frame

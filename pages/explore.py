@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from metrics import spc
+from metrics import charts, spc
 from metrics.formatting import (
     ASSURANCE_LABELS,
     POLARITY_WORDS,
@@ -14,7 +14,7 @@ from metrics.formatting import (
     team_label,
 )
 from metrics.series import benchmarks_between, notes_between, rolling_average, same_month_last_year
-from ui import charts, loaders
+from ui import loaders
 from ui.choosers import indicator_chooser, period_chooser, teams_chooser
 from ui.display import downloads, plain, show_chart
 from ui.frame import page_frame

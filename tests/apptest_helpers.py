@@ -119,9 +119,19 @@ def download_bytes(button) -> bytes:
 
 
 def download_frame(button) -> pd.DataFrame:
+    """A download as a table: CSV, an Excel workbook, or a Word report's tables (one row per table row,
+    columns from each table's header row)."""
     content = download_bytes(button)
     if content[:2] != b"PK":  # a workbook is a zip file; anything else here is CSV
         return pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False)
+    if button.proto.label.endswith("(Word)"):
+        from docx import Document
+
+        rows = []
+        for table in Document(io.BytesIO(content)).tables:
+            header = [cell.text for cell in table.rows[0].cells]
+            rows += [dict(zip(header, (cell.text for cell in row.cells))) for row in table.rows[1:]]
+        return pd.DataFrame(rows)
     return pd.read_excel(io.BytesIO(content), dtype=str).fillna("")
 
 

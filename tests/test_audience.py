@@ -130,6 +130,9 @@ def referral_rows(at) -> list[str]:
             values += [cell.split(" ")[0] for cell in frame["Referrals received"].astype(str) if cell]
     for button in at.get("download_button"):
         frame = download_frame(button)
+        if "Indicator" in frame.columns:  # the committee report's Appendix A
+            frame = frame[frame["Indicator"] == "Referrals received"]
+            values += list(frame["This month"]) + [text.split("(from ")[-1].rstrip(")") for text in frame["Change"]]
         if "indicator_id" in frame.columns:
             frame = frame[frame["indicator_id"] == "referrals"]
             for column in ("value", "previous_value", "old_value", "new_value"):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from metrics import charts
 from metrics.performance import build_performance
 from metrics.series import indicator_series
 from metrics.snapshots import REPOSITORY_DATA_DIR, read_snapshot_folder
 from metrics.spc import analyse
-from ui import charts
 
 
 @pytest.fixture(scope="module")

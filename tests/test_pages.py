@@ -320,7 +320,7 @@ def test_a_large_grid_keeps_its_status_words_without_colour(monkeypatch):
 
 
 def test_many_teams_chart_both_ends_of_the_ranking_and_the_table_lists_all(monkeypatch):
-    monkeypatch.setattr("ui.charts.BARS_AT_EACH_END", 1)
+    monkeypatch.setattr("metrics.charts.BARS_AT_EACH_END", 1)
     at = open_page("pages/compare.py", indicator="cin_visits_in_time", month="2021-11")
     bars = next(frame for frame in chart_data(at) if "team_label" in frame.columns and "rag" in frame.columns)
     table = shown_table(at, 0)

@@ -12,8 +12,7 @@ import streamlit as st
 from metrics.formatting import format_month, months_behind
 from metrics.performance import Performance
 from metrics.prepared import CheckedSnapshot
-from metrics.settings import COUNCIL_NAME
-from metrics.snapshots import REPOSITORY_DATA_DIR, data_root
+from metrics.snapshots import DEMO_COUNCIL, council_name, data_root, shipped_demo
 from ui import loaders, state
 from ui.audience import AUDIENCE_TEXT, current_audience, sign_in_controls
 from ui.display import plain
@@ -21,7 +20,6 @@ from ui.html import use_stylesheet
 
 APP_NAME = "Children's services performance"
 FAVICON = Path(__file__).resolve().parent / "static" / "favicon.png"  # served by the app itself, never a font server
-DEMO_COUNCIL = "Example County Council"
 
 NAVIGATION = {
     "Performance": [
@@ -80,19 +78,6 @@ class Frame:
 def notice(area: st.delta_generator.DeltaGenerator, text: str) -> None:
     """A short notice, shown as typed (it may quote a link)."""
     area.info(plain(text), icon=":material/info:")
-
-
-def shipped_demo() -> bool:
-    """Whether the app is showing the demonstration data shipped in the repository."""
-    return data_root().uri == REPOSITORY_DATA_DIR.as_posix()
-
-
-def council_name() -> str:
-    """The council's name: PERFORMANCE_COUNCIL_NAME, or the demo council on the shipped data."""
-    named = COUNCIL_NAME.value()
-    if named:
-        return named
-    return DEMO_COUNCIL if shipped_demo() else ""
 
 
 def data_age(snapshot: CheckedSnapshot, latest_month: pd.Timestamp, today: date) -> str:

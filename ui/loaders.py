@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from metrics import comparison, narrative, prepared, revisions, series, spc
+from metrics import comparison, narrative, prepared, report, revisions, series, spc
 from metrics.aggregation import WHOLE_SERVICE
 from metrics.annex_a.build import ImportReport, read_report
 from metrics.audience import INTERNAL, PUBLIC
@@ -152,6 +152,16 @@ def scorecard(location: str, as_at: date, path: str, audience: str, month: str,
         html = table_html(SCORECARD_COLUMNS, [cells[i] for i in positions], f"{area}: {where}")
         areas.append(AreaTable(area, html, definitions, narrative.area_paragraph(rows.iloc[positions])))
     return rows, areas
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def committee_report(location: str, as_at: date, path: str, audience: str, month: str, team: str,
+                     previous: str | None, council: str, today: date) -> bytes:
+    """The committee report (.docx) for a month and team; previous is the next older valid snapshot's
+    as-at date (YYYY-MM-DD), for what was revised since."""
+    rated = performance(location, as_at, path, audience)
+    revised = None if previous is None else revisions_between(location, previous, as_at.isoformat(), audience)
+    return report.build_report(rated, report.ReportRequest(pd.Timestamp(month), team, council, today), revised)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -116,3 +116,16 @@ def serious_violations(page) -> list[str]:
     wait_for_page(page, page.get_by_role("heading", level=1).first.inner_text())
     again = _axe_violations(page)
     return [violation for violation in again if violation.split(" at ")[0] in {v.split(" at ")[0] for v in found}]
+
+
+def test_the_committee_report_downloads_from_the_scorecard_and_opens(page, app):
+    from docx import Document
+
+    page.goto(f"{app.url}/?month=2021-11")
+    wait_for_page(page, "Scorecard")
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Download the committee report (Word)").click()
+    assert download.value.suggested_filename == "committee_report_2021-11_whole_service.docx"
+    document = Document(download.value.path())
+    assert document.paragraphs[0].text == "Children's services performance: Whole service, November 2021"
+    assert document.core_properties.language == "en-GB" and len(document.tables) == 9

@@ -1,4 +1,5 @@
-"""Altair chart builders: plain functions returning alt.Chart, testable without a browser."""
+"""Altair chart builders: plain functions returning alt.Chart, drawn by the pages and, as pictures, in the
+committee report; testable without a browser."""
 
 from __future__ import annotations
 

@@ -82,6 +82,9 @@ def measure(label: str, data_dir: Path | None, period: str) -> list[str]:
     for team_args, what in (([], "whole service"), (["--team", "all"], "all teams")):
         cells = timed_command([sys.executable, "-m", "metrics.scorecard", "--period", period, *team_args], env)
         rows.append(f"| scorecard command, one month, {what} | {cells}")
+    report = cache / "report.docx"
+    cells = timed_command([sys.executable, "-m", "metrics.report", "--period", period, "--output", str(report)], env)
+    rows.append(f"| committee report (Word, charts drawn), one month, whole service | {cells}")
     rows += ["", "Pages on the prepared snapshot, each in a fresh process:", "",
              "| page | first render, fresh process | warm rerun after a widget change (median) | peak memory |",
              "|---|---|---|---|"]

@@ -41,7 +41,7 @@ def test_data_text_never_becomes_a_link_an_emoji_or_an_icon(browser, hostile_app
     text = main.inner_text().replace("\u2060", "")
     assert HOSTILE in text  # shown exactly as written
     assert "😄" not in text and "🔥" not in text
-    assert f"{HOSTILE_TEAM}:" in text  # the team, in the sentence under the chart
+    assert f"for {HOSTILE_TEAM} " in text  # the team, in the sentence under the chart
     own = [url for url in requests if not url.startswith((hostile_app.url, "data:", "blob:"))]
     assert own == [], own  # nothing is fetched from anywhere else: fonts, icons and the favicon are the app's own
     favicon = page.locator("link[rel*='icon']").first.get_attribute("href")

@@ -4,7 +4,6 @@ import functools
 
 import streamlit as st
 
-from metrics import narrative
 from metrics.formatting import format_month, team_label
 from metrics.scorecard import export_table
 from metrics.snapshots import council_name
@@ -25,11 +24,11 @@ with left:
 with right:
     team = team_chooser(frame, "scorecard.team")
 
-scorecard, areas = loaders.scorecard(*frame.cache_key, month.strftime("%Y-%m-%d"), (team,))
+scorecard, areas, summary = loaders.scorecard(*frame.cache_key, month.strftime("%Y-%m-%d"), (team,))
 where = f"{plain(team_label(team))}, {format_month(month)}"
 
 st.subheader(f"What the figures say: {where}")
-st.markdown("\n".join(f"- {plain(sentence)}" for sentence in narrative.service_summary(scorecard)))
+st.markdown("\n".join(f"- {plain(sentence)}" for sentence in summary))
 st.subheader("Summary")
 rated = scorecard[scorecard["rag"] != "none"]
 counts = rated["rag"].value_counts()
@@ -58,11 +57,9 @@ st.subheader("The committee report")
 st.caption("A Word document in the shape of the monthly report to the scrutiny committee: the summary, key "
            "considerations area by area with the officers' notes, a chart for each red indicator and SPC concern, "
            "Appendix A (this scorecard), data notes and a glossary. Made when you ask for it (a few seconds).")
-older = [as_at for as_at in frame.valid if as_at < frame.snapshot.as_at]
-previous = older[0].isoformat() if older else None
 st.download_button(
     "Download the committee report (Word)",
-    functools.partial(loaders.committee_report, *frame.cache_key, month.strftime("%Y-%m-%d"), team, previous,
+    functools.partial(loaders.committee_report, *frame.cache_key, month.strftime("%Y-%m-%d"), team, frame.previous_snapshot,
                       council_name(), frame.today),
     file_name=f"committee_report_{month:%Y-%m}_{safe_name(team) if team else 'whole_service'}.docx",
     mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",

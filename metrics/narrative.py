@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from metrics import spc
 from metrics.formatting import format_month, format_value, team_label
 from metrics.performance import Performance
 
@@ -54,6 +55,7 @@ class Context:
     last_year: float | None = None
     last_year_suppressed: bool = False
     revised: bool = False
+    rule: str = ""  # the SPC rule behind a signal, in words ("seven months in a row above the average")
 
 
 def _shown(value, suppressed) -> bool:
@@ -125,7 +127,8 @@ def indicator_sentence(row, context: Context = Context()) -> str:
     extras = [status_words(row)]
     signal = SIGNAL_WORDS.get(str(row.variation), "")
     if signal:
-        extras.append(signal[0].upper() + signal[1:] + ".")
+        rule = f": {context.rule}" if context.rule and row.variation in SIGNALS else ""
+        extras.append(signal[0].upper() + signal[1:] + rule + ".")
     extras.append(ASSURANCE_WORDS.get(str(row.assurance), ""))
     extras.append(benchmark_words(row))
     if context.revised:
@@ -228,10 +231,13 @@ def service_summary(rows: pd.DataFrame) -> list[str]:
     return sentences[:MOST_SENTENCES]
 
 
-def contexts(performance: Performance, rows: pd.DataFrame) -> list[Context]:
-    """For each scorecard row, the same month a year earlier (as shown in this audience)."""
+def contexts(performance: Performance, rows: pd.DataFrame, revised: pd.DataFrame | None = None) -> list[Context]:
+    """For each scorecard row: the same month a year earlier (as shown in this audience), the SPC rule behind
+    a signal, and whether the figure was revised since the previous snapshot (revised: metrics.revisions rows)."""
     if rows.empty:
         return []
+    changed = set() if revised is None else set(zip(revised["indicator_id"].astype(str), revised["team"].astype(str),
+                                                     pd.to_datetime(revised["period"])))
     month = pd.Timestamp(rows["period"].iloc[0])
     year_ago = month - pd.DateOffset(years=1)
     earlier = performance.rows_between(year_ago, year_ago, list(dict.fromkeys(rows["team"])))
@@ -240,11 +246,21 @@ def contexts(performance: Performance, rows: pd.DataFrame) -> list[Context]:
     found = found[~found.index.duplicated()]
     keys = pd.MultiIndex.from_arrays([rows["indicator_id"].astype("object"), rows["team"].astype("object")])
     matched = found.reindex(keys)
-    return [Context(None if pd.isna(value) else float(value), bool(hidden) if not pd.isna(hidden) else False)
-            for value, hidden in zip(matched["value"], matched["suppressed"])]
+    return [Context(None if pd.isna(value) else float(value), bool(hidden) if not pd.isna(hidden) else False,
+                    (row.indicator_id, row.team, month) in changed, _rule(performance, row, month))
+            for value, hidden, row in zip(matched["value"], matched["suppressed"], rows.itertuples(index=False))]
 
 
-def sentences(performance: Performance, rows: pd.DataFrame) -> list[str]:
-    """indicator_sentence for every scorecard row, with last year's figure."""
+def _rule(performance: Performance, row, month: pd.Timestamp) -> str:
+    """The SPC rule behind a row's signal, from its series up to the month as this audience sees it."""
+    if row.variation not in SIGNALS or bool(row.suppressed):
+        return ""
+    history = performance.series(row.indicator_id, row.team)
+    values = history.loc[history["period"] <= month, "value"].dropna().to_numpy()
+    return spc.deciding_rule(values)
+
+
+def sentences(performance: Performance, rows: pd.DataFrame, revised: pd.DataFrame | None = None) -> list[str]:
+    """indicator_sentence for every scorecard row, with its context."""
     return [indicator_sentence(row, context) for row, context in zip(rows.itertuples(index=False),
-                                                                      contexts(performance, rows))]
+                                                                      contexts(performance, rows, revised))]

@@ -134,13 +134,7 @@ def build_report(performance: Performance, request: ReportRequest, revised: pd.D
     """The committee report for a month and team, as .docx bytes. revised: figures changed since the
     previous snapshot (metrics.revisions), if there was one."""
     rows = build_scorecard(performance, request.month, [request.team])
-    contexts = narrative.contexts(performance, rows)
-    changed = set() if revised is None else set(zip(revised["indicator_id"].astype(str), revised["team"].astype(str),
-                                                     pd.to_datetime(revised["period"])))
-    contexts = [narrative.Context(c.last_year, c.last_year_suppressed,
-                                  (row.indicator_id, row.team, pd.Timestamp(row.period)) in changed)
-                for c, row in zip(contexts, rows.itertuples(index=False))]
-    sentences = [narrative.indicator_sentence(row, context) for row, context in zip(rows.itertuples(index=False), contexts)]
+    sentences = narrative.sentences(performance, rows, revised)
     where = team_label(request.team)
     month_words = format_month(request.month)
     texts: list[str] = []

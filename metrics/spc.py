@@ -148,6 +148,29 @@ def special_cause(y: np.ndarray, limits: Limits) -> np.ndarray:
     return first_rule(outside_limits(y, limits), trend(y), two_of_three_close(y, limits), shift(y, limits))
 
 
+RULE_WORDS = {  # the rule that decided a point, by direction (+1 high, -1 low)
+    ("outside", 1): "this month is above the upper process limit",
+    ("outside", -1): "this month is below the lower process limit",
+    ("trend", 1): "seven months in a row each higher than the last",
+    ("trend", -1): "seven months in a row each lower than the last",
+    ("two_of_three", 1): "two of the last three months close to the upper limit",
+    ("two_of_three", -1): "two of the last three months close to the lower limit",
+    ("shift", 1): "seven months in a row above the average",
+    ("shift", -1): "seven months in a row below the average",
+}
+
+
+def deciding_rule(y: np.ndarray) -> str:
+    """In words, the rule that decides the last point of a series (limits from all of it), or "" if none."""
+    y = np.asarray(y, dtype="float64")
+    if len(y) < MINIMUM_POINTS:
+        return ""
+    limits = process_limits(y)
+    rules = {"outside": outside_limits(y, limits), "trend": trend(y), "two_of_three": two_of_three_close(y, limits),
+             "shift": shift(y, limits)}
+    return next((RULE_WORDS[name, int(flags[-1])] for name, flags in rules.items() if flags[-1] != 0), "")
+
+
 def first_rule(*rules: np.ndarray) -> np.ndarray:
     """For each point, the direction of the first rule (in the order given) that flags it, else 0."""
     return np.select([rule != 0 for rule in rules], list(rules), 0).astype(int)

@@ -82,7 +82,8 @@ if view == "Over time":
                        lambda team=team, team_title=team_title: over_time_chart([team], team_title, rolling, last_year),
                        f"explore.chart.{team or 'whole'}")
     st.caption("Dashed grey line: the target; shaded band: amber; ◆: benchmark; ▼: a note (point at it to read it).")
-    for sentence in loaders.indicator_sentences(*frame.cache_key, indicator_id, f"{end:%Y-%m-%d}", tuple(teams)):
+    for sentence in loaders.indicator_sentences(*frame.cache_key, indicator_id, f"{end:%Y-%m-%d}", tuple(teams),
+                                                frame.previous_snapshot):
         st.markdown(plain(sentence))
 else:
     spc_team = st.selectbox("Team for the SPC chart", teams, format_func=team_label, key="explore.spc_team")

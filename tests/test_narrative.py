@@ -94,6 +94,14 @@ def test_a_hidden_figure_is_never_stated_or_compared():
     assert reading(row(suppressed=True, value=NAN)) == ""
 
 
+def test_a_signal_names_its_rule():
+    sentence = indicator_sentence(row(variation="neutral_high", polarity="neutral", target=NAN, rag="none"),
+                                  Context(rule="seven months in a row above the average"))
+    assert "SPC shows it is unusually high: a real rise, not chance: seven months in a row above the average." in sentence
+    # no rule is named for ordinary variation
+    assert indicator_sentence(row(), Context(rule="anything")).endswith("It is within normal variation (SPC).")
+
+
 def test_caveats_revision_and_definition_change():
     sentence = indicator_sentence(row(commentary="The definition changed in October."), Context(revised=True))
     assert sentence.endswith("This figure was revised since the previous snapshot. "

@@ -493,3 +493,15 @@ def test_explore_spc_holds_limits_from_a_baseline_and_says_which():
     points = next(frame for frame in chart_data(at) if "upper" in frame.columns)
     assert points["mean"].iloc[0] == pytest.approx(points["value"].mean())
     assert "worked out from every month from February 2020 to January 2022" in " ".join(str(m.value) for m in at.markdown)
+
+
+def test_explore_says_the_figure_in_words_with_its_revision_and_rule():
+    at = open_page("pages/explore.py", indicator="contacts_received", **{"from": "2021-01", "to": "2021-12"})
+    said = " ".join(str(m.value) for m in at.markdown).replace("\\", "").replace("\u2060", "")  # as read
+    # December 2021 contacts: 1,220 in this snapshot, 1,159 in January's (late recording)
+    assert "Contacts received was 1,220 in December 2021" in said
+    assert "This figure was revised since the previous snapshot." in said
+    assert "SPC shows it is unusually high: a real rise, not chance: seven months in a row above the average." in said
+    at = open_page("pages/explore.py", indicator="contacts_received", **{"from": "2021-01", "to": "2021-12"},
+                   snapshot="2021-10-12")  # the oldest snapshot: nothing to compare with
+    assert "revised" not in " ".join(str(m.value) for m in at.markdown)

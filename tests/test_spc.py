@@ -244,3 +244,13 @@ def test_which_limits_are_shown_in_words():
     assert spc.limits_in_words(points, 12, pd.Timestamp("2021-01-01")) == (
         "worked out from every month from January 2020 to December 2020; "
         "new limits worked out from every month from January 2021 to June 2021.")
+
+
+def test_the_rule_that_decides_the_last_point_in_words():
+    assert spc.deciding_rule(STABLE + [30]) == "this month is above the upper process limit"
+    # a falling trend whose last month is also below the lower limit: outside the limits decides first
+    assert spc.deciding_rule([12, 13, 12, 13, 12, 13, 20, 18, 16, 14, 12, 10, 8]) == (
+        "this month is below the lower process limit")
+    assert spc.deciding_rule(RISING_BELOW) == "seven months in a row each higher than the last"  # not the shift
+    assert spc.deciding_rule([10, 12] * 5 + [13, 14, 13, 14, 13, 14, 13]) == "seven months in a row above the average"
+    assert spc.deciding_rule(STABLE) == "" and spc.deciding_rule([1, 2, 3]) == ""

@@ -61,6 +61,12 @@ class Frame:
         return [snapshot.as_at for snapshot in self.valid_snapshots]
 
     @property
+    def previous_snapshot(self) -> str | None:
+        """The as-at date (YYYY-MM-DD) of the newest valid snapshot older than this one, for what was revised."""
+        older = [as_at for as_at in self.valid if as_at < self.snapshot.as_at]
+        return older[0].isoformat() if older else None
+
+    @property
     def cache_key(self) -> tuple:
         """What identifies this page's data in the caches: data root, snapshot and audience."""
         return (data_root().uri, self.snapshot.as_at, self.snapshot.path, self.audience)

@@ -133,8 +133,8 @@ class AreaTable:
 
 @st.cache_resource(max_entries=128, show_spinner=False)
 def scorecard(location: str, as_at: date, path: str, audience: str, month: str,
-              teams: tuple[str, ...]) -> tuple[pd.DataFrame, list[AreaTable]]:
-    """The scorecard rows for a month and teams, and per area the table as people read it.
+              teams: tuple[str, ...]) -> tuple[pd.DataFrame, list[AreaTable], list[str]]:
+    """The scorecard rows for a month and teams, per area the table as people read it, and the summary.
 
     Shared between sessions and never changed, so it is built once per choice.
     """
@@ -151,7 +151,7 @@ def scorecard(location: str, as_at: date, path: str, audience: str, month: str,
         )
         html = table_html(SCORECARD_COLUMNS, [cells[i] for i in positions], f"{area}: {where}")
         areas.append(AreaTable(area, html, definitions, narrative.area_paragraph(rows.iloc[positions])))
-    return rows, areas
+    return rows, areas, narrative.service_summary(rows)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -166,11 +166,13 @@ def committee_report(location: str, as_at: date, path: str, audience: str, month
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def indicator_sentences(location: str, as_at: date, path: str, audience: str, indicator_id: str, month: str,
-                        teams: tuple[str, ...]) -> list[str]:
-    """One indicator's sentence for each team in the month (teams that report it)."""
+                        teams: tuple[str, ...], previous: str | None) -> list[str]:
+    """One indicator's sentence for each team in the month (teams that report it); previous is the next older
+    valid snapshot's as-at date (YYYY-MM-DD), for what was revised since."""
     rated = performance(location, as_at, path, audience)
     rows = build_scorecard(rated, pd.Timestamp(month), list(teams))
-    return narrative.sentences(rated, rows[rows["indicator_id"] == indicator_id])
+    revised = None if previous is None else revisions_between(location, previous, as_at.isoformat(), audience)
+    return narrative.sentences(rated, rows[rows["indicator_id"] == indicator_id], revised)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

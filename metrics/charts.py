@@ -165,11 +165,17 @@ def team_bars(rows: pd.DataFrame, *, name: str, unit: str, title: str, target: f
         rag_text=in_words(rows["rag"], RAG_LABELS),
     )
     data["label"] = data["value_text"] + "  " + data["rag_text"]
+    # A team whose figure is hidden or missing has no bar; its label says so at the start of the row.
+    shown = data["value"].notna()
+    data.loc[~shown, "label"] = data.loc[~shown, "value_text"].map(
+        lambda text: "c (hidden: a small number)" if text == "c" else text)
+    data["label_at"] = data["value"].fillna(0.0)
     order = list(data["team_label"])
     y = alt.Y("team_label:N", title="Team", sort=order, axis=alt.Axis(labelLimit=TEAM_LABEL_LIMIT))
     # Room on the right for the "value and status" label of the longest bar.
     top = max(float(data["value"].max()) if data["value"].notna().any() else 0.0, target or 0.0) * 1.3 or 1.0
-    x = alt.X("value:Q", title=f"{name} ({unit_title(unit)})", scale=alt.Scale(domain=[0, top], nice=False))
+    axis_title = f"{name} ({unit_title(unit)})"
+    x = alt.X("value:Q", title=axis_title, scale=alt.Scale(domain=[0, top], nice=False))
     bars = alt.Chart(data).mark_bar().encode(
         x=x, y=y,
         color=alt.Color("rag_text:N", title="Status", scale=alt.Scale(
@@ -177,7 +183,8 @@ def team_bars(rows: pd.DataFrame, *, name: str, unit: str, title: str, target: f
         tooltip=[alt.Tooltip("team_label:N", title="Team"), alt.Tooltip("value_text:N", title="Value"),
                  alt.Tooltip("rag_text:N", title="Status")],
     )
-    labels = alt.Chart(data).mark_text(align="left", dx=4, fontSize=12).encode(x=x, y=y, text="label:N")
+    labels = alt.Chart(data).mark_text(align="left", dx=4, fontSize=12).encode(
+        x=alt.X("label_at:Q", title=axis_title, scale=alt.Scale(domain=[0, top], nice=False)), y=y, text="label:N")
     layers = [bars, labels]
     if target is not None:
         layers.append(alt.Chart(pd.DataFrame({"target": [target]})).mark_rule(

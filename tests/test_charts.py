@@ -101,6 +101,16 @@ def test_team_bars_label_each_bar_with_value_and_status():
     assert spec["height"] == {"step": 34}  # a fixed height collapses the team axis in a stretched chart
 
 
+def test_a_hidden_team_is_labelled_not_left_blank():
+    rows = pd.DataFrame({"team_label": ["A", "B", "C"], "value": [80.0, float("nan"), float("nan")],
+                         "suppressed": [False, True, False], "rag": ["green", "none", "none"]})
+    spec = charts.team_bars(rows, name="Visits", unit="percent", title="t", target=None).to_dict()
+    labels = next(rows for rows in spec["datasets"].values() if rows and "label" in rows[0])
+    assert [(row["label"], row["label_at"]) for row in labels] == [
+        ("80.0%  ✓ Green", 80.0), ("c (hidden: a small number)", 0.0), ("no data", 0.0)]
+    assert layer(spec, "text", x="label_at", text="label")
+
+
 def test_caseload_spread_hides_workers_when_asked():
     cases = pd.DataFrame({"team": ["A", "A", "B"], "worker_id": ["W1", "W2", "W3"], "cases": [10, 25, 18]})
     shown = charts.caseload_spread(cases, threshold=20, title="t", show_workers=True).to_dict()

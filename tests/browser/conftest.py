@@ -31,14 +31,18 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-def require_chromium() -> None:
-    """In CI a missing browser is a failure; on a developer's machine the browser tests are skipped."""
-    if Path(CHROMIUM).exists():
+def require_tool(path: str, package: str) -> None:
+    """In CI a missing tool is a failure; on a developer's machine the test that needs it is skipped."""
+    if Path(path).exists():
         return
-    message = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)"
+    message = f"{path} is missing: install Debian's {package} (apt-get install -y {package})"
     if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+def require_chromium() -> None:
+    require_tool(CHROMIUM, "chromium")
 
 
 def free_port() -> int:

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from tests.browser.conftest import PAGES, settle, wait_for_page
+from tests.browser.conftest import PAGES, require_tool, settle, wait_for_page
 from tests.browser.test_in_browser import serious_violations
 
 SCREENS = {"laptop": (1366, 768), "desktop": (1280, 800), "tablet": (768, 1024), "phone": (390, 844)}
@@ -115,6 +115,7 @@ def test_on_a_phone_each_indicator_is_a_card_with_its_value_and_status(browser, 
 
 
 def test_the_scorecard_prints_on_a4_with_every_column_and_indicator_and_no_sidebar(browser, app, tmp_path):
+    require_tool("/usr/bin/pdftotext", "poppler-utils")
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     open_page(page, app, "Scorecard")

@@ -175,7 +175,8 @@ def team_bars(rows: pd.DataFrame, *, name: str, unit: str, title: str, target: f
     # Room on the right for the "value and status" label of the longest bar.
     top = max(float(data["value"].max()) if data["value"].notna().any() else 0.0, target or 0.0) * 1.3 or 1.0
     axis_title = f"{name} ({unit_title(unit)})"
-    x = alt.X("value:Q", title=axis_title, scale=alt.Scale(domain=[0, top], nice=False))
+    scale = alt.Scale(domain=[0, top], nice=False)
+    x = alt.X("value:Q", title=axis_title, scale=scale)
     bars = alt.Chart(data).mark_bar().encode(
         x=x, y=y,
         color=alt.Color("rag_text:N", title="Status", scale=alt.Scale(
@@ -184,7 +185,7 @@ def team_bars(rows: pd.DataFrame, *, name: str, unit: str, title: str, target: f
                  alt.Tooltip("rag_text:N", title="Status")],
     )
     labels = alt.Chart(data).mark_text(align="left", dx=4, fontSize=12).encode(
-        x=alt.X("label_at:Q", title=axis_title, scale=alt.Scale(domain=[0, top], nice=False)), y=y, text="label:N")
+        x=alt.X("label_at:Q", title=axis_title, scale=scale), y=y, text="label:N")
     layers = [bars, labels]
     if target is not None:
         layers.append(alt.Chart(pd.DataFrame({"target": [target]})).mark_rule(

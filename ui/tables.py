@@ -55,7 +55,7 @@ def status_cell(row) -> Cell:
                 kind="status", tone=RAG_TONES[row.rag])
 
 
-def trend_label(values: list[float | None], unit: str, month: pd.Timestamp, suppressed: list[bool]) -> str:
+def trend_label(values: list[float | None], unit: str, month: pd.Timestamp) -> str:
     """What a screen reader says for a trend line: its first and last figures shown, and any gaps."""
     months = pd.date_range(end=month, periods=len(values), freq="MS")
     shown = [(m, v) for m, v in zip(months, values) if v is not None]
@@ -75,7 +75,7 @@ def scorecard_cells(scorecard: pd.DataFrame, trends: list[list[float | None]]) -
     previous = format_values(scorecard["previous_value"], scorecard["unit"], scorecard["previous_suppressed"])
     rows = []
     for row, value, last, trend in zip(scorecard.itertuples(index=False), values, previous, trends):
-        spark = sparkline(trend, trend_label(trend, row.unit, row.period, []))
+        spark = sparkline(trend, trend_label(trend, row.unit, row.period))
         line = reading(row)
         rows.append([
             Cell(row.name, " · ".join(part for part in (team_label(row.team) if several_teams else "", line) if part)),

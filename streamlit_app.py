@@ -15,7 +15,7 @@ from ui.frame import page_frame
 frame = page_frame(
     "Scorecard",
     "How the service is doing this month: each indicator's value, RAG status (red, amber, green) "
-    "against its target, change since last month, and the England benchmark.",
+    "against its target, change since last month, and how it compares with England and similar councils.",
 )
 
 left, right = st.columns(2)
@@ -38,8 +38,9 @@ columns[0].metric("✓ Green: on target", green)
 columns[1].metric("! Amber: close to target", amber)
 columns[2].metric("✗ Red: off target", red)
 columns[3].metric("No status (no target or no data)", len(scorecard) - len(rated))
-st.caption("Change is since the month before. England is the latest published benchmark (which one, and when, "
-           "beneath it). Trend is the last 13 months; a break in the line is a month hidden or missing. "
+st.caption("Change is since the month before. England and Neighbours (the mean of the statistical neighbours) are "
+           "DfE's latest published figures, with the DfE year beneath and which quarter of England's councils this "
+           "month's figure would sit in. Counts are not compared with other places. Trend is the last 13 months; a break in the line is a month hidden or missing. "
            "The Glossary explains RAG, SPC and each status.")
 for part in areas:
     st.subheader(plain(part.area))

@@ -107,16 +107,7 @@ def indicator_chart(series: pd.DataFrame, *, name: str, unit: str, polarity: str
                      alt.Tooltip("line:N", title="Line"), alt.Tooltip("value_text:N", title="Value")],
         ))
     if benchmarks is not None and not benchmarks.empty:
-        marks = benchmarks.assign(value_text=format_values(benchmarks["value"], unit))
-        base = alt.Chart(marks)
-        layers.append(base.mark_point(shape="diamond", size=140, filled=True, color="#37474f").encode(
-            x="period:T", y="value:Q",
-            tooltip=[alt.Tooltip("comparator:N", title="Benchmark"),
-                     alt.Tooltip("period:T", title="Month", format="%B %Y"),
-                     alt.Tooltip("value_text:N", title="Value")],
-        ))
-        layers.append(base.mark_text(dx=8, align="left", fontSize=12, color="#37474f").encode(
-            x="period:T", y="value:Q", text="comparator:N"))
+        layers += comparator_layers(benchmarks, unit)
     if notes is not None and not notes.empty:
         top = series["value"].max() if series["value"].notna().any() else 0
         layers.append(alt.Chart(notes.assign(y=top)).mark_point(shape="triangle-down", size=110, filled=True,
@@ -125,7 +116,36 @@ def indicator_chart(series: pd.DataFrame, *, name: str, unit: str, polarity: str
             tooltip=[alt.Tooltip("period:T", title="Note for", format="%B %Y"),
                      alt.Tooltip("team_label:N", title="Team"), alt.Tooltip("text:N", title="Note")],
         ))
-    return alt.layer(*layers).properties(title=title, height=CHART_HEIGHT, description=title)
+    chart = alt.layer(*layers).properties(title=title, height=CHART_HEIGHT, description=title)
+    return chart.resolve_scale(shape="independent")
+
+
+COMPARATOR_SHAPES = {"England": "diamond", "Statistical neighbours": "square", "England lower quartile": "triangle-down",
+                     "England upper quartile": "triangle-up", "Published (this council)": "cross"}
+
+
+def comparator_layers(points: pd.DataFrame, unit: str) -> list[alt.Chart]:
+    """Yearly comparator figures (benchmarking.comparator_points) as points at the month their year ends,
+    each labelled with its DfE year, never joined up as if they were monthly; a shape per comparator."""
+    names = list(dict.fromkeys(points["comparator"]))
+    shapes = [COMPARATOR_SHAPES.get(name, "circle") for name in names]
+    data = points.assign(
+        value_text=format_values(points["value"], unit),
+        councils_text=[f"mean of {int(n)} councils" if pd.notna(n) else "" for n in points["councils"]],
+        source_text=points["source"].fillna("").astype(str),
+    )
+    base = alt.Chart(data)
+    marks = base.mark_point(size=130, filled=True, color="#37474f", opacity=0.9).encode(
+        x="shown_at:T", y="value:Q",
+        shape=alt.Shape("comparator:N", title="Compared with (yearly, DfE)", scale=alt.Scale(domain=names, range=shapes),
+                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=LEGEND_LABEL_LIMIT)),
+        tooltip=[alt.Tooltip("comparator:N", title="Compared with"), alt.Tooltip("year:N", title="DfE year"),
+                 alt.Tooltip("value_text:N", title="Value"), alt.Tooltip("councils_text:N", title="Based on"),
+                 alt.Tooltip("source_text:N", title="Source")],
+    )
+    labels = base.mark_text(dx=9, dy=-7, align="left", fontSize=11, color="#37474f").encode(
+        x="shown_at:T", y="value:Q", text="year:N")
+    return [marks, labels]
 
 
 def spc_chart(points: pd.DataFrame, *, name: str, unit: str, title: str, target: float | None) -> alt.LayerChart:
@@ -158,8 +178,10 @@ def spc_chart(points: pd.DataFrame, *, name: str, unit: str, title: str, target:
     return alt.layer(*layers).properties(title=title, height=CHART_HEIGHT, description=title)
 
 
-def team_bars(rows: pd.DataFrame, *, name: str, unit: str, title: str, target: float | None) -> alt.LayerChart:
-    """Teams sorted by value, each labelled with its value and RAG in words; the target as a rule."""
+def team_bars(rows: pd.DataFrame, *, name: str, unit: str, title: str, target: float | None,
+              comparators: pd.DataFrame | None = None) -> alt.LayerChart:
+    """Teams sorted by value, each labelled with its value and RAG in words; the target as a rule, and any
+    comparators (comparator, value, year) as dotted rules across the bars, told apart in the legend."""
     data = rows.assign(
         value_text=_value_text(rows, unit),
         rag_text=in_words(rows["rag"], RAG_LABELS),
@@ -173,7 +195,9 @@ def team_bars(rows: pd.DataFrame, *, name: str, unit: str, title: str, target: f
     order = list(data["team_label"])
     y = alt.Y("team_label:N", title="Team", sort=order, axis=alt.Axis(labelLimit=TEAM_LABEL_LIMIT))
     # Room on the right for the "value and status" label of the longest bar.
-    top = max(float(data["value"].max()) if data["value"].notna().any() else 0.0, target or 0.0) * 1.3 or 1.0
+    highest_comparator = float(comparators["value"].max()) if comparators is not None and len(comparators) else 0.0
+    top = max(float(data["value"].max()) if data["value"].notna().any() else 0.0, target or 0.0,
+              highest_comparator) * 1.3 or 1.0
     axis_title = f"{name} ({unit_title(unit)})"
     scale = alt.Scale(domain=[0, top], nice=False)
     x = alt.X("value:Q", title=axis_title, scale=scale)
@@ -190,6 +214,16 @@ def team_bars(rows: pd.DataFrame, *, name: str, unit: str, title: str, target: f
     if target is not None:
         layers.append(alt.Chart(pd.DataFrame({"target": [target]})).mark_rule(
             color="#37474f", strokeDash=[6, 4], strokeWidth=2).encode(x="target:Q"))
+    if comparators is not None and not comparators.empty:
+        lines = comparators.assign(label=[f"{c} (DfE {y}): {v}" for c, y, v in zip(
+            comparators["comparator"], comparators["year"], format_values(comparators["value"], unit), strict=True)])
+        dashes = [[2, 2], [8, 3, 2, 3], [1, 4], [4, 4], [10, 2]][:len(lines)]
+        layers.append(alt.Chart(lines).mark_rule(color="#6a1b9a", strokeWidth=2).encode(
+            x=alt.X("value:Q", scale=scale),
+            strokeDash=alt.StrokeDash("label:N", title="Compared with (yearly)", scale=alt.Scale(
+                domain=list(lines["label"]), range=dashes), legend=alt.Legend(orient="bottom", columns=1,
+                                                                               labelLimit=LEGEND_LABEL_LIMIT)),
+            tooltip=[alt.Tooltip("label:N", title="Compared with")]))
     # A step per team: a fixed total height collapses a category axis when the page stretches the chart.
     return alt.layer(*layers).properties(title=title, height=alt.Step(34), description=title)
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 UNITS = ("count", "percent", "rate_per_10k", "days", "number")
 POLARITIES = ("higher_is_better", "lower_is_better", "neutral")
@@ -16,6 +17,8 @@ DIRECTIONS = ("improving", "worsening", "unchanged", "up", "down", "n/a")
 # A ratio indicator's value is numerator / denominator * scale.
 RATIO_SCALE = {"percent": 100.0, "rate_per_10k": 10_000.0}
 RATIO_TOLERANCE = 1e-6
+
+ARROW_TYPES = {"string": pa.string(), "float": pa.float64(), "int": pa.int64(), "date": pa.date32()}
 
 INDICATOR_ID_PATTERN = r"^[a-z0-9_]+$"
 SUCCESS_MARKER = "_SUCCESS"
@@ -47,6 +50,9 @@ class Column:
     name: str
     kind: str  # "string", "float", "int" or "date"
     nullable: bool = True
+    # An extra column the project reads when it is there (the contract allows extra columns);
+    # a file without it is still valid, and reads as if it were there and empty.
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,6 +120,10 @@ TABLES: dict[str, Table] = {
                 Column("comparator", "string", nullable=False),
                 Column("period", "date", nullable=False),
                 Column("value", "float", nullable=False),
+                # Written by `python -m metrics.comparators` (README, "Compare with other councils").
+                Column("year", "string", optional=True),  # the year as DfE labels it: 2020-21
+                Column("councils", "float", optional=True),  # how many councils a mean or quartile rests on
+                Column("source", "string", optional=True),  # the file and column, or "Illustrative ..."
             ),
         ),
         Table(

@@ -6,6 +6,7 @@ so the shipped files are exactly what this writes (a test checks it).
 
 from __future__ import annotations
 
+import functools
 import shutil
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,8 @@ import numpy as np
 import pandas as pd
 
 from metrics import demo_catalogue as cat
+from metrics import demo_dfe
+from metrics.comparators import MAPPING_FILE, import_comparators, read_codes, read_mapping
 from metrics.demo_story import COMMENTARY, STORIES, wobble
 from metrics.ingest import checked_tables, write_snapshot
 from metrics.snapshots import REPOSITORY_DATA_DIR, SNAPSHOTS_FOLDER, data_root
@@ -116,14 +119,19 @@ def targets_table() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["indicator_id", "team", "effective_from", "target", "tolerance"])
 
 
+@functools.cache
+def imported_benchmarks() -> pd.DataFrame:
+    """The demo's comparators, imported from its DfE-layout files as a council would import DfE's."""
+    files = sorted(demo_dfe.FOLDER.glob("*.csv"))
+    imported = import_comparators(files, demo_dfe.COUNCIL_CODE, read_codes(str(demo_dfe.NEIGHBOURS_FILE)),
+                                  read_mapping(MAPPING_FILE))
+    return demo_dfe.marked(imported.benchmarks)
+
+
 def benchmarks_table(as_at: pd.Timestamp) -> pd.DataFrame:
-    """England figures already published by the as-at date (a year ending before it)."""
-    rows = [
-        (indicator_id, "England", year_end, value)
-        for indicator_id, year_end, value, _source in cat.ENGLAND_BENCHMARKS
-        if pd.Timestamp(year_end) < as_at
-    ]
-    return pd.DataFrame(rows, columns=["indicator_id", "comparator", "period", "value"])
+    """Comparators for years that ended before the as-at date."""
+    benchmarks = imported_benchmarks()
+    return benchmarks[pd.to_datetime(benchmarks["period"]) < as_at].reset_index(drop=True)
 
 
 def commentary_table(last_month: pd.Timestamp) -> pd.DataFrame:
@@ -133,14 +141,19 @@ def commentary_table(last_month: pd.Timestamp) -> pd.DataFrame:
     return frame
 
 
+def final_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every value and caseload row up to the newest snapshot's last month, fully recorded."""
+    final_month = pd.Timestamp(SNAPSHOT_DATES[-1]) - pd.DateOffset(months=1)
+    held = caseloads(demo_months(final_month.strftime("%Y-%m")))
+    return values_table(demo_months(final_month.strftime("%Y-%m")), held), held
+
+
 def snapshot_tables(as_at: str) -> dict[str, pd.DataFrame]:
     """All six tables of the demo snapshot with that as-at date."""
     as_at_day = pd.Timestamp(as_at)
     last_month = (as_at_day - pd.DateOffset(months=1)).to_period("M").to_timestamp()
     final_month = pd.Timestamp(SNAPSHOT_DATES[-1]) - pd.DateOffset(months=1)
-    months = demo_months(final_month.strftime("%Y-%m"))
-    held = caseloads(months)
-    values = values_table(months, held)
+    values, held = final_tables()
     if last_month < final_month.to_period("M").to_timestamp():
         values = as_recorded(values, last_month)
     indicators = pd.DataFrame(
@@ -158,9 +171,11 @@ def snapshot_tables(as_at: str) -> dict[str, pd.DataFrame]:
 
 
 def write_demo(data_dir: Path = REPOSITORY_DATA_DIR) -> list[Path]:
-    """Write (or rewrite) the five demo snapshots under data_dir/snapshots/, as ingest writes any snapshot."""
+    """Write (or rewrite) the demo's DfE-layout files, then its five snapshots under data_dir/snapshots/,
+    as ingest writes any snapshot, with comparators imported from those files."""
     root = data_root(data_dir)
-    written = []
+    written = demo_dfe.write_files(final_tables()[0])
+    imported_benchmarks.cache_clear()
     for as_at in SNAPSHOT_DATES:
         folder = data_dir / SNAPSHOTS_FOLDER / as_at
         if folder.exists():

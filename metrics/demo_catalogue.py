@@ -1,4 +1,4 @@
-"""The demo council's teams, indicators, targets and England benchmarks."""
+"""The demo council's teams, indicators and targets (its comparators are in metrics/demo_dfe.py)."""
 
 from __future__ import annotations
 
@@ -160,19 +160,6 @@ TARGETS = {
 TEAM_TARGETS = {
     ("average_caseload", team): [("2021-04", 22, 3)] for team in ASSESSMENT
 }
-
-# Published England figures (shared/reference/england_benchmarks.csv) that match a
-# demo indicator: (indicator_id, year ending, value, source).
-ENGLAND_BENCHMARKS = [
-    ("cla_rate_per_10k", "2021-03-31", 67.0,
-     "DfE, Children looked after in England including adoptions, 2021"),
-    ("cla_rate_per_10k", "2022-03-31", 70.0,
-     "DfE, Children looked after in England including adoptions, 2022"),
-    ("cla_rate_per_10k", "2023-03-31", 71.0,
-     "DfE, Children looked after in England including adoptions, 2023"),
-    ("cp_rate_per_10k", "2020-03-31", 42.8, "DfE, Characteristics of children in need, 2020"),
-    ("re_referrals_12_months", "2024-03-31", 22.0, "DfE, Children in need: a focus on re-referrals, 2024"),
-]
 
 # Workers per team and their typical caseload.
 WORKFORCE = {

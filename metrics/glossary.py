@@ -59,8 +59,24 @@ TERMS: dict[str, str] = {
            "ordinary month-to-month noise. It draws the average and process limits, the range most months "
            "fall within if nothing changes. A baseline fixes the limits on the first months (12 at least) so "
            "later months are judged against them.",
-    "Statistical neighbours": "The ten councils most like this one in their population and need, used for fair "
-                              "comparison (published by the Department for Education).",
+    "Statistical neighbours": "The ten councils most like this one in their population and need, from the "
+                              "Department for Education's (DfE's) children's services statistical neighbour model. "
+                              "The app shows their mean: the average of those neighbours that have a published "
+                              "figure, and says how many did.",
+    "Quartiles": "Line up every council in England by its figure and cut the line into four equal parts. The "
+                 "lower quartile is where the lowest quarter ends and the upper quartile where the highest quarter "
+                 "begins. At or beyond the upper quartile, a figure is in the top quarter of councils where a "
+                 "higher figure is better, or the bottom quarter where a lower one is better; for volumes where "
+                 "neither is better, simply the highest or lowest quarter. Between them is the middle half. This "
+                 "month's figure is set against the quartiles of the latest DfE year.",
+    "DfE year": "The year a published comparator is for, as the Department for Education (DfE) labels it: 2021 for "
+                "the year to 31 March 2021 (children in need, children looked after), 2020-21 for a financial "
+                "year, and for the workforce the position at 30 September. A yearly figure is shown against the "
+                "monthly ones with its year, never as if it were a month's.",
+    "Published (this council)": "This council's own figure as DfE published it for the year. A count is only ever "
+                                "compared with this: England's or another council's count is a different size.",
+    "DfE": "Department for Education: it publishes each council's figures every year, with England, regions and "
+           "statistical neighbours.",
     "Suppression": "Hiding small numbers so no child can be identified. In the public view every count from 1 "
                    "to 5, and every percentage or rate built on one, is shown as c, as are any figures that "
                    "would let someone work a hidden number out from a total.",

@@ -19,13 +19,11 @@ import pyarrow as pa
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from metrics.contract import SUCCESS_MARKER, TABLES, Table
+from metrics.contract import ARROW_TYPES, SUCCESS_MARKER, TABLES, Table
 from metrics.dates import read_dates
 from metrics.problems import InputError, Problem, problem_at
 from metrics.snapshots import DataRoot, normalise, validate_tables
 from metrics.workbooks import read_sheets
-
-ARROW_TYPES = {"string": pa.string(), "float": pa.float64(), "int": pa.int64(), "date": pa.date32()}
 
 
 def source_tables(source: Path) -> tuple[dict[str, tuple[str, pd.DataFrame]], list[str]]:
@@ -89,14 +87,14 @@ def convert(name: str, file: str, frame: pd.DataFrame, as_at: date | None = None
     """A raw table in the contract's columns and types, ready for the contract checks."""
     table: Table = TABLES[name]
     frame = frame.rename(columns=lambda c: str(c).strip().lower())
-    missing = [column.name for column in table.columns if column.name not in frame.columns]
+    missing = [column.name for column in table.columns if column.name not in frame.columns and not column.optional]
     if missing:
         return frame, [Problem(file, column, "column is missing") for column in missing]
     problems: list[Problem] = []
     converted = pd.DataFrame(index=frame.index)
     for column in table.columns:
-        converted[column.name], column_problems = _convert_column(file, column.name, column.kind, frame[column.name],
-                                                                  as_at)
+        raw = frame[column.name] if column.name in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+        converted[column.name], column_problems = _convert_column(file, column.name, column.kind, raw, as_at)
         problems += column_problems
     return converted.reset_index(drop=True), problems
 

@@ -91,19 +91,36 @@ def status_words(row) -> str:
     return text + f", and has been since {format_month(first)}."
 
 
+def _against(value: float, other: float, unit: str, polarity: str) -> str:
+    """"the same", "better", "higher" ...: the figure against another, by polarity."""
+    if format_value(value, unit) == format_value(other, unit):
+        return "the same"
+    higher = value > other
+    if polarity == "neutral":
+        return "higher" if higher else "lower"
+    return "better" if higher == (polarity == "higher_is_better") else "worse"
+
+
 def benchmark_words(row) -> str:
-    """"England: 67.0 per 10,000 (March 2021); this is worse."."""
-    if pd.isna(row.benchmark) or row.unit not in COMPARABLE_UNITS:
+    """"England: 87.6% (DfE 2021), so this is worse; statistical neighbours: 84.1% (mean of 10 councils),
+    worse; it is in the bottom quarter of councils."."""
+    if row.unit not in COMPARABLE_UNITS:
         return ""
-    shown = format_value(row.benchmark, row.unit)
-    text = f"{row.benchmark_comparator}: {shown} ({format_month(row.benchmark_period)})"
-    if format_value(row.value, row.unit) == shown:
-        return text + ", the same."
-    higher = row.value > row.benchmark
-    if row.polarity == "neutral":
-        return text + f"; this is {'higher' if higher else 'lower'}."
-    better = higher == (row.polarity == "higher_is_better")
-    return text + f"; this is {'better' if better else 'worse'}."
+    parts = []
+    if pd.notna(row.england):
+        parts.append(f"England: {format_value(row.england, row.unit)} (DfE {row.england_year}), so this is "
+                     f"{_against(row.value, row.england, row.unit, row.polarity)}")
+    if pd.notna(row.neighbours):
+        councils = f"mean of {int(row.neighbours_councils)} councils, " if pd.notna(row.neighbours_councils) else ""
+        parts.append(f"statistical neighbours: {format_value(row.neighbours, row.unit)} "
+                     f"({councils}DfE {row.neighbours_year}), "
+                     f"{_against(row.value, row.neighbours, row.unit, row.polarity)}")
+    if isinstance(row.quarter, str) and row.quarter:
+        parts.append(f"it would sit in the {row.quarter} (England's quartiles, DfE {row.quartile_year})")
+    if not parts:
+        return ""
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
 
 
 def indicator_sentence(row, context: Context = Context()) -> str:

@@ -21,7 +21,6 @@ from metrics.snapshots import Snapshot
 from metrics.status import SeriesOrder, direction_codes, rag_codes, status_runs, targets_in_force
 from metrics.suppression import suppress_figures, unsuppressed
 
-PREFERRED_COMPARATOR = "England"
 # Words repeated on millions of rows, held as categories (a byte a row, not a string).
 RATED_WORDS = {"rag": RAG_STATUSES, "direction": DIRECTIONS, "variation": spc.VARIATIONS,
                "assurance": spc.ASSURANCES}
@@ -284,27 +283,6 @@ def build_performance(snapshot: Snapshot, audience: str = PUBLIC) -> Performance
     rated = rate_snapshot(snapshot, audience)
     return assemble_performance(snapshot.as_at, audience, snapshot.tables, whole_service_rows(rated.figures),
                                 lambda: rated.figures, caseloads=rated.caseloads)
-
-
-def benchmarks_in_force(benchmarks: pd.DataFrame | None, period: pd.Timestamp) -> pd.DataFrame:
-    """Per indicator and comparator, the latest benchmark for a month on or before `period`."""
-    columns = ["indicator_id", "comparator", "period", "value"]
-    if benchmarks is None or benchmarks.empty:
-        return pd.DataFrame(columns=columns)
-    in_force = benchmarks[benchmarks["period"] <= period].sort_values("period")
-    return in_force.groupby(["indicator_id", "comparator"], observed=True).tail(1)[columns]
-
-
-def preferred_benchmark(benchmarks: pd.DataFrame, period: pd.Timestamp) -> pd.DataFrame:
-    """One benchmark per indicator for the scorecard: England where there is one."""
-    in_force = benchmarks_in_force(benchmarks, period)
-    if in_force.empty:
-        return pd.DataFrame(columns=["benchmark", "benchmark_comparator", "benchmark_period"])
-    in_force = in_force.assign(rank=(in_force["comparator"] != PREFERRED_COMPARATOR).astype(int))
-    best = in_force.sort_values(["rank", "comparator"]).groupby("indicator_id", observed=True).head(1)
-    return best.set_index("indicator_id").rename(
-        columns={"value": "benchmark", "comparator": "benchmark_comparator", "period": "benchmark_period"}
-    )[["benchmark", "benchmark_comparator", "benchmark_period"]]
 
 
 def sparklines(performance: Performance, rows: pd.DataFrame, month: pd.Timestamp,

@@ -105,10 +105,11 @@ def appendix_rows(rows: pd.DataFrame) -> list[list[str]]:
     values = format_values(rows["value"], rows["unit"], rows["suppressed"])
     previous = format_values(rows["previous_value"], rows["unit"], rows["previous_suppressed"])
     targets = format_values(rows["target"], rows["unit"], missing="")
-    england = format_values(rows["benchmark"], rows["unit"], missing="")
+    england = format_values(rows["england"], rows["unit"], missing="")
     return [
         [row.name, value, RAG_LABELS[row.rag], f"{DIRECTION_LABELS[row.direction]} (from {last})", target,
-         f"{bench} ({row.benchmark_comparator}, {format_month(row.benchmark_period)})" if bench else "",
+         "; ".join(part for part in (f"{bench} (DfE {row.england_year})" if bench else "",
+                                    f"{row.quarter}" if isinstance(row.quarter, str) else "") if part),
          VARIATION_LABELS[row.variation]]
         for row, value, last, target, bench in zip(rows.itertuples(index=False), values, previous, targets, england)
     ]

@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 
 from metrics.aggregation import WHOLE_SERVICE
+from metrics.benchmarking import quarters, scorecard_comparators
 from metrics.formatting import export_figures
-from metrics.performance import Performance, preferred_benchmark
+from metrics.performance import Performance
 
 CONTRACT_COLUMNS = [
     "indicator_id", "name", "area", "unit", "team", "period", "value", "target", "tolerance",
@@ -20,7 +21,8 @@ CONTRACT_COLUMNS = [
 ]
 EXTRA_COLUMNS = [
     "variation", "assurance", "months_off_target", "months_close_to_target", "status_since",
-    "benchmark", "benchmark_comparator", "benchmark_period", "commentary",
+    "england", "england_year", "neighbours", "neighbours_year", "neighbours_councils", "quarter", "quartile_year",
+    "commentary",
 ]
 
 
@@ -49,15 +51,16 @@ def build_scorecard(performance: Performance, month: pd.Timestamp, teams: list[s
         rows = rows[reported | whole_service]
 
 
-    benchmarks = preferred_benchmark(performance.benchmarks, month)
-    rows = rows.merge(benchmarks, left_on="indicator_id", right_index=True, how="left")
+    comparators = scorecard_comparators(performance.benchmarks, performance.indicators["unit"], month)
+    rows = rows.merge(comparators, left_on="indicator_id", right_index=True, how="left")
+    rows["quarter"] = quarters(rows)
     rows["commentary"] = _commentary(performance, month, rows)
     for status, column in (("red", "months_off_target"), ("amber", "months_close_to_target")):
         rows[column] = rows["months_at_status"].where(rows["rag"] == status, 0)
     rows["status_since"] = status_since(rows["period"], rows["months_at_status"])
     rows = rows.sort_values(["team_order", "order"]).reset_index(drop=True)
     keep = CONTRACT_COLUMNS + EXTRA_COLUMNS + [
-        "months_at_status", "status_from_start", "polarity", "definition", "numerator", "denominator", "suppressed", "previous_suppressed",
+        "months_at_status", "status_from_start", "polarity", "lower_quartile", "upper_quartile", "definition", "numerator", "denominator", "suppressed", "previous_suppressed",
     ]
     return rows[keep]
 
@@ -91,8 +94,7 @@ def export_table(scorecard: pd.DataFrame) -> pd.DataFrame:
     """The scorecard as exported: contract columns first, suppressed figures as 'c'."""
     table = scorecard[CONTRACT_COLUMNS + EXTRA_COLUMNS].copy()
     table["period"] = pd.to_datetime(table["period"]).dt.strftime("%Y-%m")
-    for column in ("benchmark_period", "status_since"):
-        table[column] = pd.to_datetime(table[column]).dt.strftime("%Y-%m")
+    table["status_since"] = pd.to_datetime(table["status_since"]).dt.strftime("%Y-%m")
     for column, flag in (("value", "suppressed"), ("previous_value", "previous_suppressed")):
         table[column] = export_figures(scorecard[column], scorecard[flag])
     return table

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from metrics.formatting import export_figures, team_label
-from metrics.performance import Performance, benchmarks_in_force
+from metrics.performance import Performance
 
 ROLLING_MONTHS = 3
 SERIES_COLUMNS = [
@@ -51,20 +51,6 @@ def same_month_last_year(performance: Performance, indicator_id: str, teams: lis
     merged = current.merge(earlier[["team", "period", "value"]], on=["team", "period"], how="left",
                            suffixes=("", "_last_year"))
     return merged["value_last_year"]
-
-
-def benchmarks_between(performance: Performance, indicator_id: str, start: pd.Timestamp,
-                       end: pd.Timestamp) -> pd.DataFrame:
-    """Benchmark points for the indicator inside the period, plus the one in force at its start."""
-    benchmarks = performance.benchmarks
-    if benchmarks is None or benchmarks.empty:
-        return pd.DataFrame(columns=["comparator", "period", "value"])
-    own = benchmarks[benchmarks["indicator_id"] == indicator_id]
-    inside = own[(own["period"] >= start) & (own["period"] <= end)]
-    at_start = benchmarks_in_force(own, start)
-    at_start = at_start.assign(period=start)
-    points = pd.concat([at_start, inside]).drop_duplicates(["comparator", "period"])
-    return points[["comparator", "period", "value"]].sort_values("period").reset_index(drop=True)
 
 
 def notes_between(performance: Performance, indicator_id: str, teams: list[str], start: pd.Timestamp,

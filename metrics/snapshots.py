@@ -154,8 +154,8 @@ def _read_table(root: DataRoot, folder: str, name: str) -> tuple[pd.DataFrame | 
     # Names repeat on every row: read them as dictionaries (pandas categories), not millions of strings.
     repeated = [column.name for column in table.columns if column.name in CATEGORY_COLUMNS]
     try:
-        arrow = pq.read_table(path, columns=table.column_names, filesystem=root.filesystem,
-                              read_dictionary=repeated)
+        present = [name for name in table.column_names if name in schema.names]
+        arrow = pq.read_table(path, columns=present, filesystem=root.filesystem, read_dictionary=repeated)
     except (pa.ArrowException, OSError) as error:
         return None, [Problem(table.file_name, "-", f"cannot be read as Parquet ({_first_line(error)})")]
     # Arrow's buffers are freed column by column as pandas takes them: one copy in memory, not two.
@@ -171,6 +171,8 @@ def normalise(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     table = TABLES[name]
     frame = frame.reset_index(drop=True)
     for column in table.columns:
+        if column.name not in frame.columns:  # an optional column the file does not have: empty
+            frame[column.name] = pd.Series(None, index=frame.index, dtype=object)
         series = frame[column.name]
         if column.kind == "date":
             frame[column.name] = to_month(series)

@@ -58,6 +58,8 @@ def check_schema(table: Table, schema: pa.Schema) -> list[Problem]:
     """Missing columns and columns of the wrong Arrow type."""
     problems = []
     for column in table.columns:
+        if column.name not in schema.names and column.optional:
+            continue
         if column.name not in schema.names:
             problems.append(Problem(table.file_name, column.name, "column is missing"))
         elif not _type_matches(column.kind, schema.field(column.name).type):

@@ -4,10 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from metrics import charts
+from metrics.benchmarking import available, in_force, year_label
 from metrics.formatting import UNIT_WORDS, format_month, format_value, month_key, team_label
 from metrics.suppression import SUPPRESSED
 from ui import display, loaders
-from ui.choosers import indicator_chooser, month_chooser
+from ui.choosers import comparators_chooser, indicator_chooser, month_chooser
 from ui.display import downloads, plain, show_chart
 from ui.frame import page_frame
 
@@ -44,13 +45,22 @@ else:
     bars = rows if len(ranked) <= 2 * ends else pd.concat([ranked.head(ends), ranked.tail(ends)])
     if len(bars) < len(rows):
         title += f": the {ends} highest and {ends} lowest of {len(rows)} teams"
-    show_chart(frame.cache_key, (*view_key, "chart", ends),
+    compare_with = comparators_chooser(frame, "compare.compare", available(performance.benchmarks, indicator_id, unit))
+    current = in_force(performance.benchmarks, month)
+    current = current[(current["indicator_id"] == indicator_id) & current["comparator"].isin(compare_with)]
+    current = current.assign(year=[year_label(y, p) for y, p in zip(current["year"], current["period"])])
+    show_chart(frame.cache_key, (*view_key, "chart", ends, tuple(compare_with)),
                lambda: charts.team_bars(bars.assign(team_label=bars["team"].map(team_label)), name=name, unit=unit,
-                                        title=title, target=target), "compare.chart")
+                                        title=title, target=target, comparators=current), "compare.chart")
     if len(bars) < len(rows):
         st.caption(f"The table below lists all {len(rows):,} teams, highest first.")
     if target is not None:
         st.caption(f"Dashed line: the target, {format_value(target, unit)}. Each bar says its value and status.")
+    if len(current):
+        st.caption("Dotted purple lines: " + "; ".join(
+            f"{plain(row.comparator)}, {format_value(row.value, unit)} (DfE {row.year})"
+            for row in current.itertuples()) + ". These are yearly figures for the whole of each place, "
+            "set beside this month's team figures for scale.")
     table, shown, status_config = loaders.compare_table(*frame.cache_key, indicator_id, f"{month:%Y-%m-%d}",
                                                         link_snapshot)
     st.dataframe(

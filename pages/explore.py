@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics import charts, spc
+from metrics.benchmarking import available, comparator_points
 from metrics.formatting import (
     ASSURANCE_LABELS,
     POLARITY_WORDS,
@@ -13,15 +14,16 @@ from metrics.formatting import (
     month_key,
     team_label,
 )
-from metrics.series import benchmarks_between, notes_between, rolling_average, same_month_last_year
+from metrics.series import notes_between, rolling_average, same_month_last_year
 from ui import loaders
-from ui.choosers import indicator_chooser, period_chooser, teams_chooser
+from ui.choosers import comparators_chooser, indicator_chooser, period_chooser, teams_chooser
 from ui.display import downloads, plain, show_chart
 from ui.frame import page_frame
 
 frame = page_frame(
     "Explore an indicator",
-    "One indicator over time for the teams you choose, with its target, the amber band, benchmarks and notes. "
+    "One indicator over time for the teams you choose, with its target, the amber band, notes, and England, "
+    "statistical neighbours or other councils' yearly figures to compare with. "
     "Copy the page's address to share exactly this view.",
 )
 performance = frame.performance
@@ -47,7 +49,7 @@ view_key = ("explore", *choice)
 series = loaders.indicator_series(*frame.cache_key, *choice)
 
 
-def over_time_chart(chart_teams: list[str], chart_title: str, rolling: bool, last_year: bool):
+def over_time_chart(chart_teams: list[str], chart_title: str, rolling: bool, last_year: bool, compare_with: list[str]):
     """The indicator chart for some of the chosen teams, with the optional extra lines."""
     shown = series[series["team"].isin(chart_teams)]
     extra_lines = []
@@ -59,7 +61,7 @@ def over_time_chart(chart_teams: list[str], chart_title: str, rolling: bool, las
     notes = notes_between(performance, indicator_id, chart_teams, start, end)
     return charts.indicator_chart(
         shown, name=name, unit=unit, polarity=polarity, title=chart_title,
-        benchmarks=benchmarks_between(performance, indicator_id, start, end), notes=notes,
+        benchmarks=comparator_points(performance.benchmarks, indicator_id, unit, compare_with, start, end), notes=notes,
         extra=pd.concat(extra_lines, ignore_index=True) if extra_lines else None,
     )
 
@@ -72,16 +74,22 @@ if view == "Over time":
     layout = options[0].radio("Layout", ["One chart", "A chart per team"], key="explore.layout", horizontal=True)
     rolling = options[1].checkbox("3-month rolling average", key="explore.rolling")
     last_year = options[2].checkbox("Same month last year", key="explore.last_year")
+    compare_with = comparators_chooser(frame, "explore.compare", available(performance.benchmarks, indicator_id, unit))
+    drawn = (rolling, last_year, tuple(compare_with))
     if layout == "One chart" or len(teams) == 1:
-        show_chart(frame.cache_key, (*view_key, "chart", rolling, last_year),
-                   lambda: over_time_chart(teams, title, rolling, last_year), "explore.chart")
+        show_chart(frame.cache_key, (*view_key, "chart", *drawn),
+                   lambda: over_time_chart(teams, title, rolling, last_year, compare_with), "explore.chart")
     else:
         for team in teams:
             team_title = f"{name} ({unit_words}) — {team_label(team)}, {period_words}"
-            show_chart(frame.cache_key, (*view_key, "chart", team, rolling, last_year),
-                       lambda team=team, team_title=team_title: over_time_chart([team], team_title, rolling, last_year),
+            show_chart(frame.cache_key, (*view_key, "chart", team, *drawn),
+                       lambda team=team, team_title=team_title: over_time_chart([team], team_title, rolling,
+                                                                                last_year, compare_with),
                        f"explore.chart.{team or 'whole'}")
-    st.caption("Dashed grey line: the target; shaded band: amber; ◆: benchmark; ▼: a note (point at it to read it).")
+    st.caption("Dashed grey line: the target; shaded band: amber; ▼: a note (point at it to read it). Comparators "
+               "(◆ England, ■ statistical neighbours, ▲▼ England's upper and lower quartiles, ✚ the council's own "
+               "published figure) are yearly DfE figures, drawn at the month their year ends and labelled with "
+               "their DfE year.")
     for sentence in loaders.indicator_sentences(*frame.cache_key, indicator_id, f"{end:%Y-%m-%d}", tuple(teams),
                                                 frame.previous_snapshot):
         st.markdown(plain(sentence))

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from metrics import charts
+from metrics.benchmarking import comparator_points
 from metrics.performance import build_performance
 from metrics.series import indicator_series
 from metrics.snapshots import REPOSITORY_DATA_DIR, read_snapshot_folder
@@ -37,7 +38,12 @@ def layer(spec: dict, kind: str, **fields: str) -> dict:
 def test_indicator_chart_layers_encodings_and_titles(performance):
     series = indicator_series(performance, "assessments_in_45_days", ["", "Assessment Team 1"],
                               pd.Timestamp("2021-01-01"), pd.Timestamp("2021-12-01"))
-    benchmarks = pd.DataFrame({"comparator": ["England"], "period": [pd.Timestamp("2021-03-01")], "value": [78.0]})
+    benchmarks = comparator_points(pd.DataFrame({
+        "indicator_id": ["assessments_in_45_days"] * 2, "comparator": ["England", "Statistical neighbours"],
+        "period": [pd.Timestamp("2021-03-01")] * 2, "value": [78.0, 80.5], "year": ["2021"] * 2,
+        "councils": [None, 9.0], "source": ["DfE file"] * 2,
+    }), "assessments_in_45_days", "percent", ["England", "Statistical neighbours"],
+        pd.Timestamp("2021-01-01"), pd.Timestamp("2021-12-01"))
     notes = pd.DataFrame({"period": [pd.Timestamp("2021-11-01")], "team": [""], "team_label": ["Whole service"],
                           "text": ["Recovery plan"]})
     chart = charts.indicator_chart(series, name="Assessments in 45 days", unit="percent", polarity="higher_is_better",
@@ -50,8 +56,13 @@ def test_indicator_chart_layers_encodings_and_titles(performance):
     target = layer(spec, "line", y="target")
     lines = layer(spec, "line", y="value", color="team_label")
     points = layer(spec, "point", y="value", shape="team_label")
-    assert layer(spec, "point", y="value", x="period", shape=None)["mark"]["shape"] == "diamond"  # the benchmark
-    assert layer(spec, "text", text="comparator")  # and its label
+    yearly = layer(spec, "point", y="value", x="shown_at", shape="comparator")  # comparators, a shape each
+    assert yearly["encoding"]["shape"]["scale"] == {"domain": ["England", "Statistical neighbours"],
+                                                    "range": ["diamond", "square"]}
+    assert layer(spec, "text", x="shown_at", text="year")  # each labelled with its DfE year
+    assert not [candidate for candidate in spec["layer"] if mark(candidate) == "line"
+                and candidate.get("encoding", {}).get("x", {}).get("field") == "shown_at"]  # never joined up
+    assert spec["resolve"]["scale"]["shape"] == "independent"  # a legend for teams and one for comparators
     assert target["mark"]["interpolate"] == "step-after"
     assert lines["mark"]["invalid"] == "break-paths-show-domains"  # gaps stay gaps
     assert lines["encoding"]["y"]["title"] == "Per cent"  # the chart title names the indicator

@@ -17,8 +17,8 @@ def row(**changes):
     base = dict(name="Assessments in time", team="", unit="percent", polarity="higher_is_better",
                 period=pd.Timestamp("2021-11-01"), value=58.0, suppressed=False, previous_value=55.0,
                 previous_suppressed=False, target=85.0, rag="red", months_at_status=8, status_from_start=False,
-                variation="common_cause", assurance="none", benchmark=NAN, benchmark_comparator=None,
-                benchmark_period=None, commentary="", indicator_id="x", area="Assessment")
+                variation="common_cause", assurance="none", england=NAN, england_year=None, neighbours=NAN,
+                neighbours_year=None, neighbours_councils=NAN, quarter=None, quartile_year=None, commentary="", indicator_id="x", area="Assessment")
     base.update(changes)
     return SimpleNamespace(**base)
 
@@ -72,15 +72,24 @@ def test_signal_and_assurance(variation, assurance, words):
 
 
 @pytest.mark.parametrize(("polarity", "england", "unit", "words"), [
-    ("higher_is_better", 67.0, "percent", "England: 67.0% (March 2021); this is worse."),
-    ("lower_is_better", 67.0, "percent", "England: 67.0% (March 2021); this is better."),
-    ("neutral", 50.0, "rate_per_10k", "England: 50.0 per 10,000 (March 2021); this is higher."),
+    ("higher_is_better", 67.0, "percent", "England: 67.0% (DfE 2021), so this is worse."),
+    ("lower_is_better", 67.0, "percent", "England: 67.0% (DfE 2021), so this is better."),
+    ("neutral", 50.0, "rate_per_10k", "England: 50.0 per 10,000 (DfE 2021), so this is higher."),
     ("neutral", 50.0, "count", ""),  # a council's count is never set against England's
 ])
 def test_benchmark_better_or_worse_by_polarity(polarity, england, unit, words):
-    sentence = indicator_sentence(row(polarity=polarity, unit=unit, benchmark=england, benchmark_comparator="England",
-                                      benchmark_period=pd.Timestamp("2021-03-01"), target=NAN, rag="none"))
+    sentence = indicator_sentence(row(polarity=polarity, unit=unit, england=england, england_year="2021",
+                                      target=NAN, rag="none"))
     assert (words in sentence) if words else ("England" not in sentence)
+
+
+def test_neighbours_and_quarter_in_words():
+    sentence = indicator_sentence(row(england=87.6, england_year="2021", neighbours=84.06, neighbours_year="2021",
+                                      neighbours_councils=9.0, quarter="bottom quarter of councils",
+                                      quartile_year="2021"))
+    assert sentence.endswith("England: 87.6% (DfE 2021), so this is worse; statistical neighbours: 84.1% (mean of 9 "
+                             "councils, DfE 2021), worse; it would sit in the bottom quarter of councils (England's "
+                             "quartiles, DfE 2021).")
 
 
 def test_a_hidden_figure_is_never_stated_or_compared():

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.aggregation import WHOLE_SERVICE
+from metrics.benchmarking import ENGLAND, NEIGHBOURS
 from metrics.formatting import WHOLE_SERVICE_LABEL, format_month, month_key
 from ui import state
 from ui.frame import Frame
@@ -96,3 +97,19 @@ def filter_by(rows: pd.DataFrame, key: str, column: str, label: str, options: li
     chosen = left.multiselect(label, options, key=f"{key}.{label.lower()}", placeholder=f"All {label.lower()}")
     chosen_teams = right.multiselect("Teams", teams, key=f"{key}.teams", placeholder="All teams")
     return chosen_rows(rows, column, chosen, chosen_teams), chosen, chosen_teams
+
+
+def comparators_chooser(frame: Frame, key: str, options: list[str]) -> list[str]:
+    """Pick the yearly DfE comparators to draw (England and statistical neighbours by default); shared as
+    `compare`. Nothing is shown, and nothing chosen, when the indicator has none."""
+    if not options:
+        st.caption("DfE publishes no figure this indicator can fairly be set against (a count is only compared "
+                   "with the council's own published count).")
+        return []
+    default = [option for option in options if option in (ENGLAND, NEIGHBOURS)] or options[:1]
+    state.many_choice("compare", options, default, key, frame.notify)
+    chosen = st.multiselect("Compare with (yearly figures published by DfE)", options, key=key,
+                            on_change=state.on_change("compare", key, many=True),
+                            placeholder="Choose England, the region, neighbours or quartiles")
+    state.publish(compare=chosen)
+    return chosen

@@ -36,6 +36,7 @@ SCORECARD_COLUMNS = [
     Column("Change", "change"),
     Column("Target", "target"),
     Column("England", "benchmark"),
+    Column("Neighbours", "neighbours"),
     Column("Trend", "trend", in_card=False),
     Column("Signal (SPC)", "signal", in_card=False),
     Column("Notes", "notes"),
@@ -43,11 +44,20 @@ SCORECARD_COLUMNS = [
 TREND_MONTHS = 13
 
 
-def benchmark_cell(row) -> Cell:
-    """The benchmark's value, with which comparator and month it is (England unless none is published)."""
-    if pd.isna(row.benchmark):
+def england_cell(row) -> Cell:
+    """England's figure, the DfE year it is for, and which quarter of councils this figure sits in."""
+    if pd.isna(row.england):
+        return Cell(detail=row.quarter if isinstance(row.quarter, str) else "")
+    quarter = f" · {row.quarter}" if isinstance(row.quarter, str) else ""
+    return Cell(format_value(row.england, row.unit), f"DfE {row.england_year}{quarter}")
+
+
+def neighbours_cell(row) -> Cell:
+    """The statistical neighbours' mean, its DfE year and how many councils it rests on."""
+    if pd.isna(row.neighbours):
         return Cell()
-    return Cell(format_value(row.benchmark, row.unit), f"{row.benchmark_comparator}, {row.benchmark_period:%b %Y}")
+    councils = f" · mean of {int(row.neighbours_councils)}" if pd.notna(row.neighbours_councils) else ""
+    return Cell(format_value(row.neighbours, row.unit), f"DfE {row.neighbours_year}{councils}")
 
 
 def status_cell(row) -> Cell:
@@ -83,7 +93,8 @@ def scorecard_cells(scorecard: pd.DataFrame, trends: list[list[float | None]]) -
             status_cell(row),
             Cell(DIRECTION_LABELS[row.direction], f"from {last}" if last != NO_DATA else "last month: no data"),
             Cell(format_value(row.target, row.unit, missing="")),
-            benchmark_cell(row),
+            england_cell(row),
+            neighbours_cell(row),
             Cell(spark, kind="trend"),
             Cell(VARIATION_LABELS[row.variation], ASSURANCE_LABELS[row.assurance] if row.assurance != "none" else "",
                  kind="status", tone=VARIATION_TONES[row.variation]),

@@ -1,0 +1,135 @@
+"""How the council compares: the comparators in force for a month, which of them a figure can fairly be
+set against, and where the council sits among England's councils.
+
+Rules, each tested in tests/test_benchmarking.py:
+- a comparator's figure is in force from the month its year ends (the latest on or before the month);
+- a count is never set against England, a region, neighbours or quartiles (they are other places'
+  sizes); only the council's own published figure is, the same quantity counted by DfE;
+- the quarter is the whole service's figure this month against the quartiles in force: at or beyond
+  the upper (or lower) quartile is the top or bottom quarter by polarity, and for a neutral measure
+  the highest or lowest quarter, never good or bad. A hidden figure has no quarter.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+ENGLAND = "England"
+NEIGHBOURS = "Statistical neighbours"
+LOWER_QUARTILE = "England lower quartile"
+UPPER_QUARTILE = "England upper quartile"
+PUBLISHED = "Published (this council)"
+QUARTILES = (LOWER_QUARTILE, UPPER_QUARTILE)
+COUNT_UNITS = ("count",)
+
+TOP, MIDDLE, BOTTOM = "top quarter of councils", "middle half of councils", "bottom quarter of councils"
+HIGHEST, LOWEST = "highest quarter of councils", "lowest quarter of councils"
+COMPARATOR_COLUMNS = ["england", "england_year", "neighbours", "neighbours_year", "neighbours_councils",
+                      "lower_quartile", "upper_quartile", "quartile_year"]
+
+
+def comparable(unit: str, comparator: str) -> bool:
+    """Can a figure in this unit be set against this comparator?"""
+    return comparator == PUBLISHED or unit not in COUNT_UNITS
+
+
+def year_label(year, period: pd.Timestamp) -> str:
+    """The year a comparator's figure is for, as DfE labels it (2020-21, 2021); else its month."""
+    if isinstance(year, str) and year.strip():
+        return year.strip()
+    return f"{pd.Timestamp(period):%b %Y}"
+
+
+def in_force(benchmarks: pd.DataFrame | None, month: pd.Timestamp) -> pd.DataFrame:
+    """Per indicator and comparator, the latest figure for a year ending on or before the month."""
+    columns = ["indicator_id", "comparator", "period", "value", "year", "councils", "source"]
+    if benchmarks is None or benchmarks.empty:
+        return pd.DataFrame(columns=columns)
+    chosen = benchmarks[benchmarks["period"] <= month].sort_values("period")
+    chosen = chosen.groupby(["indicator_id", "comparator"], observed=True).tail(1).copy()
+    for column in ("indicator_id", "comparator"):
+        chosen[column] = chosen[column].astype("object")
+    for column in ("year", "councils", "source"):
+        if column not in chosen.columns:
+            chosen[column] = np.nan
+    return chosen[columns].reset_index(drop=True)
+
+
+def scorecard_comparators(benchmarks: pd.DataFrame | None, units: pd.Series, month: pd.Timestamp) -> pd.DataFrame:
+    """England, statistical neighbours and the quartiles in force for the month, one row per indicator
+    (COMPARATOR_COLUMNS), left empty where the indicator's unit cannot be compared."""
+    current = in_force(benchmarks, month)
+    current = current.loc[np.array([comparable(units.get(i, "count"), c) for i, c in
+                                    zip(current["indicator_id"], current["comparator"], strict=True)], dtype=bool)]
+    table = pd.DataFrame(index=pd.Index(units.index, name="indicator_id"), columns=COMPARATOR_COLUMNS, dtype=object)
+    for row in current.itertuples(index=False):
+        label = year_label(row.year, row.period)
+        if row.comparator == ENGLAND:
+            table.loc[row.indicator_id, ["england", "england_year"]] = [row.value, label]
+        elif row.comparator == NEIGHBOURS:
+            table.loc[row.indicator_id, ["neighbours", "neighbours_year", "neighbours_councils"]] = \
+                [row.value, label, row.councils]
+        elif row.comparator in QUARTILES:
+            column = "lower_quartile" if row.comparator == LOWER_QUARTILE else "upper_quartile"
+            table.loc[row.indicator_id, [column, "quartile_year"]] = [row.value, label]
+    for column in ("england", "neighbours", "neighbours_councils", "lower_quartile", "upper_quartile"):
+        table[column] = pd.to_numeric(table[column]).astype("float64")
+    return table
+
+
+def quarter(value: float, lower: float, upper: float, polarity: str) -> str | None:
+    """Which quarter of councils the figure sits in, in words, by polarity; None without all three."""
+    if pd.isna(value) or pd.isna(lower) or pd.isna(upper):
+        return None
+    high, low = value >= upper, value <= lower
+    if polarity == "neutral":
+        return HIGHEST if high else LOWEST if low else MIDDLE
+    if not (high or low):
+        return MIDDLE
+    better = high if polarity == "higher_is_better" else low
+    return TOP if better else BOTTOM
+
+
+def quarters(rows: pd.DataFrame) -> list[str | None]:
+    """Each scorecard row's quarter: whole-service rows whose figure is shown, else None."""
+    return [quarter(row.value, row.lower_quartile, row.upper_quartile, row.polarity)
+            if row.team == "" and not row.suppressed else None
+            for row in rows[["value", "lower_quartile", "upper_quartile", "polarity", "team",
+                             "suppressed"]].itertuples(index=False)]
+
+
+def comparator_points(benchmarks: pd.DataFrame | None, indicator_id: str, unit: str,
+                      comparators: list[str], start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """The chosen comparators' annual figures for one indicator that a chart between start and end can
+    show: those for years ending inside the period, and the one in force at its start (drawn at its
+    own year end if that is in the period, else at the start, labelled with its year)."""
+    columns = ["comparator", "period", "value", "year", "councils", "source", "shown_at"]
+    if benchmarks is None or benchmarks.empty:
+        return pd.DataFrame(columns=columns)
+    own = benchmarks[(benchmarks["indicator_id"] == indicator_id)
+                     & benchmarks["comparator"].astype("object").isin(comparators)]
+    own = own.loc[np.array([comparable(unit, c) for c in own["comparator"]], dtype=bool)]
+    inside = own[(own["period"] >= start) & (own["period"] <= end)]
+    at_start = in_force(own, start)
+    points = pd.concat([at_start.assign(comparator=at_start["comparator"].astype("object")),
+                        inside.assign(comparator=inside["comparator"].astype("object"))])
+    points = points.drop_duplicates(["comparator", "period"])
+    for column in ("year", "councils", "source"):
+        if column not in points.columns:
+            points[column] = np.nan
+    points["year"] = [year_label(y, p) for y, p in zip(points["year"], points["period"], strict=True)]
+    points["shown_at"] = points["period"].where(points["period"] >= start, start)
+    return points[columns].sort_values(["comparator", "period"]).reset_index(drop=True)
+
+
+def available(benchmarks: pd.DataFrame | None, indicator_id: str, unit: str) -> list[str]:
+    """The comparators an indicator can be set against, England first, then the region, neighbours,
+    quartiles and the council's own published figure."""
+    if benchmarks is None or benchmarks.empty:
+        return []
+    names = benchmarks.loc[benchmarks["indicator_id"] == indicator_id, "comparator"].astype("object").unique()
+    order = [ENGLAND, NEIGHBOURS, LOWER_QUARTILE, UPPER_QUARTILE, PUBLISHED]
+    ranked = sorted((name for name in names if comparable(unit, name)),
+                    key=lambda name: (order.index(name) if name in order else 0.5, name))
+    return ranked

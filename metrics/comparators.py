@@ -38,11 +38,12 @@ MAPPING_COLUMNS = ("indicator_id", "file_hint", "column", "filters", "scale")
 NATIONAL, REGIONAL, LOCAL = "National", "Regional", "Local authority"
 GEOGRAPHY_COLUMNS = ("time_period", "time_identifier", "geographic_level", "region_name",
                      "old_la_code", "new_la_code", "la_name")
+PLACE_COLUMNS = frozenset({*GEOGRAPHY_COLUMNS, "country_code", "country_name", "region_code"})
 SUPPRESSED = frozenset({"c", "k", "low", "u", "x", "z", ":"})  # DfE's symbols: not available, never zero
 
 BENCHMARK_COLUMNS = ["indicator_id", "comparator", "period", "value", "year", "councils", "source"]
 
-LA_CODE = re.compile(r"^(E\d{8}|\d{3})$")  # a new (ONS) code such as E10000021, or an old 3-digit one
+LA_CODE = re.compile(r"^(E\d{8}|\d{3})$")  # a new (ONS) code such as E10000900, or an old 3-digit one
 MONTHS = {month: number for number, month in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
      "november", "december"], start=1)}
@@ -135,7 +136,7 @@ def read_codes(text: str) -> list[str]:
     bad = [(where, number, token) for where, number, token in tokens if not LA_CODE.match(token)]
     if bad:
         raise InputError([Problem(where if number else "--neighbours", "-",
-                                  f"{token!r} is not a local authority code (E10000021 or 855)"
+                                  f"{token!r} is not a local authority code (E10000900 or 900)"
                                   + (f" (line {number})" if number else "")) for where, number, token in bad])
     return [token for _, _, token in tokens]
 
@@ -166,8 +167,9 @@ def find_council(files: dict[str, pd.DataFrame], la: str, neighbours: Iterable[s
                 by_code.setdefault(code.strip(), record)
     unknown = [code for code in (la, *neighbours) if code not in by_code]
     if unknown:
+        where = ", ".join(files) if len(files) <= 3 else f"the {len(files)} files given"
         raise InputError(f"unknown local authority code{'s' if len(unknown) > 1 else ''} "
-                         f"{', '.join(unknown)}: no Local authority row of {', '.join(files)} has "
+                         f"{', '.join(unknown)}: no Local authority row of {where} has "
                          f"{'them' if len(unknown) > 1 else 'it'} as new_la_code or old_la_code")
     council = by_code[la]
     own = [code for code in neighbours if by_code[code]["new_la_code"] == council["new_la_code"]]
@@ -231,7 +233,7 @@ def figures(path_name: str, frame: pd.DataFrame, row: MappingRow) -> pd.DataFram
     places = ["level", "code", "region", "period"]
     repeated = result.duplicated(places, keep=False)
     if repeated.any():
-        varying = [column for column in frame.columns if column not in GEOGRAPHY_COLUMNS and column != row.column
+        varying = [column for column in frame.columns if column not in PLACE_COLUMNS and column != row.column
                    and chosen.loc[repeated, column].nunique() > 1]
         raise InputError([problem_at(path_name, row.column, f"mapping row {row.line} ({row.indicator_id}) leaves more "
                                      "than one row for a place and year; add a filter on "

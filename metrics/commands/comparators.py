@@ -36,7 +36,7 @@ def write_atomically(path: Path, text: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m metrics.comparators", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--la", required=True, help="the council's code: new (E10000021) or old (855)")
+    parser.add_argument("--la", required=True, help="the council's code: new (E10000900) or old (900)")
     parser.add_argument("--neighbours", default="",
                         help="statistical neighbours: codes separated by commas, or a file listing them")
     parser.add_argument("--mapping", type=Path, default=MAPPING_FILE, help="which DfE column is which indicator")

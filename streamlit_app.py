@@ -38,7 +38,7 @@ columns[0].metric("✓ Green: on target", green)
 columns[1].metric("! Amber: close to target", amber)
 columns[2].metric("✗ Red: off target", red)
 columns[3].metric("No status (no target or no data)", len(scorecard) - len(rated))
-st.caption("Change is since the month before. England and Neighbours (the mean of the statistical neighbours) are "
+st.caption("Change is since the month before. England and Similar councils (the mean of the statistical neighbours) are "
            "DfE's latest published figures, with the DfE year beneath and which quarter of England's councils this "
            "month's figure would sit in. Counts are not compared with other places. Trend is the last 13 months; a break in the line is a month hidden or missing. "
            "The Glossary explains RAG, SPC and each status.")

@@ -133,3 +133,24 @@ def available(benchmarks: pd.DataFrame | None, indicator_id: str, unit: str) -> 
     ranked = sorted((name for name in names if comparable(unit, name)),
                     key=lambda name: (order.index(name) if name in order else 0.5, name))
     return ranked
+
+
+def provenance(benchmarks: pd.DataFrame | None) -> pd.DataFrame:
+    """Where a snapshot's comparators come from: per comparator, how many indicators, which DfE years,
+    and the sources (an illustrative figure says so in its source)."""
+    columns = ["Compared with", "Indicators", "DfE years", "Source"]
+    if benchmarks is None or benchmarks.empty:
+        return pd.DataFrame(columns=columns)
+    table = benchmarks.assign(
+        comparator=benchmarks["comparator"].astype("object"),
+        year=[year_label(y, p) for y, p in zip(benchmarks["year"], benchmarks["period"], strict=True)],
+        source=benchmarks["source"].astype("object").fillna("not given"),
+    )
+    rows = []
+    for comparator, group in table.groupby("comparator", sort=False):
+        years = sorted(group["year"].unique(), key=lambda label: group.loc[group["year"] == label, "period"].min())
+        sources = group["source"].value_counts()
+        rows.append((comparator, group["indicator_id"].nunique(), ", ".join(years),
+                     "; ".join(f"{source} ({count})" if len(sources) > 1 else source
+                               for source, count in sources.items())))
+    return pd.DataFrame(rows, columns=columns)

@@ -116,36 +116,37 @@ def indicator_chart(series: pd.DataFrame, *, name: str, unit: str, polarity: str
             tooltip=[alt.Tooltip("period:T", title="Note for", format="%B %Y"),
                      alt.Tooltip("team_label:N", title="Team"), alt.Tooltip("text:N", title="Note")],
         ))
-    chart = alt.layer(*layers).properties(title=title, height=CHART_HEIGHT, description=title)
-    return chart.resolve_scale(shape="independent")
+    return alt.layer(*layers).properties(title=title, height=CHART_HEIGHT, description=title)
 
 
 COMPARATOR_SHAPES = {"England": "diamond", "Statistical neighbours": "square", "England lower quartile": "triangle-down",
                      "England upper quartile": "triangle-up", "Published (this council)": "cross"}
+COMPARATOR_SHORT = {"Statistical neighbours": "Neighbours", "England lower quartile": "Lower quartile",
+                    "England upper quartile": "Upper quartile", "Published (this council)": "Published"}
 
 
 def comparator_layers(points: pd.DataFrame, unit: str) -> list[alt.Chart]:
     """Yearly comparator figures (benchmarking.comparator_points) as points at the month their year ends,
-    each labelled with its DfE year, never joined up as if they were monthly; a shape per comparator."""
-    names = list(dict.fromkeys(points["comparator"]))
-    shapes = [COMPARATOR_SHAPES.get(name, "circle") for name in names]
+    never joined up as if they were monthly: a shape per comparator, each labelled with its name and DfE
+    year on the chart itself (so the team legend stays the only one)."""
     data = points.assign(
         value_text=format_values(points["value"], unit),
         councils_text=[f"mean of {int(n)} councils" if pd.notna(n) else "" for n in points["councils"]],
         source_text=points["source"].fillna("").astype(str),
+        label=[f"{COMPARATOR_SHORT.get(c, c)} {y}" for c, y in zip(points["comparator"], points["year"], strict=True)],
     )
-    base = alt.Chart(data)
-    marks = base.mark_point(size=130, filled=True, color="#37474f", opacity=0.9).encode(
-        x="shown_at:T", y="value:Q",
-        shape=alt.Shape("comparator:N", title="Compared with (yearly, DfE)", scale=alt.Scale(domain=names, range=shapes),
-                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=LEGEND_LABEL_LIMIT)),
-        tooltip=[alt.Tooltip("comparator:N", title="Compared with"), alt.Tooltip("year:N", title="DfE year"),
-                 alt.Tooltip("value_text:N", title="Value"), alt.Tooltip("councils_text:N", title="Based on"),
-                 alt.Tooltip("source_text:N", title="Source")],
-    )
-    labels = base.mark_text(dx=9, dy=-7, align="left", fontSize=11, color="#37474f").encode(
-        x="shown_at:T", y="value:Q", text="year:N")
-    return [marks, labels]
+    tooltip = [alt.Tooltip("comparator:N", title="Compared with"), alt.Tooltip("year:N", title="DfE year"),
+               alt.Tooltip("value_text:N", title="Value"), alt.Tooltip("councils_text:N", title="Based on"),
+               alt.Tooltip("source_text:N", title="Source")]
+    layers = [
+        alt.Chart(data[data["comparator"] == name]).mark_point(
+            shape=COMPARATOR_SHAPES.get(name, "circle"), size=130, filled=True, color="#37474f", opacity=0.9,
+        ).encode(x="shown_at:T", y="value:Q", tooltip=tooltip)
+        for name in dict.fromkeys(data["comparator"])
+    ]
+    layers.append(alt.Chart(data).mark_text(dx=9, dy=-7, align="left", fontSize=11, color="#37474f").encode(
+        x="shown_at:T", y="value:Q", text="label:N"))
+    return layers
 
 
 def spc_chart(points: pd.DataFrame, *, name: str, unit: str, title: str, target: float | None) -> alt.LayerChart:

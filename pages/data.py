@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from metrics.benchmarking import provenance
 from metrics.formatting import format_month, months_behind, team_label
 from ui import loaders
 from ui.choosers import filter_by
@@ -85,6 +86,17 @@ def revisions_section() -> None:
 
 
 revisions_section()
+
+st.subheader("Compared with other councils")
+comparators = provenance(frame.performance.benchmarks)
+if comparators.empty:
+    st.info("This snapshot has no comparators. `python -m metrics.comparators` makes them from DfE's published "
+            "files (the README's “Compare with other councils”).")
+else:
+    st.markdown("The yearly figures the scorecard, explore and compare pages set this council against, and where "
+                "each came from (with how many figures, where sources differ). They are public, so both audiences "
+                "see them.")
+    st.dataframe(comparators, hide_index=True, key="data.comparators", alt="Comparators in this snapshot")
 
 st.subheader("Import Ofsted Annex A")
 st.markdown(

@@ -88,8 +88,8 @@ if view == "Over time":
                        f"explore.chart.{team or 'whole'}")
     st.caption("Dashed grey line: the target; shaded band: amber; ▼: a note (point at it to read it). Comparators "
                "(◆ England, ■ statistical neighbours, ▲▼ England's upper and lower quartiles, ✚ the council's own "
-               "published figure) are yearly DfE figures, drawn at the month their year ends and labelled with "
-               "their DfE year.")
+               "published figure, ● the region) are yearly DfE figures, each drawn at the month its year ends and "
+               "labelled with its name and DfE year; the one in force when the chart starts is drawn at its start.")
     for sentence in loaders.indicator_sentences(*frame.cache_key, indicator_id, f"{end:%Y-%m-%d}", tuple(teams),
                                                 frame.previous_snapshot):
         st.markdown(plain(sentence))

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from metrics import demo_dfe
+from metrics.commands.comparators import main
 from metrics.comparators import (
     MAPPING_FILE,
     MappingRow,
@@ -18,7 +19,6 @@ from metrics.comparators import (
     read_mapping,
     year_end,
 )
-from metrics.commands.comparators import main
 from metrics.ingest import convert
 from metrics.problems import InputError
 

@@ -36,7 +36,7 @@ SCORECARD_COLUMNS = [
     Column("Change", "change"),
     Column("Target", "target"),
     Column("England", "benchmark"),
-    Column("Neighbours", "neighbours"),
+    Column("Similar councils", "neighbours"),
     Column("Trend", "trend", in_card=False),
     Column("Signal (SPC)", "signal", in_card=False),
     Column("Notes", "notes"),

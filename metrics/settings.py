@@ -31,4 +31,12 @@ COUNCIL_NAME = Setting("PERFORMANCE_COUNCIL_NAME", "Example County Council on th
                        "the council's name under the app's title")
 CACHE_DIR = Setting("PERFORMANCE_CACHE_DIR", "~/.cache/childrens-services-performance",
                     "where prepared snapshots are kept; off to work everything out afresh each time")
-SETTINGS = (DATA_DIR, AUDIENCE, COUNCIL_NAME, CACHE_DIR)
+LISTING_SECONDS = Setting("PERFORMANCE_LISTING_SECONDS", "60",
+                          "how long an app server trusts its list of snapshots before it looks for new ones")
+SETTINGS = (DATA_DIR, AUDIENCE, COUNCIL_NAME, CACHE_DIR, LISTING_SECONDS)
+
+
+def listing_seconds() -> int:
+    """LISTING_SECONDS as a whole number of seconds (at least 1); the default when it is not one."""
+    text = LISTING_SECONDS.value()
+    return max(1, int(text)) if text and text.isdigit() else int(LISTING_SECONDS.default)

@@ -21,6 +21,7 @@ from metrics.performance import Performance, sparklines
 from metrics.prepared import CheckedSnapshot
 from metrics.problems import InputError
 from metrics.scorecard import build_scorecard
+from metrics.settings import listing_seconds
 from metrics.snapshots import SnapshotFolder, data_root, find_snapshot_folders, read_tables
 from ui import tables
 from ui.display import plain, with_status_labels
@@ -28,7 +29,7 @@ from ui.html import table_html
 from ui.tables import OFF_TARGET_COLUMNS, SCORECARD_COLUMNS, TREND_MONTHS, CaseloadSummary, scorecard_cells
 from ui.tables import caseload_summary as caseload_summary_table
 
-LISTING_SECONDS = 60  # how long a folder listing is trusted before new snapshots are looked for
+LISTING_SECONDS = listing_seconds()  # how long a folder listing is trusted before new snapshots are looked for
 # Snapshot-and-audience performances held in memory at once. Each holds the whole service and the
 # slices views asked for; at regional scale one that has loaded every team holds some 450 MB.
 PERFORMANCES_KEPT = 3

@@ -55,7 +55,7 @@ class AppServer:
     """`streamlit run streamlit_app.py` on a free port, stopped when done."""
 
     def __init__(self, audience: str = "public", extra_args: tuple[str, ...] = (), port: int | None = None,
-                 data_dir: Path | None = None):
+                 data_dir: Path | str | None = None):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "PERFORMANCE_AUDIENCE": audience}

@@ -1,0 +1,384 @@
+"""Speed as users feel it: simulated people on the app's own WebSocket protocol, timed end to end.
+
+    python benchmarks/load.py                      # starts the app on the demo data, then measures
+    python benchmarks/load.py --settings streamlit  # the same with Streamlit's defaults, to compare
+    python benchmarks/load.py --url http://127.0.0.1:8080 --pid 1234  # a server already running
+    python benchmarks/load.py --nginx 2            # two app servers behind deploy/nginx.conf
+
+Each simulated session speaks Streamlit's protocol (BackMsg and ForwardMsg protobufs over
+/_stcore/stream; no browser): it opens pages with realistic choices in the query string, then changes
+them the way a person does, a picker at a time (month, team, indicator, from and to, the snapshot, a
+tick box), or follows a link to another page. A run is timed from the request leaving to Streamlit's
+`script_finished` arriving. An error is an exception shown on the page, a run that does not finish
+within a minute, or a broken connection. Memory is the server's resident set size, read from /proc
+(Linux). Scenarios, in one run:
+
+- one session per page: each page opened, then 20 changes, after a warm-up visit to every page;
+- a crowd: 25 sessions arriving together, then each acting every 4 to 6 seconds for a minute;
+- a flood: 25 sessions with no pause for 30 seconds (throughput, runs per second);
+- memory: the server's RSS after 100 runs and after 2,000.
+
+A benchmark, not a test: it prints figures and judges nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPOSITORY))
+
+RUN_TIMEOUT_SECONDS = 60
+# Streamlit's defaults for the two settings the README's "Many people at once" discusses.
+STREAMLIT_DEFAULTS = ["--runner.postScriptGC", "true", "--server.fileWatcherType", "auto"]
+INDICATORS = ["assessments_in_45_days", "re_referrals_12_months", "children_in_care", "cp_plans_open",
+              "referrals_received", "cla_rate_per_10k", "care_leavers_eet", "average_caseload"]
+MONTHS = [f"{year}-{month:02d}" for year in (2020, 2021) for month in range(1, 13)]
+TEAMS = ["Whole service", "MASH", "Assessment Team 1", "Children in Care", "Safeguarding and Family Support East"]
+
+
+def page_visit(rng: random.Random) -> tuple[str, str]:
+    """A page and a query string, as a shared link or the navigation would open it."""
+    page = rng.choice(["", "explore", "compare", "off_target", "caseloads", "data", "glossary"])
+    choices = {
+        "": [("month", rng.choice(MONTHS)), ("teams", rng.choice(TEAMS))],
+        "explore": [("indicator", rng.choice(INDICATORS)), ("teams", rng.choice(TEAMS)),
+                    ("from", rng.choice(MONTHS[:12])), ("to", rng.choice(MONTHS[12:]))],
+        "compare": [("indicator", rng.choice(INDICATORS)), ("month", rng.choice(MONTHS))],
+        "off_target": [("month", rng.choice(MONTHS))],
+        "caseloads": [("month", rng.choice(MONTHS))],
+        "data": [],
+        "glossary": [],
+    }[page]
+    return page, "&".join(f"{name}={value.replace(' ', '+')}" for name, value in choices)
+
+
+@dataclass
+class Widget:
+    id: str
+    kind: str  # "selectbox" or "checkbox"
+    label: str
+    options: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Run:
+    page: str
+    action: str  # "open" or "change"
+    seconds: float
+    error: str = ""
+
+
+class Session:
+    """One person: a WebSocket to the app, the page they are on and the pickers it shows."""
+
+    def __init__(self, url: str, rng: random.Random):
+        self.url = url.replace("http", "ws", 1).rstrip("/") + "/_stcore/stream"
+        self.rng = rng
+        self.page = ""
+        self.widgets: dict[str, Widget] = {}
+        self.socket = None
+
+    async def connect(self) -> None:
+        self.socket = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=None,
+                                               open_timeout=RUN_TIMEOUT_SECONDS)
+
+    async def close(self) -> None:
+        if self.socket is not None:
+            await self.socket.close()
+
+    async def open(self, page: str, query: str) -> Run:
+        """Open a page from a link (or the navigation)."""
+        message = BackMsg()
+        message.rerun_script.page_name = page
+        message.rerun_script.query_string = query
+        self.page = page
+        return await self._run(message, "open")
+
+    async def change(self) -> Run:
+        """Change one picker on the page, as a person would; a page without one is reloaded."""
+        pickers = [w for w in self.widgets.values() if w.kind == "checkbox" or len(w.options) > 1]
+        message = BackMsg()
+        message.rerun_script.page_name = self.page
+        if not pickers:
+            return await self._run(message, "change")
+        # The snapshot picker is used now and then, the page's own pickers most of the time.
+        weights = [1 if widget.label.startswith("Snapshot") else 6 for widget in pickers]
+        widget = self.rng.choices(pickers, weights)[0]
+        state = message.rerun_script.widget_states.widgets.add()
+        state.id = widget.id
+        if widget.kind == "checkbox":
+            state.bool_value = self.rng.random() < 0.5
+        else:
+            state.string_value = self.rng.choice(widget.options)
+        return await self._run(message, "change")
+
+    async def _run(self, message: BackMsg, action: str) -> Run:
+        started = time.perf_counter()
+        error = ""
+        widgets: dict[str, Widget] = {}
+        try:
+            await self.socket.send(message.SerializeToString())
+            while True:
+                raw = await asyncio.wait_for(self.socket.recv(), RUN_TIMEOUT_SECONDS)
+                forward = ForwardMsg()
+                forward.ParseFromString(raw)
+                kind = forward.WhichOneof("type")
+                if kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
+                    element = forward.delta.new_element
+                    which = element.WhichOneof("type")
+                    if which == "exception":
+                        error = error or f"exception shown: {element.exception.message[:80]}"
+                    elif which == "selectbox":
+                        box = element.selectbox
+                        widgets[box.id] = Widget(box.id, "selectbox", box.label, list(box.options))
+                    elif which == "checkbox":
+                        widgets[element.checkbox.id] = Widget(element.checkbox.id, "checkbox", element.checkbox.label)
+                elif kind == "script_finished":
+                    status = ForwardMsg.ScriptFinishedStatus.Name(forward.script_finished)
+                    if status not in ("FINISHED_SUCCESSFULLY", "FINISHED_EARLY_FOR_RERUN"):
+                        error = error or f"script finished: {status}"
+                    break
+        except (TimeoutError, asyncio.TimeoutError):
+            error = f"no reply within {RUN_TIMEOUT_SECONDS} s"
+        except websockets.exceptions.WebSocketException as problem:
+            error = f"connection: {problem}"
+        if widgets:
+            self.widgets = widgets
+        return Run(self.page or "scorecard", action, time.perf_counter() - started, error)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))] if ordered else float("nan")
+
+
+def summary(runs: list[Run]) -> str:
+    times = [run.seconds * 1000 for run in runs]
+    errors = [run.error for run in runs if run.error]
+    text = (f"{len(runs):>5} runs  p50 {percentile(times, 0.5):7.0f} ms  p95 {percentile(times, 0.95):7.0f} ms  "
+            f"max {max(times, default=float('nan')):7.0f} ms  errors {len(errors)}")
+    return text + (f" (first: {errors[0]})" if errors else "")
+
+
+def rss_mb(pid: int | None) -> float:
+    """Resident memory of a process and its children, in MB (Linux /proc)."""
+    if pid is None:
+        return float("nan")
+    total = 0
+    for candidate in [pid, *_children(pid)]:
+        try:
+            for line in Path(f"/proc/{candidate}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    children = [int(child) for child in found]
+    return children + [grandchild for child in children for grandchild in _children(child)]
+
+
+async def one_session_per_page(url: str, changes: int = 20) -> dict[str, list[Run]]:
+    rng = random.Random(1)
+    warm = Session(url, rng)  # every page once, so the figures are for a server that has been visited
+    await warm.connect()
+    for page in ["", "explore", "compare", "off_target", "caseloads", "data", "glossary"]:
+        await warm.open(page, "")
+    await warm.close()
+    results = {}
+    for page in ["", "explore", "compare", "off_target", "caseloads", "data", "glossary"]:
+        session = Session(url, rng)
+        await session.connect()
+        runs = [await session.open(page, page_visit(random.Random(page))[1] if page else "month=2021-11")]
+        for _ in range(changes):
+            runs.append(await session.change())
+        await session.close()
+        results[page or "scorecard"] = runs
+    return results
+
+
+async def person(url: str, seed: int, until: float, think: tuple[float, float], runs: list[Run],
+                 start_together: asyncio.Event | None = None) -> None:
+    """Arrive on a page, then act until the time is up: mostly change a picker, sometimes follow a link."""
+    rng = random.Random(seed)
+    session = Session(url, rng)
+    if start_together is not None:
+        await start_together.wait()
+    try:
+        await session.connect()
+    except (OSError, websockets.exceptions.WebSocketException) as problem:
+        runs.append(Run("connect", "open", 0.0, f"connection: {problem}"))
+        return
+    runs.append(await session.open(*page_visit(rng)))
+    while time.perf_counter() < until:
+        if think[1]:
+            await asyncio.sleep(rng.uniform(*think))
+        if time.perf_counter() >= until:
+            break
+        run = await session.open(*page_visit(rng)) if rng.random() < 0.25 else await session.change()
+        runs.append(run)
+        if run.error.startswith("connection"):
+            break
+    await session.close()
+
+
+async def crowd(url: str, people: int, seconds: float, think: tuple[float, float]) -> tuple[list[Run], float]:
+    runs: list[Run] = []
+    go = asyncio.Event()
+    started = time.perf_counter()
+    tasks = [asyncio.create_task(person(url, seed, started + seconds, think, runs, go)) for seed in range(people)]
+    go.set()
+    await asyncio.gather(*tasks)
+    return runs, time.perf_counter() - started
+
+
+async def memory(url: str, pid: int | None, total: int = 2000, people: int = 10) -> tuple[float, float, int]:
+    """RSS after the first 100 runs and after `total`, with `people` sessions acting without a pause."""
+    runs: list[Run] = []
+    at_100 = float("nan")
+    stop = time.perf_counter() + 3600
+
+    async def worker(seed: int) -> None:
+        nonlocal at_100
+        rng = random.Random(1000 + seed)
+        session = Session(url, rng)
+        await session.connect()
+        runs.append(await session.open(*page_visit(rng)))
+        while len(runs) < total and time.perf_counter() < stop:
+            runs.append(await session.open(*page_visit(rng)) if rng.random() < 0.25 else await session.change())
+            if len(runs) >= 100 and at_100 != at_100:  # NaN until measured
+                at_100 = rss_mb(pid)
+        await session.close()
+
+    await asyncio.gather(*(worker(seed) for seed in range(people)))
+    return at_100, rss_mb(pid), sum(1 for run in runs if run.error)
+
+
+def wait_until_healthy(url: str, seconds: float = 60) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"{url} did not become healthy within {seconds:.0f} s")
+
+
+def start_app(port: int, extra: list[str], env: dict[str, str]) -> subprocess.Popen:
+    command = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.address", "127.0.0.1",
+               "--server.port", str(port), *extra]
+    process = subprocess.Popen(command, cwd=REPOSITORY, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_until_healthy(f"http://127.0.0.1:{port}")
+    return process
+
+
+def start_nginx(listen: int, upstreams: list[int], folder: Path) -> subprocess.Popen:
+    """Debian's nginx with deploy/nginx.conf, its ports and paths replaced for this machine."""
+    from deploy.nginx import local_config
+
+    conf = folder / "nginx.conf"
+    conf.write_text(local_config(listen, upstreams, folder), encoding="utf-8")
+    process = subprocess.Popen([shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(conf), "-p", str(folder),
+                                "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_until_healthy(f"http://127.0.0.1:{listen}")
+    return process
+
+
+def report(url: str, pid: int | None, label: str, quick: bool) -> None:
+    print(f"\n## {label}  ({url})")
+    print(f"server memory at start: {rss_mb(pid):.0f} MB")
+    pages = asyncio.run(one_session_per_page(url, changes=8 if quick else 20))
+    print("one session per page (after a warm-up visit to each):")
+    for page, runs in pages.items():
+        print(f"  {page:<11} {summary(runs)}")
+    everything = [run for runs in pages.values() for run in runs]
+    print(f"  {'all pages':<11} {summary(everything)}")
+    seconds = 20 if quick else 60
+    runs, _ = asyncio.run(crowd(url, 25, seconds, (4.0, 6.0)))
+    print(f"25 sessions together, then acting every 4-6 s for {seconds} s:\n  {summary(runs)}")
+    seconds = 10 if quick else 30
+    runs, elapsed = asyncio.run(crowd(url, 25, seconds, (0.0, 0.0)))
+    print(f"25 sessions with no pause for {seconds} s:\n  {summary(runs)}  throughput {len(runs) / elapsed:.1f} runs/s")
+    total = 400 if quick else 2000
+    at_100, at_end, errors = asyncio.run(memory(url, pid, total))
+    print(f"memory: {at_100:.0f} MB after 100 runs, {at_end:.0f} MB after {total:,} "
+          f"({(at_end / at_100 - 1) * 100:+.0f}%), errors {errors}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", help="measure a server already running here instead of starting one")
+    parser.add_argument("--pid", type=int, help="with --url: the server's process id, for its memory")
+    parser.add_argument("--settings", choices=["project", "streamlit"], default="project",
+                        help="project: .streamlit/config.toml as shipped; streamlit: Streamlit's defaults for "
+                             "runner.postScriptGC and server.fileWatcherType")
+    parser.add_argument("--nginx", type=int, choices=[1, 2], help="start this many app servers behind nginx")
+    parser.add_argument("--data-dir", help="PERFORMANCE_DATA_DIR for the servers it starts (default: the demo)")
+    parser.add_argument("--quick", action="store_true", help="shorter scenarios, for a first look")
+    args = parser.parse_args()
+    if args.url:
+        report(args.url.rstrip("/"), args.pid, "server given", args.quick)
+        return 0
+    env = {**os.environ, "PERFORMANCE_AUDIENCE": os.environ.get("PERFORMANCE_AUDIENCE", "public")}
+    if args.data_dir:
+        env["PERFORMANCE_DATA_DIR"] = args.data_dir
+    env.setdefault("PERFORMANCE_CACHE_DIR", tempfile.mkdtemp(prefix="load-cache-"))
+    subprocess.run([sys.executable, "-m", "metrics.commands.prepare"], cwd=REPOSITORY, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    extra = STREAMLIT_DEFAULTS if args.settings == "streamlit" else []
+    processes: list[subprocess.Popen] = []
+    folder = Path(tempfile.mkdtemp(prefix="load-nginx-"))
+    try:
+        if args.nginx:
+            ports = [8611 + index for index in range(args.nginx)]
+            processes += [start_app(port, extra, env) for port in ports]
+            processes.append(start_nginx(8610, ports, folder))
+            label = f"{args.nginx} app server{'s' if args.nginx > 1 else ''} behind nginx, settings: {args.settings}"
+            # memory is the sum over the app servers
+            pid = None
+            url = "http://127.0.0.1:8610"
+            report(url, pid, label, args.quick)
+            print("app servers' memory at the end: "
+                  + ", ".join(f"{rss_mb(process.pid):.0f} MB" for process in processes[:-1]))
+        else:
+            processes.append(start_app(8609, extra, env))
+            report("http://127.0.0.1:8609", processes[0].pid, f"one app server, settings: {args.settings}",
+                   args.quick)
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

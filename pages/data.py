@@ -90,8 +90,8 @@ revisions_section()
 st.subheader("Compared with other councils")
 comparators = provenance(frame.performance.benchmarks)
 if comparators.empty:
-    st.info("This snapshot has no comparators. `python -m metrics.comparators` makes them from DfE's published "
-            "files (the README's “Compare with other councils”).")
+    st.info("This snapshot has no comparators. The command `python -m metrics.comparators` makes them from DfE's "
+            "published files.")
 else:
     st.markdown("The yearly figures the scorecard, explore and compare pages set this council against, and where "
                 "each came from (with how many figures, where sources differ). They are public, so both audiences "

@@ -149,6 +149,13 @@ def table(at, index: int) -> pd.DataFrame:
     return flat(at.dataframe[index].value)
 
 
+def table_with(at, column: str) -> pd.DataFrame:
+    """The page's one table with this column, labels read as text."""
+    found = [flat(element.value) for element in at.dataframe if column in flat(element.value).columns]
+    assert len(found) == 1, (column, len(found))
+    return found[0]
+
+
 class _TableReader(HTMLParser):
     """Reads the tables ui/html.py draws: per cell its main text, its detail line, link and image text."""
 

@@ -46,7 +46,7 @@ sys.path.insert(0, str(REPOSITORY))
 
 RUN_TIMEOUT_SECONDS = 60
 # Streamlit's defaults for the two settings the README's "Many people at once" discusses.
-STREAMLIT_DEFAULTS = ["--runner.postScriptGC", "true", "--server.fileWatcherType", "auto"]
+STREAMLIT_DEFAULTS = ["--runner.postScriptGC", "true", "--server.fileWatcherType", "auto", "--runner.magicEnabled", "true"]
 INDICATORS = ["assessments_in_45_days", "re_referrals_12_months", "children_in_care", "cp_plans_open",
               "referrals_received", "cla_rate_per_10k", "care_leavers_eet", "average_caseload"]
 MONTHS = [f"{year}-{month:02d}" for year in (2020, 2021) for month in range(1, 13)]

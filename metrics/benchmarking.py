@@ -62,20 +62,22 @@ def scorecard_comparators(benchmarks: pd.DataFrame | None, units: pd.Series, mon
     current = in_force(benchmarks, month)
     current = current.loc[np.array([comparable(units.get(i, "count"), c) for i, c in
                                     zip(current["indicator_id"], current["comparator"], strict=True)], dtype=bool)]
-    table = pd.DataFrame(index=pd.Index(units.index, name="indicator_id"), columns=COMPARATOR_COLUMNS, dtype=object)
-    for row in current.itertuples(index=False):
-        label = year_label(row.year, row.period)
-        if row.comparator == ENGLAND:
-            table.loc[row.indicator_id, ["england", "england_year"]] = [row.value, label]
-        elif row.comparator == NEIGHBOURS:
-            table.loc[row.indicator_id, ["neighbours", "neighbours_year", "neighbours_councils"]] = \
-                [row.value, label, row.councils]
-        elif row.comparator in QUARTILES:
-            column = "lower_quartile" if row.comparator == LOWER_QUARTILE else "upper_quartile"
-            table.loc[row.indicator_id, [column, "quartile_year"]] = [row.value, label]
-    for column in ("england", "neighbours", "neighbours_councils", "lower_quartile", "upper_quartile"):
-        table[column] = pd.to_numeric(table[column]).astype("float64")
-    return table
+    current = current.assign(label=[year_label(y, p) for y, p in zip(current["year"], current["period"], strict=True)])
+    table = pd.DataFrame(index=pd.Index(units.index, name="indicator_id"))
+
+    def column(comparator: str, field: str, dtype: str) -> pd.Series:
+        chosen = current[current["comparator"] == comparator].set_index("indicator_id")[field]
+        return chosen.reindex(table.index).astype(dtype)
+
+    table["england"] = column(ENGLAND, "value", "float64")
+    table["england_year"] = column(ENGLAND, "label", "object")
+    table["neighbours"] = column(NEIGHBOURS, "value", "float64")
+    table["neighbours_year"] = column(NEIGHBOURS, "label", "object")
+    table["neighbours_councils"] = column(NEIGHBOURS, "councils", "float64")
+    table["lower_quartile"] = column(LOWER_QUARTILE, "value", "float64")
+    table["upper_quartile"] = column(UPPER_QUARTILE, "value", "float64")
+    table["quartile_year"] = column(UPPER_QUARTILE, "label", "object")
+    return table[COMPARATOR_COLUMNS]
 
 
 def quarter(value: float, lower: float, upper: float, polarity: str) -> str | None:

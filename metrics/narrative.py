@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from metrics import spc
@@ -180,41 +181,53 @@ def reading(row) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _names(rows: pd.DataFrame) -> str:
-    names = [str(name) for name in rows["name"]]
+def _names(rows: list[dict]) -> str:
+    names = [str(row["name"]) for row in rows]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _shown_rows(rows: pd.DataFrame) -> pd.DataFrame:
-    return rows[~rows["suppressed"].astype(bool) & rows["value"].notna()]
+SUMMARY_COLUMNS = ["name", "period", "rag", "months_at_status", "variation", "target"]
+
+
+def _shown_rows(rows: pd.DataFrame) -> list[dict]:
+    """The rows whose figure is shown, as plain records of the columns the paragraphs read: a few dozen
+    rows, where filtering the scorecard's forty-odd columns again and again was most of a page's time."""
+    shown = np.flatnonzero(~rows["suppressed"].astype(bool).to_numpy() & rows["value"].notna().to_numpy())
+    columns = {column: rows[column].to_numpy() for column in SUMMARY_COLUMNS}
+    return [{column: values[i] for column, values in columns.items()} for i in shown]
+
+
+def _since(row: dict) -> str:
+    return format_month(pd.Timestamp(row["period"]) - pd.DateOffset(months=int(row["months_at_status"]) - 1))
+
+
+def _longest_first(rows: list[dict]) -> list[dict]:
+    return sorted(rows, key=lambda row: -int(row["months_at_status"]))
 
 
 def area_paragraph(rows: pd.DataFrame) -> str:
     """One area's scorecard rows in a short paragraph: real changes, what is off target, what is steady."""
     rows = _shown_rows(rows)
-    if rows.empty:
+    if not rows:
         return "No figures can be shown for this area this month."
     sentences = []
     for code, one, several in (("concern", "shows a real deterioration", "show a real deterioration"),
                                ("improvement", "shows a real improvement", "show a real improvement"),
                                ("neutral_high", "is unusually high", "are unusually high"),
                                ("neutral_low", "is unusually low", "are unusually low")):
-        found = rows[rows["variation"] == code]
-        if len(found):
+        found = [row for row in rows if row["variation"] == code]
+        if found:
             sentences.append(f"{_names(found)} {one if len(found) == 1 else several} (SPC), not chance.")
-    new = rows[rows["rag"].isin(["red", "amber"]) & (rows["months_at_status"] == 1)]
     for status in ("red", "amber"):
-        found = new[new["rag"] == status]
-        if len(found):
+        found = [row for row in rows if row["rag"] == status and row["months_at_status"] == 1]
+        if found:
             sentences.append(f"Newly {STATUS_WORDS[status]} this month: {_names(found)}.")
-    longer = rows[(rows["rag"] == "red") & (rows["months_at_status"] > 1)].sort_values("months_at_status",
-                                                                                       ascending=False)
-    if len(longer):
-        spells = [f"{row.name} (since {format_month(pd.Timestamp(row.period) - pd.DateOffset(months=int(row.months_at_status) - 1))})"
-                  for row in longer.itertuples()]
+    longer = _longest_first([row for row in rows if row["rag"] == "red" and row["months_at_status"] > 1])
+    if longer:
+        spells = [f"{row['name']} (since {_since(row)})" for row in longer]
         sentences.append("Still off target: " + ", ".join(spells) + ".")
-    steady = rows[(rows["rag"] == "green") & (rows["variation"].isin(["common_cause", "insufficient_data"]))]
-    if len(steady):
+    steady = [row for row in rows if row["rag"] == "green" and row["variation"] in ("common_cause", "insufficient_data")]
+    if steady:
         sentences.append(f"On target and steady: {_names(steady)}.")
     if not sentences:
         sentences.append("Nothing here changed beyond normal variation.")
@@ -224,26 +237,27 @@ def area_paragraph(rows: pd.DataFrame) -> str:
 def service_summary(rows: pd.DataFrame) -> list[str]:
     """Three to six sentences for the whole scorecard, most important first (the module's rule)."""
     rows = _shown_rows(rows)
-    month = format_month(rows["period"].iloc[0]) if len(rows) else ""
+    month = format_month(rows[0]["period"]) if rows else ""
     sentences = []
-    worse = rows[(rows["variation"] == "concern") | ((rows["rag"] == "red") & (rows["months_at_status"] == 1))]
-    if len(worse):
+    worse = [row for row in rows
+             if row["variation"] == "concern" or (row["rag"] == "red" and row["months_at_status"] == 1)]
+    if worse:
         sentences.append(f"Needs attention in {month}: {_names(worse)}.")
-    better = rows[rows["variation"] == "improvement"]
-    if len(better):
+    better = [row for row in rows if row["variation"] == "improvement"]
+    if better:
         sentences.append(f"Real improvements: {_names(better)}.")
-    longer = rows[(rows["rag"] == "red") & (rows["months_at_status"] > 1)
-                  & ~rows.index.isin(worse.index)].sort_values("months_at_status", ascending=False)
-    if len(longer):
+    longer = _longest_first([row for row in rows if row["rag"] == "red" and row["months_at_status"] > 1
+                             and not any(row is other for other in worse)])
+    if longer:
         sentences.append(f"Off target for longer: {_names(longer)}.")
-    amber = rows[rows["rag"] == "amber"]
-    if len(amber):
+    amber = [row for row in rows if row["rag"] == "amber"]
+    if amber:
         sentences.append(f"Close to target: {_names(amber)}.")
-    volumes = rows[rows["target"].isna() & rows["variation"].isin(["neutral_high", "neutral_low"])]
-    if len(volumes):
+    volumes = [row for row in rows if pd.isna(row["target"]) and row["variation"] in ("neutral_high", "neutral_low")]
+    if volumes:
         sentences.append(f"Volumes unusually high or low (SPC): {_names(volumes)}.")
-    rated = rows[rows["rag"].isin(["green", "amber", "red"])]
-    green = rows[rows["rag"] == "green"]
+    rated = [row for row in rows if row["rag"] in ("green", "amber", "red")]
+    green = [row for row in rows if row["rag"] == "green"]
     sentences.append(f"{len(green)} of {len(rated)} indicators with a target are on target.")
     return sentences[:MOST_SENTENCES]
 

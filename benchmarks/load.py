@@ -28,7 +28,7 @@ import asyncio
 import os
 import random
 import shutil
-import statistics
+import socket
 import subprocess
 import sys
 import tempfile
@@ -289,11 +289,19 @@ def wait_until_healthy(url: str, seconds: float = 60) -> None:
     raise SystemExit(f"{url} did not become healthy within {seconds:.0f} s")
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def start_app(port: int, extra: list[str], env: dict[str, str]) -> subprocess.Popen:
     command = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.address", "127.0.0.1",
                "--server.port", str(port), *extra]
     process = subprocess.Popen(command, cwd=REPOSITORY, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_until_healthy(f"http://127.0.0.1:{port}")
+    if process.poll() is not None:  # something else answered on that port
+        raise SystemExit(f"the app did not start on port {port} (is another server using it?)")
     return process
 
 
@@ -309,7 +317,7 @@ def start_nginx(listen: int, upstreams: list[int], folder: Path) -> subprocess.P
     return process
 
 
-def report(url: str, pid: int | None, label: str, quick: bool) -> None:
+def report(url: str, pid: int | None, label: str, quick: bool, with_memory: bool = True) -> None:
     print(f"\n## {label}  ({url})")
     print(f"server memory at start: {rss_mb(pid):.0f} MB")
     pages = asyncio.run(one_session_per_page(url, changes=8 if quick else 20))
@@ -324,6 +332,8 @@ def report(url: str, pid: int | None, label: str, quick: bool) -> None:
     seconds = 10 if quick else 30
     runs, elapsed = asyncio.run(crowd(url, 25, seconds, (0.0, 0.0)))
     print(f"25 sessions with no pause for {seconds} s:\n  {summary(runs)}  throughput {len(runs) / elapsed:.1f} runs/s")
+    if not with_memory:
+        return
     total = 400 if quick else 2000
     at_100, at_end, errors = asyncio.run(memory(url, pid, total))
     print(f"memory: {at_100:.0f} MB after 100 runs, {at_end:.0f} MB after {total:,} "
@@ -355,19 +365,20 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="load-nginx-"))
     try:
         if args.nginx:
-            ports = [8611 + index for index in range(args.nginx)]
+            ports = [free_port() for _ in range(args.nginx)]
             processes += [start_app(port, extra, env) for port in ports]
-            processes.append(start_nginx(8610, ports, folder))
+            listen = free_port()
+            processes.append(start_nginx(listen, ports, folder))
             label = f"{args.nginx} app server{'s' if args.nginx > 1 else ''} behind nginx, settings: {args.settings}"
-            # memory is the sum over the app servers
-            pid = None
-            url = "http://127.0.0.1:8610"
-            report(url, pid, label, args.quick)
+            pid = None  # memory is measured on one server without nginx; here each server's at the end
+            url = f"http://127.0.0.1:{listen}"
+            report(url, pid, label, args.quick, with_memory=False)
             print("app servers' memory at the end: "
                   + ", ".join(f"{rss_mb(process.pid):.0f} MB" for process in processes[:-1]))
         else:
-            processes.append(start_app(8609, extra, env))
-            report("http://127.0.0.1:8609", processes[0].pid, f"one app server, settings: {args.settings}",
+            port = free_port()
+            processes.append(start_app(port, extra, env))
+            report(f"http://127.0.0.1:{port}", processes[0].pid, f"one app server, settings: {args.settings}",
                    args.quick)
     finally:
         for process in reversed(processes):

@@ -44,5 +44,5 @@ table = loaders.off_target_table(*frame.cache_key, f"{month:%Y-%m-%d}", tuple(ch
 if len(rows) > ROWS_SHOWN:
     st.caption(f"Showing the {ROWS_SHOWN} most serious of {len(rows):,}; the download has them all.")
 html.show(table)
-downloads(export_table(rows), f"off_target_{month_key(month)}", "off_target.download",
+downloads(lambda: export_table(rows), f"off_target_{month_key(month)}", "off_target.download",
           cache_key=frame.cache_key, view=view_key)

@@ -32,8 +32,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def s3_server():
+def start_moto() -> tuple[subprocess.Popen, str, int]:
+    """moto's S3-compatible server on a free 127.0.0.1 port, once it answers: (process, endpoint, port)."""
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -45,6 +45,12 @@ def s3_server():
             break
         except OSError:
             time.sleep(0.2)
+    return server, endpoint, port
+
+
+@pytest.fixture(scope="module")
+def s3_server():
+    server, endpoint, port = start_moto()
     yield endpoint, port
     server.terminate()
     server.wait(timeout=10)

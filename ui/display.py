@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 
@@ -71,14 +70,15 @@ def safe_name(text: str) -> str:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _csv(cache_key: tuple, view: tuple, file_stem: str, _frame: pd.DataFrame) -> bytes:
+def _csv(cache_key: tuple, view: tuple, file_stem: str, _table: Callable[[], pd.DataFrame]) -> bytes:
     """CSV bytes, made once per snapshot, audience (cache_key) and view the table was built from."""
-    return csv_bytes(_frame)
+    return csv_bytes(_table())
 
 
-def downloads(frame: pd.DataFrame, file_stem: str, key: str, what: str = "this table", *,
-              cache_key: tuple, view: tuple) -> None:
-    """CSV and Excel download buttons for exactly this table.
+def downloads(frame: pd.DataFrame | Callable[[], pd.DataFrame], file_stem: str, key: str,
+              what: str = "this table", *, cache_key: tuple, view: tuple) -> None:
+    """CSV and Excel download buttons for exactly this table (or a function that makes it, so a rerun
+    that finds the CSV made does not build the table again).
 
     cache_key is the frame's (data root, snapshot, audience) and view the choices the table was
     built from: the CSV is made once per pair and reused on every rerun. The workbook is made only
@@ -86,7 +86,8 @@ def downloads(frame: pd.DataFrame, file_stem: str, key: str, what: str = "this t
     hold up every page.
     """
     file_stem = safe_name(file_stem)
-    csv = _csv(tuple(cache_key), tuple(view), file_stem, frame)
+    table = frame if callable(frame) else (lambda: frame)
+    csv = _csv(tuple(cache_key), tuple(view), file_stem, table)
     left, right = st.columns(2, gap="small")
     with left:
         st.download_button(
@@ -95,7 +96,7 @@ def downloads(frame: pd.DataFrame, file_stem: str, key: str, what: str = "this t
         )
     with right:
         st.download_button(
-            f"Download {what} (Excel)", functools.partial(excel_bytes, frame, file_stem),
+            f"Download {what} (Excel)", lambda: excel_bytes(table(), file_stem),
             file_name=f"{file_stem}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"{key}.xlsx", on_click="ignore",

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -19,7 +18,7 @@ import pytest
 from deploy.nginx import local_config
 from metrics.commands import ingest as ingest_command
 from tests.browser.conftest import AppServer, free_port, require_tool, wait_for_page
-from tests.test_object_storage import REGION, demo_as_csv
+from tests.test_object_storage import REGION, demo_as_csv, start_moto
 
 LISTING_SECONDS = 3
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -27,17 +26,7 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 @pytest.fixture
 def bucket_uri(tmp_path, monkeypatch):
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    endpoint = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
+    server, endpoint, port = start_moto()
     for name, value in {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": REGION,
                         "AWS_EC2_METADATA_DISABLED": "true"}.items():
         monkeypatch.setenv(name, value)

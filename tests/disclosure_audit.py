@@ -75,6 +75,27 @@ def publish_rated(publications: Publications, rated: pd.DataFrame, catalogue: pd
             publications.number((row.indicator_id, "value", team, month), "c" if row.suppressed else row.value)
 
 
+def publish_dfe_own_figures(publications: Publications, benchmarks: pd.DataFrame, catalogue: pd.DataFrame,
+                            at_the_month: set[str]) -> None:
+    """The council's own figures as DfE publishes them (comparator "Published (this council)"): public
+    anyway, on DfE's site. Where one is the same quantity as a whole-service cell (at_the_month: the
+    indicators DfE counts at its year's last month, such as children in care at 31 March) a reader
+    knows that cell too; yearly flows are other quantities and tie nothing."""
+    units = catalogue.set_index("indicator_id")["unit"]
+    aggregations = catalogue.set_index("indicator_id")["aggregation"]
+    own = benchmarks[(benchmarks["comparator"].astype(str) == "Published (this council)")
+                     & benchmarks["indicator_id"].astype(str).isin(at_the_month)]
+    for row in own.itertuples():
+        indicator_id, month = str(row.indicator_id), pd.Timestamp(row.period)
+        if aggregations[indicator_id] == "ratio":
+            numerator = (indicator_id, "numerator", WHOLE_SERVICE, month)
+            denominator = (indicator_id, "denominator", WHOLE_SERVICE, month)
+            # DfE rounds a share or rate to a whole number or one decimal: a band of +/- 0.05 at least
+            publications.ratio(numerator, denominator, f"{row.value:.1f}", ratio_scale(units[indicator_id]), 0.5)
+        else:
+            publications.number((indicator_id, "value", WHOLE_SERVICE, month), row.value)
+
+
 def publish_scorecard_export(publications: Publications, table: pd.DataFrame, catalogue: pd.DataFrame) -> None:
     """The scorecard command's (or download's) rows: value for the month, previous_value for the one before."""
     aggregation = catalogue.set_index("indicator_id")["aggregation"]

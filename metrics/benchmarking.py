@@ -42,7 +42,8 @@ def year_label(year, period: pd.Timestamp) -> str:
 
 
 def in_force(benchmarks: pd.DataFrame | None, month: pd.Timestamp) -> pd.DataFrame:
-    """Per indicator and comparator, the latest figure for a year ending on or before the month."""
+    """Per indicator and comparator, the latest figure for a year ending on or before the month, its
+    `year` as people read it (DfE's label, else the month)."""
     columns = ["indicator_id", "comparator", "period", "value", "year", "councils", "source"]
     if benchmarks is None or benchmarks.empty:
         return pd.DataFrame(columns=columns)
@@ -53,6 +54,7 @@ def in_force(benchmarks: pd.DataFrame | None, month: pd.Timestamp) -> pd.DataFra
     for column in ("year", "councils", "source"):
         if column not in chosen.columns:
             chosen[column] = np.nan
+    chosen["year"] = [year_label(y, p) for y, p in zip(chosen["year"], chosen["period"], strict=True)]
     return chosen[columns].reset_index(drop=True)
 
 
@@ -62,7 +64,6 @@ def scorecard_comparators(benchmarks: pd.DataFrame | None, units: pd.Series, mon
     current = in_force(benchmarks, month)
     current = current.loc[np.array([comparable(units.get(i, "count"), c) for i, c in
                                     zip(current["indicator_id"], current["comparator"], strict=True)], dtype=bool)]
-    current = current.assign(label=[year_label(y, p) for y, p in zip(current["year"], current["period"], strict=True)])
     table = pd.DataFrame(index=pd.Index(units.index, name="indicator_id"))
 
     def column(comparator: str, field: str, dtype: str) -> pd.Series:
@@ -70,13 +71,13 @@ def scorecard_comparators(benchmarks: pd.DataFrame | None, units: pd.Series, mon
         return chosen.reindex(table.index).astype(dtype)
 
     table["england"] = column(ENGLAND, "value", "float64")
-    table["england_year"] = column(ENGLAND, "label", "object")
+    table["england_year"] = column(ENGLAND, "year", "object")
     table["neighbours"] = column(NEIGHBOURS, "value", "float64")
-    table["neighbours_year"] = column(NEIGHBOURS, "label", "object")
+    table["neighbours_year"] = column(NEIGHBOURS, "year", "object")
     table["neighbours_councils"] = column(NEIGHBOURS, "councils", "float64")
     table["lower_quartile"] = column(LOWER_QUARTILE, "value", "float64")
     table["upper_quartile"] = column(UPPER_QUARTILE, "value", "float64")
-    table["quartile_year"] = column(UPPER_QUARTILE, "label", "object")
+    table["quartile_year"] = column(UPPER_QUARTILE, "year", "object")
     return table[COMPARATOR_COLUMNS]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from metrics.benchmarking import ENGLAND, LOWER_QUARTILE, NEIGHBOURS, PUBLISHED, UPPER_QUARTILE
 from metrics.formatting import RAG_LABELS, VARIATION_LABELS, format_values, in_words, unit_title
 
 # Charts carry whole series (and, at scale, many workers); the page decides what to send.
@@ -119,10 +120,10 @@ def indicator_chart(series: pd.DataFrame, *, name: str, unit: str, polarity: str
     return alt.layer(*layers).properties(title=title, height=CHART_HEIGHT, description=title)
 
 
-COMPARATOR_SHAPES = {"England": "diamond", "Statistical neighbours": "square", "England lower quartile": "triangle-down",
-                     "England upper quartile": "triangle-up", "Published (this council)": "cross"}
-COMPARATOR_SHORT = {"Statistical neighbours": "Neighbours", "England lower quartile": "Lower quartile",
-                    "England upper quartile": "Upper quartile", "Published (this council)": "Published"}
+COMPARATOR_SHAPES = {ENGLAND: "diamond", NEIGHBOURS: "square", LOWER_QUARTILE: "triangle-down",
+                     UPPER_QUARTILE: "triangle-up", PUBLISHED: "cross"}
+COMPARATOR_SHORT = {NEIGHBOURS: "Neighbours", LOWER_QUARTILE: "Lower quartile", UPPER_QUARTILE: "Upper quartile",
+                    PUBLISHED: "Published"}
 
 
 def comparator_layers(points: pd.DataFrame, unit: str) -> list[alt.Chart]:

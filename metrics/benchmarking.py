@@ -15,6 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from metrics.aggregation import WHOLE_SERVICE
+
 ENGLAND = "England"
 NEIGHBOURS = "Statistical neighbours"
 LOWER_QUARTILE = "England lower quartile"
@@ -97,7 +99,7 @@ def quarter(value: float, lower: float, upper: float, polarity: str) -> str | No
 def quarters(rows: pd.DataFrame) -> list[str | None]:
     """Each scorecard row's quarter: whole-service rows whose figure is shown, else None."""
     return [quarter(row.value, row.lower_quartile, row.upper_quartile, row.polarity)
-            if row.team == "" and not row.suppressed else None
+            if row.team == WHOLE_SERVICE and not row.suppressed else None
             for row in rows[["value", "lower_quartile", "upper_quartile", "polarity", "team",
                              "suppressed"]].itertuples(index=False)]
 

@@ -175,7 +175,7 @@ def measure_rows(measure: Measure, values: pd.DataFrame) -> dict[tuple[str, str,
         sourced = SOURCED_ENGLAND.get((measure.indicator_id, year))
         england = float(sourced[0]) if sourced else measure.england[index]
         figures = {}
-        for number, place in enumerate(everyone):
+        for place in everyone:
             if place.level != LOCAL:
                 continue
             council_number = int(place.old_code) - 900

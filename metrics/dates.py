@@ -47,21 +47,32 @@ def _one(value: object) -> tuple[dt.date | None, str | None]:
         return None, "is not a real date (write it as YYYY-MM-DD)"
 
 
+def _read_one(value: object, as_at: dt.date | None, latest: dt.date | None) -> tuple[dt.date | None, str | None]:
+    date, why = _one(value)
+    if date is not None and as_at is not None and not (dt.date(EARLIEST_YEAR, 1, 1) <= date <= latest):
+        date, why = None, (f"is outside the months a snapshot as at {as_at} can hold "
+                           f"({EARLIEST_YEAR} to {latest:%B %Y})")
+    return date, why
+
+
 def read_dates(values: pd.Series, as_at: dt.date | None) -> tuple[pd.Series, dict[str, np.ndarray]]:
     """The dates (datetime64, NaT where missing or refused) and, per reason, the positions refused.
 
     With an as-at date, months before EARLIEST_YEAR or more than YEARS_AHEAD after it are refused.
+    Each distinct cell is read once (a column of millions of rows holds a few hundred months).
     """
-    dates, reasons = [], {}
     latest = None if as_at is None else dt.date(as_at.year + YEARS_AHEAD, as_at.month, min(as_at.day, 28))
-    for position, value in enumerate(values.to_numpy(dtype=object)):
-        date, why = _one(value)
-        if date is not None and as_at is not None and not (dt.date(EARLIEST_YEAR, 1, 1) <= date <= latest):
-            date, why = None, (f"is outside the months a snapshot as at {as_at} can hold "
-                               f"({EARLIEST_YEAR} to {latest:%B %Y})")
+    try:
+        codes, distinct = pd.factorize(values, use_na_sentinel=True)
+        distinct = np.asarray(distinct, dtype=object)
+    except TypeError:  # a list in a cell: each cell on its own
+        codes, distinct = np.arange(len(values)), values.to_numpy(dtype=object)
+    read = [_read_one(value, as_at, latest) for value in distinct]
+    days = np.array([np.datetime64(date, "D") if date else np.datetime64("NaT") for date, _ in read] + [None],
+                    dtype="datetime64[D]")  # the last entry is for missing cells (code -1)
+    reasons: dict[str, list[int]] = {}
+    for code, (_, why) in enumerate(read):
         if why:
-            reasons.setdefault(why, []).append(position)
-        dates.append(date)
-    converted = pd.Series(pd.to_datetime([np.datetime64(d, "D") if d else np.datetime64("NaT") for d in dates]),
-                          index=values.index, name=values.name)
-    return converted, {why: np.asarray(rows) for why, rows in reasons.items()}
+            reasons.setdefault(why, []).append(code)
+    converted = pd.Series(days[codes].astype("datetime64[ns]"), index=values.index, name=values.name)
+    return converted, {why: np.flatnonzero(np.isin(codes, found)) for why, found in reasons.items()}

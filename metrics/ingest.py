@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 from metrics.contract import ARROW_TYPES, SUCCESS_MARKER, TABLES, Table
 from metrics.dates import read_dates
 from metrics.problems import InputError, Problem, problem_at
-from metrics.snapshots import DataRoot, normalise, validate_tables
+from metrics.snapshots import CATEGORY_COLUMNS, DataRoot, normalise, validate_tables
 from metrics.workbooks import read_sheets
 
 
@@ -50,11 +50,52 @@ def source_tables(source: Path) -> tuple[dict[str, tuple[str, pd.DataFrame]], li
             raise InputError([Problem(path.name, "-", f"{name} is given twice ({found[name][0]} and {path.name})")])
         try:
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""]) if suffix == ".csv" \
-                else pq.read_table(path).to_pandas()
+                else _read_parquet(path)
         except Exception as error:  # pandas and pyarrow raise many types for damaged files
             raise InputError([Problem(path.name, "-", f"cannot be read ({str(error).splitlines()[0]})")]) from error
         found[name] = (path.name, frame)
     return found, notes
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    """A Parquet file with repeated names as categories, Arrow's buffers freed as pandas takes them."""
+    names = pq.read_schema(path).names
+    table = pq.read_table(path, read_dictionary=[name for name in CATEGORY_COLUMNS if name in names])
+    return table.to_pandas(date_as_object=False, self_destruct=True, split_blocks=True)
+
+
+def _distinct(series: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """(code per row, -1 where missing; the distinct values), so that a rule is applied once per distinct
+    value rather than once per row; None where that could change the answer: cells of mixed types
+    (1 and 1.0 and True are one value to a hash), or unhashable cells (lists)."""
+    if series.dtype == object and pd.api.types.infer_dtype(series, skipna=True) not in ("string", "empty"):
+        return None
+    try:
+        codes, values = pd.factorize(series, use_na_sentinel=True)
+    except TypeError:
+        return None
+    return codes, np.asarray(values, dtype=object)
+
+
+def _per_row(rule, series: pd.Series) -> np.ndarray:
+    """rule(cell) for every cell, worked out once per distinct value where that is safe."""
+    distinct = _distinct(series)
+    if distinct is None:
+        return np.array([rule(value) for value in series.to_numpy(dtype=object)], dtype=object)
+    codes, values = distinct
+    answers = np.array([rule(value) for value in values] + [rule(None)], dtype=object)
+    return answers[codes]  # code -1 (missing) takes the last answer, rule(None)
+
+
+def _is_list(value) -> bool:
+    return isinstance(value, (list, tuple, dict, set, np.ndarray))
+
+
+def _stripped(value) -> str | None:
+    """The cell as text without surrounding spaces; None when missing or blank."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return str(value).strip() or None
 
 
 def _convert_column(file: str, column: str, kind: str, series: pd.Series,
@@ -63,15 +104,19 @@ def _convert_column(file: str, column: str, kind: str, series: pd.Series,
     if kind == "date":
         converted, refused = read_dates(series, as_at)
         return converted, [problem_at(file, column, why, rows + 1) for why, rows in refused.items()]
-    listed = series.map(lambda value: isinstance(value, (list, tuple, dict, set, np.ndarray))).to_numpy(dtype=bool)
+    listed = _per_row(_is_list, series).astype(bool) if series.dtype == object else np.zeros(len(series), bool)
     if listed.any():
         return series, [problem_at(file, column, "holds a list, not a single value", np.flatnonzero(listed) + 1)]
-    present = series.notna() & (series.astype(str).str.strip() != "")
-    if kind == "string":
-        # object first: a string column would turn None back into NaN, and NaN into the text "nan"
-        text = series.astype("object").where(present, None)
-        return text.map(lambda v: v if v is None else str(v).strip()), []
-    converted = pd.to_numeric(series.where(present, None), errors="coerce")
+    if kind != "string" and pd.api.types.is_numeric_dtype(series.dtype):
+        present = series.notna()  # numbers already: nothing to strip
+    else:
+        text = pd.Series(_per_row(_stripped, series), index=series.index, name=series.name, dtype=object)
+        if kind == "string":
+            if column in CATEGORY_COLUMNS:  # names repeated on every row: categories, as when read from Parquet
+                return text.astype("category"), []
+            return text, []
+        present = text.notna()
+    converted = pd.to_numeric(series.where(present.to_numpy(), None), errors="coerce")
     bad = present & converted.isna()
     message = "is not a number"
     if kind == "int":
@@ -126,16 +171,19 @@ def checked_tables(raw: dict[str, tuple[str, pd.DataFrame]], as_at: date | None 
     return tables
 
 
+def _arrow_column(series: pd.Series, kind: str) -> pa.Array:
+    """One checked column in its contract's Arrow type; missing cells (None, NaN, NaT) become nulls."""
+    if kind == "string" and not isinstance(series.dtype, pd.CategoricalDtype):
+        series = series.astype(object)
+    array = pa.Array.from_pandas(series)
+    return array if array.type == ARROW_TYPES[kind] else array.cast(ARROW_TYPES[kind])
+
+
 def to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:
-    """A checked table with exactly the contract's Arrow types."""
+    """A checked table with exactly the contract's Arrow types, a column at a time (no copy of the whole)."""
     table = TABLES[name]
-    schema = pa.schema([(column.name, ARROW_TYPES[column.kind]) for column in table.columns])
-    frame = frame[table.column_names].copy()
-    for column in table.columns:
-        if column.kind == "date":
-            frame[column.name] = frame[column.name].dt.date
-    frame = frame.astype(object).where(frame.notna(), None)
-    return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    return pa.Table.from_arrays([_arrow_column(frame[column.name], column.kind) for column in table.columns],
+                                schema=pa.schema([(column.name, ARROW_TYPES[column.kind]) for column in table.columns]))
 
 
 def _write_local(root: DataRoot, as_at: date, tables: dict[str, pd.DataFrame], extra_files: dict[str, bytes]) -> str:

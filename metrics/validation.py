@@ -96,8 +96,33 @@ def _check_known_indicator(file: str, frame: pd.DataFrame, known: set[str]) -> l
     return [problem_at(file, "indicator_id", message, _rows(unknown))]
 
 
+def duplicated_rows(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """frame.duplicated(subset=keys, keep=False) (missing equals missing), for millions of rows: each key
+    column as integer codes, the codes as one number per row, and equal numbers found by sorting."""
+    combined = np.zeros(len(frame), dtype=np.int64)
+    width = 1
+    for key in keys:
+        column = frame[key]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            codes, size = column.cat.codes.to_numpy(np.int64), len(column.cat.categories)
+        else:
+            codes, distinct = pd.factorize(column, use_na_sentinel=True)
+            size = len(distinct)
+        if width * (size + 1) >= 2 ** 62:  # too many combinations for one number: pandas' own way
+            return frame.duplicated(subset=keys, keep=False).to_numpy()
+        combined = combined * (size + 1) + (codes.astype(np.int64) + 1)  # missing (-1) is code 0
+        width *= size + 1
+    order = np.argsort(combined, kind="stable")
+    ordered = combined[order]
+    same = ordered[1:] == ordered[:-1]
+    duplicated = np.zeros(len(frame), dtype=bool)
+    duplicated[order[1:][same]] = True
+    duplicated[order[:-1][same]] = True
+    return duplicated
+
+
 def _check_duplicates(file: str, frame: pd.DataFrame, keys: list[str], what: str) -> list[Problem]:
-    duplicated = frame.duplicated(subset=keys, keep=False)
+    duplicated = pd.Series(duplicated_rows(frame, keys), index=frame.index)
     if not duplicated.any():
         return []
     return [problem_at(file, ", ".join(keys), f"more than one row for the same {what}", _rows(duplicated))]

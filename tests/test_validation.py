@@ -194,3 +194,18 @@ def test_validate_command_rejects_a_folder_not_named_as_a_date(tmp_path, capsys,
     (tmp_path / name).mkdir()
     assert validate.main([str(tmp_path / name)]) == 1
     assert "the folder name must be the as-at date" in capsys.readouterr().out
+
+
+def test_repeated_rows_are_found_by_their_keys_alone_missing_equal_to_missing():
+    from metrics.validation import duplicated_rows
+
+    frame = pd.DataFrame({
+        "indicator_id": pd.Categorical(["a", "a", "a", "b", "b", "a"]),
+        "period": pd.to_datetime(["2021-01-01", "2021-01-01", "2021-02-01", "2021-01-01", "2021-01-01", None]),
+        "team": pd.Categorical(["North", None, None, None, None, None]),
+    })
+    # rows 3 and 4 share every key (b, January, whole service); row 1 differs from row 0 by its team,
+    # and from row 2 by its month; row 5 alone has no month
+    assert duplicated_rows(frame, ["indicator_id", "period", "team"]).tolist() == [
+        False, False, False, True, True, False]
+    assert duplicated_rows(frame, ["indicator_id", "team"]).tolist() == [False, True, True, True, True, True]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -12,6 +12,7 @@ import pandas as pd
 
 from metrics import spc, suppression
 from metrics.aggregation import WHOLE_SERVICE, resolve_figures
+from metrics.arrays import sorted_distinct
 from metrics.audience import PUBLIC
 from metrics.caseloads import CATALOGUE as CASELOAD_CATALOGUE
 from metrics.caseloads import team_figures as caseload_figures
@@ -24,6 +25,7 @@ from metrics.suppression import suppress_figures, unsuppressed
 # Words repeated on millions of rows, held as categories (a byte a row, not a string).
 RATED_WORDS = {"rag": RAG_STATUSES, "direction": DIRECTIONS, "variation": spc.VARIATIONS,
                "assurance": spc.ASSURANCES}
+NAME_COLUMNS = ("indicator_id", "team")  # names repeated on every rated row, held as categories
 INDICATORS_AT_ONCE = 8  # rated together; fewer means less memory and a little more time
 SLICES_KEPT = 8  # slices (a span of months, an indicator) read alone, kept per snapshot and audience
 
@@ -118,7 +120,7 @@ class Performance:
             return self.known_series
         indicator, team = self.table["indicator_id"].cat, self.table["team"].cat
         width = len(team.categories)
-        pairs = np.unique(indicator.codes.to_numpy("int64") * width + team.codes.to_numpy("int64"))
+        pairs = sorted_distinct(indicator.codes.to_numpy("int64") * width + team.codes.to_numpy("int64"))
         return pd.MultiIndex.from_arrays(
             [indicator.categories[pairs // width].astype("object"), team.categories[pairs % width].astype("object")],
             names=["indicator_id", "team"],
@@ -198,35 +200,57 @@ def _chunks(sources: _Sources, audience: str) -> tuple[list[list[str]], dict]:
     return chunks, links
 
 
-def rate_snapshot(snapshot: Snapshot, audience: str = PUBLIC) -> RatedSnapshot:
-    """Every figure of a snapshot resolved, suppressed (public audience) and rated.
+def rated_chunks(snapshot: Snapshot, audience: str = PUBLIC) -> Iterator[tuple[pd.DataFrame | None,
+                                                                               pd.DataFrame | None]]:
+    """A few indicators at a time: their rated figures and their caseload team figures (None when none).
 
     Every rule but suppression works within one indicator, and suppression within groups of
     linked indicators, so indicators are rated a few at a time: at regional scale that keeps the
     working memory to a fraction of the whole. The caseload team figures pass the same
-    suppression, linked to the indicators they repeat.
+    suppression, linked to the indicators they repeat. The first chunk always has rated figures,
+    if need be none, so that their columns are known.
     """
     sources = _Sources(snapshot)
     chunks, links = _chunks(sources, audience)
     caseload_ids = set(CASELOAD_CATALOGUE["indicator_id"])
-    rated_parts, caseload_parts = [], []
-    for chunk in chunks or [[]]:
+    for number, chunk in enumerate(chunks or [[]]):
         figures = resolve_figures(sources.rows(chunk) if chunk else snapshot.values, sources.indicators)
         figures = _disclosed(figures, sources.indicators, audience, links)
         is_caseload = figures["indicator_id"].isin(caseload_ids).to_numpy()
-        if is_caseload.any():
-            caseload_parts.append(figures[is_caseload])
-        if (~is_caseload).any() or not rated_parts:
-            rated_parts.append(_rate(figures[~is_caseload].reset_index(drop=True), snapshot, sources.indicators))
+        rated = None
+        if (~is_caseload).any() or number == 0:
+            rated = _rate(figures[~is_caseload].reset_index(drop=True), snapshot, sources.indicators)
+        yield rated, (figures[is_caseload] if is_caseload.any() else None)
+
+
+def caseload_table(parts: list[pd.DataFrame]) -> pd.DataFrame | None:
+    """The caseload team figures of rated_chunks as one table; None without caseloads."""
+    if not parts:
+        return None
+    return pd.concat(parts, ignore_index=True)[["indicator_id", "period", "team", "value", "suppressed"]].astype(
+        {"indicator_id": "str", "team": "str"})
+
+
+def rate_snapshot(snapshot: Snapshot, audience: str = PUBLIC) -> RatedSnapshot:
+    """Every figure of a snapshot resolved, suppressed (public audience) and rated, in memory."""
+    rated_parts, caseload_parts = [], []
+    for rated, caseloads in rated_chunks(snapshot, audience):
+        if rated is not None:
+            rated_parts.append(rated)
+        if caseloads is not None:
+            caseload_parts.append(caseloads)
     rated = pd.concat(rated_parts, ignore_index=True)
     del rated_parts
-    for column in ("indicator_id", "team"):
-        rated[column] = rated[column].astype("category")
-    caseloads = None
-    if caseload_parts:
-        caseloads = pd.concat(caseload_parts, ignore_index=True)[
-            ["indicator_id", "period", "team", "value", "suppressed"]].astype({"indicator_id": "str", "team": "str"})
-    return RatedSnapshot(rated, caseloads)
+    for column in NAME_COLUMNS:
+        rated[column] = names_in_order(rated[column])
+    return RatedSnapshot(rated, caseload_table(caseload_parts))
+
+
+def names_in_order(names: pd.Series) -> pd.Series:
+    """Names as categories in alphabetical order (the whole service, "", first), however they were held."""
+    if not isinstance(names.dtype, pd.CategoricalDtype):
+        names = names.astype("category")
+    return names.cat.reorder_categories(sorted(names.cat.categories))
 
 
 def _disclosed(figures: pd.DataFrame, indicators: pd.DataFrame, audience: str, links: dict) -> pd.DataFrame:

@@ -31,15 +31,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
+from metrics.arrays import sorted_distinct
 from metrics.performance import (
+    NAME_COLUMNS,
     RATED_WORDS,
     Performance,
-    RatedSnapshot,
     assemble_performance,
+    caseload_table,
+    names_in_order,
     rate_snapshot,
+    rated_chunks,
     whole_service_rows,
 )
 from metrics.problems import InputError, Problem
@@ -157,12 +162,15 @@ class _Entry:
         for column, words in RATED_WORDS.items():  # the same categories, in the same order, as when rated
             if column in frame.columns:
                 frame[column] = frame[column].astype(pd.CategoricalDtype(words))
+        for column in NAME_COLUMNS:  # kept a few indicators at a time: the names in order again, as in memory
+            if column in frame.columns and isinstance(frame[column].dtype, pd.CategoricalDtype):
+                frame[column] = names_in_order(frame[column])
         return frame
 
-    def write(self, name: str, write_to) -> None:
-        """Write through a temporary file and rename, so a reader never sees half a file."""
+    def write(self, name: str, write_to) -> bool:
+        """Write through a temporary file and rename, so a reader never sees half a file; False if it failed."""
         if self.path is None:
-            return
+            return False
         temporary = self.path / f".{name}.{uuid.uuid4().hex}.tmp"
         try:
             _private_folder(self.path.parent)
@@ -174,8 +182,9 @@ class _Entry:
             log.warning("could not keep %s in the cache (%s); it will be worked out again next time", name, error)
             with contextlib.suppress(OSError):
                 temporary.unlink(missing_ok=True)
-            return
+            return False
         _remove_least_recently_used(self.path.parent)
+        return True
 
 
 def _private_folder(path: Path) -> None:
@@ -199,22 +208,96 @@ def _to_arrow(rated: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(rated, preserve_index=False)
 
 
-def _write_in_order(rated: pd.DataFrame, order: np.ndarray, path: Path) -> None:
-    """The rated table in this row order, a row group at a time (never a second copy of the whole).
+def _arrow_part(rated: pd.DataFrame) -> pa.Table:
+    """A few indicators' rated rows in Arrow, names as dictionaries with the same index type in every
+    part, so that the parts make one table."""
+    rated = rated.astype({column: "category" for column in NAME_COLUMNS})
+    table = _to_arrow(rated)
+    fields = [pa.field(field.name, pa.dictionary(pa.int32(), field.type.value_type))
+              if pa.types.is_dictionary(field.type) else field for field in table.schema]
+    return table.cast(pa.schema(fields, metadata=table.schema.metadata))
 
-    Sorted by the column a view filters on, each row group's statistics let a filtered read skip
-    the rest.
+
+def _write_by_month(parts: list[pa.Table], path: Path) -> None:
+    """Rated rows month by month (each month's rows in the order rated), a row group of about
+    ROWS_PER_GROUP rows at a time, never a second copy of the whole: each row group's statistics let
+    a read of a span of months skip the rest."""
+    sorted_parts = []
+    for part in parts:
+        order = pc.sort_indices(part, [("period", "ascending")])  # stable: rows of a month keep their order
+        sorted_parts.append((order, part["period"].take(order).to_numpy()))
+    months = sorted_distinct(np.concatenate([periods for _, periods in sorted_parts]))
+    with pq.ParquetWriter(path, parts[0].schema) as writer:
+        pending: list[pa.Table] = []
+        for number, month in enumerate(months):
+            for part, (order, periods) in zip(parts, sorted_parts):
+                first, last = np.searchsorted(periods, month, "left"), np.searchsorted(periods, month, "right")
+                if last > first:
+                    pending.append(part.take(order.slice(first, last - first)))
+            if sum(len(piece) for piece in pending) >= ROWS_PER_GROUP or number == len(months) - 1:
+                writer.write_table(pa.concat_tables(pending).combine_chunks())
+                pending = []
+
+
+def _write_in_turn(parts: list[pa.Table], path: Path) -> None:
+    """Rated rows in the order rated (indicator by indicator), a part at a time."""
+    with pq.ParquetWriter(path, parts[0].schema) as writer:
+        for part in parts:
+            writer.write_table(part, row_group_size=ROWS_PER_GROUP)
+
+
+@dataclass
+class _Kept:
+    """What preparing keeps of a snapshot for one audience, besides the rated rows themselves."""
+
+    whole_service: pd.DataFrame
+    caseloads: pd.DataFrame | None
+    series: pd.DataFrame
+    parts: list[pa.Table]  # every rated row, a few indicators a part, in Arrow (a byte a row for words)
+    written: bool  # every file is in the cache
+
+
+def _rate_and_keep(snapshot: Snapshot, audience: str, entry: _Entry) -> _Kept:
+    """Rate a snapshot a few indicators at a time, each part going to Arrow as it is done, and keep it.
+
+    Kept twice: as rated (indicator by indicator) and month by month, so that one indicator, or a
+    span of months for every team, is read without the rest.
     """
-    writer = None
-    try:
-        for start in range(0, max(len(order), 1), ROWS_PER_GROUP):
-            group = _to_arrow(rated.iloc[order[start:start + ROWS_PER_GROUP]])
-            if writer is None:
-                writer = pq.ParquetWriter(path, group.schema)
-            writer.write_table(group)
-    finally:
-        if writer is not None:
-            writer.close()
+    parts, whole_parts, series_parts, caseload_parts = [], [], [], []
+    names: dict[str, set] = {column: set() for column in NAME_COLUMNS}
+    for rated, caseloads in rated_chunks(snapshot, audience):
+        if caseloads is not None:
+            caseload_parts.append(caseloads)
+        if rated is None:
+            continue
+        for column in NAME_COLUMNS:
+            names[column].update(rated[column].astype("object").unique())
+        whole_parts.append(whole_service_rows(rated))
+        series_parts.append(rated[["indicator_id", "team"]].astype("object").drop_duplicates())
+        parts.append(_arrow_part(rated))
+        del rated
+    metadata = parts[0].schema.metadata
+    parts = [part.replace_schema_metadata(metadata) for part in parts]
+    whole_service = pd.concat(whole_parts, ignore_index=True)
+    for column in NAME_COLUMNS:
+        whole_service[column] = pd.Categorical(whole_service[column].astype("object"),
+                                               categories=sorted(names[column]))
+    series = pd.concat(series_parts, ignore_index=True)
+    caseloads = caseload_table(caseload_parts)
+    # An empty table stands for "no caseloads", so that a missing file always means "not prepared".
+    written = [
+        entry.write(f"caseloads-{audience}.parquet",
+                    lambda path: pq.write_table(_to_arrow(caseloads if caseloads is not None else pd.DataFrame()),
+                                                path)),
+        entry.write(f"rated-{audience}.parquet", lambda path: _write_in_turn(parts, path)),
+        entry.write(f"months-{audience}.parquet", lambda path: _write_by_month(parts, path)),
+        entry.write(SERIES_FILE, lambda path: pq.write_table(pa.Table.from_pandas(series, preserve_index=False),
+                                                             path)),
+    ]
+    # Written last, and only when the rest is there: a reader that finds it knows every file is.
+    written.append(all(written) and entry.write(f"whole-{audience}.parquet",
+                                                lambda path: pq.write_table(_to_arrow(whole_service), path)))
+    return _Kept(whole_service, caseloads, series, parts, all(written))
 
 
 def _summary(snapshot: Snapshot) -> CheckedSnapshot:
@@ -292,16 +375,14 @@ def performance(root: DataRoot, folder: SnapshotFolder, audience: str) -> Perfor
                                         known_months=checked.months, known_teams=checked.teams,
                                         known_series=pd.MultiIndex.from_frame(series),
                                         load_rows=functools.partial(_rated_rows, root, folder, audience))
-    tables, rated = _prepare(root, folder, audience, entry, checked)
-    return assemble_performance(folder.as_at, audience, tables, whole_service_rows(rated.figures),
-                                lambda: rated.figures, caseloads=rated.caseloads)
+    return _prepare(root, folder, audience, entry, checked)
 
 
 def _prepare(root: DataRoot, folder: SnapshotFolder, audience: str, entry: _Entry,
-             checked: CheckedSnapshot | None) -> tuple[dict[str, pd.DataFrame], RatedSnapshot]:
+             checked: CheckedSnapshot | None) -> Performance:
     """Read (and check, unless already checked), rate and keep a snapshot for one audience.
 
-    Returns its small tables and the rated table; the values and caseloads are let go once rated.
+    Once kept, its views read from the cache like everyone after; the values are let go once rated.
     """
     snapshot = read_snapshot(root, folder, check=checked is None)
     if checked is None:
@@ -309,31 +390,44 @@ def _prepare(root: DataRoot, folder: SnapshotFolder, audience: str, entry: _Entr
         _keep_summary(entry, checked)
     if not checked.valid or not snapshot.valid:
         raise InputError(list(checked.problems) or snapshot.problems)
-    rated_snapshot = rate_snapshot(snapshot, audience)
-    rated = rated_snapshot.figures
     tables = {name: frame for name, frame in snapshot.tables.items() if name in SMALL_TABLES}
+    if entry.path is None:  # nowhere to keep it: in memory
+        rated = rate_snapshot(snapshot, audience)
+        del snapshot
+        return assemble_performance(folder.as_at, audience, tables, whole_service_rows(rated.figures),
+                                    lambda: rated.figures, caseloads=rated.caseloads)
+    kept = _rate_and_keep(snapshot, audience, entry)
     del snapshot
-    # An empty table stands for "no caseloads", so that a missing file always means "not prepared".
-    caseloads = rated_snapshot.caseloads if rated_snapshot.caseloads is not None else pd.DataFrame()
-    entry.write(f"caseloads-{audience}.parquet", lambda path: pq.write_table(_to_arrow(caseloads), path))
-    # Kept twice: as rated (indicator by indicator) and month by month, so that one indicator, or a
-    # span of months for every team, is read without the rest.
-    entry.write(f"rated-{audience}.parquet", lambda path: _write_in_order(rated, np.arange(len(rated)), path))
-    by_month = np.argsort(rated["period"].to_numpy(), kind="stable")
-    entry.write(f"months-{audience}.parquet", lambda path: _write_in_order(rated, by_month, path))
-    series = rated[["indicator_id", "team"]].drop_duplicates().astype("object")
-    entry.write(SERIES_FILE, lambda path: pq.write_table(pa.Table.from_pandas(series, preserve_index=False), path))
-    # Written last: a reader that finds the whole service's rows knows every file is there.
-    entry.write(f"whole-{audience}.parquet", lambda path: pq.write_table(_to_arrow(whole_service_rows(rated)), path))
-    return tables, rated_snapshot
+    if not kept.written:  # the cache could not take it: this process keeps the rows itself
+        parts = kept.parts
+        return assemble_performance(folder.as_at, audience, tables, kept.whole_service,
+                                    lambda: _from_arrow(pa.concat_tables(parts)), caseloads=kept.caseloads)
+    return assemble_performance(folder.as_at, audience, tables, kept.whole_service,
+                                functools.partial(_rated_table, root, folder, audience),
+                                caseloads=kept.caseloads, known_months=checked.months, known_teams=checked.teams,
+                                known_series=pd.MultiIndex.from_frame(kept.series),
+                                load_rows=functools.partial(_rated_rows, root, folder, audience))
+
+
+def _from_arrow(table: pa.Table) -> pd.DataFrame:
+    """Rated rows in pandas with the categories they had when rated."""
+    frame = table.to_pandas()
+    for column, words in RATED_WORDS.items():
+        frame[column] = frame[column].astype(pd.CategoricalDtype(words))
+    for column in NAME_COLUMNS:
+        frame[column] = names_in_order(frame[column])
+    return frame
 
 
 def _rated_table(root: DataRoot, folder: SnapshotFolder, audience: str) -> pd.DataFrame:
     """Every team's rated rows: from the cache, or worked out again if they have gone meanwhile."""
     entry = _Entry(root, folder)
     rated = entry.read_table(f"rated-{audience}.parquet")
-    if rated is None:
-        rated = _prepare(root, folder, audience, entry, _cached_summary(entry, folder))[1].figures
+    if rated is None:  # gone meanwhile: prepared again (in memory if it cannot be kept)
+        performance = _prepare(root, folder, audience, entry, _cached_summary(entry, folder))
+        rated = entry.read_table(f"rated-{audience}.parquet")
+        if rated is None:
+            rated = performance.table
     return rated
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.fs as pafs
@@ -166,6 +167,13 @@ def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
+def _without_unused_categories(series: pd.Series) -> pd.Series:
+    """remove_unused_categories, counting codes rather than sorting millions of them."""
+    codes = series.cat.codes.to_numpy()
+    used = np.bincount(codes[codes >= 0], minlength=len(series.cat.categories)) > 0
+    return series if used.all() else series.cat.remove_categories(series.cat.categories[~used])
+
+
 def normalise(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Contract types in pandas: months as month starts, blank team names as the whole service."""
     table = TABLES[name]
@@ -183,7 +191,7 @@ def normalise(name: str, frame: pd.DataFrame) -> pd.DataFrame:
             if column.name == "team" and blank:
                 # An empty team name can only mean the whole service; say so with null.
                 series = series.cat.remove_categories(blank)
-            frame[column.name] = series.cat.remove_unused_categories()
+            frame[column.name] = _without_unused_categories(series)
         elif column.kind == "string":
             text = series.astype("object").where(series.notna(), None)
             if column.name == "team" and column.nullable:

@@ -174,3 +174,12 @@ def test_statuses_in_words_from_text_or_categories():
     categories = text.astype(pd.CategoricalDtype(RAG_STATUSES))
     for statuses in (text, categories):
         assert in_words(statuses, RAG_LABELS).tolist() == ["✗ Red", "✓ Green", "– No status"]
+
+
+def test_sorted_distinct_gives_what_np_unique_gives():
+    from metrics.arrays import sorted_distinct
+
+    assert sorted_distinct([5, 3, 5, -1, 3, 0]).tolist() == [-1, 0, 3, 5]
+    assert sorted_distinct(np.array([], dtype=np.int64)).tolist() == []
+    months = np.array(["2021-02", "2021-01", "2021-02"], dtype="datetime64[M]")
+    assert sorted_distinct(months).tolist() == np.unique(months).tolist()

@@ -121,3 +121,22 @@ def test_no_hidden_count_can_be_worked_out_from_the_shown_total(values):
         # one hidden team would be the left-over; several, each at least 1, are pinned only if it equals their count
         assert hidden_teams.sum() > 1
         assert left_over != hidden_teams.sum()
+
+
+def test_the_blocks_links_are_found_in_hold_every_counted_figure_where_the_quantities_put_it():
+    from metrics.aggregation import resolve_figures
+    from metrics.snapshots import REPOSITORY_DATA_DIR, read_snapshot_folder
+    from metrics.suppression import PARTS, Quantities, column_block
+
+    snapshot = read_snapshot_folder(sorted((REPOSITORY_DATA_DIR / "snapshots").iterdir())[-1])
+    figures = resolve_figures(snapshot.values, snapshot.indicators)
+    teams = pd.Index([*sorted(set(figures["team"]) - {WHOLE_SERVICE}), WHOLE_SERVICE])
+    months = pd.DatetimeIndex(sorted(figures["period"].unique()))
+    block, names = column_block(figures, snapshot.indicators, teams, months)
+    q = Quantities(figures, snapshot.indicators, links={})
+    assert names == q.column_names and block.shape == (len(teams) * len(months), len(names))
+    row = teams.get_indexer(figures["team"].astype(object))[q.row] * len(months) + months.get_indexer(
+        figures["period"])[q.row]
+    assert np.array_equal(block[row, q.column_code], q.amount)
+    assert np.count_nonzero(~np.isnan(block)) == len(q.amount)  # and nothing else
+    assert {part for _, part in names} == set(PARTS)

@@ -26,7 +26,7 @@ from metrics.suppression import suppress_figures, unsuppressed
 RATED_WORDS = {"rag": RAG_STATUSES, "direction": DIRECTIONS, "variation": spc.VARIATIONS,
                "assurance": spc.ASSURANCES}
 NAME_COLUMNS = ("indicator_id", "team")  # names repeated on every rated row, held as categories
-INDICATORS_AT_ONCE = 8  # rated together; fewer means less memory and a little more time
+INDICATORS_AT_ONCE = 4  # rated together; fewer means less memory and a little more time
 SLICES_KEPT = 8  # slices (a span of months, an indicator) read alone, kept per snapshot and audience
 
 

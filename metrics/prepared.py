@@ -35,7 +35,6 @@ import pyarrow.compute as pc
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from metrics.arrays import sorted_distinct
 from metrics.performance import (
     NAME_COLUMNS,
     RATED_WORDS,
@@ -66,7 +65,8 @@ ENTRIES_KEPT = 24  # prepared snapshots kept; the least recently used are remove
 SMALL_TABLES = ("indicators", "targets", "benchmarks", "commentary")
 CHECK_FILE = "check.json"
 SERIES_FILE = "series.parquet"  # every (indicator, team) pair with a row
-ROWS_PER_GROUP = 50_000  # rows per Parquet row group: about a month, or an indicator, at regional scale
+ROWS_PER_GROUP = 50_000  # rows per Parquet row group: about an indicator at regional scale
+MONTH_GROUP_ROWS = 12_500  # month by month, a row group holds whole months of a few indicators
 FILTERS = {"=": operator.eq, ">=": operator.ge, "<=": operator.le}
 FOLDER_MODE, FILE_MODE = 0o700, 0o600  # the internal view's figures: this account only
 ENTRY_NAME = re.compile(r"^[0-9a-f]{32}$")  # only folders named like this are ever removed
@@ -218,66 +218,89 @@ def _arrow_part(rated: pd.DataFrame) -> pa.Table:
     return table.cast(pa.schema(fields, metadata=table.schema.metadata))
 
 
-def _write_by_month(parts: list[pa.Table], path: Path) -> None:
-    """Rated rows month by month (each month's rows in the order rated), a row group of about
-    ROWS_PER_GROUP rows at a time, never a second copy of the whole: each row group's statistics let
-    a read of a span of months skip the rest."""
-    sorted_parts = []
-    for part in parts:
-        order = pc.sort_indices(part, [("period", "ascending")])  # stable: rows of a month keep their order
-        sorted_parts.append((order, part["period"].take(order).to_numpy()))
-    months = sorted_distinct(np.concatenate([periods for _, periods in sorted_parts]))
-    with pq.ParquetWriter(path, parts[0].schema) as writer:
-        pending: list[pa.Table] = []
-        for number, month in enumerate(months):
-            for part, (order, periods) in zip(parts, sorted_parts):
-                first, last = np.searchsorted(periods, month, "left"), np.searchsorted(periods, month, "right")
-                if last > first:
-                    pending.append(part.take(order.slice(first, last - first)))
-            if sum(len(piece) for piece in pending) >= ROWS_PER_GROUP or number == len(months) - 1:
-                writer.write_table(pa.concat_tables(pending).combine_chunks())
-                pending = []
+class _Streamed:
+    """A Parquet file in the cache written a table at a time, through a temporary file renamed into
+    place when finished, so that a reader never sees half a file."""
+
+    def __init__(self, entry: _Entry, name: str):
+        self.final = entry.path / name
+        self.temporary = entry.path / f".{name}.{uuid.uuid4().hex}.tmp"
+        self.writer: pq.ParquetWriter | None = None
+
+    def write(self, table: pa.Table, row_group_size: int) -> None:
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.temporary, table.schema)
+        self.writer.write_table(table, row_group_size=row_group_size)
+
+    def finish(self) -> None:
+        self.writer.close()
+        os.chmod(self.temporary, FILE_MODE)
+        os.replace(self.temporary, self.final)
+
+    def abandon(self) -> None:
+        with contextlib.suppress(OSError, pa.ArrowException, AttributeError):
+            self.writer.close()
+        with contextlib.suppress(OSError):
+            self.temporary.unlink(missing_ok=True)
 
 
-def _write_in_turn(parts: list[pa.Table], path: Path) -> None:
-    """Rated rows in the order rated (indicator by indicator), a part at a time."""
-    with pq.ParquetWriter(path, parts[0].schema) as writer:
-        for part in parts:
-            writer.write_table(part, row_group_size=ROWS_PER_GROUP)
+def _by_month(part: pa.Table) -> tuple[pa.Table, list[int]]:
+    """A part's rows month by month (each month's rows in the order rated), and where to cut it into row
+    groups of whole months, about MONTH_GROUP_ROWS rows each."""
+    ordered = part.take(pc.sort_indices(part, [("period", "ascending")]))  # stable
+    periods = ordered["period"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, periods[1:] != periods[:-1]]) if len(periods) else np.zeros(0, int)
+    cuts, group_start = [], 0
+    for start in starts[1:]:
+        if start - group_start >= MONTH_GROUP_ROWS:
+            cuts.append(int(start))
+            group_start = start
+    return ordered, [0, *cuts, len(periods)]
 
 
-@dataclass
-class _Kept:
-    """What preparing keeps of a snapshot for one audience, besides the rated rows themselves."""
+def _rate_and_keep(snapshot: Snapshot, audience: str, entry: _Entry) -> tuple[pd.DataFrame, pd.DataFrame | None,
+                                                                               pd.DataFrame] | None:
+    """Rate a snapshot a few indicators at a time and keep each part in the cache as soon as it is rated:
+    once as rated (indicator by indicator) and once month by month, so that one indicator, or a span of
+    months for every team, is read without the rest. Memory holds one part at a time, never the whole.
 
-    whole_service: pd.DataFrame
-    caseloads: pd.DataFrame | None
-    series: pd.DataFrame
-    parts: list[pa.Table]  # every rated row, a few indicators a part, in Arrow (a byte a row for words)
-    written: bool  # every file is in the cache
-
-
-def _rate_and_keep(snapshot: Snapshot, audience: str, entry: _Entry) -> _Kept:
-    """Rate a snapshot a few indicators at a time, each part going to Arrow as it is done, and keep it.
-
-    Kept twice: as rated (indicator by indicator) and month by month, so that one indicator, or a
-    span of months for every team, is read without the rest.
+    Returns the whole service's rows, the caseload team figures and the series; None if the cache
+    could not take it all.
     """
-    parts, whole_parts, series_parts, caseload_parts = [], [], [], []
+    whole_parts, series_parts, caseload_parts = [], [], []
     names: dict[str, set] = {column: set() for column in NAME_COLUMNS}
-    for rated, caseloads in rated_chunks(snapshot, audience):
-        if caseloads is not None:
-            caseload_parts.append(caseloads)
-        if rated is None:
-            continue
-        for column in NAME_COLUMNS:
-            names[column].update(rated[column].astype("object").unique())
-        whole_parts.append(whole_service_rows(rated))
-        series_parts.append(rated[["indicator_id", "team"]].astype("object").drop_duplicates())
-        parts.append(_arrow_part(rated))
-        del rated
-    metadata = parts[0].schema.metadata
-    parts = [part.replace_schema_metadata(metadata) for part in parts]
+    rated_file = _Streamed(entry, f"rated-{audience}.parquet")
+    months_file = _Streamed(entry, f"months-{audience}.parquet")
+    schema = None
+    try:
+        for rated, caseloads in rated_chunks(snapshot, audience):
+            if caseloads is not None:
+                caseload_parts.append(caseloads)
+            if rated is None:
+                continue
+            for column in NAME_COLUMNS:
+                names[column].update(rated[column].astype("object").unique())
+            whole_parts.append(whole_service_rows(rated))
+            series_parts.append(rated[["indicator_id", "team"]].astype("object").drop_duplicates())
+            part = _arrow_part(rated)
+            del rated
+            schema = schema or part.schema
+            part = part.replace_schema_metadata(schema.metadata)
+            rated_file.write(part, ROWS_PER_GROUP)
+            ordered, cuts = _by_month(part)
+            for first, last in zip(cuts[:-1], cuts[1:]):
+                months_file.write(ordered.slice(first, last - first), ROWS_PER_GROUP)
+        rated_file.finish()
+        months_file.finish()
+    except (OSError, pa.ArrowException) as error:
+        log.warning("could not keep the rated rows in the cache (%s); they will be worked out in memory", error)
+        rated_file.abandon()
+        months_file.abandon()
+        return None
+    except BaseException:
+        rated_file.abandon()
+        months_file.abandon()
+        raise
     whole_service = pd.concat(whole_parts, ignore_index=True)
     for column in NAME_COLUMNS:
         whole_service[column] = pd.Categorical(whole_service[column].astype("object"),
@@ -285,19 +308,18 @@ def _rate_and_keep(snapshot: Snapshot, audience: str, entry: _Entry) -> _Kept:
     series = pd.concat(series_parts, ignore_index=True)
     caseloads = caseload_table(caseload_parts)
     # An empty table stands for "no caseloads", so that a missing file always means "not prepared".
-    written = [
+    kept = [
         entry.write(f"caseloads-{audience}.parquet",
                     lambda path: pq.write_table(_to_arrow(caseloads if caseloads is not None else pd.DataFrame()),
                                                 path)),
-        entry.write(f"rated-{audience}.parquet", lambda path: _write_in_turn(parts, path)),
-        entry.write(f"months-{audience}.parquet", lambda path: _write_by_month(parts, path)),
         entry.write(SERIES_FILE, lambda path: pq.write_table(pa.Table.from_pandas(series, preserve_index=False),
                                                              path)),
     ]
     # Written last, and only when the rest is there: a reader that finds it knows every file is.
-    written.append(all(written) and entry.write(f"whole-{audience}.parquet",
-                                                lambda path: pq.write_table(_to_arrow(whole_service), path)))
-    return _Kept(whole_service, caseloads, series, parts, all(written))
+    if not (all(kept) and entry.write(f"whole-{audience}.parquet",
+                                      lambda path: pq.write_table(_to_arrow(whole_service), path))):
+        return None
+    return whole_service, caseloads, series
 
 
 def _summary(snapshot: Snapshot) -> CheckedSnapshot:
@@ -391,32 +413,26 @@ def _prepare(root: DataRoot, folder: SnapshotFolder, audience: str, entry: _Entr
     if not checked.valid or not snapshot.valid:
         raise InputError(list(checked.problems) or snapshot.problems)
     tables = {name: frame for name, frame in snapshot.tables.items() if name in SMALL_TABLES}
-    if entry.path is None:  # nowhere to keep it: in memory
+    kept = None
+    if entry.path is not None:
+        try:
+            _private_folder(entry.path.parent)
+            _private_folder(entry.path)
+            kept = _rate_and_keep(snapshot, audience, entry)
+        except OSError as error:
+            log.warning("could not keep %s in the cache (%s); it will be worked out in memory", entry.path, error)
+    if kept is None:  # nowhere to keep it, or the cache could not take it: this process keeps the rows itself
         rated = rate_snapshot(snapshot, audience)
         del snapshot
         return assemble_performance(folder.as_at, audience, tables, whole_service_rows(rated.figures),
                                     lambda: rated.figures, caseloads=rated.caseloads)
-    kept = _rate_and_keep(snapshot, audience, entry)
     del snapshot
-    if not kept.written:  # the cache could not take it: this process keeps the rows itself
-        parts = kept.parts
-        return assemble_performance(folder.as_at, audience, tables, kept.whole_service,
-                                    lambda: _from_arrow(pa.concat_tables(parts)), caseloads=kept.caseloads)
-    return assemble_performance(folder.as_at, audience, tables, kept.whole_service,
+    whole_service, caseloads, series = kept
+    return assemble_performance(folder.as_at, audience, tables, whole_service,
                                 functools.partial(_rated_table, root, folder, audience),
-                                caseloads=kept.caseloads, known_months=checked.months, known_teams=checked.teams,
-                                known_series=pd.MultiIndex.from_frame(kept.series),
+                                caseloads=caseloads, known_months=checked.months, known_teams=checked.teams,
+                                known_series=pd.MultiIndex.from_frame(series),
                                 load_rows=functools.partial(_rated_rows, root, folder, audience))
-
-
-def _from_arrow(table: pa.Table) -> pd.DataFrame:
-    """Rated rows in pandas with the categories they had when rated."""
-    frame = table.to_pandas()
-    for column, words in RATED_WORDS.items():
-        frame[column] = frame[column].astype(pd.CategoricalDtype(words))
-    for column in NAME_COLUMNS:
-        frame[column] = names_in_order(frame[column])
-    return frame
 
 
 def _rated_table(root: DataRoot, folder: SnapshotFolder, audience: str) -> pd.DataFrame:
@@ -436,6 +452,8 @@ def _rated_rows(root: DataRoot, folder: SnapshotFolder, audience: str, filters: 
     entry = _Entry(root, folder)
     by_month = any(column == "period" for column, _, _ in filters)
     rows = entry.read_table(f"{'months' if by_month else 'rated'}-{audience}.parquet", filters=list(filters))
+    if by_month and rows is not None:  # kept month by month a few indicators at a time: in month order
+        rows = rows.sort_values("period", kind="stable", ignore_index=True)
     if rows is None:  # gone from the cache meanwhile: from the whole table, worked out again if need be
         rows = _rated_table(root, folder, audience)
         for column, comparison, value in filters:

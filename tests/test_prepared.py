@@ -310,3 +310,45 @@ def test_the_code_version_covers_sub_packages(tmp_path, monkeypatch):
     changed = version()
     (tmp_path / "annex_a" / "measures.py").rename(tmp_path / "measures.py")  # the same file moved up
     assert len({before, changed, version()}) == 3
+
+
+def test_a_span_of_months_is_read_alone_in_month_order_a_few_indicators_at_a_time(tmp_path, cache, monkeypatch):
+    monkeypatch.setattr(performance_module, "INDICATORS_AT_ONCE", 2)  # the demo's 38 indicators in many parts
+    monkeypatch.setattr(prepared, "MONTH_GROUP_ROWS", 40)  # and many row groups of whole months
+    from metrics.snapshots import REPOSITORY_DATA_DIR
+
+    root = data_root(REPOSITORY_DATA_DIR)
+    folder = find_snapshot_folders(root)[0][0]
+    built = build_performance(read_snapshot(root, folder), "public").table
+    performance = prepared.performance(root, folder, "public")
+    first, last = pd.Timestamp("2021-03-01"), pd.Timestamp("2021-05-01")
+    span = (("period", ">=", first), ("period", "<=", last))
+    rows = prepared._rated_rows(root, folder, "public", span)
+    expected = built[(built["period"] >= first) & (built["period"] <= last)]
+    expected = expected.sort_values("period", kind="stable", ignore_index=True)
+    pd.testing.assert_frame_equal(rows, expected)
+    pd.testing.assert_frame_equal(performance.table, built)
+    entry = cache / prepared.entry_key(root, folder)
+    months = prepared.pq.ParquetFile(entry / "months-public.parquet").metadata
+    assert months.num_row_groups > 20  # cut into whole months, so a span of months skips the rest
+    assert not [path.name for path in entry.iterdir() if path.name.endswith(".tmp")]
+
+
+def test_a_cache_that_fails_part_way_leaves_no_half_file_and_still_gives_the_figures(tiny_root, cache, monkeypatch):
+    root, folder = only_folder(tiny_root)
+    built = build_performance(read_snapshot(root, folder), "public")
+    writes = []
+
+    def fail_second(self, table, row_group_size):
+        writes.append(self.final.name)
+        if len(writes) == 2:
+            raise OSError("disk full")
+        original(self, table, row_group_size)
+
+    original = prepared._Streamed.write
+    monkeypatch.setattr(prepared._Streamed, "write", fail_second)
+    performance = prepared.performance(root, folder, "public")
+    pd.testing.assert_frame_equal(performance.table, built.table)
+    pd.testing.assert_frame_equal(performance.whole_service, built.whole_service)
+    entry = cache / prepared.entry_key(root, folder)
+    assert sorted(path.name for path in entry.iterdir()) == ["check.json"]  # no rated file, whole or half

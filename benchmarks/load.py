@@ -4,6 +4,7 @@
     python benchmarks/load.py --settings streamlit  # the same with Streamlit's defaults, to compare
     python benchmarks/load.py --url http://127.0.0.1:8080 --pid 1234  # a server already running
     python benchmarks/load.py --nginx 2            # two app servers behind deploy/nginx.conf
+    python benchmarks/load.py --data-dir DIR --sessions 10 --no-memory  # regional scale (choices from DIR)
 
 Each simulated session speaks Streamlit's protocol (BackMsg and ForwardMsg protobufs over
 /_stcore/stream; no browser): it opens pages with realistic choices in the query string, then changes
@@ -51,6 +52,22 @@ INDICATORS = ["assessments_in_45_days", "re_referrals_12_months", "children_in_c
               "referrals_received", "cla_rate_per_10k", "care_leavers_eet", "average_caseload"]
 MONTHS = [f"{year}-{month:02d}" for year in (2020, 2021) for month in range(1, 13)]
 TEAMS = ["Whole service", "MASH", "Assessment Team 1", "Children in Care", "Safeguarding and Family Support East"]
+
+
+def choices_from(data_dir: str) -> None:
+    """Pick indicators, months and teams from the newest snapshot under data_dir instead of the demo's."""
+    os.environ["PERFORMANCE_DATA_DIR"] = data_dir
+    from metrics import prepared
+    from metrics.snapshots import data_root, find_snapshot_folders, read_tables
+
+    root = data_root()
+    folder = find_snapshot_folders(root)[0][0]
+    checked = prepared.check(root, folder)
+    indicators = read_tables(root, folder.path, ["indicators"])[0]["indicators"]["indicator_id"].astype(str)
+    rng = random.Random(7)
+    INDICATORS[:] = rng.sample(sorted(indicators), min(8, len(indicators)))
+    MONTHS[:] = [month.strftime("%Y-%m") for month in checked.months[-24:]]
+    TEAMS[:] = ["Whole service", *rng.sample(list(checked.teams), min(4, len(checked.teams)))]
 
 
 def page_visit(rng: random.Random) -> tuple[str, str]:
@@ -317,7 +334,7 @@ def start_nginx(listen: int, upstreams: list[int], folder: Path) -> subprocess.P
     return process
 
 
-def report(url: str, pid: int | None, label: str, quick: bool, with_memory: bool = True) -> None:
+def report(url: str, pid: int | None, label: str, quick: bool, with_memory: bool = True, sessions: int = 25) -> None:
     print(f"\n## {label}  ({url})")
     print(f"server memory at start: {rss_mb(pid):.0f} MB")
     pages = asyncio.run(one_session_per_page(url, changes=8 if quick else 20))
@@ -327,11 +344,12 @@ def report(url: str, pid: int | None, label: str, quick: bool, with_memory: bool
     everything = [run for runs in pages.values() for run in runs]
     print(f"  {'all pages':<11} {summary(everything)}")
     seconds = 20 if quick else 60
-    runs, _ = asyncio.run(crowd(url, 25, seconds, (4.0, 6.0)))
-    print(f"25 sessions together, then acting every 4-6 s for {seconds} s:\n  {summary(runs)}")
+    runs, _ = asyncio.run(crowd(url, sessions, seconds, (4.0, 6.0)))
+    print(f"{sessions} sessions together, then acting every 4-6 s for {seconds} s:\n  {summary(runs)}")
     seconds = 10 if quick else 30
-    runs, elapsed = asyncio.run(crowd(url, 25, seconds, (0.0, 0.0)))
-    print(f"25 sessions with no pause for {seconds} s:\n  {summary(runs)}  throughput {len(runs) / elapsed:.1f} runs/s")
+    runs, elapsed = asyncio.run(crowd(url, sessions, seconds, (0.0, 0.0)))
+    print(f"{sessions} sessions with no pause for {seconds} s:\n  {summary(runs)}  "
+          f"throughput {len(runs) / elapsed:.1f} runs/s")
     if not with_memory:
         return
     total = 400 if quick else 2000
@@ -350,9 +368,13 @@ def main() -> int:
     parser.add_argument("--nginx", type=int, choices=[1, 2], help="start this many app servers behind nginx")
     parser.add_argument("--data-dir", help="PERFORMANCE_DATA_DIR for the servers it starts (default: the demo)")
     parser.add_argument("--quick", action="store_true", help="shorter scenarios, for a first look")
+    parser.add_argument("--sessions", type=int, default=25, help="people in the crowd scenarios (default 25)")
+    parser.add_argument("--no-memory", action="store_true", help="leave out the 2,000-run memory scenario")
     args = parser.parse_args()
+    if args.data_dir:
+        choices_from(args.data_dir)
     if args.url:
-        report(args.url.rstrip("/"), args.pid, "server given", args.quick)
+        report(args.url.rstrip("/"), args.pid, "server given", args.quick, not args.no_memory, args.sessions)
         return 0
     env = {**os.environ, "PERFORMANCE_AUDIENCE": os.environ.get("PERFORMANCE_AUDIENCE", "public")}
     if args.data_dir:
@@ -372,14 +394,14 @@ def main() -> int:
             label = f"{args.nginx} app server{'s' if args.nginx > 1 else ''} behind nginx, settings: {args.settings}"
             pid = None  # memory is measured on one server without nginx; here each server's at the end
             url = f"http://127.0.0.1:{listen}"
-            report(url, pid, label, args.quick, with_memory=False)
+            report(url, pid, label, args.quick, with_memory=False, sessions=args.sessions)
             print("app servers' memory at the end: "
                   + ", ".join(f"{rss_mb(process.pid):.0f} MB" for process in processes[:-1]))
         else:
             port = free_port()
             processes.append(start_app(port, extra, env))
             report(f"http://127.0.0.1:{port}", processes[0].pid, f"one app server, settings: {args.settings}",
-                   args.quick)
+                   args.quick, not args.no_memory, args.sessions)
     finally:
         for process in reversed(processes):
             process.terminate()

@@ -98,10 +98,12 @@ def quarter(value: float, lower: float, upper: float, polarity: str) -> str | No
 
 def quarters(rows: pd.DataFrame) -> list[str | None]:
     """Each scorecard row's quarter: whole-service rows whose figure is shown, else None."""
-    return [quarter(row.value, row.lower_quartile, row.upper_quartile, row.polarity)
-            if row.team == WHOLE_SERVICE and not row.suppressed else None
-            for row in rows[["value", "lower_quartile", "upper_quartile", "polarity", "team",
-                             "suppressed"]].itertuples(index=False)]
+    result: list[str | None] = [None] * len(rows)
+    shown = (rows["team"] == WHOLE_SERVICE).to_numpy() & ~rows["suppressed"].to_numpy(dtype=bool)
+    for position, row in zip(np.flatnonzero(shown), rows.loc[shown, ["value", "lower_quartile", "upper_quartile",
+                                                                     "polarity"]].itertuples(index=False)):
+        result[position] = quarter(row.value, row.lower_quartile, row.upper_quartile, row.polarity)
+    return result
 
 
 def comparator_points(benchmarks: pd.DataFrame | None, indicator_id: str, unit: str,

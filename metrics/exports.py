@@ -32,9 +32,16 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     safe = frame.copy()
     for column in safe.columns:
         if not pd.api.types.is_numeric_dtype(safe[column]) and not pd.api.types.is_bool_dtype(safe[column]):
-            safe[column] = safe[column].map(safe_text)
+            safe[column] = _safe_column(safe[column])
     safe.columns = [safe_text(str(column)) for column in safe.columns]
     return safe
+
+
+def _safe_column(column: pd.Series) -> pd.Series:
+    """safe_text for every cell; for a column of text, once per distinct text (names repeat on every row)."""
+    if pd.api.types.infer_dtype(column, skipna=True) != "string":
+        return column.map(safe_text)
+    return column.map({text: safe_text(text) for text in column.dropna().unique()})
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

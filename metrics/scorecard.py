@@ -67,8 +67,11 @@ def build_scorecard(performance: Performance, month: pd.Timestamp, teams: list[s
 
 def status_since(months: pd.Series, run_lengths: pd.Series) -> pd.Series:
     """The first month of each row's run at its status (NaT where it has none)."""
-    starts = [month - pd.DateOffset(months=int(n) - 1) if n > 0 else pd.NaT for month, n in zip(months, run_lengths)]
-    return pd.Series(pd.to_datetime(starts), index=months.index)
+    # Months are month starts, so counting whole months back is arithmetic on months (no per-row offsets).
+    length = run_lengths.to_numpy(dtype="int64")
+    starts = months.to_numpy(dtype="datetime64[ns]").astype("datetime64[M]") - np.maximum(length - 1, 0)
+    starts = np.where(length > 0, starts.astype("datetime64[ns]"), np.datetime64("NaT", "ns"))
+    return pd.Series(starts, index=months.index)
 
 
 def _commentary(performance: Performance, month: pd.Timestamp, rows: pd.DataFrame) -> list[str]:

@@ -183,3 +183,14 @@ def test_sorted_distinct_gives_what_np_unique_gives():
     assert sorted_distinct(np.array([], dtype=np.int64)).tolist() == []
     months = np.array(["2021-02", "2021-01", "2021-02"], dtype="datetime64[M]")
     assert sorted_distinct(months).tolist() == np.unique(months).tolist()
+
+
+def test_a_status_run_started_that_many_months_back_counting_the_month_itself():
+    from metrics.scorecard import status_since
+
+    months = pd.Series(pd.to_datetime(["2022-01-01", "2022-01-01", "2022-03-01", "2021-02-01"]))
+    since = status_since(months, pd.Series([1, 3, 0, 14]))
+    assert since.iloc[0] == pd.Timestamp("2022-01-01")  # one month: this month
+    assert since.iloc[1] == pd.Timestamp("2021-11-01")  # three months: November, December, January
+    assert pd.isna(since.iloc[2])  # no run
+    assert since.iloc[3] == pd.Timestamp("2020-01-01")  # fourteen months back over a year end

@@ -93,8 +93,8 @@ def _is_list(value) -> bool:
 
 def _stripped(value) -> str | None:
     """The cell as text without surrounding spaces; None when missing or blank."""
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return None
+    if not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value):
+        return None  # None, NaN, NaT, pd.NA: missing, never the text "nan" or "NaT"
     return str(value).strip() or None
 
 

@@ -141,3 +141,14 @@ def test_a_crash_mid_write_leaves_the_data_root_exactly_as_before(root, tmp_path
     assert len(calls) == 3
     assert tree(root) == before
     assert sorted(os.listdir(root / "snapshots")) == ["2021-01-10"]
+
+
+@pytest.mark.parametrize("cells", [
+    ["North", "North ", None, "", float("nan")],  # text: each distinct cell read once
+    ["North", 7, pd.NaT, "  ", None],  # mixed types: cell by cell
+])
+def test_text_cells_are_stripped_and_blank_or_missing_cells_are_missing(cells):
+    converted, problems = ingest._convert_column("values.csv", "team", "string", pd.Series(cells, dtype=object), None)
+    assert problems == []
+    assert [None if pd.isna(value) else value for value in converted] == [
+        "North", "North" if cells[1] == "North " else "7", None, None, None]

@@ -238,8 +238,9 @@ class _Streamed:
         os.replace(self.temporary, self.final)
 
     def abandon(self) -> None:
-        with contextlib.suppress(OSError, pa.ArrowException, AttributeError):
-            self.writer.close()
+        if self.writer is not None:
+            with contextlib.suppress(OSError, pa.ArrowException):
+                self.writer.close()
         with contextlib.suppress(OSError):
             self.temporary.unlink(missing_ok=True)
 
@@ -292,15 +293,13 @@ def _rate_and_keep(snapshot: Snapshot, audience: str, entry: _Entry) -> tuple[pd
                 months_file.write(ordered.slice(first, last - first), ROWS_PER_GROUP)
         rated_file.finish()
         months_file.finish()
-    except (OSError, pa.ArrowException) as error:
+    except BaseException as error:  # no half file is left behind, whatever stopped it
+        rated_file.abandon()
+        months_file.abandon()
+        if not isinstance(error, (OSError, pa.ArrowException)):
+            raise
         log.warning("could not keep the rated rows in the cache (%s); they will be worked out in memory", error)
-        rated_file.abandon()
-        months_file.abandon()
         return None
-    except BaseException:
-        rated_file.abandon()
-        months_file.abandon()
-        raise
     whole_service = pd.concat(whole_parts, ignore_index=True)
     for column in NAME_COLUMNS:
         whole_service[column] = pd.Categorical(whole_service[column].astype("object"),

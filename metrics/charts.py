@@ -62,12 +62,12 @@ def _target_layers(series: pd.DataFrame, polarity: str, unit: str) -> list[alt.C
     targets["band_edge"] = targets["target"] + worse * targets["tolerance"]
     base = alt.Chart(targets)
     layers = [base.mark_line(interpolate="step-after", strokeDash=[6, 4], color=TARGET_COLOUR, strokeWidth=2).encode(
-        x=alt.X("period:T", axis=MONTH_AXIS), y="target:Q",
+        x=alt.X("period:T", axis=MONTH_AXIS), y=alt.Y("target:Q"),
         tooltip=[alt.Tooltip("period:T", title="Month", format="%B %Y"), alt.Tooltip("target_text:N", title="Target")],
     )]
     if polarity != "neutral":
         layers.insert(0, base.mark_area(interpolate="step-after", color=AMBER_BAND, opacity=0.25).encode(
-            x="period:T", y="target:Q", y2="band_edge:Q",
+            x=alt.X("period:T"), y=alt.Y("target:Q"), y2=alt.Y2("band_edge:Q"),
         ))
     return layers
 
@@ -97,13 +97,13 @@ def indicator_chart(series: pd.DataFrame, *, name: str, unit: str, polarity: str
         x=alt.X("period:T", axis=MONTH_AXIS), y=_y(name, unit), color=team, tooltip=tooltip,
     )
     points = alt.Chart(data).mark_point(filled=True, size=60).encode(
-        x="period:T", y="value:Q", color=team, shape=shape, tooltip=tooltip,
+        x=alt.X("period:T"), y=alt.Y("value:Q"), color=team, shape=shape, tooltip=tooltip,
     )
     layers = [*_target_layers(series, polarity, unit), lines, points]
     if extra is not None and not extra.empty:
         layers.append(alt.Chart(extra.assign(value_text=_value_text(extra, unit))).mark_line(
             strokeDash=[2, 3], strokeWidth=2, invalid="break-paths-show-domains").encode(
-            x="period:T", y="value:Q", color=team, detail="line:N",
+            x=alt.X("period:T"), y=alt.Y("value:Q"), color=team, detail=alt.Detail("line:N"),
             tooltip=[alt.Tooltip("period:T", title="Month", format="%B %Y"), alt.Tooltip("team_label:N", title="Team"),
                      alt.Tooltip("line:N", title="Line"), alt.Tooltip("value_text:N", title="Value")],
         ))
@@ -113,11 +113,11 @@ def indicator_chart(series: pd.DataFrame, *, name: str, unit: str, polarity: str
         top = series["value"].max() if series["value"].notna().any() else 0
         layers.append(alt.Chart(notes.assign(y=top)).mark_point(shape="triangle-down", size=110, filled=True,
                                                                 color="#5d4037").encode(
-            x="period:T", y="y:Q",
+            x=alt.X("period:T"), y=alt.Y("y:Q"),
             tooltip=[alt.Tooltip("period:T", title="Note for", format="%B %Y"),
                      alt.Tooltip("team_label:N", title="Team"), alt.Tooltip("text:N", title="Note")],
         ))
-    return alt.layer(*layers).properties(title=title, height=CHART_HEIGHT, description=title)
+    return alt.layer(*layers, title=title, height=CHART_HEIGHT, description=title)
 
 
 COMPARATOR_SHAPES = {ENGLAND: "diamond", NEIGHBOURS: "square", LOWER_QUARTILE: "triangle-down",
@@ -142,11 +142,11 @@ def comparator_layers(points: pd.DataFrame, unit: str) -> list[alt.Chart]:
     layers = [
         alt.Chart(data[data["comparator"] == name]).mark_point(
             shape=COMPARATOR_SHAPES.get(name, "circle"), size=130, filled=True, color="#37474f", opacity=0.9,
-        ).encode(x="shown_at:T", y="value:Q", tooltip=tooltip)
+        ).encode(x=alt.X("shown_at:T"), y=alt.Y("value:Q"), tooltip=tooltip)
         for name in dict.fromkeys(data["comparator"])
     ]
     layers.append(alt.Chart(data).mark_text(dx=9, dy=-7, align="left", fontSize=11, color="#37474f").encode(
-        x="shown_at:T", y="value:Q", text="label:N"))
+        x=alt.X("shown_at:T"), y=alt.Y("value:Q"), text=alt.Text("label:N")))
     return layers
 
 
@@ -160,11 +160,11 @@ def spc_chart(points: pd.DataFrame, *, name: str, unit: str, title: str, target:
     base = alt.Chart(data)
     layers = [
         base.mark_line(color="#9e9e9e", strokeWidth=1.5).encode(x=x, y=_y(name, unit)),
-        base.mark_line(color="#455a64", strokeWidth=1.5).encode(x="period:T", y="mean:Q"),
-        base.mark_line(color="#455a64", strokeDash=[4, 4]).encode(x="period:T", y="upper:Q"),
-        base.mark_line(color="#455a64", strokeDash=[4, 4]).encode(x="period:T", y="lower:Q"),
+        base.mark_line(color="#455a64", strokeWidth=1.5).encode(x=alt.X("period:T"), y=alt.Y("mean:Q")),
+        base.mark_line(color="#455a64", strokeDash=[4, 4]).encode(x=alt.X("period:T"), y=alt.Y("upper:Q")),
+        base.mark_line(color="#455a64", strokeDash=[4, 4]).encode(x=alt.X("period:T"), y=alt.Y("lower:Q")),
         base.mark_point(filled=True, size=90).encode(
-            x="period:T", y="value:Q",
+            x=alt.X("period:T"), y=alt.Y("value:Q"),
             color=alt.Color("signal:N", title="Signal", scale=alt.Scale(
                 domain=list(VARIATION_COLOURS), range=list(VARIATION_COLOURS.values())),
                 legend=alt.Legend(orient="bottom", columns=2, labelLimit=LEGEND_LABEL_LIMIT)),
@@ -176,8 +176,8 @@ def spc_chart(points: pd.DataFrame, *, name: str, unit: str, title: str, target:
     ]
     if target is not None:
         layers.append(alt.Chart(pd.DataFrame({"target": [target]})).mark_rule(
-            color=TARGET_COLOUR, strokeDash=[8, 4], strokeWidth=2).encode(y="target:Q"))
-    return alt.layer(*layers).properties(title=title, height=CHART_HEIGHT, description=title)
+            color=TARGET_COLOUR, strokeDash=[8, 4], strokeWidth=2).encode(y=alt.Y("target:Q")))
+    return alt.layer(*layers, title=title, height=CHART_HEIGHT, description=title)
 
 
 def team_bars(rows: pd.DataFrame, *, name: str, unit: str, title: str, target: float | None,
@@ -211,11 +211,11 @@ def team_bars(rows: pd.DataFrame, *, name: str, unit: str, title: str, target: f
                  alt.Tooltip("rag_text:N", title="Status")],
     )
     labels = alt.Chart(data).mark_text(align="left", dx=4, fontSize=12).encode(
-        x=alt.X("label_at:Q", title=axis_title, scale=scale), y=y, text="label:N")
+        x=alt.X("label_at:Q", title=axis_title, scale=scale), y=y, text=alt.Text("label:N"))
     layers = [bars, labels]
     if target is not None:
         layers.append(alt.Chart(pd.DataFrame({"target": [target]})).mark_rule(
-            color="#37474f", strokeDash=[6, 4], strokeWidth=2).encode(x="target:Q"))
+            color="#37474f", strokeDash=[6, 4], strokeWidth=2).encode(x=alt.X("target:Q")))
     if comparators is not None and not comparators.empty:
         lines = comparators.assign(label=[f"{c} (DfE {y}): {v}" for c, y, v in zip(
             comparators["comparator"], comparators["year"], format_values(comparators["value"], unit), strict=True)])
@@ -227,7 +227,7 @@ def team_bars(rows: pd.DataFrame, *, name: str, unit: str, title: str, target: f
                                                                                labelLimit=LEGEND_LABEL_LIMIT)),
             tooltip=[alt.Tooltip("label:N", title="Compared with")]))
     # A step per team: a fixed total height collapses a category axis when the page stretches the chart.
-    return alt.layer(*layers).properties(title=title, height=alt.Step(34), description=title)
+    return alt.layer(*layers, title=title, height=alt.Step(34), description=title)
 
 
 def caseload_spread(caseloads: pd.DataFrame, *, threshold: int, title: str, show_workers: bool) -> alt.LayerChart:
@@ -243,8 +243,8 @@ def caseload_spread(caseloads: pd.DataFrame, *, threshold: int, title: str, show
                      alt.Tooltip("cases:Q", title="Cases")],
         ).transform_calculate(jitter="random() * 14 - 7"))
     layers.append(alt.Chart(pd.DataFrame({"threshold": [threshold]})).mark_rule(
-        color="#c62828", strokeDash=[6, 4], strokeWidth=2).encode(x="threshold:Q"))
-    return alt.layer(*layers).properties(title=title, height=alt.Step(40), description=title)
+        color="#c62828", strokeDash=[6, 4], strokeWidth=2).encode(x=alt.X("threshold:Q")))
+    return alt.layer(*layers, title=title, height=alt.Step(40), description=title)
 
 
 def caseload_averages(rows: pd.DataFrame, *, threshold: int, title: str) -> alt.LayerChart:
@@ -256,8 +256,8 @@ def caseload_averages(rows: pd.DataFrame, *, threshold: int, title: str) -> alt.
     )
     labels = bars.mark_text(align="left", dx=4, color="#0b0c0c").encode(text=alt.Text("mean:Q", format=".1f"))
     rule = alt.Chart(pd.DataFrame({"threshold": [threshold]})).mark_rule(
-        color="#c62828", strokeDash=[6, 4], strokeWidth=2).encode(x="threshold:Q")
-    return alt.layer(bars, labels, rule).properties(title=title, height=alt.Step(32), description=title)
+        color="#c62828", strokeDash=[6, 4], strokeWidth=2).encode(x=alt.X("threshold:Q"))
+    return alt.layer(bars, labels, rule, title=title, height=alt.Step(32), description=title)
 
 
 def caseload_trend(trend: pd.DataFrame, *, title: str) -> alt.Chart:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from metrics import charts
@@ -11,6 +12,7 @@ from metrics.performance import build_performance
 from metrics.series import indicator_series
 from metrics.snapshots import REPOSITORY_DATA_DIR, read_snapshot_folder
 from metrics.spc import analyse
+from ui.display import vega_lite_spec
 
 
 @pytest.fixture(scope="module")
@@ -132,3 +134,64 @@ def test_caseload_spread_hides_workers_when_asked():
     assert [mark(layer) for layer in shown["layer"]] == ["boxplot", "point", "rule"]
     assert [mark(layer) for layer in hidden["layer"]] == ["boxplot", "rule"]
     assert "W1" not in str(hidden)
+
+
+def _inlined(spec: dict, rows_of) -> dict:
+    """The spec with every named dataset put where it is used (so two specs compare whatever they name them)."""
+    datasets = spec.get("datasets", {})
+
+    def walk(node):
+        if isinstance(node, dict):
+            return {key: (rows_of(datasets[value["name"]]) if key == "data" and isinstance(value, dict)
+                          and set(value) == {"name"} else walk(value))
+                    for key, value in node.items() if key != "datasets"}
+        return [walk(item) for item in node] if isinstance(node, list) else node
+
+    return walk(spec)
+
+
+def _arrow_rows(payload: bytes) -> list[dict]:
+    return pa.ipc.open_stream(payload).read_all().to_pylist()
+
+
+def _every_kind_of_chart(performance) -> list:
+    months = pd.Timestamp("2021-01-01"), pd.Timestamp("2021-12-01")
+    series = indicator_series(performance, "assessments_in_45_days", ["", "Assessment Team 1"], *months)
+    benchmarks = comparator_points(pd.DataFrame({
+        "indicator_id": ["assessments_in_45_days"] * 2, "comparator": ["England", "Statistical neighbours"],
+        "period": [pd.Timestamp("2021-03-01")] * 2, "value": [78.0, 80.5], "year": ["2021"] * 2,
+        "councils": [None, 9.0], "source": ["DfE file"] * 2,
+    }), "assessments_in_45_days", "percent", ["England", "Statistical neighbours"], *months)
+    notes = pd.DataFrame({"period": [pd.Timestamp("2021-11-01")], "team": [""], "team_label": ["Whole service"],
+                          "text": ["Recovery plan"]})
+    extra = series.assign(line="3-month average", value=series["value"].rolling(3, min_periods=1).mean())
+    values = [10, 12] * 5 + [13, 14, 13, 14, 13, 14, 13]
+    points = analyse(pd.DataFrame({"period": pd.date_range("2020-01-01", periods=17, freq="MS"), "value": values}),
+                     "higher_is_better").points
+    bars = pd.DataFrame({"team_label": ["A", "B", "C"], "value": [80.0, float("nan"), float("inf")],
+                         "suppressed": [False, True, False], "rag": ["green", "none", "none"]})
+    cases = pd.DataFrame({"team": ["A", "A", "B"], "worker_id": ["W1", "W2", "W3"], "cases": [10, 25, 18]})
+    trend = pd.DataFrame({"period": pd.to_datetime(["2021-01-01", "2021-02-01", pd.NaT]), "measure": ["Mean"] * 3,
+                          "cases": [18.5, None, 19.0]})
+    return [
+        charts.indicator_chart(series, name="Assessments in 45 days", unit="percent", polarity="higher_is_better",
+                               title="t", benchmarks=benchmarks, notes=notes, extra=extra),
+        charts.spc_chart(points, name="Visits in time", unit="percent", title="SPC", target=15.0),
+        charts.team_bars(bars, name="Visits", unit="percent", title="t", target=75.0,
+                         comparators=benchmarks.assign(comparator=["England", "Statistical neighbours"])),
+        charts.caseload_spread(cases, threshold=20, title="t", show_workers=True),
+        charts.caseload_averages(pd.DataFrame({"team": ["A", "B"], "mean": [17.5, 18.0]}), threshold=20, title="t"),
+        charts.caseload_trend(trend, title="t"),
+    ]
+
+
+def test_the_pages_spec_is_altairs_own_with_its_tables_as_arrow(performance):
+    """Pages send vega_lite_spec (quick, unchecked); it must be exactly what Altair's checked to_dict gives."""
+    for chart in _every_kind_of_chart(performance):
+        altair = chart.to_dict()  # checked against Vega-Lite's schema
+        ours = vega_lite_spec(chart)
+        assert ours["datasets"] and all(isinstance(payload, bytes) for payload in ours["datasets"].values())
+        altair.get("config", {}).pop("view", None)
+        assert _inlined(ours, _arrow_rows) == _inlined(altair, lambda rows: rows)
+        assert chart.to_dict() == chart.to_dict(validate=False)  # the chart's own tables are put back
+        assert isinstance(chart.to_dict()["datasets"], dict)

@@ -52,7 +52,7 @@ with st.expander("What each indicator means"):
 st.subheader("Take the scorecard away")
 st.caption("The same rows as the tables above, with the figures as numbers (“c” where a small number is hidden).")
 downloads(lambda: export_table(scorecard), f"scorecard_{month:%Y-%m}_{team or 'whole_service'}",
-          "scorecard.download", "the scorecard", cache_key=frame.cache_key, view=("scorecard", month, team))
+          "scorecard.download", "the scorecard")
 
 st.subheader("The committee report")
 st.caption("A Word document in the shape of the monthly report to the scrutiny committee: the summary, key "

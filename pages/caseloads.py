@@ -70,8 +70,7 @@ else:
 
 st.subheader(f"By team, {format_month(month)}")
 st.dataframe(summary.table, hide_index=True, key="caseloads.table", alt=f"Caseloads by team for {format_month(month)}")
-downloads(summary.table, f"caseloads_by_team_{month_key(month)}", "caseloads.download",
-          cache_key=frame.cache_key, view=("caseloads", month, threshold))
+downloads(summary.table, f"caseloads_by_team_{month_key(month)}", "caseloads.download")
 
 st.subheader("Over time")
 trend_team = st.selectbox("Team", ["Whole service", *summary.teams], key="caseloads.trend_team")
@@ -85,5 +84,4 @@ if not public:
     st.subheader(f"Workers over the threshold, {format_month(month)}")
     worker_table = loaders.workers_over(*frame.cache_key, month_key(month), threshold)
     st.dataframe(worker_table, hide_index=True, key="caseloads.workers", alt="Workers over the threshold")
-    downloads(worker_table, f"workers_over_{threshold}_{month_key(month)}", "caseloads.workers_download",
-              cache_key=frame.cache_key, view=("caseloads.workers", month, threshold))
+    downloads(worker_table, f"workers_over_{threshold}_{month_key(month)}", "caseloads.workers_download")

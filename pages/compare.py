@@ -68,8 +68,7 @@ else:
                        **status_config},
         alt=f"{name} by team for {format_month(month)}",
     )
-    downloads(table.drop(columns="Explore"), f"{indicator_id}_by_team_{month_key(month)}", "compare.download",
-              cache_key=frame.cache_key, view=view_key)
+    downloads(table.drop(columns="Explore"), f"{indicator_id}_by_team_{month_key(month)}", "compare.download")
 
 st.subheader(f"Every team by every indicator, {format_month(month)}")
 st.caption("Each cell gives the value and its status in words (✓ green, ! amber, ✗ red); blank where a team "
@@ -80,8 +79,7 @@ grid, shown_grid, grid_config = loaders.team_grid(*frame.cache_key, f"{month:%Y-
                                                   display.COLOURED_CELLS_UP_TO)
 st.dataframe(shown_grid, column_config=grid_config, hide_index=True, key="compare.matrix",
              alt=f"Every team by every indicator for {format_month(month)}")
-downloads(grid, f"teams_by_indicators_{month_key(month)}", "compare.matrix_download", "the grid",
-          cache_key=frame.cache_key, view=("compare.grid", month_key(month)))
+downloads(grid, f"teams_by_indicators_{month_key(month)}", "compare.matrix_download", "the grid")
 st.caption(f"A cell shows {SUPPRESSED} where a small number is hidden in the public view.")
 if not grid_config:
     st.caption(f"With {len(grid):,} rows the cells are plain text, without colour, so the page stays quick; "

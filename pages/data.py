@@ -77,12 +77,10 @@ def revisions_section() -> None:
 
     st.markdown(f"**{len(changes)} figure(s) revised** between the snapshots as at "
                 f"{pd.Timestamp(older_iso):%d %B %Y} and {pd.Timestamp(newer_iso):%d %B %Y}, for months both hold.")
-    view_key = ("data", older_iso, newer_iso, tuple(chosen_indicators), tuple(chosen_teams))
     table, export = loaders.revision_tables(frame.cache_key[0], older_iso, newer_iso, frame.audience,
                                             tuple(chosen_indicators), tuple(chosen_teams))
     st.dataframe(table, hide_index=True, key="data.revisions", alt="Figures revised between the two snapshots")
-    downloads(export, f"revisions_{older_iso}_to_{newer_iso}", "data.download",
-              cache_key=frame.cache_key, view=view_key)
+    downloads(export, f"revisions_{older_iso}_to_{newer_iso}", "data.download")
 
 
 revisions_section()

@@ -153,5 +153,4 @@ st.subheader("The figures")
 shown, status_config, export = loaders.explore_tables(*frame.cache_key, *choice)
 st.dataframe(shown, column_config=status_config, hide_index=True, key="explore.table",
              alt=f"Monthly figures for {name}")
-downloads(export, f"{indicator_id}_{month_key(start)}_to_{month_key(end)}", "explore.download",
-          cache_key=frame.cache_key, view=view_key)
+downloads(export, f"{indicator_id}_{month_key(start)}_to_{month_key(end)}", "explore.download")

@@ -44,5 +44,4 @@ if query:
     indicators = indicators[[all(word in line for word in query.lower().split()) for line in text]]
 st.dataframe(indicators, hide_index=True, key="glossary.indicators", alt="Every indicator with its definition",
              column_config={"What it measures": st.column_config.TextColumn(width="large")})
-downloads(indicators, "indicator_definitions", "glossary.download", "the definitions",
-          cache_key=frame.cache_key, view=("glossary", query))
+downloads(indicators, "indicator_definitions", "glossary.download", "the definitions")

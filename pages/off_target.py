@@ -38,11 +38,9 @@ if rows.empty:
 
 
 link_snapshot = None if frame.snapshot.as_at == frame.valid[0] else frame.snapshot.as_at.isoformat()
-view_key = ("off_target", month_key(month), tuple(chosen_areas), tuple(chosen_teams))
 table = loaders.off_target_table(*frame.cache_key, f"{month:%Y-%m-%d}", tuple(chosen_areas),
                                                 tuple(chosen_teams), link_snapshot, ROWS_SHOWN)
 if len(rows) > ROWS_SHOWN:
     st.caption(f"Showing the {ROWS_SHOWN} most serious of {len(rows):,}; the download has them all.")
 html.show(table)
-downloads(lambda: export_table(rows), f"off_target_{month_key(month)}", "off_target.download",
-          cache_key=frame.cache_key, view=view_key)
+downloads(lambda: export_table(rows), f"off_target_{month_key(month)}", "off_target.download")

@@ -70,29 +70,20 @@ def safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_.") or "table"
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _csv(cache_key: tuple, view: tuple, file_stem: str, _table: Callable[[], pd.DataFrame]) -> bytes:
-    """CSV bytes, made once per snapshot, audience (cache_key) and view the table was built from."""
-    return csv_bytes(_table())
-
-
 def downloads(frame: pd.DataFrame | Callable[[], pd.DataFrame], file_stem: str, key: str,
-              what: str = "this table", *, cache_key: tuple, view: tuple) -> None:
-    """CSV and Excel download buttons for exactly this table (or a function that makes it, so a rerun
-    that finds the CSV made does not build the table again).
+              what: str = "this table") -> None:
+    """CSV and Excel download buttons for exactly this table (or a function that makes it).
 
-    cache_key is the frame's (data root, snapshot, audience) and view the choices the table was
-    built from: the CSV is made once per pair and reused on every rerun. The workbook is made only
-    when someone asks for it: writing thousands of rows to Excel takes seconds, far too long to
-    hold up every page.
+    Each file is made only when someone asks for it, on a thread of its own, so a page that offers
+    downloads never waits for them: making CSV cells safe and writing thousands of rows to Excel take
+    from tens of milliseconds to seconds.
     """
     file_stem = safe_name(file_stem)
     table = frame if callable(frame) else (lambda: frame)
-    csv = _csv(tuple(cache_key), tuple(view), file_stem, table)
     left, right = st.columns(2, gap="small")
     with left:
         st.download_button(
-            f"Download {what} (CSV)", csv,
+            f"Download {what} (CSV)", lambda: csv_bytes(table()),
             file_name=f"{file_stem}.csv", mime="text/csv", key=f"{key}.csv", on_click="ignore",
         )
     with right:

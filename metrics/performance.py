@@ -126,6 +126,13 @@ class Performance:
             names=["indicator_id", "team"],
         )
 
+    def memory_bytes(self) -> int:
+        """About how much memory its tables hold now (the whole table and slices once read)."""
+        frames = [self.indicators, self.whole_service, self.targets, self.benchmarks, self.commentary,
+                  self.caseloads, self.__dict__.get("table"), *list(self._slices.values())]
+        return sum(int(frame.memory_usage(index=True, deep=False).sum()) for frame in frames
+                   if isinstance(frame, pd.DataFrame))
+
     def series(self, indicator_id: str, team: str) -> pd.DataFrame:
         """One indicator's monthly rows for one team ("" for the whole service)."""
         rows = self.rows_of(indicator_id, [team])

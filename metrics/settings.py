@@ -33,10 +33,20 @@ CACHE_DIR = Setting("PERFORMANCE_CACHE_DIR", "~/.cache/childrens-services-perfor
                     "where prepared snapshots are kept; off to work everything out afresh each time")
 LISTING_SECONDS = Setting("PERFORMANCE_LISTING_SECONDS", "60",
                           "how long an app server trusts its list of snapshots before it looks for new ones")
-SETTINGS = (DATA_DIR, AUDIENCE, COUNCIL_NAME, CACHE_DIR, LISTING_SECONDS)
+MEMORY_MB = Setting("PERFORMANCE_MEMORY_MB", "1000",
+                    "about how much memory (MB) an app server gives to the snapshots it holds; the least "
+                    "recently used is let go first, and the one in use always stays")
+SETTINGS = (DATA_DIR, AUDIENCE, COUNCIL_NAME, CACHE_DIR, LISTING_SECONDS, MEMORY_MB)
 
 
 def listing_seconds() -> int:
     """LISTING_SECONDS as a whole number of seconds (at least 1); the default when it is not one."""
     text = LISTING_SECONDS.value()
     return max(1, int(text)) if text and text.isdigit() else int(LISTING_SECONDS.default)
+
+
+def memory_bytes() -> int:
+    """MEMORY_MB in bytes (at least 1 MB); the default when it is not a whole number."""
+    text = MEMORY_MB.value()
+    megabytes = max(1, int(text)) if text and text.isdigit() else int(MEMORY_MB.default)
+    return megabytes * 1024 * 1024

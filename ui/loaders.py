@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from metrics import comparison, narrative, prepared, report, revisions, series, spc
 from metrics.aggregation import WHOLE_SERVICE
@@ -21,18 +23,16 @@ from metrics.performance import Performance, sparklines
 from metrics.prepared import CheckedSnapshot
 from metrics.problems import InputError
 from metrics.scorecard import build_scorecard
-from metrics.settings import listing_seconds
+from metrics.settings import listing_seconds, memory_bytes
 from metrics.snapshots import SnapshotFolder, data_root, find_snapshot_folders, read_tables
 from ui import tables
 from ui.display import plain, with_status_labels
 from ui.html import table_html
+from ui.kept import KeptWithin
 from ui.tables import OFF_TARGET_COLUMNS, SCORECARD_COLUMNS, TREND_MONTHS, CaseloadSummary, scorecard_cells
 from ui.tables import caseload_summary as caseload_summary_table
 
 LISTING_SECONDS = listing_seconds()  # how long a folder listing is trusted before new snapshots are looked for
-# Snapshot-and-audience performances held in memory at once. Each holds the whole service and the
-# slices views asked for; at regional scale one that has loaded every team holds some 450 MB.
-PERFORMANCES_KEPT = 3
 
 
 @st.cache_data(ttl=LISTING_SECONDS, show_spinner=False)
@@ -60,10 +60,18 @@ def survey(location: str) -> tuple[list[CheckedSnapshot], list[CheckedSnapshot],
     return valid, invalid, warnings
 
 
-@st.cache_resource(max_entries=PERFORMANCES_KEPT, show_spinner="Working out the figures…")
+_PERFORMANCES: KeptWithin[Performance] = KeptWithin(memory_bytes, Performance.memory_bytes)
+
+
 def performance(location: str, as_at: date, path: str, audience: str) -> Performance:
-    """The rated performance table of one snapshot for one audience (prepared once, then read)."""
-    return prepared.performance(data_root(location), SnapshotFolder(as_at, path), audience)
+    """The rated performance table of one snapshot for one audience (prepared once, then read), kept in
+    memory while the snapshots held fit PERFORMANCE_MEMORY_MB: the demo's five snapshots take a few MB
+    each, a regional-scale one that has loaded every team some 450 MB."""
+    def prepare() -> Performance:
+        with st.spinner("Working out the figures…") if get_script_run_ctx() else nullcontext():
+            return prepared.performance(data_root(location), SnapshotFolder(as_at, path), audience)
+
+    return _PERFORMANCES.get((location, as_at, path, audience), prepare)
 
 
 @st.cache_resource(max_entries=2, show_spinner="Reading the caseloads…")

@@ -17,6 +17,7 @@ from ui import loaders, state
 from ui.audience import AUDIENCE_TEXT, current_audience, sign_in_controls
 from ui.display import plain
 from ui.html import use_stylesheet
+from ui.network import send_messages_at_once
 
 APP_NAME = "Children's services performance"
 FAVICON = Path(__file__).resolve().parent / "static" / "favicon.png"  # served by the app itself, never a font server
@@ -119,6 +120,7 @@ def _stop_without_data(location: str, invalid: list[CheckedSnapshot]) -> None:
 
 def page_frame(title: str, summary: str) -> Frame:
     """Draw the page config, sidebar and title; return the snapshot and audience in use."""
+    send_messages_at_once()
     st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=str(FAVICON), layout="wide")
     use_stylesheet()
     location = data_root().uri

@@ -45,42 +45,55 @@ def year_label(year, period: pd.Timestamp) -> str:
 
 def in_force(benchmarks: pd.DataFrame | None, month: pd.Timestamp) -> pd.DataFrame:
     """Per indicator and comparator, the latest figure for a year ending on or before the month, its
-    `year` as people read it (DfE's label, else the month)."""
+    `year` as people read it (DfE's label, else the month); oldest first."""
     columns = ["indicator_id", "comparator", "period", "value", "year", "councils", "source"]
     if benchmarks is None or benchmarks.empty:
         return pd.DataFrame(columns=columns)
-    chosen = benchmarks[benchmarks["period"] <= month].sort_values("period")
-    chosen = chosen.groupby(["indicator_id", "comparator"], observed=True).tail(1).copy()
-    for column in ("indicator_id", "comparator"):
-        chosen[column] = chosen[column].astype("object")
-    for column in ("year", "councils", "source"):
-        if column not in chosen.columns:
-            chosen[column] = np.nan
-    chosen["year"] = [year_label(y, p) for y, p in zip(chosen["year"], chosen["period"], strict=True)]
-    return chosen[columns].reset_index(drop=True)
+    periods = benchmarks["period"].to_numpy(dtype="datetime64[ns]")
+    eligible = np.flatnonzero(periods <= np.datetime64(pd.Timestamp(month), "ns"))
+    eligible = eligible[np.argsort(periods[eligible], kind="stable")]
+    # One number per (indicator, comparator); the last of each in period order is the one in force.
+    indicators = pd.factorize(benchmarks["indicator_id"].to_numpy()[eligible])[0]
+    comparators = pd.factorize(benchmarks["comparator"].to_numpy()[eligible])[0]
+    pairs = indicators.astype("int64") * (int(comparators.max(initial=0)) + 1) + comparators
+    _, last_from_end = np.unique(pairs[::-1], return_index=True)
+    chosen = benchmarks.iloc[eligible[np.sort(len(pairs) - 1 - last_from_end)]]
+    table = {column: chosen[column].astype("object") if column in ("indicator_id", "comparator")
+             else chosen[column] if column in chosen.columns else np.nan
+             for column in columns}
+    table["year"] = [year_label(y, p) for y, p in zip(table["year"] if "year" in chosen.columns
+                                                      else [np.nan] * len(chosen), chosen["period"], strict=True)]
+    return pd.DataFrame(table, columns=columns).reset_index(drop=True)
+
+
+# Which columns of the scorecard each comparator fills, from which field of its figure in force.
+SCORECARD_FIELDS = {
+    ENGLAND: (("england", "value"), ("england_year", "year")),
+    NEIGHBOURS: (("neighbours", "value"), ("neighbours_year", "year"), ("neighbours_councils", "councils")),
+    LOWER_QUARTILE: (("lower_quartile", "value"),),
+    UPPER_QUARTILE: (("upper_quartile", "value"), ("quartile_year", "year")),
+}
 
 
 def scorecard_comparators(benchmarks: pd.DataFrame | None, units: pd.Series, month: pd.Timestamp) -> pd.DataFrame:
     """England, statistical neighbours and the quartiles in force for the month, one row per indicator
     (COMPARATOR_COLUMNS), left empty where the indicator's unit cannot be compared."""
+    found: dict[str, dict[str, object]] = {column: {} for column in COMPARATOR_COLUMNS}
     current = in_force(benchmarks, month)
-    current = current.loc[np.array([comparable(units.get(i, "count"), c) for i, c in
-                                    zip(current["indicator_id"], current["comparator"], strict=True)], dtype=bool)]
-    table = pd.DataFrame(index=pd.Index(units.index, name="indicator_id"))
-
-    def column(comparator: str, field: str, dtype: str) -> pd.Series:
-        chosen = current[current["comparator"] == comparator].set_index("indicator_id")[field]
-        return chosen.reindex(table.index).astype(dtype)
-
-    table["england"] = column(ENGLAND, "value", "float64")
-    table["england_year"] = column(ENGLAND, "year", "object")
-    table["neighbours"] = column(NEIGHBOURS, "value", "float64")
-    table["neighbours_year"] = column(NEIGHBOURS, "year", "object")
-    table["neighbours_councils"] = column(NEIGHBOURS, "councils", "float64")
-    table["lower_quartile"] = column(LOWER_QUARTILE, "value", "float64")
-    table["upper_quartile"] = column(UPPER_QUARTILE, "value", "float64")
-    table["quartile_year"] = column(UPPER_QUARTILE, "year", "object")
-    return table[COMPARATOR_COLUMNS]
+    unit_of = dict(zip(units.index, units.tolist()))
+    for indicator_id, comparator, value, year, councils in zip(
+            *(current[column].tolist() for column in ("indicator_id", "comparator", "value", "year", "councils")),
+            strict=True):
+        if comparator in SCORECARD_FIELDS and comparable(unit_of.get(indicator_id, "count"), comparator):
+            figure = {"value": value, "year": year, "councils": councils}
+            for column, field in SCORECARD_FIELDS[comparator]:
+                found[column][indicator_id] = figure[field]
+    index = pd.Index(units.index, name="indicator_id")
+    return pd.DataFrame({
+        column: pd.Series([found[column].get(indicator_id, np.nan) for indicator_id in index], index=index,
+                          dtype="object" if column.endswith("_year") else "float64")
+        for column in COMPARATOR_COLUMNS
+    }, index=index)
 
 
 def quarter(value: float, lower: float, upper: float, polarity: str) -> str | None:

@@ -28,6 +28,9 @@ RATED_WORDS = {"rag": RAG_STATUSES, "direction": DIRECTIONS, "variation": spc.VA
 NAME_COLUMNS = ("indicator_id", "team")  # names repeated on every rated row, held as categories
 INDICATORS_AT_ONCE = 4  # rated together; fewer means less memory and a little more time
 SLICES_KEPT = 8  # slices (a span of months, an indicator) read alone, kept per snapshot and audience
+# Up to this many rated rows, a view that needs teams reads the whole table once and keeps it (a few MB)
+# instead of reading a slice per month or indicator it is asked for.
+READ_WHOLE_UP_TO_ROWS = 250_000
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ class Performance:
 
     def _slice(self, filters: tuple) -> pd.DataFrame | None:
         """The rows matching filters, read alone; None when only the whole table can give them."""
-        if "table" in self.__dict__ or self.load_rows is None:
+        if "table" in self.__dict__ or self.load_rows is None or self._small():
             return None
         with self._slices_lock:  # sessions share this object
             if filters not in self._slices:
@@ -74,6 +77,12 @@ class Performance:
                     self._slices.pop(next(iter(self._slices)))
                 self._slices[filters] = self.load_rows(filters)
             return self._slices[filters]
+
+    def _small(self) -> bool:
+        """Few enough rows (by the snapshot's series and months) to read them all at once."""
+        if self.known_series is None or self.known_months is None:
+            return False
+        return len(self.known_series) * len(self.known_months) <= READ_WHOLE_UP_TO_ROWS
 
     def rows_between(self, first: pd.Timestamp, last: pd.Timestamp, teams=None) -> pd.DataFrame:
         """Rows for the months from first to last, of these teams (None: all); callers filter teams."""
@@ -319,13 +328,20 @@ def build_performance(snapshot: Snapshot, audience: str = PUBLIC) -> Performance
 def sparklines(performance: Performance, rows: pd.DataFrame, month: pd.Timestamp,
                months: int = 13) -> list[list[float | None]]:
     """For each (indicator_id, team) row, the last `months` values up to the month (None = gap)."""
-    wanted = pd.date_range(end=month, periods=months, freq="MS")
-    window = performance.rows_between(wanted[0], month, rows["team"].unique())
-    window = window[window["team"].isin(rows["team"].unique())]
-    grid = window.pivot_table(
-        index=["indicator_id", "team"], columns="period", values="value", aggfunc="first", observed=True
-    ).reindex(columns=wanted)
-    keys = pd.MultiIndex.from_frame(rows[["indicator_id", "team"]].astype("object"))
-    grid.index = grid.index.set_levels([level.astype("object") for level in grid.index.levels])
-    values = grid.reindex(keys).to_numpy()
-    return [[None if pd.isna(v) else float(v) for v in line] for line in values]
+    first = pd.Timestamp(month) - pd.DateOffset(months=months - 1)
+    teams = rows["team"].unique()
+    window = performance.rows_between(first, month, teams)
+    window = window[window["team"].isin(teams)]
+    places: dict[tuple, list[int]] = {}
+    for position, key in enumerate(zip(rows["indicator_id"].astype("object"), rows["team"].astype("object"))):
+        places.setdefault(key, []).append(position)
+    lines: list[list[float | None]] = [[None] * months for _ in range(len(rows))]
+    periods = window["period"].dt
+    steps = ((periods.year - first.year) * 12 + periods.month - first.month).to_numpy()
+    for indicator_id, team, step, value in zip(window["indicator_id"].astype("object"), window["team"].astype("object"),
+                                               steps, window["value"].to_numpy(dtype=float, na_value=np.nan)):
+        if value == value:  # the first figure a month has, as a gap when it has none
+            for position in places.get((indicator_id, team), ()):
+                if lines[position][step] is None:
+                    lines[position][step] = float(value)
+    return lines

@@ -182,7 +182,13 @@ def test_prepare_command_prepares_valid_snapshots_and_names_failed_ones(tiny_roo
     }
 
 
-def test_whole_service_views_never_load_every_team(tiny_root, cache, monkeypatch):
+@pytest.fixture
+def read_in_slices(monkeypatch):
+    """Slices read alone however small the snapshot, as at regional scale."""
+    monkeypatch.setattr(performance_module, "READ_WHOLE_UP_TO_ROWS", 0)
+
+
+def test_whole_service_views_never_load_every_team(tiny_root, cache, monkeypatch, read_in_slices):
     root, folder = only_folder(tiny_root)
     prepared.performance(root, folder, "public")
     loads = []
@@ -241,7 +247,7 @@ def built_and_read_back(root_path, monkeypatch) -> tuple:
     return built, prepared.performance(root, folder, "internal")
 
 
-def test_a_month_for_every_team_is_read_without_the_whole_table(three_months, cache, monkeypatch):
+def test_a_month_for_every_team_is_read_without_the_whole_table(three_months, cache, monkeypatch, read_in_slices):
     built, performance = built_and_read_back(three_months, monkeypatch)
     month = pd.Timestamp("2021-02-01")
     for teams in (["", "Team A", "Team B"], ["Team B"]):
@@ -253,6 +259,23 @@ def test_a_month_for_every_team_is_read_without_the_whole_table(three_months, ca
     assert "table" not in performance.__dict__  # every team's rows were never loaded
 
 
+def test_a_small_snapshot_is_read_whole_once_instead_of_slice_by_slice(three_months, cache, monkeypatch):
+    root, folder = only_folder(three_months)
+    built = build_performance(read_snapshot(root, folder), "internal")
+    prepared.performance(root, folder, "internal")
+    slices = []
+    original = prepared._rated_rows
+    monkeypatch.setattr(prepared, "_rated_rows", lambda *args: slices.append(args) or original(*args))
+    performance = prepared.performance(root, folder, "internal")
+    for month in ("2021-01-01", "2021-02-01", "2021-03-01"):
+        month = pd.Timestamp(month)
+        pd.testing.assert_frame_equal(build_scorecard(performance, month, ["Team A", "Team B"]),
+                                      build_scorecard(built, month, ["Team A", "Team B"]))
+    pd.testing.assert_frame_equal(performance.series("referrals", "Team A"), built.series("referrals", "Team A"))
+    assert slices == []
+    assert "table" in performance.__dict__  # read once, then every view filters it
+
+
 def test_rated_table_is_kept_month_by_month(three_months, cache):
     root, folder = only_folder(three_months)
     prepared.performance(root, folder, "public")
@@ -262,7 +285,8 @@ def test_rated_table_is_kept_month_by_month(three_months, cache):
     assert (ids != ids.shift()).sum() == ids.nunique() == 4  # each indicator's rows together
 
 
-def test_one_indicator_for_every_team_is_read_without_the_whole_table(three_months, cache, monkeypatch):
+def test_one_indicator_for_every_team_is_read_without_the_whole_table(three_months, cache, monkeypatch,
+                                                                      read_in_slices):
     built, performance = built_and_read_back(three_months, monkeypatch)
     start, end = pd.Timestamp("2021-01-01"), pd.Timestamp("2021-03-01")
     for teams in (["Team A", "Team B"], ["", "Team B"]):

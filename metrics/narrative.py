@@ -187,6 +187,7 @@ def _names(rows: list[dict]) -> str:
 
 
 SUMMARY_COLUMNS = ["name", "period", "rag", "months_at_status", "variation", "target"]
+PARAGRAPH_COLUMNS = [*SUMMARY_COLUMNS, "suppressed", "value"]  # all the paragraphs read of a scorecard
 
 
 def _shown_rows(rows: pd.DataFrame) -> list[dict]:

@@ -80,17 +80,12 @@ def _commentary(performance: Performance, month: pd.Timestamp, rows: pd.DataFram
     if notes is None or notes.empty:
         return [""] * len(rows)
     notes = notes[(notes["period"] == month) & notes["indicator_id"].notna()]
-    joined = (
-        pd.DataFrame({
-            "indicator_id": notes["indicator_id"].astype("object"),
-            "team": notes["team"].astype("object").where(notes["team"].notna(), WHOLE_SERVICE),
-            "text": notes["text"].astype("object"),
-        })
-        .groupby(["indicator_id", "team"], sort=False)["text"]
-        .agg(" ".join)
-    )
-    keys = pd.MultiIndex.from_arrays([rows["indicator_id"].astype("object"), rows["team"].astype("object")])
-    return joined.reindex(keys).fillna("").tolist()
+    joined: dict[tuple[str, str], list[str]] = {}
+    for indicator_id, team, text in zip(notes["indicator_id"].astype("object"), notes["team"].astype("object"),
+                                        notes["text"].astype("object"), strict=True):
+        joined.setdefault((indicator_id, WHOLE_SERVICE if pd.isna(team) else team), []).append(text)
+    return [" ".join(joined.get(key, ())) for key in zip(rows["indicator_id"].astype("object"),
+                                                         rows["team"].astype("object"), strict=True)]
 
 
 def export_table(scorecard: pd.DataFrame) -> pd.DataFrame:

@@ -153,13 +153,14 @@ def scorecard(location: str, as_at: date, path: str, audience: str, month: str,
     cells = scorecard_cells(rows, sparklines(rated, rows, month, TREND_MONTHS))
     where = ", ".join(team_label(team) for team in teams) + f", {format_month(month)}"
     areas = []
+    read = rows[narrative.PARAGRAPH_COLUMNS]  # a narrow table to slice per area (the scorecard has forty-odd columns)
     for area, positions in rows.groupby("area", sort=False).indices.items():
         definitions = "\n".join(
             f"- **{plain(name)}**: {plain(definition)}"
             for name, definition in zip(rows["name"].iloc[positions], rows["definition"].iloc[positions])
         )
         html = table_html(SCORECARD_COLUMNS, [cells[i] for i in positions], f"{area}: {where}")
-        areas.append(AreaTable(area, html, definitions, narrative.area_paragraph(rows.iloc[positions])))
+        areas.append(AreaTable(area, html, definitions, narrative.area_paragraph(read.iloc[positions])))
     return rows, areas, narrative.service_summary(rows)
 
 

@@ -103,6 +103,16 @@ class Performance:
             table = self.table if table is None else table
         return table[table["indicator_id"] == indicator_id]
 
+    @cached_property
+    def plain_catalogue(self) -> pd.DataFrame:
+        """The catalogue as columns (indicator_id first, then an `order` column), its text as Python
+        strings: a scorecard joins it to a few dozen rows, where Arrow-backed text costs a call per take."""
+        catalogue = self.indicators.reset_index()
+        catalogue = catalogue.astype({column: "object" for column in catalogue.columns
+                                      if pd.api.types.is_string_dtype(catalogue[column].dtype)})
+        catalogue["order"] = np.arange(len(catalogue))
+        return catalogue
+
     # Each of these scans the whole table, and pages ask on every rerun: work them out once.
     @cached_property
     def months(self) -> list[pd.Timestamp]:

@@ -28,8 +28,7 @@ EXTRA_COLUMNS = [
 
 def build_scorecard(performance: Performance, month: pd.Timestamp, teams: list[str]) -> pd.DataFrame:
     """The scorecard rows for a month and teams ("" is the whole service), catalogue order."""
-    catalogue = performance.indicators.reset_index()
-    catalogue["order"] = np.arange(len(catalogue))
+    catalogue = performance.plain_catalogue
     grid = catalogue.merge(pd.DataFrame({"team": teams, "team_order": range(len(teams))}), how="cross")
     month_rows = performance.rows_between(month, month, teams).copy()
     for column in ("indicator_id", "team"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -45,11 +46,16 @@ class DataRoot:
 
 def data_root(location: str | os.PathLike | None = None) -> DataRoot:
     """The data root: the argument, else PERFORMANCE_DATA_DIR, else the repository's data/."""
-    location = location or DATA_DIR.value() or REPOSITORY_DATA_DIR
-    text = str(location)
+    text = str(location or DATA_DIR.value() or REPOSITORY_DATA_DIR)
     if "://" in text and not text.startswith("file://"):
-        filesystem, base = pafs.FileSystem.from_uri(text)
+        filesystem, base = pafs.FileSystem.from_uri(text)  # made afresh: its endpoint and keys come from the environment
         return DataRoot(filesystem, base, text, object_store=True)
+    return _folder_root(text)
+
+
+@functools.lru_cache(maxsize=64)
+def _folder_root(text: str) -> DataRoot:
+    """A folder's data root, resolved once per process (pages ask for it many times a run)."""
     local = Path(text.removeprefix("file://")).expanduser().resolve()
     return DataRoot(pafs.LocalFileSystem(), local.as_posix(), local.as_posix(), object_store=False)
 

@@ -3,7 +3,6 @@
 import pandas as pd
 import streamlit as st
 
-from metrics.benchmarking import provenance
 from metrics.formatting import format_month, months_behind, team_label
 from ui import loaders
 from ui.choosers import filter_by
@@ -86,7 +85,7 @@ def revisions_section() -> None:
 revisions_section()
 
 st.subheader("Compared with other councils")
-comparators = provenance(frame.performance.benchmarks)
+comparators = loaders.comparator_sources(*frame.cache_key)
 if comparators.empty:
     st.info("This snapshot has no comparators. The command `python -m metrics.comparators` makes them from DfE's "
             "published files.")

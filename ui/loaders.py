@@ -11,7 +11,7 @@ import pyarrow as pa
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from metrics import comparison, narrative, prepared, report, revisions, series, spc
+from metrics import benchmarking, comparison, narrative, prepared, report, revisions, series, spc
 from metrics.aggregation import WHOLE_SERVICE
 from metrics.annex_a.build import ImportReport, read_report
 from metrics.audience import INTERNAL, PUBLIC
@@ -191,6 +191,12 @@ def opening_indicators(location: str, as_at: date, path: str, audience: str) -> 
     rated = performance(location, as_at, path, audience)
     month = rated.latest_month
     return comparison.first_red_indicator(rated, month), comparison.indicator_most_teams_report(rated, month)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def comparator_sources(location: str, as_at: date, path: str, audience: str) -> pd.DataFrame:
+    """Where the snapshot's comparators come from (the data page's table)."""
+    return benchmarking.provenance(performance(location, as_at, path, audience).benchmarks)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -118,7 +118,7 @@ def _chart_column(column: pd.Series) -> pa.Array:
         return pa.array(column.to_numpy(dtype="int64"))
     if pd.api.types.is_bool_dtype(column.dtype) and not column.hasnans:
         return pa.array(column.to_numpy(dtype=bool))
-    return pa.array(column.astype(object).where(column.notna(), None).tolist())
+    return pa.array(column.to_numpy(dtype=object, na_value=None), from_pandas=True)
 
 
 def _chart_table(frame: pd.DataFrame) -> bytes:

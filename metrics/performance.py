@@ -61,6 +61,9 @@ class Performance:
     load_rows: Callable[[tuple], pd.DataFrame] | None = field(default=None, repr=False, compare=False)
     _slices: dict = field(default_factory=dict, repr=False, compare=False)
     _slices_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _kept: dict = field(default_factory=dict, repr=False, compare=False)  # see keep()
+    _kept_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _sizes: dict = field(default_factory=dict, repr=False, compare=False)  # id: (table, bytes), see memory_bytes
 
     @cached_property
     def table(self) -> pd.DataFrame:
@@ -77,6 +80,19 @@ class Performance:
                     self._slices.pop(next(iter(self._slices)))
                 self._slices[filters] = self.load_rows(filters)
             return self._slices[filters]
+
+    def keep(self, key: tuple, make: Callable[[], pd.DataFrame], most: int) -> pd.DataFrame:
+        """A table worked out from this snapshot once and shared (say a month's scorecard for every team),
+        keeping the `most` latest of its kind (key[0]); the oldest made is let go first."""
+        with self._kept_lock:
+            if key in self._kept:
+                return self._kept[key]
+        made = make()  # outside the lock: sessions wanting other tables need not wait
+        with self._kept_lock:
+            same_kind = [other for other in self._kept if other[0] == key[0]]
+            for other in same_kind[:max(0, len(same_kind) - most + 1)]:
+                del self._kept[other]
+            return self._kept.setdefault(key, made)
 
     def _small(self) -> bool:
         """Few enough rows (by the snapshot's series and months) to read them all at once."""
@@ -146,11 +162,23 @@ class Performance:
         )
 
     def memory_bytes(self) -> int:
-        """About how much memory its tables hold now (the whole table and slices once read)."""
-        frames = [self.indicators, self.whole_service, self.targets, self.benchmarks, self.commentary,
-                  self.caseloads, self.__dict__.get("table"), *list(self._slices.values())]
-        return sum(int(frame.memory_usage(index=True, deep=False).sum()) for frame in frames
-                   if isinstance(frame, pd.DataFrame))
+        """About how much memory its tables hold now (the whole table, slices and kept tables once made).
+
+        Each table's size is worked out once: they are never changed, and an app server asks again
+        whenever it keeps another snapshot."""
+        frames = [frame for frame in (self.indicators, self.whole_service, self.targets, self.benchmarks,
+                                      self.commentary, self.caseloads, self.__dict__.get("table"),
+                                      *list(self._slices.values()), *list(self._kept.values()))
+                  if isinstance(frame, pd.DataFrame)]
+        with self._kept_lock:
+            known = dict(self._sizes)
+            self._sizes.clear()  # tables no longer held are forgotten
+            for frame in frames:
+                held, size = known.get(id(frame), (None, 0))
+                if held is not frame:
+                    size = int(frame.memory_usage(index=True, deep=False).sum())
+                self._sizes[id(frame)] = (frame, size)
+            return sum(size for _, size in self._sizes.values())
 
     def series(self, indicator_id: str, team: str) -> pd.DataFrame:
         """One indicator's monthly rows for one team ("" for the whole service)."""

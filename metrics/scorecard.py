@@ -26,8 +26,35 @@ EXTRA_COLUMNS = [
 ]
 
 
+# Up to this many teams a month's scorecard is built once for the whole service and every team, and each
+# choice of teams (the scorecard, off target, explore's sentences) takes its rows from it.
+SHARED_UP_TO_TEAMS = 60
+MONTHS_SHARED = 48  # months whose every-team scorecard is kept per snapshot and audience
+
+
 def build_scorecard(performance: Performance, month: pd.Timestamp, teams: list[str]) -> pd.DataFrame:
     """The scorecard rows for a month and teams ("" is the whole service), catalogue order."""
+    month = pd.Timestamp(month)
+    if len(performance.teams) > SHARED_UP_TO_TEAMS:
+        return _build_scorecard(performance, month, teams)
+    every = performance.keep(("scorecard", month),
+                             lambda: _build_scorecard(performance, month, [WHOLE_SERVICE, *performance.teams]),
+                             MONTHS_SHARED)
+    return of_teams(every, teams)
+
+
+def of_teams(scorecard: pd.DataFrame, teams: list[str]) -> pd.DataFrame:
+    """The scorecard's rows of these teams, team by team in the order given (each in catalogue order)."""
+    place = {}
+    for team in teams:
+        place.setdefault(team, len(place))
+    places = scorecard["team"].map(place).to_numpy(dtype=float, na_value=np.nan)
+    chosen = np.flatnonzero(~np.isnan(places))
+    chosen = chosen[np.argsort(places[chosen], kind="stable")]
+    return scorecard.iloc[chosen].reset_index(drop=True)
+
+
+def _build_scorecard(performance: Performance, month: pd.Timestamp, teams: list[str]) -> pd.DataFrame:
     catalogue = performance.plain_catalogue
     grid = catalogue.merge(pd.DataFrame({"team": teams, "team_order": range(len(teams))}), how="cross")
     month_rows = performance.rows_between(month, month, teams).copy()
@@ -52,7 +79,7 @@ def build_scorecard(performance: Performance, month: pd.Timestamp, teams: list[s
 
     comparators = scorecard_comparators(performance.benchmarks, performance.indicators["unit"], month)
     rows = rows.merge(comparators, left_on="indicator_id", right_index=True, how="left")
-    rows["quarter"] = quarters(rows)
+    rows["quarter"] = pd.Series(quarters(rows), index=rows.index, dtype="object")  # None where it has none
     rows["commentary"] = _commentary(performance, month, rows)
     for status, column in (("red", "months_off_target"), ("amber", "months_close_to_target")):
         rows[column] = rows["months_at_status"].where(rows["rag"] == status, 0)

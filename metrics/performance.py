@@ -64,6 +64,7 @@ class Performance:
     _kept: dict = field(default_factory=dict, repr=False, compare=False)  # see keep()
     _kept_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
     _sizes: dict = field(default_factory=dict, repr=False, compare=False)  # id: (table, bytes), see memory_bytes
+    _making: dict = field(default_factory=dict, repr=False, compare=False)  # key: lock while it is made
 
     @cached_property
     def table(self) -> pd.DataFrame:
@@ -72,7 +73,7 @@ class Performance:
 
     def _slice(self, filters: tuple) -> pd.DataFrame | None:
         """The rows matching filters, read alone; None when only the whole table can give them."""
-        if "table" in self.__dict__ or self.load_rows is None or self._small():
+        if "table" in self.__dict__ or self.load_rows is None or self.small:
             return None
         with self._slices_lock:  # sessions share this object
             if filters not in self._slices:
@@ -82,23 +83,33 @@ class Performance:
             return self._slices[filters]
 
     def keep(self, key: tuple, make: Callable[[], pd.DataFrame], most: int) -> pd.DataFrame:
-        """A table worked out from this snapshot once and shared (say a month's scorecard for every team),
-        keeping the `most` latest of its kind (key[0]); the oldest made is let go first."""
+        """A table worked out from this snapshot once and shared (say every month's scorecard), keeping the
+        `most` latest of its kind (key[0]); the oldest made is let go first. Sessions asking at once
+        make it once: the others wait for it."""
         with self._kept_lock:
             if key in self._kept:
                 return self._kept[key]
-        made = make()  # outside the lock: sessions wanting other tables need not wait
-        with self._kept_lock:
-            same_kind = [other for other in self._kept if other[0] == key[0]]
-            for other in same_kind[:max(0, len(same_kind) - most + 1)]:
-                del self._kept[other]
-            return self._kept.setdefault(key, made)
+            making = self._making.setdefault(key, threading.Lock())
+        with making:  # outside the kept lock: sessions wanting other tables need not wait
+            with self._kept_lock:
+                if key in self._kept:
+                    return self._kept[key]
+            made = make()
+            with self._kept_lock:
+                same_kind = [other for other in self._kept if other[0] == key[0]]
+                for other in same_kind[:max(0, len(same_kind) - most + 1)]:
+                    del self._kept[other]
+                self._kept[key] = made
+                self._making.pop(key, None)
+                return made
 
-    def _small(self) -> bool:
-        """Few enough rows (by the snapshot's series and months) to read them all at once."""
-        if self.known_series is None or self.known_months is None:
-            return False
-        return len(self.known_series) * len(self.known_months) <= READ_WHOLE_UP_TO_ROWS
+    @property
+    def small(self) -> bool:
+        """Few enough rows to hold them all: by the prepared snapshot's series and months, or counted
+        when they were worked out in memory."""
+        if self.known_series is not None and self.known_months is not None:
+            return len(self.known_series) * len(self.known_months) <= READ_WHOLE_UP_TO_ROWS
+        return self.load_rows is None and len(self.table) <= READ_WHOLE_UP_TO_ROWS
 
     def rows_between(self, first: pd.Timestamp, last: pd.Timestamp, teams=None) -> pd.DataFrame:
         """Rows for the months from first to last, of these teams (None: all); callers filter teams."""

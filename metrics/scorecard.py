@@ -26,21 +26,22 @@ EXTRA_COLUMNS = [
 ]
 
 
-# Up to this many teams a month's scorecard is built once for the whole service and every team, and each
-# choice of teams (the scorecard, off target, explore's sentences) takes its rows from it.
+# Up to this many teams, and on a snapshot small enough to hold every team's rows (Performance.READ_WHOLE_UP_TO_ROWS),
+# the scorecard of every month, team and indicator is built once in one pass (a quarter of a second on the demo)
+# and each choice (the scorecard, off target, explore's sentences) takes its rows from it.
 SHARED_UP_TO_TEAMS = 60
-MONTHS_SHARED = 48  # months whose every-team scorecard is kept per snapshot and audience
 
 
 def build_scorecard(performance: Performance, month: pd.Timestamp, teams: list[str]) -> pd.DataFrame:
     """The scorecard rows for a month and teams ("" is the whole service), catalogue order."""
     month = pd.Timestamp(month)
-    if len(performance.teams) > SHARED_UP_TO_TEAMS:
-        return _build_scorecard(performance, month, teams)
-    every = performance.keep(("scorecard", month),
-                             lambda: _build_scorecard(performance, month, [WHOLE_SERVICE, *performance.teams]),
-                             MONTHS_SHARED)
-    return of_teams(every, teams)
+    if len(performance.teams) > SHARED_UP_TO_TEAMS or not performance.small or month not in performance.months:
+        return _build_scorecard(performance, [month], teams)
+    every = performance.keep(("scorecard",), lambda: _build_scorecard(
+        performance, performance.months, [WHOLE_SERVICE, *performance.teams]), 1)
+    periods, wanted = every["period"].to_numpy(), np.datetime64(month, "ns")
+    first, last = np.searchsorted(periods, wanted, side="left"), np.searchsorted(periods, wanted, side="right")
+    return of_teams(every.iloc[first:last], teams)
 
 
 def of_teams(scorecard: pd.DataFrame, teams: list[str]) -> pd.DataFrame:
@@ -54,14 +55,17 @@ def of_teams(scorecard: pd.DataFrame, teams: list[str]) -> pd.DataFrame:
     return scorecard.iloc[chosen].reset_index(drop=True)
 
 
-def _build_scorecard(performance: Performance, month: pd.Timestamp, teams: list[str]) -> pd.DataFrame:
+def _build_scorecard(performance: Performance, months: list[pd.Timestamp], teams: list[str]) -> pd.DataFrame:
+    """The scorecard rows of the months and teams: month by month, team by team, in catalogue order."""
+    months = pd.DatetimeIndex(months).as_unit("ns")
     catalogue = performance.plain_catalogue
     grid = catalogue.merge(pd.DataFrame({"team": teams, "team_order": range(len(teams))}), how="cross")
-    month_rows = performance.rows_between(month, month, teams).copy()
+    grid = grid.merge(pd.DataFrame({"period": months, "month_order": range(len(months))}), how="cross")
+    month_rows = performance.rows_between(months.min(), months.max(), teams).copy()
     for column in ("indicator_id", "team"):
         month_rows[column] = month_rows[column].astype("object")
-    rows = grid.merge(month_rows, on=["indicator_id", "team"], how="left")
-    rows["period"] = month
+    month_rows["period"] = month_rows["period"].astype("datetime64[ns]")
+    rows = grid.merge(month_rows, on=["indicator_id", "team", "period"], how="left")
     rows["suppressed"] = rows["suppressed"].fillna(False).astype(bool)
     rows["previous_suppressed"] = rows["previous_suppressed"].fillna(False).astype(bool)
     rows["rag"] = rows["rag"].fillna("none")
@@ -76,15 +80,17 @@ def _build_scorecard(performance: Performance, month: pd.Timestamp, teams: list[
         reported = pd.MultiIndex.from_frame(rows[["indicator_id", "team"]]).isin(performance.series_keys)
         rows = rows[reported | whole_service]
 
-
-    comparators = scorecard_comparators(performance.benchmarks, performance.indicators["unit"], month)
-    rows = rows.merge(comparators, left_on="indicator_id", right_index=True, how="left")
+    comparators = pd.concat([
+        scorecard_comparators(performance.benchmarks, performance.indicators["unit"], month).assign(period=month)
+        for month in months
+    ]).reset_index()
+    rows = rows.merge(comparators, on=["indicator_id", "period"], how="left")
     rows["quarter"] = pd.Series(quarters(rows), index=rows.index, dtype="object")  # None where it has none
-    rows["commentary"] = _commentary(performance, month, rows)
+    rows["commentary"] = _commentary(performance, rows)
     for status, column in (("red", "months_off_target"), ("amber", "months_close_to_target")):
         rows[column] = rows["months_at_status"].where(rows["rag"] == status, 0)
     rows["status_since"] = status_since(rows["period"], rows["months_at_status"])
-    rows = rows.sort_values(["team_order", "order"]).reset_index(drop=True)
+    rows = rows.sort_values(["month_order", "team_order", "order"]).reset_index(drop=True)
     keep = CONTRACT_COLUMNS + EXTRA_COLUMNS + [
         "months_at_status", "status_from_start", "polarity", "lower_quartile", "upper_quartile", "definition", "numerator", "denominator", "suppressed", "previous_suppressed",
     ]
@@ -100,18 +106,19 @@ def status_since(months: pd.Series, run_lengths: pd.Series) -> pd.Series:
     return pd.Series(starts, index=months.index)
 
 
-def _commentary(performance: Performance, month: pd.Timestamp, rows: pd.DataFrame) -> list[str]:
+def _commentary(performance: Performance, rows: pd.DataFrame) -> list[str]:
     """Each row's notes on its indicator for its team that month, joined (general notes are not)."""
     notes = performance.commentary
     if notes is None or notes.empty:
         return [""] * len(rows)
-    notes = notes[(notes["period"] == month) & notes["indicator_id"].notna()]
-    joined: dict[tuple[str, str], list[str]] = {}
-    for indicator_id, team, text in zip(notes["indicator_id"].astype("object"), notes["team"].astype("object"),
-                                        notes["text"].astype("object"), strict=True):
-        joined.setdefault((indicator_id, WHOLE_SERVICE if pd.isna(team) else team), []).append(text)
+    notes = notes[notes["indicator_id"].notna()]
+    joined: dict[tuple, list[str]] = {}
+    for indicator_id, team, period, text in zip(notes["indicator_id"].astype("object"), notes["team"].astype("object"),
+                                                notes["period"], notes["text"].astype("object"), strict=True):
+        joined.setdefault((indicator_id, WHOLE_SERVICE if pd.isna(team) else team, pd.Timestamp(period)),
+                          []).append(text)
     return [" ".join(joined.get(key, ())) for key in zip(rows["indicator_id"].astype("object"),
-                                                         rows["team"].astype("object"), strict=True)]
+                                                         rows["team"].astype("object"), rows["period"], strict=True)]
 
 
 def export_table(scorecard: pd.DataFrame) -> pd.DataFrame:

@@ -80,10 +80,9 @@ def _build_scorecard(performance: Performance, months: list[pd.Timestamp], teams
         reported = pd.MultiIndex.from_frame(rows[["indicator_id", "team"]]).isin(performance.series_keys)
         rows = rows[reported | whole_service]
 
-    comparators = pd.concat([
-        scorecard_comparators(performance.benchmarks, performance.indicators["unit"], month).assign(period=month)
-        for month in months
-    ]).reset_index()
+    comparators = pd.concat([in_force.assign(period=month)
+                             for month, in_force in zip(months, _comparators_by_month(performance, months), strict=True)
+                             ]).reset_index()
     rows = rows.merge(comparators, on=["indicator_id", "period"], how="left")
     rows["quarter"] = pd.Series(quarters(rows), index=rows.index, dtype="object")  # None where it has none
     rows["commentary"] = _commentary(performance, rows)
@@ -95,6 +94,21 @@ def _build_scorecard(performance: Performance, months: list[pd.Timestamp], teams
         "months_at_status", "status_from_start", "polarity", "lower_quartile", "upper_quartile", "definition", "numerator", "denominator", "suppressed", "previous_suppressed",
     ]
     return rows[keep]
+
+
+def _comparators_by_month(performance: Performance, months: pd.DatetimeIndex) -> list[pd.DataFrame]:
+    """scorecard_comparators for each month, worked out once for months that have the same figures in force
+    (they change only in a month a comparator's year ends)."""
+    benchmarks, units = performance.benchmarks, performance.indicators["unit"]
+    ends = np.array([], dtype="datetime64[ns]") if benchmarks is None or benchmarks.empty else \
+        np.unique(benchmarks["period"].to_numpy(dtype="datetime64[ns]"))
+    worked_out: dict[int, pd.DataFrame] = {}
+    by_month = []
+    for month, in_force in zip(months, np.searchsorted(ends, months.to_numpy(), side="right"), strict=True):
+        if in_force not in worked_out:
+            worked_out[in_force] = scorecard_comparators(benchmarks, units, month)
+        by_month.append(worked_out[in_force])
+    return by_month
 
 
 def status_since(months: pd.Series, run_lengths: pd.Series) -> pd.Series:

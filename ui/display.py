@@ -178,6 +178,6 @@ def _chart_spec(cache_key: tuple, view: tuple, _build: Callable[[], alt.TopLevel
 
 
 def show_chart(cache_key: tuple, view: tuple, build: Callable[[], alt.TopLevelMixin], key: str) -> None:
-    """Draw a chart built (and checked by Altair) once per snapshot and audience (cache_key) and view
-    (the choices it shows), then reused on every rerun."""
+    """Draw a chart built once per snapshot and audience (cache_key) and view (the choices it shows), then
+    reused on every rerun (its spec as vega_lite_spec makes it)."""
     st.vega_lite_chart(spec=_chart_spec(tuple(cache_key), tuple(view), build), width="stretch", key=key)

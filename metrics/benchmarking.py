@@ -57,13 +57,12 @@ def in_force(benchmarks: pd.DataFrame | None, month: pd.Timestamp) -> pd.DataFra
     comparators = pd.factorize(benchmarks["comparator"].to_numpy()[eligible])[0]
     pairs = indicators.astype("int64") * (int(comparators.max(initial=0)) + 1) + comparators
     _, last_from_end = np.unique(pairs[::-1], return_index=True)
-    chosen = benchmarks.iloc[eligible[np.sort(len(pairs) - 1 - last_from_end)]]
-    table = {column: chosen[column].astype("object") if column in ("indicator_id", "comparator")
-             else chosen[column] if column in chosen.columns else np.nan
-             for column in columns}
-    table["year"] = [year_label(y, p) for y, p in zip(table["year"] if "year" in chosen.columns
-                                                      else [np.nan] * len(chosen), chosen["period"], strict=True)]
-    return pd.DataFrame(table, columns=columns).reset_index(drop=True)
+    chosen = benchmarks.iloc[eligible[np.sort(len(pairs) - 1 - last_from_end)]].reset_index(drop=True)
+    table = pd.DataFrame({column: chosen[column] if column in chosen.columns else np.nan for column in columns})
+    for column in ("indicator_id", "comparator"):
+        table[column] = table[column].astype("object")
+    table["year"] = [year_label(y, p) for y, p in zip(table["year"], table["period"], strict=True)]
+    return table
 
 
 # Which columns of the scorecard each comparator fills, from which field of its figure in force.

@@ -82,10 +82,9 @@ class Performance:
                 self._slices[filters] = self.load_rows(filters)
             return self._slices[filters]
 
-    def keep(self, key: tuple, make: Callable[[], pd.DataFrame], most: int) -> pd.DataFrame:
-        """A table worked out from this snapshot once and shared (say every month's scorecard), keeping the
-        `most` latest of its kind (key[0]); the oldest made is let go first. Sessions asking at once
-        make it once: the others wait for it."""
+    def keep(self, key: tuple, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """A table worked out from this snapshot once and shared by every session (every month's scorecard).
+        Sessions asking at once make it once: the others wait for it."""
         with self._kept_lock:
             if key in self._kept:
                 return self._kept[key]
@@ -96,12 +95,8 @@ class Performance:
                     return self._kept[key]
             made = make()
             with self._kept_lock:
-                same_kind = [other for other in self._kept if other[0] == key[0]]
-                for other in same_kind[:max(0, len(same_kind) - most + 1)]:
-                    del self._kept[other]
-                self._kept[key] = made
                 self._making.pop(key, None)
-                return made
+                return self._kept.setdefault(key, made)
 
     @property
     def small(self) -> bool:

@@ -26,7 +26,7 @@ EXTRA_COLUMNS = [
 ]
 
 
-# Up to this many teams, and on a snapshot small enough to hold every team's rows (Performance.READ_WHOLE_UP_TO_ROWS),
+# Up to this many teams, and on a snapshot small enough to hold every team's rows (Performance.small),
 # the scorecard of every month, team and indicator is built once in one pass (a quarter of a second on the demo)
 # and each choice (the scorecard, off target, explore's sentences) takes its rows from it.
 SHARED_UP_TO_TEAMS = 60
@@ -38,7 +38,7 @@ def build_scorecard(performance: Performance, month: pd.Timestamp, teams: list[s
     if len(performance.teams) > SHARED_UP_TO_TEAMS or not performance.small or month not in performance.months:
         return _build_scorecard(performance, [month], teams)
     every = performance.keep(("scorecard",), lambda: _build_scorecard(
-        performance, performance.months, [WHOLE_SERVICE, *performance.teams]), 1)
+        performance, performance.months, [WHOLE_SERVICE, *performance.teams]))
     periods, wanted = every["period"].to_numpy(), np.datetime64(month, "ns")
     first, last = np.searchsorted(periods, wanted, side="left"), np.searchsorted(periods, wanted, side="right")
     return of_teams(every.iloc[first:last], teams)

@@ -56,10 +56,6 @@ class KeptWithin(Generic[Value]):
         with self._lock:
             return list(self._kept)
 
-    def clear(self) -> None:
-        with self._lock:
-            self._kept.clear()
-
     def _let_go_beyond_budget(self) -> None:
         sizes = {key: self._size(value) for key, value in self._kept.items()}
         total = sum(sizes.values())

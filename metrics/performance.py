@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from metrics.audience import PUBLIC
 from metrics.caseloads import CATALOGUE as CASELOAD_CATALOGUE
 from metrics.caseloads import team_figures as caseload_figures
 from metrics.contract import DIRECTIONS, RAG_STATUSES, per_row
+from metrics.kept import KeptWithin
 from metrics.links import components
 from metrics.snapshots import Snapshot
 from metrics.status import SeriesOrder, direction_codes, rag_codes, status_runs, targets_in_force
@@ -61,10 +63,10 @@ class Performance:
     load_rows: Callable[[tuple], pd.DataFrame] | None = field(default=None, repr=False, compare=False)
     _slices: dict = field(default_factory=dict, repr=False, compare=False)
     _slices_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
-    _kept: dict = field(default_factory=dict, repr=False, compare=False)  # see keep()
-    _kept_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _kept: KeptWithin = field(default_factory=lambda: KeptWithin(lambda: sys.maxsize, lambda table: 0),
+                              repr=False, compare=False)  # see keep(): nothing let go
     _sizes: dict = field(default_factory=dict, repr=False, compare=False)  # id: (table, bytes), see memory_bytes
-    _making: dict = field(default_factory=dict, repr=False, compare=False)  # key: lock while it is made
+    _sizes_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @cached_property
     def table(self) -> pd.DataFrame:
@@ -83,20 +85,8 @@ class Performance:
             return self._slices[filters]
 
     def keep(self, key: tuple, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-        """A table worked out from this snapshot once and shared by every session (every month's scorecard).
-        Sessions asking at once make it once: the others wait for it."""
-        with self._kept_lock:
-            if key in self._kept:
-                return self._kept[key]
-            making = self._making.setdefault(key, threading.Lock())
-        with making:  # outside the kept lock: sessions wanting other tables need not wait
-            with self._kept_lock:
-                if key in self._kept:
-                    return self._kept[key]
-            made = make()
-            with self._kept_lock:
-                self._making.pop(key, None)
-                return self._kept.setdefault(key, made)
+        """A table worked out from this snapshot once and shared by every session (every month's scorecard)."""
+        return self._kept.get(key, make)
 
     @property
     def small(self) -> bool:
@@ -174,9 +164,9 @@ class Performance:
         whenever it keeps another snapshot."""
         frames = [frame for frame in (self.indicators, self.whole_service, self.targets, self.benchmarks,
                                       self.commentary, self.caseloads, self.__dict__.get("table"),
-                                      *list(self._slices.values()), *list(self._kept.values()))
+                                      *list(self._slices.values()), *self._kept.values())
                   if isinstance(frame, pd.DataFrame)]
-        with self._kept_lock:
+        with self._sizes_lock:
             known = dict(self._sizes)
             self._sizes.clear()  # tables no longer held are forgotten
             for frame in frames:

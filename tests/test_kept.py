@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from ui.kept import KeptWithin
+from metrics.kept import KeptWithin
 
 
 def kept_within(budget: int) -> KeptWithin[list[int]]:

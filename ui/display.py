@@ -111,11 +111,11 @@ def _chart_column(column: pd.Series) -> pa.Array:
     time), a missing or infinite number and a missing text as null."""
     if pd.api.types.is_datetime64_any_dtype(column.dtype):
         return pa.array([moment.isoformat() if moment is not pd.NaT else "" for moment in column], pa.string())
+    if pd.api.types.is_integer_dtype(column.dtype) and not column.hasnans:
+        return pa.array(column.to_numpy(dtype="int64"))
     if pd.api.types.is_float_dtype(column.dtype) or pd.api.types.is_integer_dtype(column.dtype):
         values = column.to_numpy(dtype=float, na_value=np.nan)
-        if column.hasnans or not pd.api.types.is_integer_dtype(column.dtype):
-            return pa.array(values, mask=~np.isfinite(values))
-        return pa.array(column.to_numpy(dtype="int64"))
+        return pa.array(values, mask=~np.isfinite(values))
     if pd.api.types.is_bool_dtype(column.dtype) and not column.hasnans:
         return pa.array(column.to_numpy(dtype=bool))
     return pa.array(column.to_numpy(dtype=object, na_value=None), from_pandas=True)

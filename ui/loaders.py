@@ -19,6 +19,7 @@ from metrics.caseloads import DEFAULT_THRESHOLD, average_trend, summary_from_fig
 from metrics.caseloads import trend as caseload_measures
 from metrics.caseloads import workers_over as over_threshold
 from metrics.formatting import WHOLE_SERVICE_LABEL, format_month, team_label
+from metrics.kept import KeptWithin
 from metrics.performance import Performance, sparklines
 from metrics.prepared import CheckedSnapshot
 from metrics.problems import InputError
@@ -28,7 +29,6 @@ from metrics.snapshots import SnapshotFolder, data_root, find_snapshot_folders, 
 from ui import tables
 from ui.display import plain, with_status_labels
 from ui.html import table_html
-from ui.kept import KeptWithin
 from ui.tables import OFF_TARGET_COLUMNS, SCORECARD_COLUMNS, TREND_MONTHS, CaseloadSummary, scorecard_cells
 from ui.tables import caseload_summary as caseload_summary_table
 

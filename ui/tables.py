@@ -67,14 +67,8 @@ def status_cell(row) -> Cell:
 
 def trend_label(values: list[float | None], unit: str, month: pd.Timestamp) -> str:
     """What a screen reader says for a trend line: its first and last figures shown, and any gaps."""
-    month = pd.Timestamp(month)
-    months_back = len(values) - 1
-
-    def nth(step: int) -> pd.Timestamp:  # the month `step` places into the line (a month start, as month is)
-        count = month.year * 12 + month.month - 1 - months_back + step
-        return pd.Timestamp(year=count // 12, month=count % 12 + 1, day=1)
-
-    shown = [(nth(step), v) for step, v in enumerate(values) if v is not None]
+    first = pd.Timestamp(month).to_period("M") - (len(values) - 1)
+    shown = [((first + step).to_timestamp(), v) for step, v in enumerate(values) if v is not None]
     if not shown:
         return ""
     (first_month, first), (last_month, last) = shown[0], shown[-1]

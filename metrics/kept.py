@@ -1,4 +1,4 @@
-"""Objects an app server keeps in memory within a budget, shared by every session."""
+"""Objects made once and shared by every session, kept in memory within a budget."""
 
 from __future__ import annotations
 
@@ -50,6 +50,10 @@ class KeptWithin(Generic[Value]):
     def __contains__(self, key: Hashable) -> bool:
         with self._lock:
             return key in self._kept
+
+    def values(self) -> list[Value]:
+        with self._lock:
+            return list(self._kept.values())
 
     def keys(self) -> list[Hashable]:
         """Keys kept, least recently used first."""

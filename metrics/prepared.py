@@ -68,6 +68,7 @@ SERIES_FILE = "series.parquet"  # every (indicator, team) pair with a row
 ROWS_PER_GROUP = 50_000  # rows per Parquet row group: about an indicator at regional scale
 MONTH_GROUP_ROWS = 12_500  # month by month, a row group holds whole months of a few indicators
 FILTERS = {"=": operator.eq, ">=": operator.ge, "<=": operator.le}
+FILTERED_COLUMNS = ("indicator_id", "period")  # what reads of rated rows filter on (Performance.rows_of, rows_between)
 FOLDER_MODE, FILE_MODE = 0o700, 0o600  # the internal view's figures: this account only
 ENTRY_NAME = re.compile(r"^[0-9a-f]{32}$")  # only folders named like this are ever removed
 PACKAGE = Path(__file__).resolve().parent
@@ -229,7 +230,8 @@ class _Streamed:
 
     def write(self, table: pa.Table, row_group_size: int) -> None:
         if self.writer is None:
-            self.writer = pq.ParquetWriter(self.temporary, table.schema)
+            # Statistics only where reads filter (a third of the writing time is spent on them otherwise).
+            self.writer = pq.ParquetWriter(self.temporary, table.schema, write_statistics=list(FILTERED_COLUMNS))
         self.writer.write_table(table, row_group_size=row_group_size)
 
     def finish(self) -> None:
@@ -399,13 +401,32 @@ def performance(root: DataRoot, folder: SnapshotFolder, audience: str) -> Perfor
     return _prepare(root, folder, audience, entry, checked)
 
 
+def prepare(root: DataRoot, folder: SnapshotFolder, audiences: list[str]) -> CheckedSnapshot:
+    """Check a snapshot and keep its rated tables for each audience not yet prepared, reading it once."""
+    entry = _Entry(root, folder)
+    checked = _cached_summary(entry, folder)
+    waiting = [audience for audience in audiences
+               if entry.path is None or not (entry.path / f"whole-{audience}.parquet").is_file()]
+    if checked is not None and not (checked.valid and waiting):
+        return checked
+    snapshot = read_snapshot(root, folder, check=checked is None)
+    if checked is None:
+        checked = _summary(snapshot)
+        _keep_summary(entry, checked)
+    if checked.valid:
+        for audience in waiting:
+            _prepare(root, folder, audience, entry, checked, snapshot)
+    return checked
+
+
 def _prepare(root: DataRoot, folder: SnapshotFolder, audience: str, entry: _Entry,
-             checked: CheckedSnapshot | None) -> Performance:
+             checked: CheckedSnapshot | None, snapshot: Snapshot | None = None) -> Performance:
     """Read (and check, unless already checked), rate and keep a snapshot for one audience.
 
-    Once kept, its views read from the cache like everyone after; the values are let go once rated.
+    Once kept, its views read from the cache like everyone after; the values are let go once rated
+    (unless the caller passed the snapshot in, to prepare it for another audience too).
     """
-    snapshot = read_snapshot(root, folder, check=checked is None)
+    snapshot = snapshot or read_snapshot(root, folder, check=checked is None)
     if checked is None:
         checked = _summary(snapshot)
         _keep_summary(entry, checked)

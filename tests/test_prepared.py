@@ -182,6 +182,37 @@ def test_prepare_command_prepares_valid_snapshots_and_names_failed_ones(tiny_roo
     }
 
 
+def test_prepare_reads_a_snapshot_once_for_both_audiences_and_not_again(tiny_root, cache, monkeypatch):
+    root, folder = only_folder(tiny_root)
+    reads = []
+
+    def counted(*args, **kwargs):
+        reads.append(kwargs.get("check", True))
+        return read_snapshot(*args, **kwargs)
+
+    monkeypatch.setattr(prepared, "read_snapshot", counted)
+    checked = prepared.prepare(root, folder, ["public", "internal"])
+    assert checked.valid and checked.team_count == 2
+    assert reads == [True]  # read and checked once, then rated for each audience
+    assert prepared.prepare(root, folder, ["public", "internal"]) == checked
+    assert reads == [True]  # both kept: nothing read again
+    monkeypatch.setattr(prepared, "rate_snapshot", refuse)
+    for audience in ("public", "internal"):
+        pd.testing.assert_frame_equal(prepared.performance(root, folder, audience).table,
+                                      build_performance(read_snapshot(root, folder), audience).table)
+
+
+def test_prepare_reads_no_further_than_the_checks_of_a_failed_snapshot(tmp_path, cache, monkeypatch):
+    broken = tiny_tables()
+    broken["values"] = pd.concat([tiny_values(), tiny_values().iloc[[0]]], ignore_index=True)
+    write_snapshot(tmp_path, "2021-03-10", broken)
+    root, folder = only_folder(tmp_path)
+    assert not prepared.prepare(root, folder, ["public"]).valid
+    monkeypatch.setattr(prepared, "read_snapshot", refuse)
+    assert len(prepared.prepare(root, folder, ["public"]).problems) == 1
+    assert sorted(path.name for path in (cache / prepared.entry_key(root, folder)).iterdir()) == ["check.json"]
+
+
 @pytest.fixture
 def read_in_slices(monkeypatch):
     """Slices read alone however small the snapshot, as at regional scale."""
@@ -355,6 +386,8 @@ def test_a_span_of_months_is_read_alone_in_month_order_a_few_indicators_at_a_tim
     entry = cache / prepared.entry_key(root, folder)
     months = prepared.pq.ParquetFile(entry / "months-public.parquet").metadata
     assert months.num_row_groups > 20  # cut into whole months, so a span of months skips the rest
+    period = months.schema.names.index("period")  # skipped by the months each row group's statistics give
+    assert all(months.row_group(group).column(period).is_stats_set for group in range(months.num_row_groups))
     assert not [path.name for path in entry.iterdir() if path.name.endswith(".tmp")]
 
 

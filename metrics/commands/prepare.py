@@ -33,14 +33,12 @@ def main(argv: list[str] | None = None) -> int:
     invalid = 0
     for folder in folders:
         started = time.perf_counter()
-        checked = prepared.check(root, folder)
+        checked = prepared.prepare(root, folder, audiences)
         if not checked.valid:
             invalid += 1
             print(f"{folder.as_at}: fails its checks ({len(checked.problems)} problem(s); "
                   f"python -m metrics.validate says which)")
             continue
-        for audience in audiences:
-            prepared.performance(root, folder, audience)
         print(f"{folder.as_at}: prepared for {' and '.join(audiences)} in {time.perf_counter() - started:.1f} s")
     print(f"{len(folders) - invalid} prepared, {invalid} failed their checks, in {prepared.cache_folder()}")
     return 1 if invalid else 0

@@ -1,0 +1,52 @@
+"""Work on a few parts at once, on threads, with the results in order.
+
+Most of the time rating a snapshot goes in numpy, pandas and Arrow routines that let go of
+Python's lock while they run, so two parts rated on two threads take little more than one: on a
+2-core machine a snapshot is prepared in about two thirds of the time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+MOST_THREADS = 4  # beyond this, more threads mostly wait for each other
+
+
+def threads() -> int:
+    """One thread per core this process may use, up to MOST_THREADS."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MOST_THREADS))
+
+
+def in_order(work: Callable[[Item], Result], items: Iterable[Item], workers: int | None = None) -> Iterator[Result]:
+    """work(item) for each item, worked on `workers` at a time, yielded in the items' order.
+
+    At most one result more than the workers waits to be taken, so memory holds a few parts, never
+    all of them. An exception in any part is raised where its result would have been yielded.
+    """
+    workers = threads() if workers is None else workers
+    if workers <= 1:
+        yield from map(work, items)
+        return
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="prepare") as pool:
+        pending = deque()
+        try:
+            for item in items:
+                pending.append(pool.submit(work, item))
+                if len(pending) > workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:  # stopped early (an error, or the caller stopped taking results): nothing more starts
+            for future in pending:
+                future.cancel()

@@ -1,0 +1,102 @@
+"""Parts worked on a few at once, on threads, with the results in order."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pandas as pd
+import pytest
+
+from metrics import parallel
+from metrics import performance as performance_module
+from metrics.performance import rate_snapshot
+from metrics.snapshots import REPOSITORY_DATA_DIR, data_root, find_snapshot_folders, read_snapshot
+
+
+def test_results_come_in_the_items_order_however_long_each_takes():
+    def slow_first(item: int) -> int:
+        time.sleep(0.05 if item == 0 else 0)
+        return item * 10
+
+    assert list(parallel.in_order(slow_first, range(7), workers=3)) == [0, 10, 20, 30, 40, 50, 60]
+
+
+def test_parts_are_worked_on_at_the_same_time_on_threads():
+    names, both_started = set(), threading.Barrier(2, timeout=5)
+
+    def wait_for_the_other(item: int) -> int:
+        names.add(threading.current_thread().name)
+        both_started.wait()  # broken (an error) unless two parts run at once
+        return item
+
+    assert list(parallel.in_order(wait_for_the_other, range(2), workers=2)) == [0, 1]
+    assert len(names) == 2 and all(name.startswith("prepare") for name in names)
+
+
+def test_no_more_than_one_result_beyond_the_workers_waits_to_be_taken():
+    started = []
+
+    def note(item: int) -> int:
+        started.append(item)
+        return item
+
+    results = parallel.in_order(note, range(20), workers=2)
+    assert next(results) == 0
+    time.sleep(0.05)
+    assert max(started) <= 3  # parts 0 to 3 at most, not all twenty
+    assert list(results) == list(range(1, 20))
+
+
+def test_an_error_in_a_part_is_raised_in_its_place_and_nothing_more_starts():
+    started = []
+
+    def fail_on_two(item: int) -> int:
+        started.append(item)
+        if item == 2:
+            raise ValueError("part 2")
+        return item
+
+    results = parallel.in_order(fail_on_two, range(50), workers=2)
+    assert [next(results), next(results)] == [0, 1]
+    with pytest.raises(ValueError, match="part 2"):
+        next(results)
+    time.sleep(0.05)
+    assert max(started) <= 5
+
+
+def test_one_worker_works_in_this_thread():
+    def where(_item: int) -> str:
+        return threading.current_thread().name
+
+    assert set(parallel.in_order(where, range(3), workers=1)) == {threading.current_thread().name}
+
+
+def test_threads_are_one_per_core_and_at_most_four(monkeypatch):
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    assert parallel.threads() == 2
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda _pid: set(range(64)), raising=False)
+    assert parallel.threads() == parallel.MOST_THREADS
+
+
+@pytest.mark.parametrize("audience", ["public", "internal"])
+def test_a_snapshot_rated_on_threads_equals_one_rated_on_one(monkeypatch, audience):
+    root = data_root(REPOSITORY_DATA_DIR)
+    snapshot = read_snapshot(root, find_snapshot_folders(root)[0][0])
+    monkeypatch.setattr(performance_module, "INDICATORS_AT_ONCE", 2)  # many parts
+    monkeypatch.setattr(performance_module, "THREADS_FROM_ROWS", 0)
+    monkeypatch.setattr(performance_module, "threads", lambda: 1)
+    alone = rate_snapshot(snapshot, audience)
+    on_threads = []
+    monkeypatch.setattr(performance_module, "threads", lambda: on_threads.append(3) or 3)
+    together = rate_snapshot(snapshot, audience)
+    assert on_threads  # rated on three threads
+    pd.testing.assert_frame_equal(together.figures, alone.figures)
+    pd.testing.assert_frame_equal(together.caseloads, alone.caseloads)
+
+
+def test_a_small_snapshot_is_rated_on_this_thread_alone(monkeypatch):
+    root = data_root(REPOSITORY_DATA_DIR)
+    snapshot = read_snapshot(root, find_snapshot_folders(root)[0][0])
+    monkeypatch.setattr(parallel, "ThreadPoolExecutor", None)  # any use of threads fails
+    assert len(rate_snapshot(snapshot, "public").figures)

@@ -29,7 +29,7 @@ from metrics.suppression import suppress_figures, unsuppressed
 RATED_WORDS = {"rag": RAG_STATUSES, "direction": DIRECTIONS, "variation": spc.VARIATIONS,
                "assurance": spc.ASSURANCES}
 NAME_COLUMNS = ("indicator_id", "team")  # names repeated on every rated row, held as categories
-INDICATORS_AT_ONCE = 4  # rated together; fewer means less memory and a little more time
+INDICATORS_AT_ONCE = 4  # in memory at once, shared among the threads; fewer: less memory, a little more time
 # From this many values rows, parts are rated on a thread per core; below it a part takes milliseconds
 # and threads cost more than they save (the demo: 3.6 s on one thread, 4.6 s on two).
 THREADS_FROM_ROWS = 500_000
@@ -212,6 +212,8 @@ class _Sources:
         self.positions = [table.groupby("indicator_id", observed=True, sort=True).indices for table in self.tables]
         self.names = [name for positions in self.positions for name in positions]
         self.workers = threads() if sum(map(len, self.tables)) >= THREADS_FROM_ROWS else 1
+        # Each thread rates a part of its own, so parts are smaller: the same rows in memory at once.
+        self.per_part = max(1, INDICATORS_AT_ONCE // self.workers)
 
     def rows(self, names: list[str]) -> pd.DataFrame:
         """The value rows of these indicators."""
@@ -234,7 +236,7 @@ def _chunks(sources: _Sources, audience: str) -> tuple[list[list[str]], dict]:
     indicator, and then each chunk holds whole groups of linked indicators.
     """
     names = sources.names
-    chunks = [names[start:start + INDICATORS_AT_ONCE] for start in range(0, len(names), INDICATORS_AT_ONCE)]
+    chunks = [names[start:start + sources.per_part] for start in range(0, len(names), sources.per_part)]
     if audience != PUBLIC:
         return chunks, {}
     teams, months = sources.teams_and_months()
@@ -248,7 +250,7 @@ def _chunks(sources: _Sources, audience: str) -> tuple[list[list[str]], dict]:
     del blocks
     chunks = []
     for members in components(links, names):
-        if chunks and len(chunks[-1]) + len(members) <= INDICATORS_AT_ONCE:
+        if chunks and len(chunks[-1]) + len(members) <= sources.per_part:
             chunks[-1].extend(members)
         else:
             chunks.append(list(members))

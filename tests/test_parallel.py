@@ -100,3 +100,15 @@ def test_a_small_snapshot_is_rated_on_this_thread_alone(monkeypatch):
     snapshot = read_snapshot(root, find_snapshot_folders(root)[0][0])
     monkeypatch.setattr(parallel, "ThreadPoolExecutor", None)  # any use of threads fails
     assert len(rate_snapshot(snapshot, "public").figures)
+
+
+def test_threads_share_the_rows_in_memory_at_once_among_them(monkeypatch):
+    root = data_root(REPOSITORY_DATA_DIR)
+    snapshot = read_snapshot(root, find_snapshot_folders(root)[0][0])
+    monkeypatch.setattr(performance_module, "THREADS_FROM_ROWS", 0)
+    sizes = {}
+    for workers in (1, 2, 4):
+        monkeypatch.setattr(performance_module, "threads", lambda workers=workers: workers)
+        chunks, _ = performance_module._chunks(performance_module._Sources(snapshot), "internal")
+        sizes[workers] = max(map(len, chunks))
+    assert sizes == {1: 4, 2: 2, 4: 1}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from metrics.arrays import lexsorted
 from metrics.contract import per_row, ratio_scale
 
 # The whole service is a null team in the contract; in computed tables it is "".
@@ -22,7 +23,7 @@ def team_figures(values: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame
     if WHOLE_SERVICE not in team.cat.categories:
         team = team.cat.add_categories([WHOLE_SERVICE])
     figures["team"] = team.fillna(WHOLE_SERVICE)
-    is_ratio = per_row(figures["indicator_id"], catalogue["aggregation"]) == "ratio"
+    is_ratio = per_row(figures["indicator_id"], catalogue["aggregation"] == "ratio", "bool")
     scale = per_row(figures["indicator_id"], catalogue["unit"].map(ratio_scale), "float64")
     numerator = figures["numerator"].to_numpy(dtype="float64")
     denominator = figures["denominator"].to_numpy(dtype="float64")
@@ -38,30 +39,23 @@ def team_figures(values: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame
 def derived_whole_service(figures: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     """Whole-service rows derived from team rows: a sum, or a ratio of sums; never for `none`."""
     catalogue = indicators.set_index("indicator_id")
-    teams = figures[figures["team"] != WHOLE_SERVICE]
-    aggregation = per_row(teams["indicator_id"], catalogue["aggregation"])
-    keys = ["indicator_id", "period"]
-
-    summed = (
-        teams[aggregation == "sum"]
-        .groupby(keys, observed=True)["value"]
-        .sum(min_count=1)
-        .reset_index()
-        .assign(numerator=np.nan, denominator=np.nan)
-    )
-    ratios = (
-        teams[aggregation == "ratio"]
-        .groupby(keys, observed=True)[["numerator", "denominator"]]
-        .sum(min_count=1)
-        .reset_index()
-    )
-    scale = per_row(ratios["indicator_id"], catalogue["unit"].map(ratio_scale), "float64")
+    aggregation = catalogue["aggregation"]
+    added_up = per_row(figures["indicator_id"], aggregation.isin(("sum", "ratio")), "bool")
+    teams = figures[added_up & (figures["team"] != WHOLE_SERVICE).to_numpy()]
+    # One pass adds up every part; each indicator then keeps what its rule uses.
+    derived = (teams.groupby(["indicator_id", "period"], observed=True)[["numerator", "denominator", "value"]]
+               .sum(min_count=1).reset_index())
+    is_ratio = per_row(derived["indicator_id"], aggregation == "ratio", "bool")
+    scale = per_row(derived["indicator_id"], catalogue["unit"].map(ratio_scale), "float64")
+    numerator = derived["numerator"].to_numpy(dtype="float64")
+    denominator = derived["denominator"].to_numpy(dtype="float64")
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratios["value"] = np.where(
-            ratios["denominator"] > 0, ratios["numerator"] / ratios["denominator"] * scale, np.nan
-        )
-    derived = pd.concat([summed, ratios], ignore_index=True)
-    derived["team"] = pd.Categorical([WHOLE_SERVICE] * len(derived), categories=figures["team"].cat.categories)
+        ratio_value = np.where(denominator > 0, numerator / denominator * scale, np.nan)
+    derived["value"] = np.where(is_ratio, ratio_value, derived["value"].to_numpy(dtype="float64"))
+    derived["numerator"] = np.where(is_ratio, numerator, np.nan)
+    derived["denominator"] = np.where(is_ratio, denominator, np.nan)
+    categories = figures["team"].cat.categories
+    derived["team"] = pd.Categorical.from_codes(np.full(len(derived), categories.get_loc(WHOLE_SERVICE)), categories)
     return derived[FIGURE_COLUMNS]
 
 
@@ -74,4 +68,16 @@ def resolve_figures(values: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFr
     derived_keys = pd.MultiIndex.from_frame(derived[["indicator_id", "period"]])
     derived = derived[~derived_keys.isin(supplied_keys)]
     resolved = pd.concat([figures, derived], ignore_index=True)
-    return resolved.sort_values(["indicator_id", "team", "period"], ignore_index=True)
+    return in_series_order(resolved)
+
+
+def in_series_order(figures: pd.DataFrame) -> pd.DataFrame:
+    """Rows by indicator, team and month: sort_values(["indicator_id", "team", "period"]), by one sort of
+    the names' category codes where they are categories without gaps."""
+    names = [figures[column] for column in ("indicator_id", "team")]
+    if not (all(isinstance(name.dtype, pd.CategoricalDtype) and name.notna().all() for name in names)
+            and figures["period"].notna().all()):
+        return figures.sort_values(["indicator_id", "team", "period"], ignore_index=True)
+    days = figures["period"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype("int64")
+    order = lexsorted((days, names[1].cat.codes.to_numpy(), names[0].cat.codes.to_numpy()))
+    return figures.take(order).reset_index(drop=True)

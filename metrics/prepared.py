@@ -282,9 +282,9 @@ def _rate_and_keep(snapshot: Snapshot, audience: str, entry: _Entry) -> tuple[pd
             if rated is None:
                 continue
             for column in NAME_COLUMNS:
-                names[column].update(rated[column].astype("object").unique())
+                names[column].update(pd.unique(rated[column]).astype("object"))  # unique first: 240,000 rows
             whole_parts.append(whole_service_rows(rated))
-            series_parts.append(rated[["indicator_id", "team"]].astype("object").drop_duplicates())
+            series_parts.append(rated[["indicator_id", "team"]].drop_duplicates().astype("object"))
             part = _arrow_part(rated)
             del rated
             schema = schema or part.schema

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from metrics.arrays import lexsorted
 from metrics.formatting import format_month
 
 LIMIT_CONSTANT = 2.66  # converts the average moving range into 3 sigma
@@ -332,8 +333,8 @@ def _rate_points(frame: pd.DataFrame, value: np.ndarray, has_value: np.ndarray, 
     """Variation and assurance codes for the rows with a value, in the order of has_value."""
     indicator = pd.factorize(frame["indicator_id"])[0][has_value]
     team = pd.factorize(frame["team"])[0][has_value]
-    month = frame["period"].to_numpy(dtype="datetime64[ns]")[has_value]
-    order = np.lexsort((month, team, indicator))  # each series together, oldest month first
+    month = frame["period"].to_numpy(dtype="datetime64[ns]")[has_value].astype("datetime64[D]").astype("int64")
+    order = lexsorted((month, team, indicator))  # each series together, oldest month first
     indicator, team, rows = indicator[order], team[order], has_value[order]
     starts = np.flatnonzero(np.r_[True, (indicator[1:] != indicator[:-1]) | (team[1:] != team[:-1])])
     member = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(rows)]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from metrics.arrays import lexsorted
 from metrics.contract import DIRECTIONS, RAG_STATUSES
 
 RUN_STATUSES = ("red", "amber")  # statuses whose runs are counted: off target, close to target
@@ -102,7 +103,7 @@ class SeriesOrder:
         indicator = pd.factorize(frame["indicator_id"])[0]
         team = pd.factorize(frame["team"])[0]
         month = frame["period"].to_numpy(dtype="datetime64[ns]").astype("datetime64[M]").astype("int64")
-        self.order = np.lexsort((month, team, indicator))
+        self.order = lexsorted((month, team, indicator))
         indicator, team, month = indicator[self.order], team[self.order], month[self.order]
         # follows[i]: sorted row i is the month straight after sorted row i - 1 of the same series
         self.follows = np.zeros(len(self.order), dtype=bool)

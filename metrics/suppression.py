@@ -69,9 +69,12 @@ class Quantities:
 
     def __init__(self, figures: pd.DataFrame, indicators: pd.DataFrame, links: Mapping[Column, int] | None):
         catalogue = indicators.set_index("indicator_id")
-        aggregation = per_row(figures["indicator_id"], catalogue["aggregation"])
-        unit = per_row(figures["indicator_id"], catalogue["unit"])
-        ratio = aggregation == "ratio"
+        aggregation, unit = catalogue["aggregation"], catalogue["unit"]
+
+        def per_indicator(answers: pd.Series) -> np.ndarray:  # asked once per indicator, not per row
+            return per_row(figures["indicator_id"], answers, "bool")
+
+        ratio = per_indicator(aggregation == "ratio")
         rows, parts = [], []
         for part, present in ((VALUE, ~ratio), (NUMERATOR, ratio), (DENOMINATOR, ratio)):
             amounts = figures[PARTS[part]].to_numpy(dtype="float64")
@@ -81,11 +84,10 @@ class Quantities:
         self.part = np.concatenate(parts)
         self.amount = np.concatenate([figures[PARTS[part]].to_numpy(dtype="float64")[chosen]
                                       for part, chosen in enumerate(rows)])
-        row_aggregation, row_unit = aggregation[self.row], unit[self.row]
-        self.additive = (row_aggregation == "sum") | (row_aggregation == "ratio")
-        self.checked = (row_aggregation == "ratio") | np.isin(row_unit, COUNTED_UNITS) & (
-            (row_aggregation == "sum") | (row_unit == "count"))
-        self.bounded_by_denominator = (self.part == NUMERATOR) & np.isin(row_unit, RATE_UNITS)
+        self.additive = per_indicator(aggregation.isin(("sum", "ratio")))[self.row]
+        self.checked = per_indicator((aggregation == "ratio") | unit.isin(COUNTED_UNITS) & (
+            (aggregation == "sum") | (unit == "count")))[self.row]
+        self.bounded_by_denominator = (self.part == NUMERATOR) & per_indicator(unit.isin(RATE_UNITS))[self.row]
         team_codes, team_names = _codes(figures["team"])
         self.is_total = (team_names == WHOLE_SERVICE)[team_codes[self.row]] if len(team_names) else \
             np.zeros(len(self.row), dtype=bool)
@@ -242,7 +244,7 @@ def column_block(figures: pd.DataFrame, indicators: pd.DataFrame, teams: pd.Inde
     teams (the whole service "" among them) and months are the snapshot's, so blocks of different
     indicators line up side by side.
     """
-    ratio = per_row(figures["indicator_id"], indicators.set_index("indicator_id")["aggregation"]) == "ratio"
+    ratio = per_row(figures["indicator_id"], indicators.set_index("indicator_id")["aggregation"] == "ratio", "bool")
     indicator_codes, indicator_names = _codes(figures["indicator_id"])
     team_codes, team_names = _codes(figures["team"])
     key = (teams.get_indexer(pd.Index(team_names))[team_codes] * len(months)

@@ -58,6 +58,19 @@ def test_public_is_the_default_and_the_environment_can_choose_internal(monkeypat
     assert "Audience: internal" in sidebar_text(open_page("streamlit_app.py"))
 
 
+def test_whether_sign_in_is_configured_is_asked_once_a_session_not_every_run(monkeypatch):
+    from streamlit.runtime.secrets import Secrets
+
+    asked = []
+    looked = Secrets.__contains__
+    monkeypatch.setattr(Secrets, "__contains__", lambda self, key: asked.append(key) or looked(self, key))
+    at = signed_in(None, None, monkeypatch)
+    at.run()
+    at.run()
+    assert asked.count("auth") == 1  # without a secrets file, Streamlit looks on disk each time it is asked
+    assert [b.label for b in at.sidebar.button] == ["Sign in for the internal view"]
+
+
 def test_with_sign_in_configured_a_visitor_stays_public(monkeypatch):
     at = signed_in(None, "internal", monkeypatch)
     assert exceptions(at) == []

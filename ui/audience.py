@@ -23,12 +23,21 @@ AUDIENCE_TEXT = {
 }
 
 
+SIGN_IN_KEY = "audience.sign_in_configured"
+
+
 def sign_in_configured() -> bool:
-    """True when .streamlit/secrets.toml has an [auth] section for OpenID Connect sign-in."""
-    try:
-        return "auth" in st.secrets
-    except Exception:  # no secrets file at all: Streamlit raises rather than returning empty
-        return False
+    """True when .streamlit/secrets.toml has an [auth] section for OpenID Connect sign-in.
+
+    Asked once per session: without a secrets file Streamlit looks for one on disk (and raises) every
+    time it is asked, several times a run. Sign-in set up while the server runs applies to new sessions.
+    """
+    if SIGN_IN_KEY not in st.session_state:
+        try:
+            st.session_state[SIGN_IN_KEY] = "auth" in st.secrets
+        except Exception:  # no secrets file at all: Streamlit raises rather than returning empty
+            st.session_state[SIGN_IN_KEY] = False
+    return st.session_state[SIGN_IN_KEY]
 
 
 def normalised_email(email: object) -> str | None:

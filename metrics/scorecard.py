@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.aggregation import WHOLE_SERVICE
-from metrics.benchmarking import quarters, scorecard_comparators
+from metrics.benchmarking import COMPARATOR_COLUMNS, quarters, scorecard_comparators
 from metrics.formatting import export_figures
 from metrics.performance import Performance
 
@@ -80,10 +80,16 @@ def _build_scorecard(performance: Performance, months: list[pd.Timestamp], teams
         reported = pd.MultiIndex.from_frame(rows[["indicator_id", "team"]]).isin(performance.series_keys)
         rows = rows[reported | whole_service]
 
-    comparators = pd.concat([in_force.assign(period=month)
-                             for month, in_force in zip(months, _comparators_by_month(performance, months), strict=True)
-                             ]).reset_index()
-    rows = rows.merge(comparators, on=["indicator_id", "period"], how="left")
+    # Each row's comparators: the figures in force in its month, looked up by position (a table per month
+    # joined on would cost a frame per month).
+    sets, set_of_month = _comparators_by_month(performance, months)
+    indicator_at = sets[0].index.get_indexer(rows["indicator_id"]) if sets else np.zeros(0, dtype=int)
+    set_at = set_of_month[months.get_indexer(rows["period"])]
+    for column in COMPARATOR_COLUMNS:
+        dtype = sets[0][column].dtype if sets else "float64"
+        figures = np.stack([in_force[column].to_numpy(dtype=dtype) for in_force in sets]) if sets else np.zeros((0, 0))
+        rows[column] = pd.Series(figures[set_at, indicator_at] if len(rows) else [], index=rows.index, dtype=dtype)
+    rows["indicator_id"] = rows["indicator_id"].astype("object")  # plain text, like the scorecard's other names
     rows["quarter"] = pd.Series(quarters(rows), index=rows.index, dtype="object")  # None where it has none
     rows["commentary"] = _commentary(performance, rows)
     for status, column in (("red", "months_off_target"), ("amber", "months_close_to_target")):
@@ -96,19 +102,20 @@ def _build_scorecard(performance: Performance, months: list[pd.Timestamp], teams
     return rows[keep]
 
 
-def _comparators_by_month(performance: Performance, months: pd.DatetimeIndex) -> list[pd.DataFrame]:
-    """scorecard_comparators for each month, worked out once for months that have the same figures in force
-    (they change only in a month a comparator's year ends)."""
+def _comparators_by_month(performance: Performance, months: pd.DatetimeIndex) -> tuple[list[pd.DataFrame], np.ndarray]:
+    """The different sets of scorecard_comparators in force over the months (they change only in a month a
+    comparator's year ends), each worked out once, and which set each month has."""
     benchmarks, units = performance.benchmarks, performance.indicators["unit"]
     ends = np.array([], dtype="datetime64[ns]") if benchmarks is None or benchmarks.empty else \
         np.unique(benchmarks["period"].to_numpy(dtype="datetime64[ns]"))
-    worked_out: dict[int, pd.DataFrame] = {}
-    by_month = []
+    numbered: dict[int, int] = {}
+    sets, set_of_month = [], []
     for month, in_force in zip(months, np.searchsorted(ends, months.to_numpy(), side="right"), strict=True):
-        if in_force not in worked_out:
-            worked_out[in_force] = scorecard_comparators(benchmarks, units, month)
-        by_month.append(worked_out[in_force])
-    return by_month
+        if in_force not in numbered:
+            numbered[in_force] = len(sets)
+            sets.append(scorecard_comparators(benchmarks, units, month))
+        set_of_month.append(numbered[in_force])
+    return sets, np.array(set_of_month, dtype=int)
 
 
 def status_since(months: pd.Series, run_lengths: pd.Series) -> pd.Series:

@@ -11,6 +11,7 @@ from metrics.benchmarking import (
     LOWEST,
     MIDDLE,
     TOP,
+    _in_force_records,
     available,
     comparable,
     comparator_points,
@@ -72,6 +73,24 @@ def test_the_figure_in_force_is_the_latest_year_ended_by_the_month():
     current = in_force(benchmarks(), pd.Timestamp("2021-03-01"))
     assert set(current["period"]) == {pd.Timestamp("2021-03-01")}
     assert in_force(benchmarks(), pd.Timestamp("2020-02-01")).empty
+
+
+@pytest.mark.parametrize("month", ["2020-02-01", "2020-03-01", "2020-11-01", "2021-03-01", "2030-01-01"])
+def test_the_scorecards_figures_in_force_are_in_forces_rows(month):
+    """scorecard_comparators finds the figures in force without building in_force's table: the same rows,
+    the later of two figures for the same year ending (import order) included."""
+    table = pd.concat([benchmarks(), benchmarks().iloc[[0]].assign(value=99.0)], ignore_index=True)
+    expected = in_force(table, pd.Timestamp(month))
+    records = _in_force_records(table, pd.Timestamp(month))
+    columns = ["indicator_id", "comparator", "value", "year", "councils"]
+
+    def comparable_form(rows) -> list[tuple]:  # NaN is never equal to itself
+        return sorted((tuple(None if pd.isna(field) else field for field in row) for row in rows), key=str)
+
+    assert comparable_form(records) == comparable_form(expected[columns].itertuples(index=False, name=None))
+    if month >= "2020-03-01":
+        assert ("timeliness", "England", 99.0 if month < "2021-03-01" else 81.0) in {
+            record[:3] for record in records}
 
 
 def test_a_benchmarks_table_without_the_optional_columns_still_works():

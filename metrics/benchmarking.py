@@ -77,6 +77,23 @@ SCORECARD_FIELDS = {
 def scorecard_comparators(benchmarks: pd.DataFrame | None, units: pd.Series, month: pd.Timestamp) -> pd.DataFrame:
     """England, statistical neighbours and the quartiles in force for the month, one row per indicator
     (COMPARATOR_COLUMNS), left empty where the indicator's unit cannot be compared."""
+    found = comparator_figures(benchmarks, units, month)
+    index = pd.Index(units.index, name="indicator_id")
+    return pd.DataFrame({
+        column: pd.Series([found[column].get(indicator_id, np.nan) for indicator_id in index], index=index,
+                          dtype=comparator_dtype(column))
+        for column in COMPARATOR_COLUMNS
+    }, index=index)
+
+
+def comparator_dtype(column: str) -> str:
+    """A comparator column's type: a DfE year is text, the rest numbers."""
+    return "object" if column.endswith("_year") else "float64"
+
+
+def comparator_figures(benchmarks: pd.DataFrame | None, units: pd.Series, month: pd.Timestamp) -> dict[str, dict]:
+    """scorecard_comparators as plain dicts: for each of COMPARATOR_COLUMNS, indicator_id to its figure (an
+    indicator without one is left out)."""
     found: dict[str, dict[str, object]] = {column: {} for column in COMPARATOR_COLUMNS}
     unit_of = dict(zip(units.index, units.tolist()))
     for indicator_id, comparator, value, year, councils in _in_force_records(benchmarks, month):
@@ -84,12 +101,7 @@ def scorecard_comparators(benchmarks: pd.DataFrame | None, units: pd.Series, mon
             figure = {"value": value, "year": year, "councils": councils}
             for column, field in SCORECARD_FIELDS[comparator]:
                 found[column][indicator_id] = figure[field]
-    index = pd.Index(units.index, name="indicator_id")
-    return pd.DataFrame({
-        column: pd.Series([found[column].get(indicator_id, np.nan) for indicator_id in index], index=index,
-                          dtype="object" if column.endswith("_year") else "float64")
-        for column in COMPARATOR_COLUMNS
-    }, index=index)
+    return found
 
 
 def _in_force_records(benchmarks: pd.DataFrame | None, month: pd.Timestamp) -> list[tuple]:
@@ -130,12 +142,18 @@ def quarter(value: float, lower: float, upper: float, polarity: str) -> str | No
 
 def quarters(rows: pd.DataFrame) -> list[str | None]:
     """Each scorecard row's quarter: whole-service rows whose figure is shown, else None."""
-    result: list[str | None] = [None] * len(rows)
     shown = (rows["team"] == WHOLE_SERVICE).to_numpy() & ~rows["suppressed"].to_numpy(dtype=bool)
-    for position, row in zip(np.flatnonzero(shown), rows.loc[shown, ["value", "lower_quartile", "upper_quartile",
-                                                                     "polarity"]].itertuples(index=False)):
-        result[position] = quarter(row.value, row.lower_quartile, row.upper_quartile, row.polarity)
-    return result
+    value, lower, upper = (rows[column].to_numpy(dtype="float64") for column in
+                           ("value", "lower_quartile", "upper_quartile"))
+    polarity = rows["polarity"].to_numpy(dtype=object)
+    # quarter(), row by row, as arrays (tests/test_benchmarking.py holds the two equal)
+    with np.errstate(invalid="ignore"):
+        high, low = value >= upper, value <= lower
+    better = np.where(polarity == "higher_is_better", high, low)
+    words = np.where(polarity == "neutral", np.where(high, HIGHEST, np.where(low, LOWEST, MIDDLE)),
+                     np.where(~(high | low), MIDDLE, np.where(better, TOP, BOTTOM)))
+    known = shown & ~np.isnan(value) & ~np.isnan(lower) & ~np.isnan(upper)
+    return np.where(known, words.astype(object), None).tolist()
 
 
 def comparator_points(benchmarks: pd.DataFrame | None, indicator_id: str, unit: str,

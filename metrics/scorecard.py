@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.aggregation import WHOLE_SERVICE
-from metrics.benchmarking import COMPARATOR_COLUMNS, quarters, scorecard_comparators
+from metrics.benchmarking import COMPARATOR_COLUMNS, comparator_dtype, comparator_figures, quarters
 from metrics.formatting import export_figures
 from metrics.performance import Performance
 
@@ -83,11 +83,13 @@ def _build_scorecard(performance: Performance, months: list[pd.Timestamp], teams
     # Each row's comparators: the figures in force in its month, looked up by position (a table per month
     # joined on would cost a frame per month).
     sets, set_of_month = _comparators_by_month(performance, months)
-    indicator_at = sets[0].index.get_indexer(rows["indicator_id"]) if sets else np.zeros(0, dtype=int)
+    indicators = performance.indicators.index
+    indicator_at = indicators.get_indexer(rows["indicator_id"])
     set_at = set_of_month[months.get_indexer(rows["period"])]
     for column in COMPARATOR_COLUMNS:
-        dtype = sets[0][column].dtype if sets else "float64"
-        figures = np.stack([in_force[column].to_numpy(dtype=dtype) for in_force in sets]) if sets else np.zeros((0, 0))
+        dtype = comparator_dtype(column)
+        figures = np.array([[found[column].get(indicator_id, np.nan) for indicator_id in indicators]
+                            for found in sets], dtype=dtype).reshape(len(sets), len(indicators))
         rows[column] = pd.Series(figures[set_at, indicator_at] if len(rows) else [], index=rows.index, dtype=dtype)
     rows["indicator_id"] = rows["indicator_id"].astype("object")  # plain text, like the scorecard's other names
     rows["quarter"] = pd.Series(quarters(rows), index=rows.index, dtype="object")  # None where it has none
@@ -102,8 +104,8 @@ def _build_scorecard(performance: Performance, months: list[pd.Timestamp], teams
     return rows[keep]
 
 
-def _comparators_by_month(performance: Performance, months: pd.DatetimeIndex) -> tuple[list[pd.DataFrame], np.ndarray]:
-    """The different sets of scorecard_comparators in force over the months (they change only in a month a
+def _comparators_by_month(performance: Performance, months: pd.DatetimeIndex) -> tuple[list[dict], np.ndarray]:
+    """The different sets of comparator_figures in force over the months (they change only in a month a
     comparator's year ends), each worked out once, and which set each month has."""
     benchmarks, units = performance.benchmarks, performance.indicators["unit"]
     ends = np.array([], dtype="datetime64[ns]") if benchmarks is None or benchmarks.empty else \
@@ -113,7 +115,7 @@ def _comparators_by_month(performance: Performance, months: pd.DatetimeIndex) ->
     for month, in_force in zip(months, np.searchsorted(ends, months.to_numpy(), side="right"), strict=True):
         if in_force not in numbered:
             numbered[in_force] = len(sets)
-            sets.append(scorecard_comparators(benchmarks, units, month))
+            sets.append(comparator_figures(benchmarks, units, month))
         set_of_month.append(numbered[in_force])
     return sets, np.array(set_of_month, dtype=int)
 
@@ -135,11 +137,17 @@ def _commentary(performance: Performance, rows: pd.DataFrame) -> list[str]:
     notes = notes[notes["indicator_id"].notna()]
     joined: dict[tuple, list[str]] = {}
     for indicator_id, team, period, text in zip(notes["indicator_id"].astype("object"), notes["team"].astype("object"),
-                                                notes["period"], notes["text"].astype("object"), strict=True):
-        joined.setdefault((indicator_id, WHOLE_SERVICE if pd.isna(team) else team, pd.Timestamp(period)),
-                          []).append(text)
+                                                _month_numbers(notes["period"]), notes["text"].astype("object"),
+                                                strict=True):
+        joined.setdefault((indicator_id, WHOLE_SERVICE if pd.isna(team) else team, period), []).append(text)
     return [" ".join(joined.get(key, ())) for key in zip(rows["indicator_id"].astype("object"),
-                                                         rows["team"].astype("object"), rows["period"], strict=True)]
+                                                         rows["team"].astype("object"), _month_numbers(rows["period"]),
+                                                         strict=True)]
+
+
+def _month_numbers(periods: pd.Series) -> list[int]:
+    """Months as plain numbers to look up by (a Timestamp per row costs microseconds each)."""
+    return periods.to_numpy(dtype="datetime64[ns]").astype("int64").tolist()
 
 
 def export_table(scorecard: pd.DataFrame) -> pd.DataFrame:

@@ -93,6 +93,16 @@ def test_the_scorecards_figures_in_force_are_in_forces_rows(month):
             record[:3] for record in records}
 
 
+def test_quarters_of_a_scorecard_are_quarter_row_by_row():
+    cases = [(value, lower, upper, polarity) for value in (NAN, 60.0, 70.0, 80.0, 88.0, 95.0)
+             for lower, upper in ((70.0, 88.0), (NAN, 88.0), (70.0, NAN), (90.0, 80.0))
+             for polarity in ("higher_is_better", "lower_is_better", "neutral")]
+    rows = pd.DataFrame(cases, columns=["value", "lower_quartile", "upper_quartile", "polarity"]).assign(
+        team="", suppressed=False)
+    assert quarters(rows) == [quarter(*case) for case in cases]
+    assert set(quarters(rows)) == {None, TOP, MIDDLE, BOTTOM, HIGHEST, LOWEST}
+
+
 def test_a_benchmarks_table_without_the_optional_columns_still_works():
     bare = benchmarks()[["indicator_id", "comparator", "period", "value"]]
     table = scorecard_comparators(bare, pd.Series({"timeliness": "percent"}), pd.Timestamp("2021-06-01"))

@@ -145,8 +145,13 @@ def comparator_layers(points: pd.DataFrame, unit: str) -> list[alt.Chart]:
         ).encode(x=alt.X("shown_at:T"), y=alt.Y("value:Q"), tooltip=tooltip)
         for name in dict.fromkeys(data["comparator"])
     ]
-    layers.append(alt.Chart(data).mark_text(dx=9, dy=-7, align="left", fontSize=11, color="#37474f").encode(
-        x=alt.X("shown_at:T"), y=alt.Y("value:Q"), text=alt.Text("label:N")))
+    # A comparator's successive labels alternate above and below their points: the figure in force at the
+    # chart's start and the next year's can be a month apart, and would print over each other.
+    above = data.groupby("comparator", sort=False).cumcount().to_numpy() % 2 == 0
+    for rows, dy in ((data[above], -7), (data[~above], 14)):
+        if not rows.empty:
+            layers.append(alt.Chart(rows).mark_text(dx=9, dy=dy, align="left", fontSize=11, color="#37474f").encode(
+                x=alt.X("shown_at:T"), y=alt.Y("value:Q"), text=alt.Text("label:N")))
     return layers
 
 

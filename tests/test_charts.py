@@ -64,7 +64,7 @@ def test_indicator_chart_layers_encodings_and_titles(performance):
     labels = layer(spec, "text", x="shown_at", text="label")  # each labelled with its name and DfE year
     label_data = max((rows for rows in spec["datasets"].values() if rows and "label" in rows[0]), key=len)
     assert sorted(row["label"] for row in label_data) == ["England 2021", "Neighbours 2021"]
-    assert labels
+    assert labels["mark"]["dy"] < 0  # one figure each: every label above its point
     assert not [candidate for candidate in spec["layer"] if mark(candidate) == "line"
                 and candidate.get("encoding", {}).get("x", {}).get("field") == "shown_at"]  # never joined up
     assert target["mark"]["interpolate"] == "step-after"
@@ -102,6 +102,24 @@ def test_spc_chart_marks_signals_by_shape_and_colour_with_words():
     for line in ("value", "mean", "upper", "lower"):
         assert layer(spec, "line", y=line)
     assert layer(spec, "rule", y="target")
+
+
+def test_a_comparators_labels_a_month_apart_are_on_either_side_of_their_points():
+    points = comparator_points(pd.DataFrame({
+        "indicator_id": ["x"] * 4, "comparator": ["England", "England", "England", "Statistical neighbours"],
+        "period": pd.to_datetime(["2019-03-01", "2020-03-01", "2021-03-01", "2020-03-01"]),
+        "value": [20.0, 21.0, 22.0, 25.0], "year": ["2019", "2020", "2021", "2020"], "councils": [None] * 4,
+        "source": ["DfE"] * 4,
+    }), "x", "percent", ["England", "Statistical neighbours"], pd.Timestamp("2020-02-01"), pd.Timestamp("2021-12-01"))
+    spec = charts.indicator_chart(pd.DataFrame({
+        "period": pd.date_range("2020-02-01", "2021-12-01", freq="MS"), "team_label": "Whole service",
+        "value": 21.0, "suppressed": False, "target": 20.0, "tolerance": 1.0, "rag": "green"}),
+        name="x", unit="percent", polarity="lower_is_better", title="x", benchmarks=points).to_dict()
+    texts = [candidate for candidate in spec["layer"] if mark(candidate) == "text"]
+    shown = {candidate["mark"]["dy"]: sorted(row["label"] for row in spec["datasets"][candidate["data"]["name"]])
+             for candidate in texts}
+    # England 2019 is in force at the start (drawn there, February 2020), England 2020 a month later.
+    assert shown == {-7: ["England 2019", "England 2021", "Neighbours 2020"], 14: ["England 2020"]}
 
 
 def test_team_bars_label_each_bar_with_value_and_status():

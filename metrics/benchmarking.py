@@ -164,19 +164,28 @@ def comparator_points(benchmarks: pd.DataFrame | None, indicator_id: str, unit: 
     columns = ["comparator", "period", "value", "year", "councils", "source", "shown_at"]
     if benchmarks is None or benchmarks.empty:
         return pd.DataFrame(columns=columns)
-    own = benchmarks[(benchmarks["indicator_id"] == indicator_id)
-                     & benchmarks["comparator"].astype("object").isin(comparators)]
-    own = own.loc[np.array([comparable(unit, c) for c in own["comparator"]], dtype=bool)]
-    inside = own[(own["period"] >= start) & (own["period"] <= end)]
-    at_start = in_force(own, start)
-    points = pd.concat([at_start.assign(comparator=at_start["comparator"].astype("object")),
-                        inside.assign(comparator=inside["comparator"].astype("object"))])
-    points = points.drop_duplicates(["comparator", "period"])
+    start, end = np.datetime64(pd.Timestamp(start), "ns"), np.datetime64(pd.Timestamp(end), "ns")
+    wanted = [name for name in comparators if comparable(unit, name)]
+    names = benchmarks["comparator"].to_numpy(dtype=object)
+    periods = benchmarks["period"].to_numpy(dtype="datetime64[ns]")
+    own = np.flatnonzero((benchmarks["indicator_id"].to_numpy(dtype=object) == indicator_id) & np.isin(names, wanted))
+    # The figure in force at the start: per comparator, the last of those ended by then, in period order.
+    at_start: dict[str, int] = {}
+    for position in own[np.argsort(periods[own], kind="stable")].tolist():
+        if periods[position] <= start:
+            at_start[names[position]] = position
+    # Each comparator and year once: the one in force at the start first, then those inside the period.
+    chosen: dict[tuple, int] = {}
+    for position in [*sorted(at_start.values(), key=lambda row: (periods[row], row)),
+                     *(row for row in own.tolist() if start <= periods[row] <= end)]:
+        chosen.setdefault((names[position], periods[position]), position)
+    points = benchmarks.iloc[list(chosen.values())].reset_index(drop=True)
+    points["comparator"] = points["comparator"].astype("object")
     for column in ("year", "councils", "source"):
         if column not in points.columns:
             points[column] = np.nan
     points["year"] = [year_label(y, p) for y, p in zip(points["year"], points["period"], strict=True)]
-    points["shown_at"] = points["period"].where(points["period"] >= start, start)
+    points["shown_at"] = points["period"].where(points["period"] >= pd.Timestamp(start), pd.Timestamp(start))
     return points[columns].sort_values(["comparator", "period"]).reset_index(drop=True)
 
 

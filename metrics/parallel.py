@@ -1,8 +1,9 @@
 """Work on a few parts at once, on threads, with the results in order.
 
-Most of the time rating a snapshot goes in numpy, pandas and Arrow routines that let go of
-Python's lock while they run, so two parts rated on two threads take little more than one: on a
-2-core machine a snapshot is prepared in about two thirds of the time.
+Much of the time rating a snapshot goes in numpy, pandas and Arrow routines that let go of
+Python's lock while they run, so parts rated on two threads overlap: on a 2-core machine the
+regional-scale snapshot of benchmarks/run.py was prepared for both audiences in 22.6 s instead of
+29.7 s, with identical files.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import TypeVar
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
-MOST_THREADS = 4  # beyond this, more threads mostly wait for each other
+MOST_THREADS = 4  # the rest of the work holds Python's lock, so more threads would mostly wait (not measured)
 
 
 def threads() -> int:

@@ -73,7 +73,7 @@ def resolve_figures(values: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFr
 
 def in_series_order(figures: pd.DataFrame) -> pd.DataFrame:
     """Rows by indicator, team and month: sort_values(["indicator_id", "team", "period"]), by one sort of
-    the names' category codes where they are categories without gaps."""
+    the names' category codes where the names are categories and nothing is missing (else sort_values)."""
     names = [figures[column] for column in ("indicator_id", "team")]
     if not (all(isinstance(name.dtype, pd.CategoricalDtype) and name.notna().all() for name in names)
             and figures["period"].notna().all()):

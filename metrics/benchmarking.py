@@ -49,20 +49,27 @@ def in_force(benchmarks: pd.DataFrame | None, month: pd.Timestamp) -> pd.DataFra
     columns = ["indicator_id", "comparator", "period", "value", "year", "councils", "source"]
     if benchmarks is None or benchmarks.empty:
         return pd.DataFrame(columns=columns)
-    periods = benchmarks["period"].to_numpy(dtype="datetime64[ns]")
-    eligible = np.flatnonzero(periods <= np.datetime64(pd.Timestamp(month), "ns"))
-    eligible = eligible[np.argsort(periods[eligible], kind="stable")]
-    # One number per (indicator, comparator); the last of each in period order is the one in force.
-    indicators = pd.factorize(benchmarks["indicator_id"].to_numpy()[eligible])[0]
-    comparators = pd.factorize(benchmarks["comparator"].to_numpy()[eligible])[0]
-    pairs = indicators.astype("int64") * (int(comparators.max(initial=0)) + 1) + comparators
-    _, last_from_end = np.unique(pairs[::-1], return_index=True)
-    chosen = benchmarks.iloc[eligible[np.sort(len(pairs) - 1 - last_from_end)]].reset_index(drop=True)
+    chosen = benchmarks.iloc[in_force_positions(benchmarks, month)].reset_index(drop=True)
     table = pd.DataFrame({column: chosen[column] if column in chosen.columns else np.nan for column in columns})
     for column in ("indicator_id", "comparator"):
         table[column] = table[column].astype("object")
     table["year"] = [year_label(y, p) for y, p in zip(table["year"], table["period"], strict=True)]
     return table
+
+
+def in_force_positions(benchmarks: pd.DataFrame, month: pd.Timestamp, among: np.ndarray | None = None) -> list[int]:
+    """The rule of what is in force, as row positions (of `among` only, when given): per indicator and
+    comparator, the last in period order (the later import for the same period) of the figures for a
+    year ending on or before the month; oldest first."""
+    periods = benchmarks["period"].to_numpy(dtype="datetime64[ns]")
+    rows = np.arange(len(benchmarks)) if among is None else np.sort(np.asarray(among, dtype=int))
+    eligible = rows[periods[rows] <= np.datetime64(pd.Timestamp(month), "ns")]
+    eligible = eligible[np.argsort(periods[eligible], kind="stable")]  # by period, then import order
+    latest: dict[tuple, int] = {}
+    for position, key in zip(eligible.tolist(), zip(benchmarks["indicator_id"].to_numpy(dtype=object)[eligible],
+                                                    benchmarks["comparator"].to_numpy(dtype=object)[eligible])):
+        latest[key] = position
+    return sorted(latest.values(), key=lambda position: (periods[position], position))
 
 
 # Which columns of the scorecard each comparator fills, from which field of its figure in force.
@@ -105,19 +112,12 @@ def comparator_figures(benchmarks: pd.DataFrame | None, units: pd.Series, month:
 
 
 def _in_force_records(benchmarks: pd.DataFrame | None, month: pd.Timestamp) -> list[tuple]:
-    """in_force's (indicator_id, comparator, value, year, councils) as plain records, in no set order: a
-    Python pass over a few thousand figures takes a fraction of the millisecond that pandas needs for each
-    of the dozen steps of building a table."""
+    """in_force's (indicator_id, comparator, value, year, councils) as plain records, oldest first: without
+    building its table, which takes pandas a dozen steps of a fraction of a millisecond each."""
     if benchmarks is None or benchmarks.empty:
         return []
     periods = benchmarks["period"].to_numpy(dtype="datetime64[ns]")
-    eligible = np.flatnonzero(periods <= np.datetime64(pd.Timestamp(month), "ns"))
-    eligible = eligible[np.argsort(periods[eligible], kind="stable")]
-    latest = {}  # the last of each (indicator, comparator) in period order is the one in force
-    for position, key in zip(eligible.tolist(), zip(benchmarks["indicator_id"].to_numpy(dtype=object)[eligible],
-                                                    benchmarks["comparator"].to_numpy(dtype=object)[eligible])):
-        latest[key] = position
-    chosen = np.array(sorted(latest.values()), dtype=int)
+    chosen = np.array(in_force_positions(benchmarks, month), dtype=int)
     column = {name: benchmarks[name].to_numpy(dtype=object)[chosen] if name in benchmarks.columns
               else np.full(len(chosen), np.nan, dtype=object) for name in ("value", "year", "councils")}
     return [(indicator_id, comparator, value, year_label(year, period), councils) for
@@ -169,14 +169,9 @@ def comparator_points(benchmarks: pd.DataFrame | None, indicator_id: str, unit: 
     names = benchmarks["comparator"].to_numpy(dtype=object)
     periods = benchmarks["period"].to_numpy(dtype="datetime64[ns]")
     own = np.flatnonzero((benchmarks["indicator_id"].to_numpy(dtype=object) == indicator_id) & np.isin(names, wanted))
-    # The figure in force at the start: per comparator, the last of those ended by then, in period order.
-    at_start: dict[str, int] = {}
-    for position in own[np.argsort(periods[own], kind="stable")].tolist():
-        if periods[position] <= start:
-            at_start[names[position]] = position
     # Each comparator and year once: the one in force at the start first, then those inside the period.
     chosen: dict[tuple, int] = {}
-    for position in [*sorted(at_start.values(), key=lambda row: (periods[row], row)),
+    for position in [*in_force_positions(benchmarks, start, among=own),
                      *(row for row in own.tolist() if start <= periods[row] <= end)]:
         chosen.setdefault((names[position], periods[position]), position)
     points = benchmarks.iloc[list(chosen.values())].reset_index(drop=True)

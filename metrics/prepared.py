@@ -404,12 +404,22 @@ def performance(root: DataRoot, folder: SnapshotFolder, audience: str) -> Perfor
     return _prepare(root, folder, audience, entry, checked)
 
 
+def is_prepared(root: DataRoot, folder: SnapshotFolder, audience: str) -> bool:
+    """True when the cache holds the snapshot's checks and its rated tables for the audience (the
+    whole service's file is written last, once the rest is there)."""
+    entry = _Entry(root, folder)
+    return entry.path is not None and (entry.path / CHECK_FILE).is_file() and _rated_for(entry, audience)
+
+
+def _rated_for(entry: _Entry, audience: str) -> bool:
+    return entry.path is not None and (entry.path / f"whole-{audience}.parquet").is_file()
+
+
 def prepare(root: DataRoot, folder: SnapshotFolder, audiences: list[str]) -> CheckedSnapshot:
     """Check a snapshot and keep its rated tables for each audience not yet prepared, reading it once."""
     entry = _Entry(root, folder)
     checked = _cached_summary(entry, folder)
-    waiting = [audience for audience in audiences
-               if entry.path is None or not (entry.path / f"whole-{audience}.parquet").is_file()]
+    waiting = [audience for audience in audiences if not _rated_for(entry, audience)]
     if checked is not None and not (checked.valid and waiting):
         return checked
     snapshot = read_snapshot(root, folder, check=checked is None)

@@ -2,31 +2,47 @@
 
 Pages and the scorecard command prepare a snapshot the first time they need it; at the size of
 a regional group of councils that takes a while. Run this after ingest, or when an app server
-starts (each replica keeps its own PERFORMANCE_CACHE_DIR), so nobody waits. Prints one line per
-snapshot; exits 1 if any snapshot fails its checks.
+starts (each replica keeps its own PERFORMANCE_CACHE_DIR), so nobody waits. An app server runs it
+itself, at a lower priority, for a large snapshot it has not prepared (metrics/ahead.py). Prints
+one line per snapshot; exits 1 if any snapshot fails its checks or --snapshot names none.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
+from datetime import date
 
 from metrics import prepared
 from metrics.audience import AUDIENCES
 from metrics.commands import snapshot_folders
+
+LOWER_PRIORITY = 10  # nice: an app server's pages come first on a busy machine; on an idle one it runs at full speed
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m metrics.commands.prepare", description=__doc__)
     parser.add_argument("--audience", choices=AUDIENCES, action="append",
                         help="prepare for this audience only (may be repeated; default: both)")
+    parser.add_argument("--snapshot", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                        help="prepare this snapshot only (default: every snapshot)")
+    parser.add_argument("--lower-priority", action="store_true",
+                        help="run at a lower CPU priority (nice 10), as an app server runs it beside its pages")
     args = parser.parse_args(argv)
-    audiences = args.audience or list(AUDIENCES)
+    audiences = list(dict.fromkeys(args.audience or AUDIENCES))
+    if args.lower_priority and hasattr(os, "nice"):
+        os.nice(LOWER_PRIORITY)
     found = snapshot_folders("prepare")
     if found is None:
         return 1
     root, folders = found
+    if args.snapshot is not None:
+        folders = [folder for folder in folders if folder.as_at == args.snapshot]
+        if not folders:
+            print(f"prepare: there is no snapshot as at {args.snapshot} under {root.uri}", file=sys.stderr)
+            return 1
     if prepared.cache_folder() is None:
         print(f"{prepared.CACHE_VARIABLE} is off, so there is nowhere to keep prepared snapshots", file=sys.stderr)
         return 1

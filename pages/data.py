@@ -60,14 +60,25 @@ def revisions_section() -> None:
         return
     options = [s.as_at.isoformat() for s in frame.valid_snapshots]
     label = {iso: f"As at {pd.Timestamp(iso):%d %B %Y}" for iso in options}
+    # The page's own snapshot and the one before it (or, for the oldest, the one after it): not a newer
+    # snapshot the page is not showing yet because it is still being prepared.
+    newer_index = min(options.index(frame.snapshot.as_at.isoformat()), len(options) - 2)
     left, right = st.columns(2)
-    older_iso = left.selectbox("Older snapshot", options, index=1, format_func=label.get, key="data.older")
-    newer_iso = right.selectbox("Newer snapshot", options, index=0, format_func=label.get, key="data.newer")
+    older_iso = left.selectbox("Older snapshot", options, index=newer_index + 1, format_func=label.get,
+                               key="data.older")
+    newer_iso = right.selectbox("Newer snapshot", options, index=newer_index, format_func=label.get,
+                                key="data.newer")
     if older_iso == newer_iso:
         st.info("Choose two different snapshots.")
         return
     if older_iso > newer_iso:
         older_iso, newer_iso = newer_iso, older_iso
+    waiting = [s for s in frame.valid_snapshots if s.as_at.isoformat() in (older_iso, newer_iso)
+               and loaders.being_prepared(frame.cache_key[0], s, frame.audience)]
+    if waiting:
+        st.info(f"The snapshot as at {waiting[0].as_at:%d %B %Y} is still being prepared, so it cannot be "
+                "compared yet. Choose another pair, or come back in a minute or two.")
+        return
     changes = loaders.revisions_between(frame.cache_key[0], older_iso, newer_iso, frame.audience)
 
     indicators = sorted(changes["name"].unique())

@@ -9,12 +9,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from metrics.audience import AUDIENCES
 from metrics.formatting import format_month, months_behind
 from metrics.performance import Performance
 from metrics.prepared import CheckedSnapshot
 from metrics.snapshots import DEMO_COUNCIL, council_name, data_root, shipped_demo
 from ui import loaders, state
-from ui.audience import AUDIENCE_TEXT, current_audience, sign_in_controls
+from ui.audience import AUDIENCE_TEXT, current_audience, sign_in_configured, sign_in_controls
 from ui.display import plain
 from ui.html import use_stylesheet
 from ui.network import send_messages_at_once
@@ -118,6 +119,21 @@ def _stop_without_data(location: str, invalid: list[CheckedSnapshot]) -> None:
     st.stop()
 
 
+def _audiences_ahead(audience: str) -> list[str]:
+    """Audiences to prepare a snapshot for, this one first: with sign-in, people see both."""
+    return [audience, *([other for other in AUDIENCES if other != audience] if sign_in_configured() else [])]
+
+
+def _opened_on(location: str, valid: list[CheckedSnapshot], audience: str) -> CheckedSnapshot:
+    """The snapshot a page opens on: the newest that is ready to show, while a process of its own
+    prepares any newer one (metrics/ahead.py), shown once it is ready. When none is ready, the newest:
+    the visitor waits while it is prepared, as they would for any snapshot they choose."""
+    opened_on = next((snapshot for snapshot in valid if loaders.ready(location, snapshot, audience)), valid[0])
+    if opened_on is not valid[0]:
+        loaders.prepare_ahead(location, valid[0], _audiences_ahead(audience))
+    return opened_on
+
+
 def page_frame(title: str, summary: str) -> Frame:
     """Draw the page config, sidebar and title; return the snapshot and audience in use."""
     send_messages_at_once()
@@ -140,7 +156,8 @@ def page_frame(title: str, summary: str) -> Frame:
             st.caption(plain(council))
         _navigation()
         st.divider()
-        chosen = state.single_choice("snapshot", options, options[0], "frame.snapshot",
+        opened_on = _opened_on(location, valid, audience)
+        chosen = state.single_choice("snapshot", options, opened_on.as_at.isoformat(), "frame.snapshot",
                                      lambda text: notice(notices, text))
         st.selectbox(
             "Snapshot (the day the figures were extracted)", options, key="frame.snapshot",
@@ -164,6 +181,12 @@ def page_frame(title: str, summary: str) -> Frame:
                         st.text(str(problem))
                 for warning in warnings:
                     st.text(warning)
+    if opened_on is not valid[0] and chosen == opened_on.as_at.isoformat():
+        notices.info(
+            f"The newest snapshot, as at {valid[0].as_at:%d %B %Y}, is still being prepared, so this page "
+            f"shows the one as at {opened_on.as_at:%d %B %Y}. Choose the newest under Snapshot in a minute "
+            f"or two, or open the page again.", icon=":material/hourglass_top:",
+        )
     newest_folder = max([s.as_at for s in valid + invalid])
     if chosen == options[0] and newest_folder > valid[0].as_at:
         notices.warning(

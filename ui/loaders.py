@@ -13,6 +13,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from metrics import benchmarking, comparison, narrative, prepared, report, revisions, series, spc
 from metrics.aggregation import WHOLE_SERVICE
+from metrics.ahead import AHEAD, large
 from metrics.annex_a.build import ImportReport, read_report
 from metrics.audience import INTERNAL, PUBLIC
 from metrics.caseloads import DEFAULT_THRESHOLD, average_trend, summary_from_figures, team_summary
@@ -68,10 +69,40 @@ def performance(location: str, as_at: date, path: str, audience: str) -> Perform
     memory while the snapshots held fit PERFORMANCE_MEMORY_MB: the demo's five snapshots take a few MB
     each, a regional-scale one that has loaded every team some 450 MB."""
     def prepare() -> Performance:
+        root, folder = data_root(location), SnapshotFolder(as_at, path)
         with st.spinner("Working out the figures…") if get_script_run_ctx() else nullcontext():
-            return prepared.performance(data_root(location), SnapshotFolder(as_at, path), audience)
+            AHEAD.wait(root, folder, audience)  # a process of its own at it already: read what it keeps
+            return prepared.performance(root, folder, audience)
 
     return _PERFORMANCES.get((location, as_at, path, audience), prepare)
+
+
+_READY: set[tuple] = set()  # snapshots (and audiences) known to be ready: snapshots never change
+
+
+def ready(location: str, snapshot: CheckedSnapshot, audience: str) -> bool:
+    """Can a page show this snapshot without waiting for it to be prepared: it is small, held in
+    memory, or kept prepared (or there is no cache, so nothing could prepare it ahead)."""
+    key = (location, snapshot.as_at, snapshot.path, audience)
+    if key in _READY:
+        return True
+    if (not large(snapshot) or key in _PERFORMANCES or prepared.cache_folder() is None
+            or prepared.is_prepared(data_root(location), SnapshotFolder(snapshot.as_at, snapshot.path), audience)):
+        _READY.add(key)
+        return True
+    return False
+
+
+def being_prepared(location: str, snapshot: CheckedSnapshot, audience: str) -> bool:
+    """True while a process of its own is preparing the snapshot and it is not ready for the audience yet."""
+    return (not ready(location, snapshot, audience)
+            and AHEAD.running(data_root(location), SnapshotFolder(snapshot.as_at, snapshot.path)))
+
+
+def prepare_ahead(location: str, snapshot: CheckedSnapshot, audiences: list[str]) -> None:
+    """Have a process of its own prepare a large snapshot for these audiences (the first first), if
+    nothing is at it yet; ready() says when it is done."""
+    AHEAD.start(data_root(location), SnapshotFolder(snapshot.as_at, snapshot.path), audiences)
 
 
 @st.cache_resource(max_entries=2, show_spinner="Reading the caseloads…")

@@ -5,6 +5,7 @@
     python benchmarks/load.py --url http://127.0.0.1:8080 --pid 1234  # a server already running
     python benchmarks/load.py --nginx 2            # two app servers behind deploy/nginx.conf
     python benchmarks/load.py --data-dir DIR --sessions 10 --no-memory  # regional scale (choices from DIR)
+    python benchmarks/load.py --data-dir DIR --sessions 10 --new-snapshot  # a new snapshot arrives meanwhile
 
 Each simulated session speaks Streamlit's protocol (BackMsg and ForwardMsg protobufs over
 /_stcore/stream; no browser): it opens pages with realistic choices in the query string, then changes
@@ -18,6 +19,13 @@ within a minute, or a broken connection. Memory is the server's resident set siz
 - a crowd: 25 sessions arriving together, then each acting every 4 to 6 seconds for a minute;
 - a flood: 25 sessions with no pause for 30 seconds (throughput, runs per second);
 - memory: the server's RSS after 100 runs and after 2,000.
+
+With --new-snapshot, one scenario instead: a copy of the data folder is served (PERFORMANCE_LISTING_SECONDS
+5) and, 10 seconds into a crowd acting every 4 to 6 seconds for 90 seconds, its newest snapshot is
+copied as a new one dated a day later, the way ingest writes one. It reports every run's wait, the
+longest, and how long until the new snapshot was prepared for the public (from the prepared-snapshot
+cache). With --url, DIR must be that server's own data folder (the new snapshot is written into it)
+and PERFORMANCE_CACHE_DIR its cache.
 
 A benchmark, not a test: it prints figures and judges nothing.
 """
@@ -36,6 +44,7 @@ import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import websockets
@@ -272,6 +281,34 @@ async def crowd(url: str, people: int, seconds: float, think: tuple[float, float
     return runs, time.perf_counter() - started
 
 
+async def new_snapshot(url: str, data_dir: Path, people: int, seconds: float = 90,
+                       arrives_after: float = 10) -> tuple[list[Run], float | None]:
+    """A crowd acting every 4-6 s while a new snapshot is written; the runs, and the seconds from the
+    snapshot being written to its being prepared for the public (None if not within the crowd's time)."""
+    from metrics.prepared import is_prepared
+    from metrics.snapshots import SnapshotFolder, data_root, find_snapshot_folders
+
+    runs: list[Run] = []
+    started = time.perf_counter()
+    tasks = [asyncio.create_task(person(url, seed, started + seconds, (4.0, 6.0), runs)) for seed in range(people)]
+    await asyncio.sleep(arrives_after)
+    root = data_root(data_dir)
+    newest = find_snapshot_folders(root)[0][0]
+    arriving = SnapshotFolder(date.fromordinal(newest.as_at.toordinal() + 1),
+                              root.snapshot_path(date.fromordinal(newest.as_at.toordinal() + 1)))
+    staging = Path(root.snapshots_path) / ".arriving"  # copied, then renamed into place as ingest does
+    await asyncio.to_thread(shutil.copytree, newest.path, staging)
+    os.rename(staging, arriving.path)
+    written = time.perf_counter()
+    ready_after = None
+    while time.perf_counter() < started + seconds and ready_after is None:
+        if await asyncio.to_thread(is_prepared, root, arriving, "public"):
+            ready_after = time.perf_counter() - written
+        await asyncio.sleep(0.2)
+    await asyncio.gather(*tasks)
+    return runs, ready_after
+
+
 async def memory(url: str, pid: int | None, total: int = 2000, people: int = 10) -> tuple[float, float, int]:
     """RSS after the first 100 runs and after `total`, with `people` sessions acting without a pause."""
     runs: list[Run] = []
@@ -358,6 +395,17 @@ def report(url: str, pid: int | None, label: str, quick: bool, with_memory: bool
           f"({(at_end / at_100 - 1) * 100:+.0f}%), errors {errors}")
 
 
+def report_new_snapshot(url: str, data_dir: Path, sessions: int) -> None:
+    print(f"\n## a new snapshot arrives  ({url}, {data_dir})")
+    runs, ready_after = asyncio.run(new_snapshot(url, data_dir, sessions))
+    print(f"{sessions} sessions acting every 4-6 s for 90 s; 10 s in, a new snapshot is written:\n  {summary(runs)}")
+    longest = sorted(runs, key=lambda run: run.seconds)[-3:]
+    print("  longest waits: " + ", ".join(f"{run.seconds:.1f} s ({run.page or 'scorecard'}, {run.action})"
+                                          for run in reversed(longest)))
+    print("  prepared for the public " + (f"{ready_after:.1f} s after it was written" if ready_after is not None
+                                          else "not within the 90 s"))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", help="measure a server already running here instead of starting one")
@@ -370,16 +418,30 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="shorter scenarios, for a first look")
     parser.add_argument("--sessions", type=int, default=25, help="people in the crowd scenarios (default 25)")
     parser.add_argument("--no-memory", action="store_true", help="leave out the 2,000-run memory scenario")
+    parser.add_argument("--new-snapshot", action="store_true",
+                        help="only the scenario of a new snapshot arriving in --data-dir while a crowd acts")
     args = parser.parse_args()
     if args.data_dir:
         choices_from(args.data_dir)
+    if args.new_snapshot and not args.data_dir:
+        parser.error("--new-snapshot needs --data-dir")
+    if args.new_snapshot and args.url:
+        report_new_snapshot(args.url.rstrip("/"), Path(args.data_dir), args.sessions)
+        return 0
     if args.url:
         report(args.url.rstrip("/"), args.pid, "server given", args.quick, not args.no_memory, args.sessions)
         return 0
     env = {**os.environ, "PERFORMANCE_AUDIENCE": os.environ.get("PERFORMANCE_AUDIENCE", "public")}
+    copied = None
+    if args.new_snapshot:  # a copy to write the new snapshot into, listed again every 5 s
+        copied = Path(tempfile.mkdtemp(prefix="load-data-"))
+        shutil.copytree(Path(args.data_dir) / "snapshots", copied / "snapshots")
+        args.data_dir = str(copied)
+        env["PERFORMANCE_LISTING_SECONDS"] = "5"
     if args.data_dir:
         env["PERFORMANCE_DATA_DIR"] = args.data_dir
     env.setdefault("PERFORMANCE_CACHE_DIR", tempfile.mkdtemp(prefix="load-cache-"))
+    os.environ["PERFORMANCE_CACHE_DIR"] = env["PERFORMANCE_CACHE_DIR"]  # where new_snapshot looks for it
     subprocess.run([sys.executable, "-m", "metrics.commands.prepare"], cwd=REPOSITORY, env=env, check=True,
                    stdout=subprocess.DEVNULL)
     extra = STREAMLIT_DEFAULTS if args.settings == "streamlit" else []
@@ -397,6 +459,10 @@ def main() -> int:
             report(url, pid, label, args.quick, with_memory=False, sessions=args.sessions)
             print("app servers' memory at the end: "
                   + ", ".join(f"{rss_mb(process.pid):.0f} MB" for process in processes[:-1]))
+        elif args.new_snapshot:
+            port = free_port()
+            processes.append(start_app(port, extra, env))
+            report_new_snapshot(f"http://127.0.0.1:{port}", Path(args.data_dir), args.sessions)
         else:
             port = free_port()
             processes.append(start_app(port, extra, env))
@@ -410,6 +476,8 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 process.kill()
         shutil.rmtree(folder, ignore_errors=True)
+        if copied is not None:
+            shutil.rmtree(copied, ignore_errors=True)
     return 0
 
 

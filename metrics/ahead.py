@@ -19,7 +19,11 @@ import threading
 import time
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from metrics import prepared
+from metrics.contract import TABLES
 from metrics.prepared import CheckedSnapshot
 from metrics.settings import CACHE_DIR, DATA_DIR
 from metrics.snapshots import DataRoot, SnapshotFolder
@@ -39,6 +43,16 @@ def estimated_rows(snapshot: CheckedSnapshot) -> int:
 def large(snapshot: CheckedSnapshot) -> bool:
     """Worth a process of its own: preparing it would hold up the server's pages for seconds."""
     return estimated_rows(snapshot) >= AHEAD_FROM_ROWS
+
+
+def large_folder(root: DataRoot, folder: SnapshotFolder) -> bool:
+    """Large by its values rows, before it is checked (a Parquet file says how many rows it holds); a
+    file that cannot be read is for the checks to report, so it is not large."""
+    try:
+        rows = pq.read_metadata(f"{folder.path}/{TABLES['values'].file_name}", filesystem=root.filesystem).num_rows
+    except (OSError, pa.ArrowException):
+        return False
+    return rows >= AHEAD_FROM_ROWS
 
 
 def prepare_command(root: DataRoot, folder: SnapshotFolder, audiences: list[str]) -> list[str]:

@@ -368,6 +368,12 @@ def _keep_summary(entry: _Entry, checked: CheckedSnapshot) -> None:
     entry.write(CHECK_FILE, lambda path: path.write_bytes(_summary_to_json(checked)))
 
 
+def checked_before(root: DataRoot, folder: SnapshotFolder) -> CheckedSnapshot | None:
+    """A snapshot's checks if the cache holds them; None if it has not been checked (or has gone)."""
+    entry = _Entry(root, folder)
+    return _cached_summary(entry, folder)
+
+
 def check(root: DataRoot, folder: SnapshotFolder) -> CheckedSnapshot:
     """A snapshot's checks and list facts: from the cache, or read and validated (then kept)."""
     entry = _Entry(root, folder)

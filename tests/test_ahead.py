@@ -127,6 +127,7 @@ def ahead_pages(two_snapshots, cache, monkeypatch):
 def test_pages_open_on_the_newest_ready_snapshot_while_a_newer_one_is_prepared(ahead_pages):
     (root, (newer, older)), started = ahead_pages
     prepared.prepare(root, older, ["public"])
+    prepared.check(root, newer)  # checked, and being rated
     at = open_page("streamlit_app.py")
     assert not at.exception
     assert at.sidebar.selectbox(key="frame.snapshot").value == OLDER
@@ -156,7 +157,10 @@ def test_with_nothing_ready_the_page_waits_for_the_newest(ahead_pages):
 def test_data_page_compares_the_snapshot_it_shows_not_one_still_being_prepared(ahead_pages, tmp_path):
     (root, (newer, _)), started = ahead_pages
     write_snapshot(tmp_path / "data", "2021-01-10", tiny_tables())
-    prepared.prepare(root, find_snapshot_folders(root)[0][1], ["public"])
+    folders = find_snapshot_folders(root)[0]
+    prepared.prepare(root, folders[1], ["public"])
+    for folder in (folders[0], folders[2]):
+        prepared.check(root, folder)
     at = open_page("pages/data.py")
     assert not at.exception
     assert at.sidebar.selectbox(key="frame.snapshot").value == OLDER
@@ -177,6 +181,7 @@ def test_data_page_compares_a_chosen_snapshot_with_the_one_before_or_after_it():
 def test_data_page_does_not_wait_for_a_snapshot_being_prepared(ahead_pages, monkeypatch):
     (root, (newer, older)), _ = ahead_pages
     prepared.prepare(root, older, ["public"])
+    prepared.check(root, newer)
     monkeypatch.setattr(ahead.AHEAD, "running", lambda root, folder: folder.as_at.isoformat() == NEWER)
 
     def refuse(root, folder, audience):
@@ -189,3 +194,39 @@ def test_data_page_does_not_wait_for_a_snapshot_being_prepared(ahead_pages, monk
     assert (at.selectbox(key="data.older").value, at.selectbox(key="data.newer").value) == (OLDER, NEWER)
     assert "The snapshot as at 10 March 2021 is still being prepared, so it cannot be compared yet" in all_text(at)
     assert not prepared.is_prepared(root, newer, "public")
+
+
+def test_a_large_new_snapshot_is_checked_by_its_own_process_and_listed_once_checked(ahead_pages, monkeypatch):
+    (root, (newer, older)), started = ahead_pages
+    prepared.prepare(root, older, ["public"])
+    monkeypatch.setattr(ahead.AHEAD, "running", lambda root, folder: folder.as_at.isoformat() == NEWER)
+    for _ in range(2):  # while its process is at it: not listed, and not checked here
+        at = open_page("pages/off_target.py")
+        assert not at.exception
+        assert at.sidebar.selectbox(key="frame.snapshot").options == ["As at 10 February 2021"]
+        assert prepared.checked_before(root, newer) is None
+    assert started == [(NEWER, ["public"])] * 2  # asked each run; Ahead.start starts one process
+    prepared.check(root, newer)  # what its process does first
+    at = open_page("pages/off_target.py")
+    assert at.sidebar.selectbox(key="frame.snapshot").options == ["As at 10 March 2021", "As at 10 February 2021"]
+    assert at.sidebar.selectbox(key="frame.snapshot").value == OLDER
+    assert "is still being prepared" in all_text(at)
+
+
+def test_a_new_snapshot_whose_process_ended_without_checking_it_is_checked_here(ahead_pages):
+    (root, (newer, older)), started = ahead_pages
+    prepared.prepare(root, older, ["public"])
+    open_page("streamlit_app.py")
+    assert started == [(NEWER, ["public"])] and prepared.checked_before(root, newer) is None
+    at = open_page("streamlit_app.py")  # no process is at it (start was only recorded): checked here
+    assert prepared.checked_before(root, newer) is not None
+    assert at.sidebar.selectbox(key="frame.snapshot").options == ["As at 10 March 2021", "As at 10 February 2021"]
+
+
+def test_a_small_new_snapshot_is_checked_here_at_once(two_snapshots, cache, monkeypatch):
+    root, (newer, older) = two_snapshots
+    prepared.prepare(root, older, ["public"])
+    monkeypatch.setattr(ahead.AHEAD, "start", lambda *_: pytest.fail("a process started for a small snapshot"))
+    at = open_page("streamlit_app.py")
+    assert at.sidebar.selectbox(key="frame.snapshot").value == NEWER
+    assert "still being prepared" not in all_text(at)

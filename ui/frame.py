@@ -141,7 +141,7 @@ def page_frame(title: str, summary: str) -> Frame:
     use_stylesheet()
     location = data_root().uri
     audience = current_audience()
-    valid, invalid, warnings = loaders.survey(location)
+    valid, invalid, warnings = loaders.survey(location, _audiences_ahead(audience))
 
     st.title(title)
     notices = st.container()

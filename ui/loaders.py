@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
@@ -13,7 +14,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from metrics import benchmarking, comparison, narrative, prepared, report, revisions, series, spc
 from metrics.aggregation import WHOLE_SERVICE
-from metrics.ahead import AHEAD, large
+from metrics.ahead import AHEAD, large, large_folder
 from metrics.annex_a.build import ImportReport, read_report
 from metrics.audience import INTERNAL, PUBLIC
 from metrics.caseloads import DEFAULT_THRESHOLD, average_trend, summary_from_figures, team_summary
@@ -46,18 +47,51 @@ def snapshot_folders(location: str) -> tuple[list[tuple[date, str]], list[str]]:
     return [(folder.as_at, folder.path) for folder in folders], warnings
 
 
+Folder = tuple[date, str]  # (as-at date, path)
+
+
 @st.cache_resource(max_entries=4, show_spinner="Checking the snapshots…")
-def _survey(location: str,
-            folders: tuple[tuple[date, str], ...]) -> tuple[list[CheckedSnapshot], list[CheckedSnapshot]]:
+def _survey(location: str, folders: tuple[Folder, ...],
+            settled: tuple[Folder, ...]) -> tuple[list[CheckedSnapshot], list[CheckedSnapshot], tuple[Folder, ...]]:
+    """Valid and invalid snapshots, and the large new ones left to a process of their own to check (while
+    another snapshot is valid to show) until they are among the settled."""
     root = data_root(location)
-    checked = [prepared.check(root, SnapshotFolder(as_at, path)) for as_at, path in folders]
-    return [s for s in checked if s.valid], [s for s in checked if not s.valid]
+    known = {folder: prepared.checked_before(root, SnapshotFolder(*folder)) for folder in folders}
+    can_wait = prepared.cache_folder() is not None and any(c is not None and c.valid for c in known.values())
+    checked, waiting = [], []
+    for folder, checks in known.items():
+        if checks is None and can_wait and folder not in settled and large_folder(root, SnapshotFolder(*folder)):
+            waiting.append(folder)
+        else:
+            checked.append(checks or prepared.check(root, SnapshotFolder(*folder)))
+    return [s for s in checked if s.valid], [s for s in checked if not s.valid], tuple(waiting)
 
 
-def survey(location: str) -> tuple[list[CheckedSnapshot], list[CheckedSnapshot], list[str]]:
-    """Valid snapshots (newest first), invalid ones, and folder warnings: one cache lookup per rerun."""
+_WAITING: dict[tuple, set[Folder]] = {}  # per listing: new snapshots left to a process of their own to check
+_SETTLED: dict[tuple, set[Folder]] = {}  # of those, the ones checked since, or whose process has ended
+_WAITING_LOCK = threading.Lock()
+
+
+def survey(location: str, audiences: list[str]) -> tuple[list[CheckedSnapshot], list[CheckedSnapshot], list[str]]:
+    """Valid snapshots (newest first), invalid ones, and folder warnings: one cache lookup per rerun.
+
+    A large new snapshot is checked and prepared for the audiences (the first first) by a process of
+    its own while another snapshot is there to show: checking one at regional scale holds a server's
+    pages up for seconds. It is listed once checked, and opened on once ready (ui/frame.py)."""
     folders, warnings = snapshot_folders(location)
-    valid, invalid = _survey(location, tuple(folders))
+    root, listing = data_root(location), (location, tuple(folders))
+    with _WAITING_LOCK:
+        settled = _SETTLED.setdefault(listing, set())
+        for folder in _WAITING.get(listing, set()) - settled:
+            snapshot = SnapshotFolder(*folder)
+            if not AHEAD.running(root, snapshot) or prepared.checked_before(root, snapshot) is not None:
+                settled.add(folder)  # for good: listed from now on (checked by hand if its process failed)
+        settled = tuple(sorted(settled))
+    valid, invalid, waiting = _survey(location, tuple(folders), settled)
+    with _WAITING_LOCK:
+        _WAITING.setdefault(listing, set()).update(waiting)
+    for folder in waiting:
+        AHEAD.start(root, SnapshotFolder(*folder), audiences)
     return valid, invalid, warnings
 
 

@@ -12,6 +12,7 @@ snapshots, like the demo's, are prepared where they are asked for, in well under
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -31,8 +32,10 @@ from metrics.snapshots import DataRoot, SnapshotFolder
 # From this many rows (months x teams and the whole service x indicators), a snapshot is prepared by a
 # process of its own: about the size from which a page reads slices rather than the whole table.
 AHEAD_FROM_ROWS = 250_000
-POLL_SECONDS = 0.1
+POLL_SECONDS = 0.25  # how often a waiting visitor looks (on object storage, a listing each time)
 REPOSITORY = Path(__file__).resolve().parent.parent
+
+log = logging.getLogger(__name__)
 
 
 def estimated_rows(snapshot: CheckedSnapshot) -> int:
@@ -84,8 +87,12 @@ class Ahead:
                 return False
             environment = {**os.environ, DATA_DIR.name: root.uri, CACHE_DIR.name: str(cache)}
             # Its one line of news ("prepared … in 14.2 s", or what went wrong) goes to the server's log.
-            job = subprocess.Popen(prepare_command(root, folder, waiting), cwd=REPOSITORY, env=environment,
-                                   stdin=subprocess.DEVNULL)
+            try:
+                job = subprocess.Popen(prepare_command(root, folder, waiting), cwd=REPOSITORY, env=environment,
+                                       stdin=subprocess.DEVNULL)
+            except OSError as error:  # then the pages check and prepare it themselves, as for a small one
+                log.warning("could not start preparing %s ahead: %s", folder.path, error)
+                return False
             self._jobs[(root.uri, folder.path)] = job
         # Collected as soon as it ends, so that no finished process lingers in the process table.
         threading.Thread(target=job.wait, name="prepare-ahead", daemon=True).start()

@@ -108,6 +108,14 @@ def test_waiting_ends_when_the_process_fails(two_snapshots, cache, monkeypatch):
     jobs.wait(root, newer, "public")
 
 
+def test_a_process_that_cannot_start_leaves_the_work_to_the_pages(two_snapshots, cache, monkeypatch, tmp_path):
+    root, (newer, _) = two_snapshots
+    monkeypatch.setattr(ahead, "prepare_command", lambda *_: [str(tmp_path / "no-such-program")])
+    jobs = Ahead()
+    assert not jobs.start(root, newer, ["public"])
+    assert not jobs.running(root, newer)
+
+
 def test_nothing_is_started_without_a_cache(two_snapshots, monkeypatch):
     root, (newer, _) = two_snapshots
     monkeypatch.setenv(prepared.CACHE_VARIABLE, prepared.CACHE_OFF)

@@ -144,8 +144,16 @@ def test_pages_open_on_the_newest_ready_snapshot_while_a_newer_one_is_prepared(a
     assert "shows the one as at 10 February 2021" in text
     assert started == [(NEWER, ["public"])]
     assert "snapshot" in at.query_params  # the link reproduces the view: the older snapshot
-    # Once it is ready, a new visit opens on it and says nothing more.
+    # Once it is ready, this session is told so, and stays on what it shows until it chooses the newest.
     prepared.prepare(root, newer, ["public"])
+    at.run()
+    assert at.sidebar.selectbox(key="frame.snapshot").value == OLDER
+    assert "The newest snapshot, as at 10 March 2021, is ready now: choose it under Snapshot." in all_text(at)
+    at.sidebar.selectbox(key="frame.snapshot").set_value(NEWER).run()
+    assert "ready now" not in all_text(at) and "still being prepared" not in all_text(at)
+    at.sidebar.selectbox(key="frame.snapshot").set_value(OLDER).run()
+    assert "ready now" not in all_text(at)  # chosen now, not waited for
+    # A new visit opens on it and says nothing more.
     at = open_page("pages/explore.py")
     assert not at.exception
     assert at.sidebar.selectbox(key="frame.snapshot").value == NEWER

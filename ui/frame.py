@@ -134,6 +134,27 @@ def _opened_on(location: str, valid: list[CheckedSnapshot], audience: str) -> Ch
     return opened_on
 
 
+WAITING_FOR_KEY = "frame.waiting_for"  # the newest snapshot this session was told is being prepared
+
+
+def _say_when_the_newest_is_ready(notices, newest: CheckedSnapshot, opened_on: CheckedSnapshot, chosen: str) -> None:
+    """While the newest snapshot is being prepared, say so on a page showing the one before; once it is
+    ready, tell a session that was told so, until it chooses the newest (it is not switched under them)."""
+    if opened_on is not newest and chosen == opened_on.as_at.isoformat():
+        notices.info(
+            f"The newest snapshot, as at {newest.as_at:%d %B %Y}, is still being prepared, so this page "
+            f"shows the one as at {opened_on.as_at:%d %B %Y}. Choose the newest under Snapshot in a minute "
+            f"or two, or open the page again.", icon=":material/hourglass_top:",
+        )
+        st.session_state[WAITING_FOR_KEY] = newest.as_at.isoformat()
+    elif st.session_state.get(WAITING_FOR_KEY) == newest.as_at.isoformat():
+        if chosen == newest.as_at.isoformat():
+            del st.session_state[WAITING_FOR_KEY]
+        else:
+            notices.info(f"The newest snapshot, as at {newest.as_at:%d %B %Y}, is ready now: choose it under "
+                         "Snapshot.", icon=":material/check_circle:")
+
+
 def page_frame(title: str, summary: str) -> Frame:
     """Draw the page config, sidebar and title; return the snapshot and audience in use."""
     send_messages_at_once()
@@ -181,12 +202,7 @@ def page_frame(title: str, summary: str) -> Frame:
                         st.text(str(problem))
                 for warning in warnings:
                     st.text(warning)
-    if opened_on is not valid[0] and chosen == opened_on.as_at.isoformat():
-        notices.info(
-            f"The newest snapshot, as at {valid[0].as_at:%d %B %Y}, is still being prepared, so this page "
-            f"shows the one as at {opened_on.as_at:%d %B %Y}. Choose the newest under Snapshot in a minute "
-            f"or two, or open the page again.", icon=":material/hourglass_top:",
-        )
+    _say_when_the_newest_is_ready(notices, valid[0], opened_on, chosen)
     newest_folder = max([s.as_at for s in valid + invalid])
     if chosen == options[0] and newest_folder > valid[0].as_at:
         notices.warning(

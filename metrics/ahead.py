@@ -33,6 +33,7 @@ from metrics.snapshots import DataRoot, SnapshotFolder
 # process of its own: about the size from which a page reads slices rather than the whole table.
 AHEAD_FROM_ROWS = 250_000
 POLL_SECONDS = 0.25  # how often a waiting visitor looks (on object storage, a listing each time)
+WAIT_AT_MOST_SECONDS = 600  # then a visitor stops waiting for a process that seems stuck, and works it out
 REPOSITORY = Path(__file__).resolve().parent.parent
 
 log = logging.getLogger(__name__)
@@ -106,8 +107,10 @@ class Ahead:
 
     def wait(self, root: DataRoot, folder: SnapshotFolder, audience: str) -> None:
         """Return once the snapshot is prepared for the audience, or its process has ended (at once if
-        none is at it); the caller then reads it, or works it out itself if the process failed."""
-        while self.running(root, folder) and not prepared.is_prepared(root, folder, audience):
+        none is at it), or after WAIT_AT_MOST_SECONDS; the caller then reads it, or works it out itself."""
+        deadline = time.monotonic() + WAIT_AT_MOST_SECONDS
+        while (self.running(root, folder) and not prepared.is_prepared(root, folder, audience)
+               and time.monotonic() < deadline):
             time.sleep(POLL_SECONDS)
 
 

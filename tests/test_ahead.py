@@ -108,6 +108,19 @@ def test_waiting_ends_when_the_process_fails(two_snapshots, cache, monkeypatch):
     jobs.wait(root, newer, "public")
 
 
+def test_nobody_waits_for_ever_for_a_process_that_seems_stuck(two_snapshots, cache, monkeypatch):
+    root, (newer, _) = two_snapshots
+    monkeypatch.setattr(ahead, "prepare_command", lambda *_: [sys.executable, "-c", "import time; time.sleep(60)"])
+    monkeypatch.setattr(ahead, "WAIT_AT_MOST_SECONDS", 0.5)
+    jobs = Ahead()
+    assert jobs.start(root, newer, ["public"])
+    started = time.monotonic()
+    jobs.wait(root, newer, "public")
+    assert 0.5 <= time.monotonic() - started < 5
+    assert jobs.running(root, newer)
+    jobs._jobs[(root.uri, newer.path)].kill()
+
+
 def test_a_process_that_cannot_start_leaves_the_work_to_the_pages(two_snapshots, cache, monkeypatch, tmp_path):
     root, (newer, _) = two_snapshots
     monkeypatch.setattr(ahead, "prepare_command", lambda *_: [str(tmp_path / "no-such-program")])

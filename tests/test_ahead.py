@@ -259,3 +259,17 @@ def test_a_small_new_snapshot_is_checked_here_at_once(two_snapshots, cache, monk
     at = open_page("streamlit_app.py")
     assert at.sidebar.selectbox(key="frame.snapshot").value == NEWER
     assert "still being prepared" not in all_text(at)
+
+
+def test_the_spinner_says_a_large_snapshot_takes_a_while_the_first_time(two_snapshots, cache, monkeypatch):
+    from ui.loaders import waiting_words
+
+    root, (newer, _) = two_snapshots
+    assert waiting_words(root, newer, "public") == "Working out the figures…"  # not checked: unknown size
+    prepared.check(root, newer)
+    assert waiting_words(root, newer, "public") == "Working out the figures…"  # small
+    monkeypatch.setattr(ahead, "AHEAD_FROM_ROWS", 0)
+    assert waiting_words(root, newer, "public").startswith(
+        "The snapshot as at 10 March 2021 is large and is being prepared on this server for the first time")
+    prepared.prepare(root, newer, ["public"])
+    assert waiting_words(root, newer, "public") == "Working out the figures…"  # prepared: only read

@@ -187,7 +187,8 @@ def page_frame(title: str, summary: str) -> Frame:
         )
         state.publish(snapshot=chosen if chosen != options[0] else None)
         snapshot = next(s for s in valid if s.as_at.isoformat() == chosen)
-        performance = loaders.performance(location, snapshot.as_at, snapshot.path, audience)
+        with notices:  # a long first wait is said where the page will be, not in a sidebar a phone hides
+            performance = loaders.performance(location, snapshot.as_at, snapshot.path, audience)
         frame = Frame(snapshot, performance, audience, valid, invalid, warnings, date.today(), notices)
         if frame.latest_month is not None:
             st.caption(data_age(snapshot, frame.latest_month, frame.today))

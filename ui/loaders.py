@@ -104,11 +104,21 @@ def performance(location: str, as_at: date, path: str, audience: str) -> Perform
     each, a regional-scale one that has loaded every team some 450 MB."""
     def prepare() -> Performance:
         root, folder = data_root(location), SnapshotFolder(as_at, path)
-        with st.spinner("Working out the figures…") if get_script_run_ctx() else nullcontext():
+        with st.spinner(waiting_words(root, folder, audience)) if get_script_run_ctx() else nullcontext():
             AHEAD.wait(root, folder, audience)  # a process of its own at it already: read what it keeps
             return prepared.performance(root, folder, audience)
 
     return _PERFORMANCES.get((location, as_at, path, audience), prepare)
+
+
+def waiting_words(root, folder: SnapshotFolder, audience: str) -> str:
+    """What the spinner says while a snapshot is got ready: a large one not prepared yet takes a while."""
+    checks = prepared.checked_before(root, folder)
+    if checks is None or not large(checks) or prepared.is_prepared(root, folder, audience):
+        return "Working out the figures…"
+    return (f"The snapshot as at {folder.as_at:%d %B %Y} is large and is being prepared on this server for the "
+            "first time (checks, small-number protection and ratings): up to a minute, once. Every page "
+            "after that opens in moments.")
 
 
 _READY: set[tuple] = set()  # snapshots (and audiences) known to be ready: snapshots never change

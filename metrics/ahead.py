@@ -25,13 +25,14 @@ import pyarrow.parquet as pq
 
 from metrics import prepared
 from metrics.contract import TABLES
+from metrics.performance import READ_WHOLE_UP_TO_ROWS
 from metrics.prepared import CheckedSnapshot
 from metrics.settings import CACHE_DIR, DATA_DIR
 from metrics.snapshots import DataRoot, SnapshotFolder
 
 # From this many rows (months x teams and the whole service x indicators), a snapshot is prepared by a
-# process of its own: about the size from which a page reads slices rather than the whole table.
-AHEAD_FROM_ROWS = 250_000
+# process of its own: the size from which a page reads slices rather than the whole table.
+AHEAD_FROM_ROWS = READ_WHOLE_UP_TO_ROWS
 POLL_SECONDS = 0.25  # how often a waiting visitor looks (on object storage, a listing each time)
 WAIT_AT_MOST_SECONDS = 600  # then a visitor stops waiting for a process that seems stuck, and works it out
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -79,12 +80,14 @@ class Ahead:
         """Start preparing the snapshot for the audiences it is not yet prepared for, unless a process is
         already at it or there is no cache to keep it in; True if a process was started."""
         cache = prepared.cache_folder()
+        if cache is None or self.running(root, folder):  # pages ask on every run while it works
+            return False
         waiting = [audience for audience in audiences if not prepared.is_prepared(root, folder, audience)]
-        if cache is None or not waiting:
+        if not waiting:
             return False
         with self._lock:
             job = self._jobs.get((root.uri, folder.path))
-            if job is not None and job.poll() is None:
+            if job is not None and job.poll() is None:  # started meanwhile by another session
                 return False
             environment = {**os.environ, DATA_DIR.name: root.uri, CACHE_DIR.name: str(cache)}
             # Its one line of news ("prepared … in 14.2 s", or what went wrong) goes to the server's log.

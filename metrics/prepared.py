@@ -414,7 +414,7 @@ def is_prepared(root: DataRoot, folder: SnapshotFolder, audience: str) -> bool:
     """True when the cache holds the snapshot's checks and its rated tables for the audience (the
     whole service's file is written last, once the rest is there)."""
     entry = _Entry(root, folder)
-    return entry.path is not None and (entry.path / CHECK_FILE).is_file() and _rated_for(entry, audience)
+    return _rated_for(entry, audience) and (entry.path / CHECK_FILE).is_file()
 
 
 def _rated_for(entry: _Entry, audience: str) -> bool:

@@ -27,7 +27,7 @@ from metrics.prepared import CheckedSnapshot
 from metrics.problems import InputError
 from metrics.scorecard import build_scorecard
 from metrics.settings import listing_seconds, memory_bytes
-from metrics.snapshots import SnapshotFolder, data_root, find_snapshot_folders, read_tables
+from metrics.snapshots import DataRoot, SnapshotFolder, data_root, find_snapshot_folders, read_tables
 from ui import tables
 from ui.display import plain, with_status_labels
 from ui.html import table_html
@@ -111,7 +111,7 @@ def performance(location: str, as_at: date, path: str, audience: str) -> Perform
     return _PERFORMANCES.get((location, as_at, path, audience), prepare)
 
 
-def waiting_words(root, folder: SnapshotFolder, audience: str) -> str:
+def waiting_words(root: DataRoot, folder: SnapshotFolder, audience: str) -> str:
     """What the spinner says while a snapshot is got ready: a large one not prepared yet takes a while."""
     checks = prepared.checked_before(root, folder)
     if checks is None or not large(checks) or prepared.is_prepared(root, folder, audience):

@@ -4,6 +4,7 @@ committee report; testable without a browser."""
 from __future__ import annotations
 
 import altair as alt
+import altair.utils.schemapi
 import pandas as pd
 
 from metrics.benchmarking import ENGLAND, LOWER_QUARTILE, NEIGHBOURS, PUBLISHED, UPPER_QUARTILE
@@ -11,6 +12,10 @@ from metrics.formatting import RAG_LABELS, VARIATION_LABELS, format_values, in_w
 
 # Charts carry whole series (and, at scale, many workers); the page decides what to send.
 alt.data_transformers.disable_max_rows()
+# Altair checks every part of a chart against Vega-Lite's schema as the part is made ("debug mode", for
+# better error messages): a third of the time to build a chart, on every new view. tests/test_charts.py
+# checks each kind of chart's whole spec against the schema instead.
+altair.utils.schemapi.disable_debug_mode()
 
 # Mid-tones that read on both light and dark backgrounds.
 TARGET_COLOUR = "#8a8a8a"

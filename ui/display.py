@@ -12,7 +12,7 @@ import pyarrow as pa
 import streamlit as st
 
 from metrics.exports import csv_bytes, excel_bytes
-from metrics.formatting import RAG_LABELS, VARIATION_LABELS
+from metrics.formatting import RAG_LABELS, VARIATION_LABELS, is_missing
 
 # Markdown would turn these into formatting, links, maths or HTML; data text is never formatting.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&])")
@@ -52,17 +52,21 @@ COLOURED_CELLS_UP_TO = 5_000
 
 def with_status_labels(frame: pd.DataFrame, columns: list[str], helps: dict[str, str] | None = None):
     """The table with status columns drawn as coloured labels; returns it with their column_config."""
-    table = frame.copy()
-    config = {}
+    labels, config = {}, {}
     for column in columns:
-        texts = table[column].fillna("").astype(str)
+        texts = [_text(value) for value in frame[column].to_numpy(dtype=object)]
         options = sorted(set(texts) - {""})
-        table[column] = [[text] if text else [] for text in texts]
+        labels[column] = [[text] if text else [] for text in texts]
         config[column] = st.column_config.MultiselectColumn(
             column, options=options, color=[status_colour(option) for option in options] or None,
             disabled=True, help=(helps or {}).get(column),
         )
-    return table, config
+    return frame.assign(**labels), config
+
+
+def _text(value) -> str:
+    """A cell as text, a missing one as ""."""
+    return value if type(value) is str else "" if is_missing(value) else str(value)
 
 
 def safe_name(text: str) -> str:

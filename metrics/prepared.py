@@ -6,13 +6,14 @@ audience the rated performance table, kept three ways so that a view reads only 
 the whole service's rows, every row indicator by indicator, and every row month by month. All of
 it is kept under PERFORMANCE_CACHE_DIR and read back by any later process: another page, a
 restarted server, the scorecard command. The key is the
-snapshot's location, each file's size and modification time, and the source of this package, so
-a replaced file or a new release never gets an old answer. PERFORMANCE_CACHE_DIR=off turns the
-cache off; a cache that cannot be written only costs time.
+snapshot's location, each file's size and modification time, and the source of the modules that
+prepare it, so a replaced file or a release that changes a rule never gets an old answer.
+PERFORMANCE_CACHE_DIR=off turns the cache off; a cache that cannot be written only costs time.
 """
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import functools
 import hashlib
@@ -116,13 +117,47 @@ def cache_folder() -> Path | None:
 
 @functools.cache
 def code_version() -> str:
-    """A digest of this package's source, sub-packages included (a rule moved into a folder still counts):
-    a new release prepares snapshots afresh."""
+    """A digest of the source of the code that works out what is prepared: a release that changes it
+    prepares snapshots afresh; one that changes only wording, charts, the report or the pages keeps them."""
     digest = hashlib.sha256()
-    for path in sorted(PACKAGE.rglob("*.py")):
+    for path in sorted(preparing_sources(PACKAGE)):
         digest.update(path.relative_to(PACKAGE).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def preparing_sources(package: Path) -> set[Path]:
+    """The source files of the package's prepared module and of every module of the package it imports,
+    directly or through others, found by reading their import statements (those inside functions too).
+    Nothing else runs while a snapshot is prepared, so nothing else can change what is kept."""
+    found: set[Path] = set()
+    waiting = [f"{package.name}.prepared"]
+    while waiting:
+        module = waiting.pop()
+        path = _module_source(package, module)
+        if path is None or path in found:
+            continue
+        found.add(path)
+        waiting.append(module.rpartition(".")[0])  # importing a.b.c runs a/b/__init__.py first
+        for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
+            if isinstance(node, ast.Import):
+                waiting += [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                # `from metrics import spc` names a module too; a name that is not one is skipped.
+                waiting += [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+    return found
+
+
+def _module_source(package: Path, module: str) -> Path | None:
+    """The file of one of the package's modules (a sub-package's __init__.py); None if not the package's."""
+    top, *parts = module.split(".")
+    if top != package.name:
+        return None
+    for candidate in (package.joinpath(*parts).with_suffix(".py") if parts else None,
+                      package.joinpath(*parts, "__init__.py")):
+        if candidate is not None and candidate.is_file():
+            return candidate
+    return None
 
 
 def entry_key(root: DataRoot, folder: SnapshotFolder) -> str:

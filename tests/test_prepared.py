@@ -354,17 +354,50 @@ def test_the_cache_is_readable_by_this_account_only(tiny_root, cache):
     assert len(files) >= 5 and all(stat.S_IMODE(path.stat().st_mode) == 0o600 for path in files)
 
 
-def test_the_code_version_covers_sub_packages(tmp_path, monkeypatch):
-    (tmp_path / "annex_a").mkdir()
-    (tmp_path / "rules.py").write_text("TARGET = 1\n")
-    (tmp_path / "annex_a" / "measures.py").write_text("WINDOW = 12\n")
-    monkeypatch.setattr(prepared, "PACKAGE", tmp_path)
+def _package(root, files: dict[str, str]):
+    package = root / "rules_package"
+    for name, text in files.items():
+        (package / name).parent.mkdir(parents=True, exist_ok=True)
+        (package / name).write_text(text)
+    return package
+
+
+def test_the_code_version_covers_what_prepared_imports_however_it_is_imported(tmp_path):
+    package = _package(tmp_path, {
+        "__init__.py": "",
+        "prepared.py": "import os\nfrom rules_package import rules\n\ndef later():\n"
+                       "    from rules_package.annex_a.measures import WINDOW\n",
+        "rules.py": "import rules_package.links as links\nfrom rules_package.words import Missing\nTARGET = 1\n",
+        "links.py": "", "words.py": "", "charts.py": "from rules_package import rules\n",
+        "annex_a/__init__.py": "", "annex_a/measures.py": "WINDOW = 12\n",
+    })
+    found = prepared.preparing_sources(package)
+    assert {path.relative_to(package).as_posix() for path in found} == {
+        "__init__.py", "prepared.py", "rules.py", "links.py", "words.py", "annex_a/__init__.py",
+        "annex_a/measures.py"}  # not charts.py, which nothing prepared imports
+
+
+def test_a_release_that_changes_a_rule_prepares_afresh_and_one_that_changes_a_chart_does_not(tmp_path, monkeypatch):
+    package = _package(tmp_path, {"prepared.py": "from rules_package.annex_a import measures\n",
+                                  "annex_a/__init__.py": "", "annex_a/measures.py": "WINDOW = 12\n",
+                                  "charts.py": "HEIGHT = 440\n"})
+    monkeypatch.setattr(prepared, "PACKAGE", package)
     version = prepared.code_version.__wrapped__  # worked out afresh, not the process's remembered one
     before = version()
-    (tmp_path / "annex_a" / "measures.py").write_text("WINDOW = 13\n")  # a rule changed in a sub-package
+    (package / "charts.py").write_text("HEIGHT = 480\n")  # a chart changed: snapshots stay prepared
+    assert version() == before
+    (package / "annex_a" / "measures.py").write_text("WINDOW = 13\n")  # a rule changed in a sub-package
     changed = version()
-    (tmp_path / "annex_a" / "measures.py").rename(tmp_path / "measures.py")  # the same file moved up
+    (package / "annex_a" / "measures.py").rename(package / "measures.py")  # the same file moved up
+    (package / "prepared.py").write_text("from rules_package import measures\n")
     assert len({before, changed, version()}) == 3
+
+
+def test_every_rule_that_shapes_a_prepared_file_is_in_the_code_version():
+    names = {path.name for path in prepared.preparing_sources(prepared.PACKAGE)}
+    assert {"prepared.py", "performance.py", "suppression.py", "spc.py", "status.py", "aggregation.py",
+            "snapshots.py", "validation.py", "links.py", "contract.py"} <= names
+    assert not names & {"charts.py", "narrative.py", "report.py", "scorecard.py", "benchmarking.py", "ingest.py"}
 
 
 def test_a_span_of_months_is_read_alone_in_month_order_a_few_indicators_at_a_time(tmp_path, cache, monkeypatch):

@@ -19,6 +19,7 @@ from ui.audience import AUDIENCE_TEXT, current_audience, sign_in_configured, sig
 from ui.display import plain
 from ui.html import use_stylesheet
 from ui.network import send_messages_at_once
+from ui.turns import take_turns
 
 APP_NAME = "Children's services performance"
 FAVICON = Path(__file__).resolve().parent / "static" / "favicon.png"  # served by the app itself, never a font server
@@ -158,6 +159,7 @@ def _say_when_the_newest_is_ready(notices, newest: CheckedSnapshot, opened_on: C
 def page_frame(title: str, summary: str) -> Frame:
     """Draw the page config, sidebar and title; return the snapshot and audience in use."""
     send_messages_at_once()
+    take_turns()
     st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=str(FAVICON), layout="wide")
     use_stylesheet()
     location = data_root().uri

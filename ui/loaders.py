@@ -33,6 +33,7 @@ from ui.display import plain, with_status_labels
 from ui.html import table_html
 from ui.tables import OFF_TARGET_COLUMNS, SCORECARD_COLUMNS, TREND_MONTHS, CaseloadSummary, scorecard_cells
 from ui.tables import caseload_summary as caseload_summary_table
+from ui.turns import step_aside
 
 LISTING_SECONDS = listing_seconds()  # how long a folder listing is trusted before new snapshots are looked for
 
@@ -40,6 +41,7 @@ LISTING_SECONDS = listing_seconds()  # how long a folder listing is trusted befo
 @st.cache_data(ttl=LISTING_SECONDS, show_spinner=False)
 def snapshot_folders(location: str) -> tuple[list[tuple[date, str]], list[str]]:
     """(as-at date, path) of every snapshot folder, newest first, and folder warnings."""
+    step_aside()  # listing object storage waits on the network
     try:
         folders, warnings = find_snapshot_folders(data_root(location))
     except InputError as error:  # a missing or unreadable data root: the page says so, as for no snapshots
@@ -55,6 +57,7 @@ def _survey(location: str, folders: tuple[Folder, ...],
             settled: tuple[Folder, ...]) -> tuple[list[CheckedSnapshot], list[CheckedSnapshot], tuple[Folder, ...]]:
     """Valid and invalid snapshots, and the large new ones left to a process of their own to check (while
     another snapshot is valid to show) until they are among the settled."""
+    step_aside()  # a new snapshot is read and checked
     root = data_root(location)
     known = {folder: prepared.checked_before(root, SnapshotFolder(*folder)) for folder in folders}
     can_wait = prepared.cache_folder() is not None and any(c is not None and c.valid for c in known.values())
@@ -103,6 +106,7 @@ def performance(location: str, as_at: date, path: str, audience: str) -> Perform
     memory while the snapshots held fit PERFORMANCE_MEMORY_MB: the demo's five snapshots take a few MB
     each, a regional-scale one that has loaded every team some 450 MB."""
     def prepare() -> Performance:
+        step_aside()  # read, or waited for while it is prepared
         root, folder = data_root(location), SnapshotFolder(as_at, path)
         with st.spinner(waiting_words(root, folder, audience)) if get_script_run_ctx() else nullcontext():
             AHEAD.wait(root, folder, audience)  # a process of its own at it already: read what it keeps
@@ -152,6 +156,7 @@ def prepare_ahead(location: str, snapshot: CheckedSnapshot, audiences: list[str]
 @st.cache_resource(max_entries=2, show_spinner="Reading the caseloads…")
 def _worker_caseloads(location: str, as_at: date, path: str) -> pd.DataFrame | None:
     """The snapshot's worker caseloads (internal only), or None when it has none (the table is optional)."""
+    step_aside()
     tables, _ = read_tables(data_root(location), path, ["caseloads"])
     return tables.get("caseloads")
 
@@ -283,6 +288,7 @@ def off_target(location: str, as_at: date, path: str, audience: str, month: str)
 @st.cache_data(max_entries=16, show_spinner="Comparing the snapshots…")
 def revisions_between(location: str, older: str, newer: str, audience: str) -> pd.DataFrame:
     """Figures revised between two valid snapshots (as-at dates as YYYY-MM-DD)."""
+    step_aside()  # at regional scale, both snapshots read whole
     folders = dict(snapshot_folders(location)[0])
     rated = [
         performance(location, date.fromisoformat(as_at), folders[date.fromisoformat(as_at)], audience)
@@ -385,6 +391,7 @@ def revision_tables(location: str, older: str, newer: str, audience: str, names:
 @st.cache_data(max_entries=8, show_spinner=False)
 def annex_a_report(location: str, paths: tuple[tuple[date, str], ...], audience: str) -> AnnexAReport | None:
     """The newest snapshot that came from Annex A, with its import report as the audience may see it."""
+    step_aside()
     root = data_root(location)
     for as_at, path in paths:
         report = read_report(root, path)

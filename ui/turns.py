@@ -1,0 +1,113 @@
+"""Page runs take turns: in one app server, one page run works at a time and the others wait in order.
+
+Python runs one thread at a time, so page runs started together share it and all finish together,
+when the last is done: 25 people arriving at once on the demo each waited about 3.3 s for their first
+page (benchmarks/load.py, README "Many people at once"). Taking turns, the first is served after its
+own 50 to 100 ms and each of the others after those before it: the same work, most people served
+sooner, and less time lost switching between threads.
+
+Nobody is held up for long by someone else's run:
+- a run that is about to wait or work a long while (a snapshot being prepared, two snapshots
+  compared) gives up its turn for the rest of its run (`step_aside`);
+- a run that has had its turn for LONGEST_TURN_SECONDS without finishing keeps running, but no
+  longer holds up the next in line.
+
+Streamlit has no setting for this, so `take_turns` wraps the function its script runner calls to run
+a page (`exec_func_with_error_handling`); a test fails if a Streamlit release moves it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+RUNS_AT_ONCE = 1  # measured: 1 served a crowd's 95th percentile in 1.05 s, 2 in 1.58 s, no limit 3.3 s
+LONGEST_TURN_SECONDS = 1.0  # a run this long stops holding up the next; a page's run takes 20 to 300 ms
+
+
+class Turns:
+    """Runs served in order of arrival, RUNS_AT_ONCE at a time; a turn held too long no longer counts."""
+
+    def __init__(self, at_once: int = RUNS_AT_ONCE, longest: float = LONGEST_TURN_SECONDS,
+                 clock: Callable[[], float] = time.monotonic):
+        self.at_once, self.longest, self.clock = at_once, longest, clock
+        self._changed = threading.Condition()
+        self._waiting: deque[object] = deque()
+        self._holding: dict[int, float] = {}  # thread id: when its turn began
+        self._mine = threading.local()
+
+    def run(self, work: Callable[[], Any]) -> Any:
+        """work() in its turn: after the runs that arrived before it have finished, given up their
+        turn, or had it for longer than `longest`. A run within a run keeps the turn it is in."""
+        if getattr(self._mine, "turn", False):
+            return work()
+        self._wait_for_turn()
+        try:
+            return work()
+        finally:
+            self.step_aside()
+
+    def step_aside(self) -> None:
+        """Give up this thread's turn for the rest of its run (nothing happens if it has none)."""
+        if getattr(self._mine, "turn", False):
+            self._mine.turn = False
+            with self._changed:
+                self._holding.pop(threading.get_ident(), None)
+                self._changed.notify_all()
+
+    def _wait_for_turn(self) -> None:
+        ticket = object()
+        with self._changed:
+            self._waiting.append(ticket)
+            while True:
+                now = self.clock()
+                current = [began for began in self._holding.values() if now - began < self.longest]
+                if self._waiting[0] is ticket and len(current) < self.at_once:
+                    break
+                # Woken when a turn ends, or when the oldest current turn has lasted too long.
+                self._changed.wait(None if not current else max(0.001, min(current) + self.longest - now))
+            self._waiting.popleft()
+            self._holding[threading.get_ident()] = self.clock()
+            self._mine.turn = True
+            self._changed.notify_all()  # the next in line looks again: there may be room for it too
+
+
+TURNS = Turns()
+_lock = threading.Lock()
+_installed = False
+
+
+def take_turns() -> bool:
+    """From now on, every page run in this process takes its turn (TURNS). Called by the frame on every
+    run; the work is done once per process. False if Streamlit no longer runs pages the way it did."""
+    global _installed
+    if _installed:
+        return True
+    with _lock:
+        if _installed:
+            return True
+        try:
+            from streamlit.runtime.scriptrunner import script_runner
+            running = script_runner.exec_func_with_error_handling
+        except (ImportError, AttributeError) as error:
+            log.warning("page runs cannot take turns with this Streamlit (%s); they share the server", error)
+            return False
+
+        def in_turn(func, ctx):
+            return TURNS.run(lambda: running(func, ctx))
+
+        in_turn.takes_turns = True
+        script_runner.exec_func_with_error_handling = in_turn
+        _installed = True
+        return True
+
+
+def step_aside() -> None:
+    """This page run is about to wait or work a long while: let the next in line have its turn."""
+    TURNS.step_aside()

@@ -3,6 +3,9 @@ committee report; testable without a browser."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import altair as alt
 import altair.utils.schemapi
 import pandas as pd
@@ -50,21 +53,15 @@ def _value_text(frame: pd.DataFrame, unit: str, column: str = "value") -> list[s
     return format_values(frame[column], unit, frame["suppressed"] if "suppressed" in frame else None)
 
 
-def _y(name: str, unit: str, field: str = "value") -> alt.Y:
+def _y(unit: str, field: str = "value") -> alt.Y:
     """The value axis, titled by its unit: the chart title names the indicator, and a long upright
     axis title would squeeze the plot to nothing when the page fits the chart to its width."""
     return alt.Y(f"{field}:Q", title=unit_title(unit).capitalize(), scale=alt.Scale(zero=False),
                  axis=alt.Axis(titleLimit=AXIS_TITLE_LIMIT))
 
 
-def _target_layers(series: pd.DataFrame, polarity: str, unit: str) -> list[alt.Chart]:
-    """The target as a step line, with the amber band shaded on the worse side."""
-    targets = series.drop_duplicates("period")[["period", "target", "tolerance"]].dropna(subset=["target"])
-    if targets.empty:
-        return []
-    targets = targets.assign(target_text=format_values(targets["target"], unit))
-    worse = -1 if polarity == "higher_is_better" else 1
-    targets["band_edge"] = targets["target"] + worse * targets["tolerance"]
+def _target_layers(targets, polarity: str) -> list[alt.Chart]:
+    """The target as a step line, with the amber band shaded on the worse side (band_edge)."""
     base = alt.Chart(targets)
     layers = [base.mark_line(interpolate="step-after", strokeDash=[6, 4], color=TARGET_COLOUR, strokeWidth=2).encode(
         x=alt.X("period:T", axis=MONTH_AXIS), y=alt.Y("target:Q"),
@@ -77,19 +74,68 @@ def _target_layers(series: pd.DataFrame, polarity: str, unit: str) -> list[alt.C
     return layers
 
 
-def indicator_chart(series: pd.DataFrame, *, name: str, unit: str, polarity: str, title: str,
-                    benchmarks: pd.DataFrame | None = None, notes: pd.DataFrame | None = None,
-                    extra: pd.DataFrame | None = None) -> alt.LayerChart:
+@dataclass(frozen=True)
+class Layout:
+    """A layered chart as its shape, its tables and its title.
+
+    draw(shape, table, title) makes the chart, taking each table by name from table(name), and reads
+    nothing else: the layers depend on the shape alone (which parts are drawn, the unit, the
+    polarity), never on the figures or the title. So a page works out the spec of a shape's layers
+    once and sends each view's tables and title with it (ui.display.show_chart), instead of building
+    and serialising the Altair chart for every view; chart() is the whole chart, as the report draws it.
+    """
+
+    draw: Callable[[tuple, Callable[[str], object], str], alt.TopLevelMixin]
+    shape: tuple
+    tables: dict[str, pd.DataFrame]
+    title: str
+
+    def chart(self) -> alt.TopLevelMixin:
+        """The chart with its tables and title."""
+        return self.draw(self.shape, self.tables.__getitem__, self.title)
+
+    def named(self) -> alt.TopLevelMixin:
+        """The chart with each table named (alt.NamedData) rather than included, and an empty title."""
+        return self.draw(self.shape, lambda name: alt.NamedData(name=name), "")
+
+
+def indicator_chart(series: pd.DataFrame, **parts) -> alt.LayerChart:
+    """One indicator over time: a line per team, the target, amber band, benchmarks and notes (see
+    indicator_layout)."""
+    return indicator_layout(series, **parts).chart()
+
+
+def indicator_layout(series: pd.DataFrame, *, name: str, unit: str, polarity: str, title: str,
+                     benchmarks: pd.DataFrame | None = None, notes: pd.DataFrame | None = None,
+                     extra: pd.DataFrame | None = None) -> Layout:
     """One indicator over time: a line per team, the target, amber band, benchmarks and notes.
 
     series has period, team_label, value, suppressed, target, tolerance, rag;
     extra (optional) has period, team_label, value, line (e.g. "3-month average").
     """
-    data = series.assign(
+    tables = {"series": series.assign(
         value_text=_value_text(series, unit),
         rag_text=in_words(series["rag"], RAG_LABELS),
         target_text=format_values(series["target"], unit, missing="none"),
-    )
+    )}
+    targets = series.drop_duplicates("period")[["period", "target", "tolerance"]].dropna(subset=["target"])
+    if not targets.empty:
+        worse = -1 if polarity == "higher_is_better" else 1
+        tables["targets"] = targets.assign(target_text=format_values(targets["target"], unit),
+                                           band_edge=targets["target"] + worse * targets["tolerance"])
+    if extra is not None and not extra.empty:
+        tables["extra"] = extra.assign(value_text=_value_text(extra, unit))
+    comparators, labelled = (), (False, False)
+    if benchmarks is not None and not benchmarks.empty:
+        comparators, labelled = _comparator_tables(benchmarks, unit, tables)
+    if notes is not None and not notes.empty:
+        tables["notes"] = notes.assign(y=series["value"].max() if series["value"].notna().any() else 0)
+    shape = (unit, polarity, "targets" in tables, "extra" in tables, comparators, labelled, "notes" in tables)
+    return Layout(_indicator_layers, shape, tables, title)
+
+
+def _indicator_layers(shape: tuple, table: Callable[[str], object], title: str) -> alt.LayerChart:
+    unit, polarity, has_targets, has_extra, comparators, labelled, has_notes = shape
     tooltip = [
         alt.Tooltip("period:T", title="Month", format="%B %Y"), alt.Tooltip("team_label:N", title="Team"),
         alt.Tooltip("value_text:N", title="Value"), alt.Tooltip("target_text:N", title="Target"),
@@ -97,27 +143,25 @@ def indicator_chart(series: pd.DataFrame, *, name: str, unit: str, polarity: str
     ]
     team = alt.Color("team_label:N", title="Team",
                      legend=alt.Legend(orient="bottom", columns=2, labelLimit=LEGEND_LABEL_LIMIT))
-    shape = alt.Shape("team_label:N", title="Team")
-    lines = alt.Chart(data).mark_line(invalid="break-paths-show-domains", strokeWidth=2.5).encode(
-        x=alt.X("period:T", axis=MONTH_AXIS), y=_y(name, unit), color=team, tooltip=tooltip,
+    shape_by_team = alt.Shape("team_label:N", title="Team")
+    lines = alt.Chart(table("series")).mark_line(invalid="break-paths-show-domains", strokeWidth=2.5).encode(
+        x=alt.X("period:T", axis=MONTH_AXIS), y=_y(unit), color=team, tooltip=tooltip,
     )
-    points = alt.Chart(data).mark_point(filled=True, size=60).encode(
-        x=alt.X("period:T"), y=alt.Y("value:Q"), color=team, shape=shape, tooltip=tooltip,
+    points = alt.Chart(table("series")).mark_point(filled=True, size=60).encode(
+        x=alt.X("period:T"), y=alt.Y("value:Q"), color=team, shape=shape_by_team, tooltip=tooltip,
     )
-    layers = [*_target_layers(series, polarity, unit), lines, points]
-    if extra is not None and not extra.empty:
-        layers.append(alt.Chart(extra.assign(value_text=_value_text(extra, unit))).mark_line(
+    layers = [*(_target_layers(table("targets"), polarity) if has_targets else []), lines, points]
+    if has_extra:
+        layers.append(alt.Chart(table("extra")).mark_line(
             strokeDash=[2, 3], strokeWidth=2, invalid="break-paths-show-domains").encode(
             x=alt.X("period:T"), y=alt.Y("value:Q"), color=team, detail=alt.Detail("line:N"),
             tooltip=[alt.Tooltip("period:T", title="Month", format="%B %Y"), alt.Tooltip("team_label:N", title="Team"),
                      alt.Tooltip("line:N", title="Line"), alt.Tooltip("value_text:N", title="Value")],
         ))
-    if benchmarks is not None and not benchmarks.empty:
-        layers += comparator_layers(benchmarks, unit)
-    if notes is not None and not notes.empty:
-        top = series["value"].max() if series["value"].notna().any() else 0
-        layers.append(alt.Chart(notes.assign(y=top)).mark_point(shape="triangle-down", size=110, filled=True,
-                                                                color="#5d4037").encode(
+    layers += _comparator_layers(comparators, labelled, table)
+    if has_notes:
+        layers.append(alt.Chart(table("notes")).mark_point(shape="triangle-down", size=110, filled=True,
+                                                           color="#5d4037").encode(
             x=alt.X("period:T"), y=alt.Y("y:Q"),
             tooltip=[alt.Tooltip("period:T", title="Note for", format="%B %Y"),
                      alt.Tooltip("team_label:N", title="Team"), alt.Tooltip("text:N", title="Note")],
@@ -131,45 +175,73 @@ COMPARATOR_SHORT = {NEIGHBOURS: "Neighbours", LOWER_QUARTILE: "Lower quartile", 
                     PUBLISHED: "Published"}
 
 
-def comparator_layers(points: pd.DataFrame, unit: str) -> list[alt.Chart]:
-    """Yearly comparator figures (benchmarking.comparator_points) as points at the month their year ends,
-    never joined up as if they were monthly: a shape per comparator, each labelled with its name and DfE
-    year on the chart itself (so the team legend stays the only one)."""
+def _comparator_tables(points: pd.DataFrame, unit: str, tables: dict) -> tuple[tuple[str, ...], tuple[bool, bool]]:
+    """Yearly comparator figures (benchmarking.comparator_points) as tables: one per comparator, and its
+    labels in two (see _comparator_layers). Returns the comparators in order, and which label tables
+    there are."""
     data = points.assign(
         value_text=format_values(points["value"], unit),
         councils_text=[f"mean of {int(n)} councils" if pd.notna(n) else "" for n in points["councils"]],
         source_text=points["source"].fillna("").astype(str),
         label=[f"{COMPARATOR_SHORT.get(c, c)} {y}" for c, y in zip(points["comparator"], points["year"], strict=True)],
     )
+    names = tuple(dict.fromkeys(data["comparator"]))
+    for number, name in enumerate(names):
+        tables[f"comparator-{number}"] = data[data["comparator"] == name]
+    # A comparator's successive labels alternate above and below their points: the figure in force at the
+    # chart's start and the next year's can be a month apart, and would print over each other.
+    above = data.groupby("comparator", sort=False).cumcount().to_numpy() % 2 == 0
+    labelled = []
+    for side, rows in (("above", data[above]), ("below", data[~above])):
+        if not rows.empty:
+            tables[f"labels-{side}"] = rows
+        labelled.append(not rows.empty)
+    return names, tuple(labelled)
+
+
+def _comparator_layers(names: tuple[str, ...], labelled: tuple[bool, bool], table) -> list[alt.Chart]:
+    """Comparators as points at the month their year ends, never joined up as if they were monthly: a
+    shape per comparator, each labelled with its name and DfE year on the chart itself (so the team
+    legend stays the only one)."""
     tooltip = [alt.Tooltip("comparator:N", title="Compared with"), alt.Tooltip("year:N", title="DfE year"),
                alt.Tooltip("value_text:N", title="Value"), alt.Tooltip("councils_text:N", title="Based on"),
                alt.Tooltip("source_text:N", title="Source")]
     layers = [
-        alt.Chart(data[data["comparator"] == name]).mark_point(
+        alt.Chart(table(f"comparator-{number}")).mark_point(
             shape=COMPARATOR_SHAPES.get(name, "circle"), size=130, filled=True, color="#37474f", opacity=0.9,
         ).encode(x=alt.X("shown_at:T"), y=alt.Y("value:Q"), tooltip=tooltip)
-        for name in dict.fromkeys(data["comparator"])
+        for number, name in enumerate(names)
     ]
-    # A comparator's successive labels alternate above and below their points: the figure in force at the
-    # chart's start and the next year's can be a month apart, and would print over each other.
-    above = data.groupby("comparator", sort=False).cumcount().to_numpy() % 2 == 0
-    for rows, dy in ((data[above], -7), (data[~above], 14)):
-        if not rows.empty:
-            layers.append(alt.Chart(rows).mark_text(dx=9, dy=dy, align="left", fontSize=11, color="#37474f").encode(
+    for (side, dy), drawn in zip((("above", -7), ("below", 14)), labelled, strict=True):
+        if drawn:
+            layers.append(alt.Chart(table(f"labels-{side}")).mark_text(
+                dx=9, dy=dy, align="left", fontSize=11, color="#37474f").encode(
                 x=alt.X("shown_at:T"), y=alt.Y("value:Q"), text=alt.Text("label:N")))
     return layers
 
 
-def spc_chart(points: pd.DataFrame, *, name: str, unit: str, title: str, target: float | None) -> alt.LayerChart:
+def spc_chart(points: pd.DataFrame, **parts) -> alt.LayerChart:
+    """An XmR chart (see spc_layout)."""
+    return spc_layout(points, **parts).chart()
+
+
+def spc_layout(points: pd.DataFrame, *, name: str, unit: str, title: str, target: float | None) -> Layout:
     """An XmR chart: values, mean, process limits, target, and special-cause points by shape and colour."""
-    data = points.assign(
+    tables = {"points": points.assign(
         value_text=format_values(points["value"], unit),
         signal=in_words(points["variation"], VARIATION_LABELS),
-    )
+    )}
+    if target is not None:
+        tables["target"] = pd.DataFrame({"target": [target]})
+    return Layout(_spc_layers, (unit, target is not None), tables, title)
+
+
+def _spc_layers(shape: tuple, table: Callable[[str], object], title: str) -> alt.LayerChart:
+    unit, has_target = shape
     x = alt.X("period:T", axis=MONTH_AXIS)
-    base = alt.Chart(data)
+    base = alt.Chart(table("points"))
     layers = [
-        base.mark_line(color="#9e9e9e", strokeWidth=1.5).encode(x=x, y=_y(name, unit)),
+        base.mark_line(color="#9e9e9e", strokeWidth=1.5).encode(x=x, y=_y(unit)),
         base.mark_line(color="#455a64", strokeWidth=1.5).encode(x=alt.X("period:T"), y=alt.Y("mean:Q")),
         base.mark_line(color="#455a64", strokeDash=[4, 4]).encode(x=alt.X("period:T"), y=alt.Y("upper:Q")),
         base.mark_line(color="#455a64", strokeDash=[4, 4]).encode(x=alt.X("period:T"), y=alt.Y("lower:Q")),
@@ -184,8 +256,8 @@ def spc_chart(points: pd.DataFrame, *, name: str, unit: str, title: str, target:
                      alt.Tooltip("value_text:N", title="Value"), alt.Tooltip("signal:N", title="Signal")],
         ),
     ]
-    if target is not None:
-        layers.append(alt.Chart(pd.DataFrame({"target": [target]})).mark_rule(
+    if has_target:
+        layers.append(alt.Chart(table("target")).mark_rule(
             color=TARGET_COLOUR, strokeDash=[8, 4], strokeWidth=2).encode(y=alt.Y("target:Q")))
     return alt.layer(*layers, title=title, height=CHART_HEIGHT, description=title)
 

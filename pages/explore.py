@@ -59,7 +59,7 @@ def over_time_chart(chart_teams: list[str], chart_title: str, rolling: bool, las
         earlier = same_month_last_year(performance, indicator_id, chart_teams, start, end)
         extra_lines.append(shown.assign(value=earlier.to_numpy(), line="Same month last year", suppressed=False))
     notes = notes_between(performance, indicator_id, chart_teams, start, end)
-    return charts.indicator_chart(
+    return charts.indicator_layout(
         shown, name=name, unit=unit, polarity=polarity, title=chart_title,
         benchmarks=comparator_points(performance.benchmarks, indicator_id, unit, compare_with, start, end), notes=notes,
         extra=pd.concat(extra_lines, ignore_index=True) if extra_lines else None,
@@ -117,7 +117,7 @@ else:
         st.info(f"SPC needs at least {spc.MINIMUM_POINTS} months of figures; this view has {len(result.points)}. "
                 "Choose a longer period.")
     show_chart(frame.cache_key, (*view_key, "spc_chart", spc_team, rebase, fix_after),
-               lambda: charts.spc_chart(result.points, name=name, unit=unit, title=spc_title, target=target_now),
+               lambda: charts.spc_layout(result.points, name=name, unit=unit, title=spc_title, target=target_now),
                "explore.spc_chart")
     st.markdown(
         f"**Latest month's signal:** {VARIATION_LABELS[result.variation]}. "

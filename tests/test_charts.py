@@ -12,7 +12,7 @@ from metrics.performance import build_performance
 from metrics.series import indicator_series
 from metrics.snapshots import REPOSITORY_DATA_DIR, read_snapshot_folder
 from metrics.spc import analyse
-from ui.display import vega_lite_spec
+from ui.display import layout_spec, vega_lite_spec
 
 
 @pytest.fixture(scope="module")
@@ -213,6 +213,74 @@ def test_the_pages_spec_is_altairs_own_with_its_tables_as_arrow(performance):
         assert _inlined(ours, _arrow_rows) == _inlined(altair, lambda rows: rows)
         assert chart.to_dict() == chart.to_dict(validate=False)  # the chart's own tables are put back
         assert isinstance(chart.to_dict()["datasets"], dict)
+
+
+def _layout_variants(performance) -> list[charts.Layout]:
+    """Explore's charts in every shape their layers take: with and without targets, the amber band,
+    extra lines, one or two comparators labelled above or below, and notes; and SPC with and without a target."""
+    months = pd.Timestamp("2021-01-01"), pd.Timestamp("2021-12-01")
+    series = indicator_series(performance, "assessments_in_45_days", ["", "Assessment Team 1"], *months)
+    no_targets = series.assign(target=float("nan"), tolerance=float("nan"))
+    yearly = pd.DataFrame({
+        "indicator_id": ["assessments_in_45_days"] * 4,
+        "comparator": ["England", "England", "England", "Statistical neighbours"],
+        "period": pd.to_datetime(["2020-03-01", "2021-03-01", "2021-04-01", "2021-03-01"]),
+        "value": [77.0, 78.0, 79.0, 80.5], "year": ["2020", "2021", "2021b", "2021"],
+        "councils": [None, None, None, 9.0], "source": ["DfE file"] * 4,
+    })
+    one = comparator_points(yearly, "assessments_in_45_days", "percent", ["Statistical neighbours"], *months)
+    two = comparator_points(yearly, "assessments_in_45_days", "percent", ["England", "Statistical neighbours"],
+                            *months)
+    notes = pd.DataFrame({"period": [pd.Timestamp("2021-11-01")], "team": [""], "team_label": ["Whole service"],
+                          "text": ["Recovery plan"]})
+    extra = series.assign(line="3-month average", value=series["value"].rolling(3, min_periods=1).mean())
+    values = [10, 12] * 5 + [13, 14, 13, 14, 13, 14, 13]
+    points = analyse(pd.DataFrame({"period": pd.date_range("2020-01-01", periods=17, freq="MS"), "value": values}),
+                     "higher_is_better").points
+    variants = []
+    for number, (rows, polarity, benchmarks, with_notes, with_extra) in enumerate([
+        (series, "higher_is_better", None, False, False),
+        (series, "lower_is_better", two, True, True),
+        (series, "neutral", one, False, True),
+        (no_targets, "higher_is_better", two, True, False),
+        (series.iloc[::2], "higher_is_better", two, False, False),  # other figures, the same shape as above
+    ]):
+        variants.append(charts.indicator_layout(
+            rows, name="Assessments in 45 days", unit="percent" if number % 2 else "count", polarity=polarity,
+            title=f"Chart {number}", benchmarks=benchmarks, notes=notes if with_notes else None,
+            extra=extra if with_extra else None))
+    for target in (15.0, None, 12.5):
+        variants.append(charts.spc_layout(points, name="Visits", unit="percent", title=f"SPC {target}",
+                                          target=target))
+    return variants
+
+
+def test_a_layouts_spec_is_altairs_own_whichever_view_came_before(performance):
+    """Pages send a layout's spec, its layers' part worked out once per shape: for each view it must be
+    exactly Altair's checked spec of that view's whole chart, its title and figures, not an earlier view's."""
+    variants = _layout_variants(performance)
+    assert len({(layout.draw, layout.shape) for layout in variants}) < len(variants)  # shapes are met again
+    for layout in [*variants, *reversed(variants)]:
+        altair = layout.chart().to_dict()  # checked against Vega-Lite's schema
+        altair.get("config", {}).pop("view", None)
+        ours = layout_spec(layout)
+        assert ours["title"] == ours["description"] == layout.title
+        assert _inlined(ours, _arrow_rows) == _inlined(altair, lambda rows: rows)
+
+
+def test_a_shapes_layers_are_built_once(performance):
+    """Building and serialising the Altair layers is the costly part; a new view of a known shape only
+    sends its own tables and title."""
+    known = _layout_variants(performance)[0]
+    built = []
+
+    def draw(shape, table, title):
+        built.append(shape)
+        return known.draw(shape, table, title)
+
+    first, second = (charts.Layout(draw, known.shape, known.tables, title) for title in ("One", "Two"))
+    assert layout_spec(first)["title"] == "One" and layout_spec(second)["title"] == "Two"
+    assert built == [known.shape]
 
 
 def test_charts_are_built_without_altairs_part_by_part_checks():

@@ -185,11 +185,11 @@ class _Entry:
         except OSError:
             return None
 
-    def read_table(self, name: str, filters=None) -> pd.DataFrame | None:
+    def read_table(self, name: str, filters=None, columns=None) -> pd.DataFrame | None:
         if self.path is None or not (self.path / name).is_file():
             return None
         try:
-            table = pq.read_table(self.path / name, filters=filters)
+            table = pq.read_table(self.path / name, filters=filters, columns=columns)
             os.utime(self.path)
         except (pa.ArrowException, OSError) as error:
             log.warning("prepared table %s unreadable, working it out again: %s", self.path / name, error)
@@ -441,7 +441,8 @@ def performance(root: DataRoot, folder: SnapshotFolder, audience: str) -> Perfor
                                         caseloads=caseloads if len(caseloads.columns) else None,
                                         known_months=checked.months, known_teams=checked.teams,
                                         known_series=pd.MultiIndex.from_frame(series),
-                                        load_rows=functools.partial(_rated_rows, root, folder, audience))
+                                        load_rows=functools.partial(_rated_rows, root, folder, audience),
+                                        load_columns=functools.partial(_rated_columns, root, folder, audience))
     return _prepare(root, folder, audience, entry, checked)
 
 
@@ -506,7 +507,8 @@ def _prepare(root: DataRoot, folder: SnapshotFolder, audience: str, entry: _Entr
                                 functools.partial(_rated_table, root, folder, audience),
                                 caseloads=caseloads, known_months=checked.months, known_teams=checked.teams,
                                 known_series=pd.MultiIndex.from_frame(series),
-                                load_rows=functools.partial(_rated_rows, root, folder, audience))
+                                load_rows=functools.partial(_rated_rows, root, folder, audience),
+                                load_columns=functools.partial(_rated_columns, root, folder, audience))
 
 
 def _rated_table(root: DataRoot, folder: SnapshotFolder, audience: str) -> pd.DataFrame:
@@ -533,6 +535,12 @@ def _rated_rows(root: DataRoot, folder: SnapshotFolder, audience: str, filters: 
         for column, comparison, value in filters:
             rows = rows[FILTERS[comparison](rows[column], value)]
     return rows
+
+
+def _rated_columns(root: DataRoot, folder: SnapshotFolder, audience: str, columns: tuple[str, ...]) -> pd.DataFrame:
+    """These columns of every rated row, read without the others."""
+    rows = _Entry(root, folder).read_table(f"rated-{audience}.parquet", columns=list(columns))
+    return _rated_table(root, folder, audience)[list(columns)] if rows is None else rows
 
 
 def open_performance(as_at: str | None, audience: str, root: DataRoot | None = None) -> Performance:

@@ -15,6 +15,7 @@ from metrics.commands.prepare import main as prepare_main
 from metrics.commands.scorecard import main as scorecard_main
 from metrics.performance import build_performance
 from metrics.problems import InputError
+from metrics.revisions import revisions
 from metrics.scorecard import build_scorecard
 from metrics.series import indicator_series
 from metrics.snapshots import SnapshotFolder, data_root, find_snapshot_folders, read_snapshot
@@ -442,3 +443,32 @@ def test_a_cache_that_fails_part_way_leaves_no_half_file_and_still_gives_the_fig
     pd.testing.assert_frame_equal(performance.whole_service, built.whole_service)
     entry = cache / prepared.entry_key(root, folder)
     assert sorted(path.name for path in entry.iterdir()) == ["check.json"]  # no rated file, whole or half
+
+
+def test_revisions_read_only_the_columns_they_compare(three_months, cache, monkeypatch, read_in_slices):
+    """Comparing two snapshots at regional scale loaded both whole tables (4.8 million rows and all their
+    columns each); only the five columns compared are read now."""
+    newer = read_snapshot(*only_folder(three_months)).tables
+    newer["values"].loc[newer["values"]["indicator_id"] == "referrals", "value"] += 5
+    write_snapshot(three_months, "2021-05-10", newer)
+    root = data_root(three_months)
+    folders = find_snapshot_folders(root)[0]  # newest first
+    built = [build_performance(read_snapshot(root, folder), "internal") for folder in reversed(folders)]
+    for folder in folders:
+        prepared.performance(root, folder, "internal")
+    monkeypatch.setattr(prepared, "_rated_table", refuse)
+    read_back = [prepared.performance(root, folder, "internal") for folder in reversed(folders)]
+    changed = revisions(*read_back)
+    pd.testing.assert_frame_equal(changed, revisions(*built))
+    # referrals, three months: each team 5 more, and the whole service (their sum) 10 more
+    assert len(changed) == 9 and dict(zip(changed["team"], changed["difference"])) == {"": 10.0, "Team A": 5.0,
+                                                                                       "Team B": 5.0}
+    assert all("table" not in performance.__dict__ for performance in read_back)
+
+
+def test_columns_are_worked_out_again_if_the_cache_lost_them(three_months, cache, read_in_slices):
+    root, folder = only_folder(three_months)
+    expected = prepared.performance(root, folder, "internal").table[["team", "value"]]
+    performance = prepared.performance(root, folder, "internal")
+    (cache / prepared.entry_key(root, folder) / "rated-internal.parquet").unlink()
+    pd.testing.assert_frame_equal(performance.columns(("team", "value")), expected)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from metrics.aggregation import WHOLE_SERVICE, resolve_figures
-from metrics.formatting import format_month, format_value, months_behind, status_run_text
+from metrics.formatting import format_month, format_value, format_values, months_behind, status_run_text
 from metrics.status import direction_of_travel, rag_status, status_runs, targets_in_force
 from tests.helpers import NAN, TINY_INDICATORS, values_frame
 
@@ -155,6 +155,23 @@ def test_status_run_text(rag, months, from_start, expected):
 ])
 def test_format_value(value, unit, text):
     assert format_value(value, unit) == text
+
+
+TRICKY_FIGURES = [None, NAN, pd.NA, float("inf"), float("-inf"), -0.0, 0, 5, 1234.5, 1e12, np.float32(2.25),
+                  np.int64(7), 0.05, 99.95, -3.14159]
+
+
+@pytest.mark.parametrize("unit", ["percent", "rate_per_10k", "count", "days", "number", "something else"])
+def test_format_values_writes_each_figure_as_format_value_does(unit):
+    hidden = [number % 3 == 0 for number in range(len(TRICKY_FIGURES))]
+    for figures in (TRICKY_FIGURES, [figure for figure in TRICKY_FIGURES if figure is not pd.NA],
+                    pd.Series(TRICKY_FIGURES[3:], dtype="Float64"), np.array([1.25, NAN, 3e6])):
+        expected = [format_value(figure, unit, missing="none") for figure in figures]
+        assert format_values(figures, unit, missing="none") == expected
+        flags = hidden[:len(figures)]
+        assert format_values(figures, unit, flags, missing="none") == [
+            format_value(figure, unit, flag, missing="none") for figure, flag in zip(figures, flags)]
+        assert format_values(figures, [unit] * len(figures)) == [format_value(figure, unit) for figure in figures]
 
 
 def test_suppressed_value_is_c_and_months_read_in_words():

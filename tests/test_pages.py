@@ -499,3 +499,18 @@ def test_explore_says_the_figure_in_words_with_its_revision_and_rule():
     at = open_page("pages/explore.py", indicator="contacts_received", **{"from": "2021-01", "to": "2021-12"},
                    snapshot="2021-10-12")  # the oldest snapshot: nothing to compare with
     assert "revised" not in " ".join(str(m.value) for m in at.markdown)
+
+
+def test_explore_links_name_the_indicator_team_month_and_snapshot(monkeypatch):
+    from ui.state import explore_urls
+
+    links = explore_urls(["referrals_received", "referrals_received", "cp_plans"], ["", 'A & "B" Team', ""],
+                         pd.Timestamp("2021-06-01"), "2021-07-10")
+    assert links == [
+        "/explore?indicator=referrals_received&teams=Whole+service&to=2021-06&month=2021-06&snapshot=2021-07-10",
+        "/explore?indicator=referrals_received&teams=A+%26+%22B%22+Team&to=2021-06&month=2021-06&snapshot=2021-07-10",
+        "/explore?indicator=cp_plans&teams=Whole+service&to=2021-06&month=2021-06&snapshot=2021-07-10",
+    ]
+    assert explore_urls(["x"], ["T"], pd.Timestamp("2021-06-01"), None) == ["/explore?indicator=x&teams=T&to=2021-06&month=2021-06"]
+    monkeypatch.setattr("streamlit.get_option", lambda name: "/council/" if name == "server.baseUrlPath" else None)
+    assert explore_urls(["x"], ["T"], pd.Timestamp("2021-06-01"), None)[0].startswith("/council/explore?indicator=x&")

@@ -105,10 +105,14 @@ def publish(**settings: str | list[str] | None) -> None:
             st.query_params[name] = value
 
 
-def explore_url(indicator_id: str, team: str, month: pd.Timestamp, snapshot: str | None) -> str:
-    """The one link to the explore page: an indicator and team up to a month, in a snapshot (None: newest)."""
-    query = {"indicator": indicator_id, "teams": team_label(team), "to": month_key(month), "month": month_key(month)}
-    if snapshot:
-        query["snapshot"] = snapshot
+def explore_urls(indicator_ids, teams, month: pd.Timestamp, snapshot: str | None) -> list[str]:
+    """The one way to link to the explore page: for each (indicator, team) pair, up to a month, in a
+    snapshot (None: newest). Each distinct indicator and team is encoded once, and the rest of the link
+    once for all (a 500-team table made its links one by one at 23 µs each)."""
     base = str(st.get_option("server.baseUrlPath") or "").strip("/")
-    return f"{'/' + base if base else ''}/explore?{urlencode(query)}"
+    months = {"to": month_key(month), "month": month_key(month), **({"snapshot": snapshot} if snapshot else {})}
+    tail = urlencode(months)
+    indicators = {name: urlencode({"indicator": name}) for name in dict.fromkeys(indicator_ids)}
+    labels = {team: urlencode({"teams": team_label(team)}) for team in dict.fromkeys(teams)}
+    start = f"{'/' + base if base else ''}/explore?"
+    return [f"{start}{indicators[name]}&{labels[team]}&{tail}" for name, team in zip(indicator_ids, teams)]

@@ -28,7 +28,7 @@ from metrics.formatting import (
 from metrics.narrative import reading
 from metrics.suppression import is_small
 from ui.html import RAG_TONES, VARIATION_TONES, Cell, Column, sparkline
-from ui.state import explore_url
+from ui.state import explore_urls
 
 SCORECARD_COLUMNS = [
     Column("Indicator", "name"),
@@ -175,7 +175,7 @@ def compare_teams(rows: pd.DataFrame, unit: str, indicator_id: str, month: pd.Ti
         "Value": format_values(rows["value"], unit, rows["suppressed"]),
         "Target": format_values(rows["target"], unit, missing=""),
         "Status": in_words(rows["rag"], RAG_LABELS),
-        "Explore": [explore_url(indicator_id, team, month, snapshot) for team in rows["team"]],
+        "Explore": explore_urls([indicator_id] * len(rows), rows["team"].tolist(), month, snapshot),
     })
 
 
@@ -215,6 +215,7 @@ def off_target_cells(rows: pd.DataFrame, month: pd.Timestamp, snapshot: str | No
     rows = rows.assign(period=month)
     values = format_values(rows["value"], rows["unit"], rows["suppressed"])
     targets = format_values(rows["target"], rows["unit"])
+    links = explore_urls(rows["indicator_id"].tolist(), rows["team"].tolist(), month, snapshot)
     return [
         [
             Cell(row.name, row.area),
@@ -224,9 +225,9 @@ def off_target_cells(rows: pd.DataFrame, month: pd.Timestamp, snapshot: str | No
             Cell(target),
             Cell(DIRECTION_LABELS[row.direction]),
             Cell(VARIATION_LABELS[row.variation], kind="status", tone=VARIATION_TONES[row.variation]),
-            Cell("See the trend", kind="link", href=explore_url(row.indicator_id, row.team, month, snapshot)),
+            Cell("See the trend", kind="link", href=link),
         ]
-        for row, value, target in zip(rows.itertuples(index=False), values, targets)
+        for row, value, target, link in zip(rows.itertuples(index=False), values, targets, links)
     ]
 
 

@@ -174,6 +174,15 @@ def test_format_values_writes_each_figure_as_format_value_does(unit):
         assert format_values(figures, [unit] * len(figures)) == [format_value(figure, unit) for figure in figures]
 
 
+def test_format_values_writes_each_figure_in_its_own_unit():
+    units = ["percent", "count", "days", "rate_per_10k", "number"] * 3
+    figures = TRICKY_FIGURES[:len(units)]
+    hidden = [number % 4 == 1 for number in range(len(units))]
+    assert format_values(figures, units, hidden, missing="none") == [
+        format_value(figure, unit, flag, missing="none") for figure, unit, flag in zip(figures, units, hidden)]
+    assert format_values([12.5, 3.0], pd.Series(["percent", "count"]))[::-1] == ["3", "12.5%"]
+
+
 def test_suppressed_value_is_c_and_months_read_in_words():
     assert format_value(3.0, "count", suppressed=True) == "c"
     assert format_month(pd.Timestamp("2021-11-01")) == "November 2021"

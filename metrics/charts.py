@@ -262,10 +262,20 @@ def _spc_layers(shape: tuple, table: Callable[[str], object], title: str) -> alt
     return alt.layer(*layers, title=title, height=CHART_HEIGHT, description=title)
 
 
-def team_bars(rows: pd.DataFrame, *, name: str, unit: str, title: str, target: float | None,
-              comparators: pd.DataFrame | None = None) -> alt.LayerChart:
-    """Teams sorted by value, each labelled with its value and RAG in words; the target as a rule, and any
-    comparators (comparator, value, year) as dotted rules across the bars, told apart in the legend."""
+def team_bars(rows: pd.DataFrame, **parts) -> alt.LayerChart:
+    """Teams by value, labelled with value and status (see team_bars_layout)."""
+    return team_bars_layout(rows, **parts).chart()
+
+
+COMPARATOR_DASHES = [[2, 2], [8, 3, 2, 3], [1, 4], [4, 4], [10, 2]]
+
+
+def team_bars_layout(rows: pd.DataFrame, *, name: str, unit: str, title: str, target: float | None,
+                     comparators: pd.DataFrame | None = None) -> Layout:
+    """Teams in the order given (highest first), each labelled with its value and RAG in words; the target
+    as a rule, and any comparators (comparator, value, year) as dotted rules across the bars, told apart
+    in the legend. Everything that depends on the figures is in the tables: the teams' order, and the
+    room on the right for the longest bar's label."""
     data = rows.assign(
         value_text=_value_text(rows, unit),
         rag_text=in_words(rows["rag"], RAG_LABELS),
@@ -276,37 +286,49 @@ def team_bars(rows: pd.DataFrame, *, name: str, unit: str, title: str, target: f
     data.loc[~shown, "label"] = data.loc[~shown, "value_text"].map(
         lambda text: "c (hidden: a small number)" if text == "c" else text)
     data["label_at"] = data["value"].fillna(0.0)
-    order = list(data["team_label"])
-    y = alt.Y("team_label:N", title="Team", sort=order, axis=alt.Axis(labelLimit=TEAM_LABEL_LIMIT))
+    data["row_order"] = range(len(data))
     # Room on the right for the "value and status" label of the longest bar.
     highest_comparator = float(comparators["value"].max()) if comparators is not None and len(comparators) else 0.0
     top = max(float(data["value"].max()) if data["value"].notna().any() else 0.0, target or 0.0,
               highest_comparator) * 1.3 or 1.0
+    tables = {"bars": data, "room": pd.DataFrame({"top": [top]})}
+    if target is not None:
+        tables["target"] = pd.DataFrame({"target": [target]})
+    if comparators is not None and not comparators.empty:
+        tables["comparators"] = comparators.assign(label=[f"{c} (DfE {y}): {v}" for c, y, v in zip(
+            comparators["comparator"], comparators["year"], format_values(comparators["value"], unit), strict=True)])
+    shape = (name, unit, target is not None, len(tables.get("comparators", ())))
+    return Layout(_team_bars_layers, shape, tables, title)
+
+
+def _team_bars_layers(shape: tuple, table: Callable[[str], object], title: str) -> alt.LayerChart:
+    name, unit, has_target, comparators = shape
+    y = alt.Y("team_label:N", title="Team", sort=alt.EncodingSortField(field="row_order", op="min"),
+              axis=alt.Axis(labelLimit=TEAM_LABEL_LIMIT))
     axis_title = f"{name} ({unit_title(unit)})"
-    scale = alt.Scale(domain=[0, top], nice=False)
+    scale = alt.Scale(zero=True, nice=False)  # from 0 to the room on the right ("top")
     x = alt.X("value:Q", title=axis_title, scale=scale)
-    bars = alt.Chart(data).mark_bar().encode(
+    bars = alt.Chart(table("bars")).mark_bar().encode(
         x=x, y=y,
         color=alt.Color("rag_text:N", title="Status", scale=alt.Scale(
             domain=list(RAG_COLOURS), range=list(RAG_COLOURS.values())), legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("team_label:N", title="Team"), alt.Tooltip("value_text:N", title="Value"),
                  alt.Tooltip("rag_text:N", title="Status")],
     )
-    labels = alt.Chart(data).mark_text(align="left", dx=4, fontSize=12).encode(
+    labels = alt.Chart(table("bars")).mark_text(align="left", dx=4, fontSize=12).encode(
         x=alt.X("label_at:Q", title=axis_title, scale=scale), y=y, text=alt.Text("label:N"))
-    layers = [bars, labels]
-    if target is not None:
-        layers.append(alt.Chart(pd.DataFrame({"target": [target]})).mark_rule(
+    room = alt.Chart(table("room")).mark_point(opacity=0, aria=False).encode(
+        x=alt.X("top:Q", title=axis_title, scale=scale))
+    layers = [bars, labels, room]
+    if has_target:
+        layers.append(alt.Chart(table("target")).mark_rule(
             color="#37474f", strokeDash=[6, 4], strokeWidth=2).encode(x=alt.X("target:Q")))
-    if comparators is not None and not comparators.empty:
-        lines = comparators.assign(label=[f"{c} (DfE {y}): {v}" for c, y, v in zip(
-            comparators["comparator"], comparators["year"], format_values(comparators["value"], unit), strict=True)])
-        dashes = [[2, 2], [8, 3, 2, 3], [1, 4], [4, 4], [10, 2]][:len(lines)]
-        layers.append(alt.Chart(lines).mark_rule(color="#6a1b9a", strokeWidth=2).encode(
+    if comparators:
+        layers.append(alt.Chart(table("comparators")).mark_rule(color="#6a1b9a", strokeWidth=2).encode(
             x=alt.X("value:Q", scale=scale),
             strokeDash=alt.StrokeDash("label:N", title="Compared with (yearly)", scale=alt.Scale(
-                domain=list(lines["label"]), range=dashes), legend=alt.Legend(orient="bottom", columns=1,
-                                                                               labelLimit=LEGEND_LABEL_LIMIT)),
+                range=COMPARATOR_DASHES[:comparators]), legend=alt.Legend(orient="bottom", columns=1,
+                                                                         labelLimit=LEGEND_LABEL_LIMIT)),
             tooltip=[alt.Tooltip("label:N", title="Compared with")]))
     # A step per team: a fixed total height collapses a category axis when the page stretches the chart.
     return alt.layer(*layers, title=title, height=alt.Step(34), description=title)

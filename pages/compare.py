@@ -49,8 +49,9 @@ else:
     current = in_force(performance.benchmarks, month)
     current = current[(current["indicator_id"] == indicator_id) & current["comparator"].isin(compare_with)]
     show_chart(frame.cache_key, (*view_key, "chart", ends, tuple(compare_with)),
-               lambda: charts.team_bars(bars.assign(team_label=bars["team"].map(team_label)), name=name, unit=unit,
-                                        title=title, target=target, comparators=current), "compare.chart")
+               lambda: charts.team_bars_layout(bars.assign(team_label=bars["team"].map(team_label)), name=name,
+                                               unit=unit, title=title, target=target, comparators=current),
+               "compare.chart")
     if len(bars) < len(rows):
         st.caption(f"The table below lists all {len(rows):,} teams, highest first.")
     if target is not None:

@@ -132,6 +132,13 @@ def test_team_bars_label_each_bar_with_value_and_status():
     assert layer(spec, "bar", x="value")["encoding"]["x"]["title"] == "Visits (per cent)"
     assert layer(spec, "rule", x="target")
     assert spec["height"] == {"step": 34}  # a fixed height collapses the team axis in a stretched chart
+    # Teams in the order given (highest first), by a field of the data, so the layers do not hold the figures
+    bars = next(rows for rows in spec["datasets"].values() if rows and "row_order" in rows[0])
+    assert [(row["team_label"], row["row_order"]) for row in bars] == [("A", 0), ("B", 1)]
+    assert layer(spec, "bar", x="value")["encoding"]["y"]["sort"] == {"field": "row_order", "op": "min"}
+    room = next(rows for rows in spec["datasets"].values() if rows and "top" in rows[0])
+    assert room == [{"top": pytest.approx(80.0 * 1.3)}]  # room on the right for the longest bar's label
+    assert layer(spec, "point", x="top")["mark"]["opacity"] == 0
 
 
 def test_a_hidden_team_is_labelled_not_left_blank():
@@ -252,6 +259,14 @@ def _layout_variants(performance) -> list[charts.Layout]:
     for target in (15.0, None, 12.5):
         variants.append(charts.spc_layout(points, name="Visits", unit="percent", title=f"SPC {target}",
                                           target=target))
+    bars = pd.DataFrame({"team_label": ["A", "B", "C", "D"], "value": [80.0, 61.5, float("nan"), 12.0],
+                         "suppressed": [False, False, True, False], "rag": ["green", "red", "none", "red"]})
+    lines = comparator_points(yearly, "assessments_in_45_days", "percent", ["England", "Statistical neighbours"],
+                              *months).drop_duplicates("comparator", keep="last")
+    for rows, target, comparators in [(bars, 75.0, None), (bars.iloc[::-1], None, lines), (bars.iloc[:2], 70.0, lines),
+                                      (bars.iloc[1:], 70.0, lines.iloc[:1]), (bars.iloc[2:], 99.0, lines)]:
+        variants.append(charts.team_bars_layout(rows, name="Visits", unit="percent", title=f"Bars {len(rows)}",
+                                                target=target, comparators=comparators))
     return variants
 
 

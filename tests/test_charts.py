@@ -179,6 +179,17 @@ def _arrow_rows(payload: bytes) -> list[dict]:
     return pa.ipc.open_stream(payload).read_all().to_pylist()
 
 
+def _notes_extra_and_spc(series: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """A note, the series' 3-month average as an extra line, and SPC points with signals."""
+    notes = pd.DataFrame({"period": [pd.Timestamp("2021-11-01")], "team": [""], "team_label": ["Whole service"],
+                          "text": ["Recovery plan"]})
+    extra = series.assign(line="3-month average", value=series["value"].rolling(3, min_periods=1).mean())
+    values = [10, 12] * 5 + [13, 14, 13, 14, 13, 14, 13]
+    points = analyse(pd.DataFrame({"period": pd.date_range("2020-01-01", periods=17, freq="MS"), "value": values}),
+                     "higher_is_better").points
+    return notes, extra, points
+
+
 def _every_kind_of_chart(performance) -> list:
     months = pd.Timestamp("2021-01-01"), pd.Timestamp("2021-12-01")
     series = indicator_series(performance, "assessments_in_45_days", ["", "Assessment Team 1"], *months)
@@ -187,12 +198,7 @@ def _every_kind_of_chart(performance) -> list:
         "period": [pd.Timestamp("2021-03-01")] * 2, "value": [78.0, 80.5], "year": ["2021"] * 2,
         "councils": [None, 9.0], "source": ["DfE file"] * 2,
     }), "assessments_in_45_days", "percent", ["England", "Statistical neighbours"], *months)
-    notes = pd.DataFrame({"period": [pd.Timestamp("2021-11-01")], "team": [""], "team_label": ["Whole service"],
-                          "text": ["Recovery plan"]})
-    extra = series.assign(line="3-month average", value=series["value"].rolling(3, min_periods=1).mean())
-    values = [10, 12] * 5 + [13, 14, 13, 14, 13, 14, 13]
-    points = analyse(pd.DataFrame({"period": pd.date_range("2020-01-01", periods=17, freq="MS"), "value": values}),
-                     "higher_is_better").points
+    notes, extra, points = _notes_extra_and_spc(series)
     bars = pd.DataFrame({"team_label": ["A", "B", "C"], "value": [80.0, float("nan"), float("inf")],
                          "suppressed": [False, True, False], "rag": ["green", "none", "none"]})
     cases = pd.DataFrame({"team": ["A", "A", "B"], "worker_id": ["W1", "W2", "W3"], "cases": [10, 25, 18]})
@@ -238,12 +244,7 @@ def _layout_variants(performance) -> list[charts.Layout]:
     one = comparator_points(yearly, "assessments_in_45_days", "percent", ["Statistical neighbours"], *months)
     two = comparator_points(yearly, "assessments_in_45_days", "percent", ["England", "Statistical neighbours"],
                             *months)
-    notes = pd.DataFrame({"period": [pd.Timestamp("2021-11-01")], "team": [""], "team_label": ["Whole service"],
-                          "text": ["Recovery plan"]})
-    extra = series.assign(line="3-month average", value=series["value"].rolling(3, min_periods=1).mean())
-    values = [10, 12] * 5 + [13, 14, 13, 14, 13, 14, 13]
-    points = analyse(pd.DataFrame({"period": pd.date_range("2020-01-01", periods=17, freq="MS"), "value": values}),
-                     "higher_is_better").points
+    notes, extra, points = _notes_extra_and_spc(series)
     variants = []
     for number, (rows, polarity, benchmarks, with_notes, with_extra) in enumerate([
         (series, "higher_is_better", None, False, False),

@@ -103,8 +103,8 @@ class Performance:
         return self.load_rows is None and len(self.table) <= READ_WHOLE_UP_TO_ROWS
 
     def columns(self, names: tuple[str, ...]) -> pd.DataFrame:
-        """These columns of every rated row (all teams and the whole service): at regional scale a tenth
-        of the whole table's memory and reading time, where the snapshot was prepared."""
+        """These columns of every rated row (all teams and the whole service), read without the others
+        where the snapshot was prepared: at regional scale the five that revisions compare are 91 MB."""
         if "table" in self.__dict__ or self.load_columns is None or self.small:
             return self.table[list(names)]
         return self.load_columns(names)

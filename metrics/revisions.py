@@ -20,7 +20,8 @@ def revisions(older: Performance, newer: Performance) -> pd.DataFrame:
 
     Only the columns compared are read, and the two snapshots' rows are matched by one number per
     row (indicator, team and month numbered alike in both): at regional scale, 4.8 million rows
-    each, a tenth of the memory and time of joining the whole tables on their names.
+    each, 1.2 s and a peak of 1,050 MB, where joining the whole tables on their names took 4.8 to
+    8.5 s and 1.9 to 2.1 GB.
     """
     old, new = (performance.columns((*KEYS, "value", "suppressed")) for performance in (older, newer))
     old_at, new_at = _matching_rows(old, new)

@@ -19,7 +19,6 @@ import functools
 import hashlib
 import json
 import logging
-import operator
 import os
 import re
 import shutil
@@ -48,6 +47,7 @@ from metrics.performance import (
     whole_service_rows,
 )
 from metrics.problems import InputError, Problem
+from metrics.row_groups import COMPARISONS, filtered_rows
 from metrics.settings import CACHE_DIR
 from metrics.snapshots import (
     DataRoot,
@@ -68,7 +68,6 @@ CHECK_FILE = "check.json"
 SERIES_FILE = "series.parquet"  # every (indicator, team) pair with a row
 ROWS_PER_GROUP = 50_000  # rows per Parquet row group: about an indicator at regional scale
 MONTH_GROUP_ROWS = 12_500  # month by month, a row group holds whole months of a few indicators
-FILTERS = {"=": operator.eq, ">=": operator.ge, "<=": operator.le}
 FILTERED_COLUMNS = ("indicator_id", "period")  # what reads of rated rows filter on (Performance.rows_of, rows_between)
 FOLDER_MODE, FILE_MODE = 0o700, 0o600  # the internal view's figures: this account only
 ENTRY_NAME = re.compile(r"^[0-9a-f]{32}$")  # only folders named like this are ever removed
@@ -190,7 +189,7 @@ class _Entry:
             return None
         try:
             path = self.path / name
-            table = pq.read_table(path, columns=columns) if not filters else _filtered(path, filters, columns)
+            table = pq.read_table(path, columns=columns) if not filters else filtered_rows(path, filters, columns)
             os.utime(self.path)
         except (pa.ArrowException, OSError) as error:
             log.warning("prepared table %s unreadable, working it out again: %s", self.path / name, error)
@@ -253,49 +252,6 @@ def _arrow_part(rated: pd.DataFrame) -> pa.Table:
     fields = [pa.field(field.name, pa.dictionary(pa.int32(), field.type.value_type))
               if pa.types.is_dictionary(field.type) else field for field in table.schema]
     return table.cast(pa.schema(fields, metadata=table.schema.metadata))
-
-
-def _filtered(path: Path, filters, columns=None) -> pa.Table:
-    """The rows of a prepared file matching filters (column, "=" or ">=" or "<=", value): only the row groups
-    whose statistics allow a match are read, found from the file's footer read once per process.
-
-    pyarrow's own filtered read (pq.read_table(filters=...)) builds a dataset and reads the footer on every
-    call: at regional scale a month's rows of every team took 179 to 243 ms, and take 101 ms the first time
-    (the footer read) and about 35 ms after; an indicator's took 206 to 350 ms, and take 5 to 26 ms.
-    """
-    stat = path.stat()
-    metadata, ranges = _row_group_ranges(str(path), stat.st_size, stat.st_mtime_ns)
-    chosen = np.ones(metadata.num_row_groups, dtype=bool)
-    wanted = []
-    for column, comparison, value in filters:
-        value = np.datetime64(pd.Timestamp(value), "ns") if column == "period" else value
-        lowest, highest, known = ranges[column]
-        may_match = np.ones(len(known), dtype=bool)  # a group without statistics may hold anything
-        may_match[known] = {"=": (lowest[known] <= value) & (value <= highest[known]), ">=": highest[known] >= value,
-                            "<=": lowest[known] <= value}[comparison]
-        chosen &= may_match
-        wanted.append(FILTERS[comparison](pc.field(column), pa.scalar(value)))
-    table = pq.ParquetFile(path, metadata=metadata).read_row_groups(np.flatnonzero(chosen).tolist(), columns=columns)
-    return table.filter(functools.reduce(operator.and_, wanted)) if wanted else table
-
-
-@functools.lru_cache(maxsize=64)
-def _row_group_ranges(path: str, size: int, modified_ns: int) -> tuple[pq.FileMetaData, dict]:
-    """A prepared file's footer, and for each filtered column every row group's lowest and highest value
-    and whether its statistics give them. Keyed by size and time too: a file written again is read again."""
-    metadata = pq.ParquetFile(path).metadata
-    names = metadata.schema.to_arrow_schema().names
-    ranges = {}
-    for column in FILTERED_COLUMNS:
-        found = [metadata.row_group(group).column(names.index(column)).statistics
-                 for group in range(metadata.num_row_groups)]
-        known = np.array([stats is not None and stats.has_min_max for stats in found], dtype=bool)
-        period = column == "period"
-        bound = (lambda value: pd.Timestamp(value).to_datetime64()) if period else (lambda value: value)
-        lowest, highest = (np.array([bound(getattr(stats, end)) if ok else None for stats, ok in zip(found, known)],
-                                    dtype="datetime64[ns]" if period else object) for end in ("min", "max"))
-        ranges[column] = (lowest, highest, known)
-    return metadata, ranges
 
 
 class _Streamed:
@@ -577,7 +533,7 @@ def _rated_rows(root: DataRoot, folder: SnapshotFolder, audience: str, filters: 
     if rows is None:  # gone from the cache meanwhile: from the whole table, worked out again if need be
         rows = _rated_table(root, folder, audience)
         for column, comparison, value in filters:
-            rows = rows[FILTERS[comparison](rows[column], value)]
+            rows = rows[COMPARISONS[comparison](rows[column], value)]
     return rows
 
 

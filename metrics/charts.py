@@ -220,11 +220,6 @@ def _comparator_layers(names: tuple[str, ...], labelled: tuple[bool, bool], tabl
     return layers
 
 
-def spc_chart(points: pd.DataFrame, **parts) -> alt.LayerChart:
-    """An XmR chart (see spc_layout)."""
-    return spc_layout(points, **parts).chart()
-
-
 def spc_layout(points: pd.DataFrame, *, name: str, unit: str, title: str, target: float | None) -> Layout:
     """An XmR chart: values, mean, process limits, target, and special-cause points by shape and colour."""
     tables = {"points": points.assign(
@@ -260,11 +255,6 @@ def _spc_layers(shape: tuple, table: Callable[[str], object], title: str) -> alt
         layers.append(alt.Chart(table("target")).mark_rule(
             color=TARGET_COLOUR, strokeDash=[8, 4], strokeWidth=2).encode(y=alt.Y("target:Q")))
     return alt.layer(*layers, title=title, height=CHART_HEIGHT, description=title)
-
-
-def team_bars(rows: pd.DataFrame, **parts) -> alt.LayerChart:
-    """Teams by value, labelled with value and status (see team_bars_layout)."""
-    return team_bars_layout(rows, **parts).chart()
 
 
 COMPARATOR_DASHES = [[2, 2], [8, 3, 2, 3], [1, 4], [4, 4], [10, 2]]

@@ -96,7 +96,7 @@ def test_spc_chart_marks_signals_by_shape_and_colour_with_words():
     values = [10, 12] * 5 + [13, 14, 13, 14, 13, 14, 13]
     points = analyse(pd.DataFrame({"period": pd.date_range("2020-01-01", periods=17, freq="MS"), "value": values}),
                      "higher_is_better").points
-    spec = charts.spc_chart(points, name="Visits in time", unit="percent", title="SPC", target=15.0).to_dict()
+    spec = charts.spc_layout(points, name="Visits in time", unit="percent", title="SPC", target=15.0).chart().to_dict()
     signals = layer(spec, "point", color="signal", shape="signal")["encoding"]
     assert "▲ Improvement (special cause)" in signals["shape"]["scale"]["domain"]
     for line in ("value", "mean", "upper", "lower"):
@@ -125,8 +125,8 @@ def test_a_comparators_labels_a_month_apart_are_on_either_side_of_their_points()
 def test_team_bars_label_each_bar_with_value_and_status():
     rows = pd.DataFrame({"team_label": ["A", "B"], "value": [80.0, 60.0], "suppressed": [False, False],
                          "rag": ["green", "red"]})
-    spec = charts.team_bars(rows, name="Visits", unit="percent", title="Visits (%) by team, May 2021",
-                            target=75.0).to_dict()
+    spec = charts.team_bars_layout(rows, name="Visits", unit="percent", title="Visits (%) by team, May 2021",
+                                   target=75.0).chart().to_dict()
     labels = next(rows for rows in spec["datasets"].values() if rows and "label" in rows[0])
     assert [row["label"] for row in labels] == ["80.0%  ✓ Green", "60.0%  ✗ Red"]
     assert layer(spec, "bar", x="value")["encoding"]["x"]["title"] == "Visits (per cent)"
@@ -144,7 +144,7 @@ def test_team_bars_label_each_bar_with_value_and_status():
 def test_a_hidden_team_is_labelled_not_left_blank():
     rows = pd.DataFrame({"team_label": ["A", "B", "C"], "value": [80.0, float("nan"), float("nan")],
                          "suppressed": [False, True, False], "rag": ["green", "none", "none"]})
-    spec = charts.team_bars(rows, name="Visits", unit="percent", title="t", target=None).to_dict()
+    spec = charts.team_bars_layout(rows, name="Visits", unit="percent", title="t", target=None).chart().to_dict()
     labels = next(rows for rows in spec["datasets"].values() if rows and "label" in rows[0])
     assert [(row["label"], row["label_at"]) for row in labels] == [
         ("80.0%  ✓ Green", 80.0), ("c (hidden: a small number)", 0.0), ("no data", 0.0)]
@@ -207,9 +207,9 @@ def _every_kind_of_chart(performance) -> list:
     return [
         charts.indicator_chart(series, name="Assessments in 45 days", unit="percent", polarity="higher_is_better",
                                title="t", benchmarks=benchmarks, notes=notes, extra=extra),
-        charts.spc_chart(points, name="Visits in time", unit="percent", title="SPC", target=15.0),
-        charts.team_bars(bars, name="Visits", unit="percent", title="t", target=75.0,
-                         comparators=benchmarks.assign(comparator=["England", "Statistical neighbours"])),
+        charts.spc_layout(points, name="Visits in time", unit="percent", title="SPC", target=15.0).chart(),
+        charts.team_bars_layout(bars, name="Visits", unit="percent", title="t", target=75.0,
+                                comparators=benchmarks.assign(comparator=["England", "Statistical neighbours"])).chart(),
         charts.caseload_spread(cases, threshold=20, title="t", show_workers=True),
         charts.caseload_averages(pd.DataFrame({"team": ["A", "B"], "mean": [17.5, 18.0]}), threshold=20, title="t"),
         charts.caseload_trend(trend, title="t"),

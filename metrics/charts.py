@@ -46,6 +46,15 @@ LEGEND_LABEL_LIMIT = 320
 AXIS_TITLE_LIMIT = 220  # pixels: an upright axis title longer than the plot squeezes it
 BARS_AT_EACH_END = 20  # a team chart with more teams shows this many highest and lowest
 TEAM_LABEL_LIMIT = 300  # pixels: long team names such as "Safeguarding and Family Support East" in full
+# On a phone (the chart's box narrower than NARROW_BELOW pixels) team names are cut to fewer pixels, and
+# the bars leave more room on the right, so that each bar's value and status label fits on the screen.
+NARROW_BELOW = 600
+NARROW = f"containerSize()[0] < {NARROW_BELOW}"
+NARROW_TEAM_LABEL_LIMIT = 120
+# There, a long team name keeps its start and its end, which tell "... East" from "... West".
+NARROW_TEAM_LABEL = (f"{NARROW} && length(datum.label) > 20 ? "
+                     "slice(datum.label, 0, 9) + '…' + slice(datum.label, -9) : datum.label")
+NARROW_ROOM = 1.6  # times the room left on a wider screen
 MONTH_AXIS = alt.Axis(format="%b %Y", title="Month", labelAngle=-30, labelOverlap=True)
 
 
@@ -294,21 +303,24 @@ def team_bars_layout(rows: pd.DataFrame, *, name: str, unit: str, title: str, ta
 def _team_bars_layers(shape: tuple, table: Callable[[str], object], title: str) -> alt.LayerChart:
     name, unit, has_target, comparators = shape
     y = alt.Y("team_label:N", title="Team", sort=alt.EncodingSortField(field="row_order", op="min"),
-              axis=alt.Axis(labelLimit=TEAM_LABEL_LIMIT))
+              axis=alt.Axis(labelLimit=alt.ExprRef(f"{NARROW} ? {NARROW_TEAM_LABEL_LIMIT} : {TEAM_LABEL_LIMIT}"),
+                            labelExpr=NARROW_TEAM_LABEL))
     axis_title = f"{name} ({unit_title(unit)})"
     scale = alt.Scale(zero=True, nice=False)  # from 0 to the room on the right ("top")
-    x = alt.X("value:Q", title=axis_title, scale=scale)
+    x = alt.X("value:Q", title=axis_title, scale=scale, axis=alt.Axis(titleLimit=alt.ExprRef(
+        f"{NARROW} ? containerSize()[0] - 60 : 1000")))
     bars = alt.Chart(table("bars")).mark_bar().encode(
         x=x, y=y,
         color=alt.Color("rag_text:N", title="Status", scale=alt.Scale(
-            domain=list(RAG_COLOURS), range=list(RAG_COLOURS.values())), legend=alt.Legend(orient="bottom")),
+            domain=list(RAG_COLOURS), range=list(RAG_COLOURS.values())),
+            legend=alt.Legend(orient="bottom", columns=alt.ExprRef(f"{NARROW} ? 2 : 0"))),
         tooltip=[alt.Tooltip("team_label:N", title="Team"), alt.Tooltip("value_text:N", title="Value"),
                  alt.Tooltip("rag_text:N", title="Status")],
     )
     labels = alt.Chart(table("bars")).mark_text(align="left", dx=4, fontSize=12).encode(
         x=alt.X("label_at:Q", title=axis_title, scale=scale), y=y, text=alt.Text("label:N"))
-    room = alt.Chart(table("room")).mark_point(opacity=0, aria=False).encode(
-        x=alt.X("top:Q", title=axis_title, scale=scale))
+    room = alt.Chart(table("room")).transform_calculate(room=f"datum.top * ({NARROW} ? {NARROW_ROOM} : 1)").mark_point(
+        opacity=0, aria=False).encode(x=alt.X("room:Q", title=axis_title, scale=scale))
     layers = [bars, labels, room]
     if has_target:
         layers.append(alt.Chart(table("target")).mark_rule(
@@ -321,7 +333,9 @@ def _team_bars_layers(shape: tuple, table: Callable[[str], object], title: str) 
                                                                          labelLimit=LEGEND_LABEL_LIMIT)),
             tooltip=[alt.Tooltip("label:N", title="Compared with")]))
     # A step per team: a fixed total height collapses a category axis when the page stretches the chart.
-    return alt.layer(*layers, title=title, height=alt.Step(34), description=title)
+    # On a phone the legends (status, comparators) stand one above the other rather than side by side.
+    return alt.layer(*layers, title=title, height=alt.Step(34), description=title).configure_legend(
+        layout=alt.ExprRef(f"{NARROW} ? {{bottom: {{direction: 'vertical', anchor: 'start'}}}} : {{}}"))
 
 
 def caseload_spread(caseloads: pd.DataFrame, *, threshold: int, title: str, show_workers: bool) -> alt.LayerChart:

@@ -138,7 +138,15 @@ def test_team_bars_label_each_bar_with_value_and_status():
     assert layer(spec, "bar", x="value")["encoding"]["y"]["sort"] == {"field": "row_order", "op": "min"}
     room = next(rows for rows in spec["datasets"].values() if rows and "top" in rows[0])
     assert room == [{"top": pytest.approx(80.0 * 1.3)}]  # room on the right for the longest bar's label
-    assert layer(spec, "point", x="top")["mark"]["opacity"] == 0
+    unseen = layer(spec, "point", x="room")
+    assert unseen["mark"]["opacity"] == 0 and unseen["mark"]["aria"] is False
+    # On a phone: more room for the labels, team names cut in the middle, the legends one above the other
+    phone = f"containerSize()[0] < {charts.NARROW_BELOW}"
+    assert unseen["transform"] == [{"calculate": f"datum.top * ({phone} ? {charts.NARROW_ROOM} : 1)", "as": "room"}]
+    team_axis = layer(spec, "bar", x="value")["encoding"]["y"]["axis"]
+    assert team_axis["labelLimit"] == {"expr": f"{phone} ? 120 : {charts.TEAM_LABEL_LIMIT}"}
+    assert team_axis["labelExpr"].startswith(phone) and "slice(datum.label, -9)" in team_axis["labelExpr"]
+    assert spec["config"]["legend"]["layout"]["expr"].startswith(f"{phone} ? {{bottom: {{direction: 'vertical'")
 
 
 def test_a_hidden_team_is_labelled_not_left_blank():

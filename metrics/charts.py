@@ -62,10 +62,10 @@ def _value_text(frame: pd.DataFrame, unit: str, column: str = "value") -> list[s
     return format_values(frame[column], unit, frame["suppressed"] if "suppressed" in frame else None)
 
 
-def _y(unit: str, field: str = "value") -> alt.Y:
+def _y(unit: str) -> alt.Y:
     """The value axis, titled by its unit: the chart title names the indicator, and a long upright
     axis title would squeeze the plot to nothing when the page fits the chart to its width."""
-    return alt.Y(f"{field}:Q", title=unit_title(unit).capitalize(), scale=alt.Scale(zero=False),
+    return alt.Y("value:Q", title=unit_title(unit).capitalize(), scale=alt.Scale(zero=False),
                  axis=alt.Axis(titleLimit=AXIS_TITLE_LIMIT))
 
 

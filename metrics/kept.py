@@ -60,6 +60,11 @@ class KeptWithin(Generic[Value]):
         with self._lock:
             return list(self._kept)
 
+    def held_bytes(self) -> int:
+        """How much the values kept hold now, by the size each says."""
+        with self._lock:
+            return sum(self._size(value) for value in self._kept.values())
+
     def _let_go_beyond_budget(self) -> None:
         sizes = {key: self._size(value) for key, value in self._kept.items()}
         total = sum(sizes.values())

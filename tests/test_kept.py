@@ -82,3 +82,13 @@ def test_a_performance_counts_the_rows_it_has_read():
     assert before >= performance.whole_service.memory_usage(index=True).sum() > 0
     performance.table  # every team's rows, read when a view first needs them
     assert performance.memory_bytes() >= before + performance.table.memory_usage(index=True).sum()
+
+
+def test_held_bytes_is_what_the_values_kept_hold_now():
+    cache = kept_within(100)
+    grows = cache.get("a", lambda: [30])
+    cache.get("b", lambda: [20])
+    grows.append(5)
+    assert cache.held_bytes() == 55
+    cache.get("c", lambda: [60])  # 115 > 100: a goes
+    assert cache.held_bytes() == 80

@@ -191,6 +191,7 @@ def page_frame(title: str, summary: str) -> Frame:
         snapshot = next(s for s in valid if s.as_at.isoformat() == chosen)
         with notices:  # a long first wait is said where the page will be, not in a sidebar a phone hides
             performance = loaders.performance(location, snapshot.as_at, snapshot.path, audience)
+        loaders.read_ahead(location, valid, audience)
         frame = Frame(snapshot, performance, audience, valid, invalid, warnings, date.today(), notices)
         if frame.latest_month is not None:
             st.caption(data_age(snapshot, frame.latest_month, frame.today))

@@ -174,14 +174,17 @@ def comparator_points(benchmarks: pd.DataFrame | None, indicator_id: str, unit: 
     for position in [*in_force_positions(benchmarks, start, among=own),
                      *(row for row in own.tolist() if start <= periods[row] <= end)]:
         chosen.setdefault((names[position], periods[position]), position)
-    points = benchmarks.iloc[list(chosen.values())].reset_index(drop=True)
-    points["comparator"] = points["comparator"].astype("object")
-    for column in ("year", "councils", "source"):
-        if column not in points.columns:
-            points[column] = np.nan
-    points["year"] = [year_label(y, p) for y, p in zip(points["year"], points["period"], strict=True)]
-    points["shown_at"] = points["period"].where(points["period"] >= pd.Timestamp(start), pd.Timestamp(start))
-    return points[columns].sort_values(["comparator", "period"]).reset_index(drop=True)
+    rows = np.array(sorted(chosen.values(), key=lambda row: (names[row], periods[row])), dtype=np.intp)  # then by year
+    at = periods[rows]
+
+    def column(name: str):
+        return benchmarks[name].array.take(rows) if name in benchmarks.columns else np.full(len(rows), np.nan)
+
+    return pd.DataFrame({
+        "comparator": pd.Series(names[rows], dtype="object"), "period": at, "value": column("value"),
+        "year": [year_label(year, period) for year, period in zip(column("year"), at, strict=True)],
+        "councils": column("councils"), "source": column("source"), "shown_at": np.where(at >= start, at, start),
+    }, columns=columns)
 
 
 def available(benchmarks: pd.DataFrame | None, indicator_id: str, unit: str) -> list[str]:

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 import altair as alt
 import altair.utils.schemapi
+import numpy as np
 import pandas as pd
 
 from metrics.benchmarking import ENGLAND, LOWER_QUARTILE, NEIGHBOURS, PUBLISHED, UPPER_QUARTILE
-from metrics.formatting import RAG_LABELS, VARIATION_LABELS, format_values, in_words, unit_title
+from metrics.formatting import RAG_LABELS, VARIATION_LABELS, format_values, in_words, is_missing, unit_title
 
 # Charts carry whole series (and, at scale, many workers); the page decides what to send.
 alt.data_transformers.disable_max_rows()
@@ -127,11 +128,18 @@ def indicator_layout(series: pd.DataFrame, *, name: str, unit: str, polarity: st
         rag_text=in_words(series["rag"], RAG_LABELS),
         target_text=format_values(series["target"], unit, missing="none"),
     )}
-    targets = series.drop_duplicates("period")[["period", "target", "tolerance"]].dropna(subset=["target"])
-    if not targets.empty:
+    # Each month's target once (the first team's row of the month), where it has one.
+    _, firsts = np.unique(series["period"].to_numpy(), return_index=True)
+    firsts = np.sort(firsts)
+    target, tolerance = (series[column].to_numpy(dtype="float64")[firsts] for column in ("target", "tolerance"))
+    kept = ~np.isnan(target)
+    if kept.any():
         worse = -1 if polarity == "higher_is_better" else 1
-        tables["targets"] = targets.assign(target_text=format_values(targets["target"], unit),
-                                           band_edge=targets["target"] + worse * targets["tolerance"])
+        target, tolerance = target[kept], tolerance[kept]
+        tables["targets"] = pd.DataFrame({
+            "period": series["period"].to_numpy()[firsts[kept]], "target": target, "tolerance": tolerance,
+            "target_text": format_values(target, unit), "band_edge": target + worse * tolerance,
+        })
     if extra is not None and not extra.empty:
         tables["extra"] = extra.assign(value_text=_value_text(extra, unit))
     comparators, labelled = (), (False, False)
@@ -188,23 +196,30 @@ def _comparator_tables(points: pd.DataFrame, unit: str, tables: dict) -> tuple[t
     """Yearly comparator figures (benchmarking.comparator_points) as tables: one per comparator, and its
     labels in two (see _comparator_layers). Returns the comparators in order, and which label tables
     there are."""
-    data = points.assign(
-        value_text=format_values(points["value"], unit),
-        councils_text=[f"mean of {int(n)} councils" if pd.notna(n) else "" for n in points["councils"]],
-        source_text=points["source"].fillna("").astype(str),
-        label=[f"{COMPARATOR_SHORT.get(c, c)} {y}" for c, y in zip(points["comparator"], points["year"], strict=True)],
-    )
-    names = tuple(dict.fromkeys(data["comparator"]))
+    comparator = points["comparator"].to_numpy(dtype=object)
+    data = pd.DataFrame({
+        **{column: points[column].array for column in points.columns},
+        "value_text": format_values(points["value"], unit),
+        "councils_text": [f"mean of {int(n)} councils" if pd.notna(n) else "" for n in points["councils"]],
+        "source_text": ["" if is_missing(source) else str(source) for source in points["source"]],
+        "label": [f"{COMPARATOR_SHORT.get(c, c)} {y}" for c, y in zip(comparator, points["year"], strict=True)],
+    })
+    names = tuple(dict.fromkeys(comparator))
     for number, name in enumerate(names):
-        tables[f"comparator-{number}"] = data[data["comparator"] == name]
+        tables[f"comparator-{number}"] = data.take(np.flatnonzero(comparator == name))
     # A comparator's successive labels alternate above and below their points: the figure in force at the
     # chart's start and the next year's can be a month apart, and would print over each other.
-    above = data.groupby("comparator", sort=False).cumcount().to_numpy() % 2 == 0
+    earlier: dict[str, int] = {}  # each comparator's figures so far
+    nth = []
+    for name in comparator:
+        nth.append(earlier.get(name, 0))
+        earlier[name] = nth[-1] + 1
+    above = np.array(nth, dtype=int) % 2 == 0
     labelled = []
-    for side, rows in (("above", data[above]), ("below", data[~above])):
-        if not rows.empty:
-            tables[f"labels-{side}"] = rows
-        labelled.append(not rows.empty)
+    for side, rows in (("above", np.flatnonzero(above)), ("below", np.flatnonzero(~above))):
+        if len(rows):
+            tables[f"labels-{side}"] = data.take(rows)
+        labelled.append(bool(len(rows)))
     return names, tuple(labelled)
 
 

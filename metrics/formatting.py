@@ -50,7 +50,12 @@ ASSURANCE_LABELS = {
 
 
 def in_words(statuses: pd.Series, labels: dict[str, str]) -> pd.Series:
-    """Each status as people read it, e.g. red as "✗ Red" (statuses may be text or categories)."""
+    """Each status as people read it, e.g. red as "✗ Red" (statuses may be text or categories); NaN where
+    there is no label. Categories are looked up once each, not once a row."""
+    if isinstance(statuses.dtype, pd.CategoricalDtype):
+        words = np.array([labels.get(category, np.nan) for category in statuses.cat.categories] + [np.nan],
+                         dtype=object)
+        return pd.Series(words[statuses.cat.codes.to_numpy()], index=statuses.index, name=statuses.name)
     return statuses.astype("object").map(labels)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.formatting import export_figures, team_label
+from metrics.formatting import export_figures, is_missing, team_label
 from metrics.performance import Performance
 
 ROLLING_MONTHS = 3
@@ -66,12 +66,17 @@ def notes_between(performance: Performance, indicator_id: str, teams: list[str],
     notes = performance.commentary
     if notes is None or notes.empty:
         return pd.DataFrame(columns=["period", "team", "team_label", "text"])
-    team = notes["team"].astype("object").where(notes["team"].notna(), "")
-    about = notes["indicator_id"].eq(indicator_id).fillna(False).astype(bool)
-    chosen = notes[about & team.isin(teams) & (notes["period"] >= start) & (notes["period"] <= end)].copy()
-    chosen["team"] = team[chosen.index]
-    chosen["team_label"] = chosen["team"].map(team_label)
-    return chosen[["period", "team", "team_label", "text"]].reset_index(drop=True)
+    # A few dozen notes at most: looked through as Python values (a pandas step per test costs more).
+    team = ["" if is_missing(name) else name for name in notes["team"].astype("object")]
+    periods = notes["period"].to_numpy(dtype="datetime64[ns]")
+    start, end = np.datetime64(pd.Timestamp(start), "ns"), np.datetime64(pd.Timestamp(end), "ns")
+    wanted = set(teams)
+    rows = np.array([row for row, (about, name, period) in enumerate(zip(notes["indicator_id"].astype("object"), team,
+                                                                          periods))
+                     if about == indicator_id and name in wanted and start <= period <= end], dtype=np.intp)
+    chosen = pd.Series([team[row] for row in rows], dtype="object")
+    return pd.DataFrame({"period": periods[rows], "team": chosen, "team_label": chosen.map(team_label),
+                         "text": notes["text"].array.take(rows)})
 
 
 def export_series(series: pd.DataFrame, indicator_id: str) -> pd.DataFrame:

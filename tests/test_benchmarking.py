@@ -145,3 +145,17 @@ def test_available_comparators_england_first_then_region_neighbours_quartiles_ow
         "Published (this council)"]
     assert available(benchmarks(), "children", "count") == ["Published (this council)"]
     assert available(None, "timeliness", "percent") == []
+
+
+def test_comparator_points_by_comparator_then_year_without_the_optional_columns():
+    bare = benchmarks()[["indicator_id", "comparator", "period", "value"]]
+    points = comparator_points(bare, "timeliness", "percent", ["North West", "England"],
+                               pd.Timestamp("2020-06-01"), pd.Timestamp("2021-12-01"))
+    assert list(points.columns) == ["comparator", "period", "value", "year", "councils", "source", "shown_at"]
+    assert list(points["comparator"]) == ["England", "England", "North West", "North West"]
+    assert list(points["value"]) == [80.0, 81.0, 79.0, 80.0]
+    assert list(points["year"]) == ["Mar 2020", "Mar 2021"] * 2  # the month, where DfE's label is not given
+    assert list(points["shown_at"]) == [pd.Timestamp("2020-06-01"), pd.Timestamp("2021-03-01")] * 2
+    assert points["councils"].isna().all() and points["source"].isna().all()
+    none = comparator_points(bare, "timeliness", "percent", [], pd.Timestamp("2020-06-01"), pd.Timestamp("2021-12-01"))
+    assert none.empty and list(none.columns) == list(points.columns)

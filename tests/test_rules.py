@@ -200,6 +200,11 @@ def test_statuses_in_words_from_text_or_categories():
     categories = text.astype(pd.CategoricalDtype(RAG_STATUSES))
     for statuses in (text, categories):
         assert in_words(statuses, RAG_LABELS).tolist() == ["✗ Red", "✓ Green", "– No status"]
+    # A missing status, or one without a label, has no words; the index and name are kept.
+    odd = pd.Series(["red", None, "purple"], index=[7, 8, 9], name="rag", dtype=pd.CategoricalDtype(["red", "purple"]))
+    words = in_words(odd, RAG_LABELS)
+    assert words.iloc[0] == "✗ Red" and words.iloc[1:].isna().all()
+    assert words.index.tolist() == [7, 8, 9] and words.name == "rag"
 
 
 def test_sorted_distinct_gives_what_np_unique_gives():

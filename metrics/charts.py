@@ -88,6 +88,8 @@ def _target_layers(targets, polarity: str) -> list[alt.Chart]:
 class Layout:
     """A layered chart as its shape, its tables and its title.
 
+    Each table holds only the columns its layers draw (tests/test_charts.py holds them to it): what the
+    browser is sent is what the chart shows, and each view's tables are turned into Arrow quicker.
     draw(shape, table, title) makes the chart, taking each table by name from table(name), and reads
     nothing else: the layers depend on the shape alone (which parts are drawn, the unit, the
     polarity), never on the figures or the title. So a page works out the spec of a shape's layers
@@ -123,30 +125,33 @@ def indicator_layout(series: pd.DataFrame, *, name: str, unit: str, polarity: st
     series has period, team_label, value, suppressed, target, tolerance, rag;
     extra (optional) has period, team_label, value, line (e.g. "3-month average").
     """
-    tables = {"series": series.assign(
-        value_text=_value_text(series, unit),
-        rag_text=in_words(series["rag"], RAG_LABELS),
-        target_text=format_values(series["target"], unit, missing="none"),
-    )}
+    tables = {"series": pd.DataFrame({
+        "period": series["period"].array, "team_label": series["team_label"].array, "value": series["value"].array,
+        "value_text": _value_text(series, unit), "target_text": format_values(series["target"], unit, missing="none"),
+        "rag_text": in_words(series["rag"], RAG_LABELS).array,
+    })}
     # Each month's target once (the first team's row of the month), where it has one.
     _, firsts = np.unique(series["period"].to_numpy(), return_index=True)
     firsts = np.sort(firsts)
     target, tolerance = (series[column].to_numpy(dtype="float64")[firsts] for column in ("target", "tolerance"))
     kept = ~np.isnan(target)
     if kept.any():
-        worse = -1 if polarity == "higher_is_better" else 1
         target, tolerance = target[kept], tolerance[kept]
-        tables["targets"] = pd.DataFrame({
-            "period": series["period"].to_numpy()[firsts[kept]], "target": target, "tolerance": tolerance,
-            "target_text": format_values(target, unit), "band_edge": target + worse * tolerance,
-        })
+        tables["targets"] = pd.DataFrame({"period": series["period"].to_numpy()[firsts[kept]], "target": target,
+                                          "target_text": format_values(target, unit)})
+        if polarity != "neutral":  # the amber band, on the worse side
+            tables["targets"]["band_edge"] = target + (-1 if polarity == "higher_is_better" else 1) * tolerance
     if extra is not None and not extra.empty:
-        tables["extra"] = extra.assign(value_text=_value_text(extra, unit))
+        tables["extra"] = pd.DataFrame({
+            "period": extra["period"].array, "team_label": extra["team_label"].array, "value": extra["value"].array,
+            "line": extra["line"].array, "value_text": _value_text(extra, unit)})
     comparators, labelled = (), (False, False)
     if benchmarks is not None and not benchmarks.empty:
         comparators, labelled = _comparator_tables(benchmarks, unit, tables)
     if notes is not None and not notes.empty:
-        tables["notes"] = notes.assign(y=series["value"].max() if series["value"].notna().any() else 0)
+        tables["notes"] = pd.DataFrame({
+            "period": notes["period"].array, "team_label": notes["team_label"].array, "text": notes["text"].array,
+            "y": series["value"].max() if series["value"].notna().any() else 0})
     shape = (unit, polarity, "targets" in tables, "extra" in tables, comparators, labelled, "notes" in tables)
     return Layout(_indicator_layers, shape, tables, title)
 
@@ -197,13 +202,15 @@ def _comparator_tables(points: pd.DataFrame, unit: str, tables: dict) -> tuple[t
     labels in two (see _comparator_layers). Returns the comparators in order, and which label tables
     there are."""
     comparator = points["comparator"].to_numpy(dtype=object)
+    at, value = points["shown_at"].array, points["value"].array
     data = pd.DataFrame({
-        **{column: points[column].array for column in points.columns},
+        "shown_at": at, "value": value, "comparator": comparator, "year": points["year"].array,
         "value_text": format_values(points["value"], unit),
         "councils_text": [f"mean of {int(n)} councils" if pd.notna(n) else "" for n in points["councils"]],
         "source_text": ["" if is_missing(source) else str(source) for source in points["source"]],
-        "label": [f"{COMPARATOR_SHORT.get(c, c)} {y}" for c, y in zip(comparator, points["year"], strict=True)],
     })
+    labels = pd.DataFrame({"shown_at": at, "value": value, "label": [
+        f"{COMPARATOR_SHORT.get(c, c)} {y}" for c, y in zip(comparator, points["year"], strict=True)]})
     names = tuple(dict.fromkeys(comparator))
     for number, name in enumerate(names):
         tables[f"comparator-{number}"] = data.take(np.flatnonzero(comparator == name))
@@ -218,7 +225,7 @@ def _comparator_tables(points: pd.DataFrame, unit: str, tables: dict) -> tuple[t
     labelled = []
     for side, rows in (("above", np.flatnonzero(above)), ("below", np.flatnonzero(~above))):
         if len(rows):
-            tables[f"labels-{side}"] = data.take(rows)
+            tables[f"labels-{side}"] = labels.take(rows)
         labelled.append(bool(len(rows)))
     return names, tuple(labelled)
 
@@ -246,10 +253,11 @@ def _comparator_layers(names: tuple[str, ...], labelled: tuple[bool, bool], tabl
 
 def spc_layout(points: pd.DataFrame, *, name: str, unit: str, title: str, target: float | None) -> Layout:
     """An XmR chart: values, mean, process limits, target, and special-cause points by shape and colour."""
-    tables = {"points": points.assign(
-        value_text=format_values(points["value"], unit),
-        signal=in_words(points["variation"], VARIATION_LABELS),
-    )}
+    tables = {"points": pd.DataFrame({
+        **{column: points[column].array for column in ("period", "value", "mean", "upper", "lower")},
+        "value_text": format_values(points["value"], unit),
+        "signal": in_words(points["variation"], VARIATION_LABELS).array,
+    })}
     if target is not None:
         tables["target"] = pd.DataFrame({"target": [target]})
     return Layout(_spc_layers, (unit, target is not None), tables, title)
@@ -290,17 +298,15 @@ def team_bars_layout(rows: pd.DataFrame, *, name: str, unit: str, title: str, ta
     as a rule, and any comparators (comparator, value, year) as dotted rules across the bars, told apart
     in the legend. Everything that depends on the figures is in the tables: the teams' order, and the
     room on the right for the longest bar's label."""
-    data = rows.assign(
-        value_text=_value_text(rows, unit),
-        rag_text=in_words(rows["rag"], RAG_LABELS),
-    )
-    data["label"] = data["value_text"] + "  " + data["rag_text"]
+    value = rows["value"].to_numpy(dtype="float64", na_value=np.nan)
+    value_text, rag_text = _value_text(rows, unit), in_words(rows["rag"], RAG_LABELS).tolist()
     # A team whose figure is hidden or missing has no bar; its label says so at the start of the row.
-    shown = data["value"].notna()
-    data.loc[~shown, "label"] = data.loc[~shown, "value_text"].map(
-        lambda text: "c (hidden: a small number)" if text == "c" else text)
-    data["label_at"] = data["value"].fillna(0.0)
-    data["row_order"] = range(len(data))
+    labels = [f"{text}  {status}" if number == number else "c (hidden: a small number)" if text == "c" else text
+              for number, text, status in zip(value.tolist(), value_text, rag_text, strict=True)]
+    data = pd.DataFrame({
+        "team_label": rows["team_label"].array, "value": value, "value_text": value_text, "rag_text": rag_text,
+        "label": labels, "label_at": np.nan_to_num(value, nan=0.0), "row_order": np.arange(len(rows)),
+    })
     # Room on the right for the "value and status" label of the longest bar.
     highest_comparator = float(comparators["value"].max()) if comparators is not None and len(comparators) else 0.0
     top = max(float(data["value"].max()) if data["value"].notna().any() else 0.0, target or 0.0,
@@ -309,8 +315,9 @@ def team_bars_layout(rows: pd.DataFrame, *, name: str, unit: str, title: str, ta
     if target is not None:
         tables["target"] = pd.DataFrame({"target": [target]})
     if comparators is not None and not comparators.empty:
-        tables["comparators"] = comparators.assign(label=[f"{c} (DfE {y}): {v}" for c, y, v in zip(
-            comparators["comparator"], comparators["year"], format_values(comparators["value"], unit), strict=True)])
+        tables["comparators"] = pd.DataFrame({"value": comparators["value"].array, "label": [
+            f"{c} (DfE {y}): {v}" for c, y, v in zip(comparators["comparator"], comparators["year"],
+                                                    format_values(comparators["value"], unit), strict=True)]})
     shape = (name, unit, target is not None, len(tables.get("comparators", ())))
     return Layout(_team_bars_layers, shape, tables, title)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -82,7 +84,9 @@ def test_amber_band_lies_on_the_worse_side(performance):
     data = charts.indicator_chart(series, name="Repeat plans", unit="percent", polarity="lower_is_better",
                                   title="t").to_dict()
     band_data = next(rows for rows in data["datasets"].values() if rows and "band_edge" in rows[0])
-    assert band_data[0]["band_edge"] == band_data[0]["target"] + band_data[0]["tolerance"]  # above: worse when lower is better
+    tolerance = series["tolerance"].iloc[0]
+    assert tolerance > 0
+    assert band_data[0]["band_edge"] == band_data[0]["target"] + tolerance  # above: worse when lower is better
 
 
 def test_neutral_indicator_has_no_amber_band(performance):
@@ -290,6 +294,41 @@ def test_a_layouts_spec_is_altairs_own_whichever_view_came_before(performance):
         ours = layout_spec(layout)
         assert ours["title"] == ours["description"] == layout.title
         assert _inlined(ours, _arrow_rows) == _inlined(altair, lambda rows: rows)
+
+
+def drawn_fields(spec: dict) -> dict[str, set[str]]:
+    """For each named table of a spec, the fields its layers draw: encodings, tooltips and sort fields,
+    and the fields calculations read (less those they make)."""
+    read: dict[str, set[str]] = {}
+    made: dict[str, set[str]] = {}
+
+    def walk(node, table):
+        if isinstance(node, list):
+            for item in node:
+                walk(item, table)
+        elif isinstance(node, dict):
+            data = node.get("data")
+            table = data["name"] if isinstance(data, dict) and "name" in data else table
+            for key, value in node.items():
+                if key == "field" and isinstance(value, str):
+                    read.setdefault(table, set()).add(value)
+                elif key == "calculate":
+                    read.setdefault(table, set()).update(re.findall(r"datum\.(\w+)", value))
+                    made.setdefault(table, set()).add(node["as"])
+                elif key not in ("axis", "legend"):  # an axis's labelExpr reads its labels, not the table
+                    walk(value, table)
+
+    walk(spec, None)
+    return {table: fields - made.get(table, set()) for table, fields in read.items()}
+
+
+def test_each_table_holds_the_columns_its_layers_draw_and_no_others(performance):
+    """The browser is sent only what a chart shows (no numerators, flags or team codes it does not draw)."""
+    for layout in _layout_variants(performance):
+        drawn = drawn_fields(layout.named().to_dict(validate=False))
+        assert drawn.keys() == layout.tables.keys(), layout.shape
+        for name, table in layout.tables.items():
+            assert set(table.columns) == drawn[name], (layout.shape, name)
 
 
 def test_a_shapes_layers_are_built_once(performance):

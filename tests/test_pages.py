@@ -210,7 +210,7 @@ def test_warm_rerun_uses_the_caches(monkeypatch):
 # --- explore -----------------------------------------------------------------------------------
 
 def explore_series(at) -> pd.DataFrame:
-    return next(frame for frame in chart_data(at) if "team_label" in frame.columns and "rag" in frame.columns)
+    return next(frame for frame in chart_data(at) if "team_label" in frame.columns and "rag_text" in frame.columns)
 
 
 def test_explore_link_selects_indicator_teams_and_period():
@@ -258,7 +258,7 @@ def test_explore_rolling_average_small_multiples_and_spc():
     at.radio(key="explore.view").set_value("Signal or noise (SPC)").run()
     assert exceptions(at) == []
     spc = next(frame for frame in chart_data(at) if "upper" in frame.columns)
-    assert {"mean", "lower", "upper", "variation"} <= set(spc.columns)
+    assert {"mean", "lower", "upper", "signal"} <= set(spc.columns)
 
 
 def test_explore_nonsense_link_gives_a_notice_not_an_error():
@@ -316,7 +316,7 @@ def test_a_large_grid_keeps_its_status_words_without_colour(monkeypatch):
 def test_many_teams_chart_both_ends_of_the_ranking_and_the_table_lists_all(monkeypatch):
     monkeypatch.setattr("metrics.charts.BARS_AT_EACH_END", 1)
     at = open_page("pages/compare.py", indicator="cin_visits_in_time", month="2021-11")
-    bars = next(frame for frame in chart_data(at) if "team_label" in frame.columns and "rag" in frame.columns)
+    bars = next(frame for frame in chart_data(at) if "team_label" in frame.columns and "row_order" in frame.columns)
     table = shown_table(at, 0)
     assert len(table) == 3 and len(bars) == 2
     assert list(bars["team_label"]) == [table["Team"].iloc[0], table["Team"].iloc[-1]]  # highest and lowest

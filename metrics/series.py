@@ -14,6 +14,7 @@ SERIES_COLUMNS = [
     "denominator_suppressed", "target", "tolerance", "rag", "direction",
 ]
 HIDDEN_FLAGS = {"value": "suppressed", "numerator": "numerator_suppressed", "denominator": "denominator_suppressed"}
+GAPS = {"rag": "none", "direction": "n/a"}  # a month without a row
 
 
 def indicator_series(performance: Performance, indicator_id: str, teams: list[str],
@@ -21,23 +22,31 @@ def indicator_series(performance: Performance, indicator_id: str, teams: list[st
     """Every month from start to end for each team, with a row (no value) where data is missing."""
     months = pd.date_range(start, end, freq="MS")
     table = performance.rows_of(indicator_id, teams)
-    rows = table[table["team"].isin(teams)
-                 & (table["period"] >= start) & (table["period"] <= end)].copy()
-    # Team by team, month by month: each row's place in that grid, found by arithmetic rather than a merge.
-    team_at = pd.Index(teams).get_indexer(rows["team"].astype("object"))  # teams: distinct, as a picker gives them
-    month_at = months.get_indexer(rows["period"])
+    # Team by team, month by month: each row's place in that grid, found by arithmetic rather than a merge
+    # (teams are distinct, as a picker gives them), and the grid filled column by column.
+    team = table["team"].astype("category")
+    team_at = np.r_[pd.Index(teams).get_indexer(team.cat.categories.astype("object")), -1][team.cat.codes.to_numpy()]
+    month_at = months.get_indexer(table["period"])
     found = np.flatnonzero((team_at >= 0) & (month_at >= 0))
     place = np.full(len(teams) * len(months), -1)
     place[team_at[found] * len(months) + month_at[found]] = found
-    series = rows.reset_index(drop=True).reindex(place).reset_index(drop=True)  # -1: a month without a row
-    series["team"] = pd.Series(np.repeat(np.array(teams, dtype=object), len(months)), dtype="object")
-    series["period"] = np.tile(months.to_numpy(dtype="datetime64[ns]"), len(teams))
-    for flag in HIDDEN_FLAGS.values():
-        series[flag] = series[flag].fillna(False).astype(bool)
-    series["rag"] = series["rag"].fillna("none")
-    series["direction"] = series["direction"].fillna("n/a")
+    at, missing = np.maximum(place, 0), place < 0  # the row of each place (any, where it has none)
+    columns = {"period": np.tile(months.to_numpy(dtype="datetime64[ns]"), len(teams)),
+               "team": pd.Series(np.repeat(np.array(teams, dtype=object), len(months)), dtype="object")}
+    for column in SERIES_COLUMNS[2:]:
+        values = table[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):  # rag, direction: "none" and "n/a" where missing
+            codes = np.where(missing, -1, values.cat.codes.to_numpy()[at] if len(values) else -1)
+            filled = pd.Categorical.from_codes(codes, dtype=values.dtype).fillna(GAPS[column])
+        elif column in HIDDEN_FLAGS.values():
+            filled = ~missing & (values.to_numpy(dtype=bool)[at] if len(values) else False)
+        else:
+            filled = np.where(missing, np.nan, values.to_numpy(dtype="float64", na_value=np.nan)[at]
+                              if len(values) else np.nan)
+        columns[column] = filled
+    series = pd.DataFrame(columns)
     series["team_label"] = series["team"].map(team_label)
-    return series[[*SERIES_COLUMNS, "team_label"]]
+    return series
 
 
 def rolling_average(series: pd.DataFrame, months: int = ROLLING_MONTHS) -> pd.Series:

@@ -39,3 +39,26 @@ def test_no_notes_at_all():
         notes = notes_between(SimpleNamespace(commentary=commentary), "visits", [""], pd.Timestamp("2021-01-01"),
                               pd.Timestamp("2021-12-01"))
         assert notes.empty and list(notes.columns) == ["period", "team", "team_label", "text"]
+
+
+def test_every_month_of_every_chosen_team_with_a_row_where_there_is_no_figure():
+    from metrics.performance import build_performance
+    from metrics.series import indicator_series
+    from metrics.snapshots import Snapshot
+    from tests.conftest import tiny_tables
+
+    tables = tiny_tables()
+    tables["values"] = pd.concat([tables["values"], tables["values"].iloc[2:3].assign(
+        period=pd.Timestamp("2021-03-01"), numerator=77.0, denominator=100.0, value=77.0)], ignore_index=True)
+    performance = build_performance(Snapshot(pd.Timestamp("2021-04-10").date(), "tiny", tables, []), "internal")
+    series = indicator_series(performance, "timeliness", ["Team A", "Team C", ""], pd.Timestamp("2021-01-01"),
+                              pd.Timestamp("2021-03-01"))
+    assert series["team"].tolist() == ["Team A"] * 3 + ["Team C"] * 3 + [""] * 3  # in the order chosen
+    assert series["period"].dt.month.tolist() == [1, 2, 3] * 3
+    assert series["value"].iloc[[0, 2]].tolist() == [90.0, 77.0]
+    assert series["value"].iloc[6] == 65.0  # the whole service: (9 + 30) / (10 + 50)
+    assert series["value"].iloc[[1, 3, 4, 5]].isna().all()  # February, and a team without the indicator
+    assert series["rag"].astype(str).tolist()[:6] == ["green", "none", "amber", "none", "none", "none"]
+    assert series["direction"].astype(str).iloc[3] == "n/a"
+    assert not series[["suppressed", "numerator_suppressed", "denominator_suppressed"]].any().any()
+    assert series["team_label"].tolist()[3::3] == ["Team C", "Whole service"]

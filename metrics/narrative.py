@@ -263,24 +263,30 @@ def service_summary(rows: pd.DataFrame) -> list[str]:
     return sentences[:MOST_SENTENCES]
 
 
-def contexts(performance: Performance, rows: pd.DataFrame, revised: pd.DataFrame | None = None) -> list[Context]:
+def contexts(performance: Performance, rows: pd.DataFrame, revised: pd.DataFrame | None = None,
+             tuples: list | None = None) -> list[Context]:
     """For each scorecard row: the same month a year earlier (as shown in this audience), the SPC rule behind
-    a signal, and whether the figure was revised since the previous snapshot (revised: metrics.revisions rows)."""
+    a signal, and whether the figure was revised since the previous snapshot (revised: metrics.revisions rows).
+    tuples: the rows as itertuples gives them, when the caller has them already."""
     if rows.empty:
         return []
+    tuples = list(rows.itertuples(index=False)) if tuples is None else tuples
     changed = set() if revised is None else set(zip(revised["indicator_id"].astype(str), revised["team"].astype(str),
                                                      pd.to_datetime(revised["period"])))
     month = pd.Timestamp(rows["period"].iloc[0])
     year_ago = month - pd.DateOffset(years=1)
-    earlier = performance.rows_between(year_ago, year_ago, list(dict.fromkeys(rows["team"])))
-    earlier = earlier.assign(indicator_id=earlier["indicator_id"].astype("object"), team=earlier["team"].astype("object"))
-    found = earlier.set_index(["indicator_id", "team"])[["value", "suppressed"]]
-    found = found[~found.index.duplicated()]
-    keys = pd.MultiIndex.from_arrays([rows["indicator_id"].astype("object"), rows["team"].astype("object")])
-    matched = found.reindex(keys)
-    return [Context(None if pd.isna(value) else float(value), bool(hidden) if not pd.isna(hidden) else False,
+    indicators, teams = rows["indicator_id"].astype("object"), rows["team"].astype("object")
+    earlier = performance.rows_between(year_ago, year_ago, list(dict.fromkeys(teams)))
+    earlier = earlier[earlier["indicator_id"].isin(set(indicators)) & earlier["team"].isin(set(teams))]
+    found: dict[tuple, tuple] = {}  # (indicator_id, team): (value, suppressed), the first row of each
+    for key, value, hidden in zip(zip(earlier["indicator_id"].astype("object"), earlier["team"].astype("object")),
+                                  earlier["value"].to_numpy(dtype="float64", na_value=np.nan),
+                                  earlier["suppressed"].to_numpy(dtype=bool), strict=True):
+        found.setdefault(key, (value, hidden))
+    return [Context(None if np.isnan(value) else float(value), bool(hidden),
                     (row.indicator_id, row.team, month) in changed, _rule(performance, row, month))
-            for value, hidden, row in zip(matched["value"], matched["suppressed"], rows.itertuples(index=False))]
+            for (value, hidden), row in zip((found.get(key, (np.nan, False)) for key in zip(indicators, teams)),
+                                            tuples, strict=True)]
 
 
 def _rule(performance: Performance, row, month: pd.Timestamp) -> str:
@@ -294,5 +300,6 @@ def _rule(performance: Performance, row, month: pd.Timestamp) -> str:
 
 def sentences(performance: Performance, rows: pd.DataFrame, revised: pd.DataFrame | None = None) -> list[str]:
     """indicator_sentence for every scorecard row, with its context."""
-    return [indicator_sentence(row, context) for row, context in zip(rows.itertuples(index=False),
-                                                                      contexts(performance, rows, revised))]
+    tuples = list(rows.itertuples(index=False))
+    return [indicator_sentence(row, context) for row, context in zip(tuples, contexts(performance, rows, revised,
+                                                                                      tuples))]

@@ -49,8 +49,8 @@ def of_teams(scorecard: pd.DataFrame, teams: list[str]) -> pd.DataFrame:
     place = {}
     for team in teams:
         place.setdefault(team, len(place))
-    places = scorecard["team"].map(place).to_numpy(dtype=float, na_value=np.nan)
-    chosen = np.flatnonzero(~np.isnan(places))
+    places = np.array([place.get(team, -1) for team in scorecard["team"].to_numpy(dtype=object)], dtype=int)
+    chosen = np.flatnonzero(places >= 0)
     chosen = chosen[np.argsort(places[chosen], kind="stable")]
     return scorecard.iloc[chosen].reset_index(drop=True)
 

@@ -49,3 +49,20 @@ def test_sparkline_breaks_the_line_at_a_gap_and_marks_it():
 def test_sparkline_of_nothing_is_nothing_and_a_flat_line_sits_in_the_middle():
     assert sparkline([None, None], "") == ""
     assert "3.0,13.0 93.0,13.0" in drawing(sparkline([7.0, 7.0], "flat"))
+
+
+def test_every_page_carries_the_stylesheet_read_once(monkeypatch):
+    from pathlib import Path
+
+    from tests.apptest_helpers import open_page
+    from ui import html
+
+    reads = []
+    real = Path.read_text
+    monkeypatch.setattr(Path, "read_text", lambda self, *a, **k: reads.append(self.name) or real(self, *a, **k))
+    monkeypatch.setattr(html, "_STYLESHEET", html._Stylesheet())  # not read yet
+    at = open_page("pages/glossary.py")
+    at.run()
+    styles = [element.proto.body for element in at.get("html") if element.proto.body.startswith("<style>")]
+    assert len(styles) == 1 and html.STYLESHEET.read_text(encoding="utf-8") in styles[0]
+    assert reads.count("app.css") == 2  # once for two runs, once by this test

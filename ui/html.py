@@ -9,6 +9,7 @@ row on a narrow screen, each cell labelled with its column's name.
 from __future__ import annotations
 
 import base64
+import functools
 import math
 from dataclasses import dataclass
 from html import escape
@@ -45,9 +46,23 @@ class Column:
     in_card: bool = True
 
 
+class _Stylesheet:
+    """The stylesheet as st.html takes it, read once per process (a path is read on every run)."""
+
+    @functools.cached_property
+    def html(self) -> str:
+        return f"<style>{STYLESHEET.read_text(encoding='utf-8')}</style>"
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+
+_STYLESHEET = _Stylesheet()
+
+
 def use_stylesheet() -> None:
     """Load the app's static stylesheet (print, narrow screens, tables) into the page."""
-    st.html(STYLESHEET)
+    st.html(_STYLESHEET)
 
 
 def _status(text: str, tone: str) -> str:

@@ -124,9 +124,16 @@ def status_run_text(rag: str, months: int, from_start: bool, month) -> str:
     if not words or months <= 0:
         return ""
     if from_start and months > 1:
-        first = pd.Timestamp(month) - pd.DateOffset(months=int(months) - 1)
-        return f"{words} since {format_month(first)} (first month of data)"
+        return f"{words} since {format_month(months_before(month, int(months) - 1))} (first month of data)"
     return f"{words} for {months} month{'s' if months != 1 else ''}"
+
+
+def months_before(month, count: int) -> pd.Timestamp:
+    """The first of the month `count` months before the month (after it, when negative), worked out on month
+    numbers: a scorecard asks for hundreds, and pd.DateOffset takes some 20 microseconds each."""
+    month = pd.Timestamp(month)
+    number = month.year * 12 + month.month - 1 - int(count)
+    return pd.Timestamp(year=number // 12, month=number % 12 + 1, day=1)
 
 
 def format_month(period) -> str:

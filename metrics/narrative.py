@@ -26,7 +26,8 @@ import numpy as np
 import pandas as pd
 
 from metrics import spc
-from metrics.formatting import format_month, format_value, team_label
+from metrics.arrays import row_tuples
+from metrics.formatting import format_month, format_value, months_before, team_label
 from metrics.performance import Performance
 
 SIGNAL_WORDS = {
@@ -86,7 +87,7 @@ def status_words(row) -> str:
     months = int(row.months_at_status)
     if row.rag == "green" or months <= 1:
         return text + ("." if row.rag == "green" else ", for the first month.")
-    first = pd.Timestamp(row.period) - pd.DateOffset(months=months - 1)
+    first = months_before(row.period, months - 1)
     if row.status_from_start:
         return text + f", and has been every month since the data starts in {format_month(first)}."
     return text + f", and has been since {format_month(first)}."
@@ -135,7 +136,7 @@ def indicator_sentence(row, context: Context = Context()) -> str:
         return f"{who} has no figure for {month}."
     parts = [f"{who} was {format_value(row.value, row.unit)} in {month}"]
     if _shown(row.previous_value, row.previous_suppressed):
-        before = pd.Timestamp(row.period) - pd.DateOffset(months=1)
+        before = months_before(row.period, 1)
         parts.append(change_words(row.value, row.previous_value, row.polarity, row.unit,
                                   f"in {format_month(before)}"))
     if _shown(context.last_year, context.last_year_suppressed):
@@ -164,7 +165,7 @@ def reading(row) -> str:
     bits = []
     words = STATUS_WORDS.get(str(row.rag))
     if words and row.rag != "green" and int(row.months_at_status) > 1:
-        first = pd.Timestamp(row.period) - pd.DateOffset(months=int(row.months_at_status) - 1)
+        first = months_before(row.period, int(row.months_at_status) - 1)
         bits.append(f"{words.capitalize()} since {format_month(first)}")
     elif words:
         bits.append(words.capitalize() + (" this month" if row.rag != "green" else ""))
@@ -199,7 +200,7 @@ def _shown_rows(rows: pd.DataFrame) -> list[dict]:
 
 
 def _since(row: dict) -> str:
-    return format_month(pd.Timestamp(row["period"]) - pd.DateOffset(months=int(row["months_at_status"]) - 1))
+    return format_month(months_before(row["period"], int(row["months_at_status"]) - 1))
 
 
 def _longest_first(rows: list[dict]) -> list[dict]:
@@ -270,7 +271,7 @@ def contexts(performance: Performance, rows: pd.DataFrame, revised: pd.DataFrame
     tuples: the rows as itertuples gives them, when the caller has them already."""
     if rows.empty:
         return []
-    tuples = list(rows.itertuples(index=False)) if tuples is None else tuples
+    tuples = row_tuples(rows) if tuples is None else tuples
     changed = set() if revised is None else set(zip(revised["indicator_id"].astype(str), revised["team"].astype(str),
                                                      pd.to_datetime(revised["period"])))
     month = pd.Timestamp(rows["period"].iloc[0])
@@ -300,6 +301,6 @@ def _rule(performance: Performance, row, month: pd.Timestamp) -> str:
 
 def sentences(performance: Performance, rows: pd.DataFrame, revised: pd.DataFrame | None = None) -> list[str]:
     """indicator_sentence for every scorecard row, with its context."""
-    tuples = list(rows.itertuples(index=False))
+    tuples = row_tuples(rows)
     return [indicator_sentence(row, context) for row, context in zip(tuples, contexts(performance, rows, revised,
                                                                                       tuples))]

@@ -385,17 +385,23 @@ def sparklines(performance: Performance, rows: pd.DataFrame, month: pd.Timestamp
     first = pd.Timestamp(month) - pd.DateOffset(months=months - 1)
     teams = rows["team"].unique()
     window = performance.rows_between(first, month, teams)
-    window = window[window["team"].isin(teams)]
+    # Only the window's rows of these teams, as plain arrays (filtering the frame copies every column).
+    indicator, team = (window[column].astype("category") for column in ("indicator_id", "team"))
+    wanted = team.cat.categories.get_indexer(pd.Index(teams, dtype=object))
+    kept = np.flatnonzero(np.isin(team.cat.codes.to_numpy(), wanted[wanted >= 0]))
+    indicators = np.asarray(indicator.cat.categories, dtype=object)[indicator.cat.codes.to_numpy()[kept]]
+    team_names = np.asarray(team.cat.categories, dtype=object)[team.cat.codes.to_numpy()[kept]]
+    month_numbers = window["period"].to_numpy(dtype="datetime64[ns]")[kept].astype("datetime64[M]").astype(np.int64)
+    steps = month_numbers - np.datetime64(first, "M").astype(np.int64)
+    values = window["value"].to_numpy(dtype=float, na_value=np.nan)[kept]
     places: dict[tuple, list[int]] = {}
     for position, key in enumerate(zip(rows["indicator_id"].astype("object"), rows["team"].astype("object"))):
         places.setdefault(key, []).append(position)
     lines: list[list[float | None]] = [[None] * months for _ in range(len(rows))]
-    periods = window["period"].dt
-    steps = ((periods.year - first.year) * 12 + periods.month - first.month).to_numpy()
-    for indicator_id, team, step, value in zip(window["indicator_id"].astype("object"), window["team"].astype("object"),
-                                               steps, window["value"].to_numpy(dtype=float, na_value=np.nan)):
+    for indicator_id, team_name, step, value in zip(indicators.tolist(), team_names.tolist(), steps.tolist(),
+                                                    values.tolist()):
         if value == value:  # the first figure a month has, as a gap when it has none
-            for position in places.get((indicator_id, team), ()):
+            for position in places.get((indicator_id, team_name), ()):
                 if lines[position][step] is None:
                     lines[position][step] = float(value)
     return lines

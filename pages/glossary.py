@@ -20,15 +20,16 @@ st.subheader("Terms and acronyms")
 terms = search(TERMS, query)
 if not terms:
     st.info("No term matches that search.")
-for term in sorted(terms, key=str.lower):
-    st.markdown(f"**{plain(term)}**: {plain(terms[term])}")
+else:  # a paragraph each, sent as one piece of text
+    st.markdown("\n\n".join(f"**{plain(term)}**: {plain(terms[term])}" for term in sorted(terms, key=str.lower)))
 
 st.subheader("How a snapshot built from Annex A counts")
 rules = search(ANNEX_A_RULES, query)
 if not rules:
     st.info("No Annex A rule matches that search.")
-for rule, meaning in rules.items():
-    st.markdown(f"**{plain(rule.removeprefix('Annex A: ').capitalize())}**: {plain(meaning)}")
+else:
+    st.markdown("\n\n".join(f"**{plain(rule.removeprefix('Annex A: ').capitalize())}**: {plain(meaning)}"
+                             for rule, meaning in rules.items()))
 
 st.subheader("Indicators")
 indicators = pd.DataFrame({

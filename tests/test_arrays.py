@@ -57,3 +57,26 @@ def test_rows_in_series_order_are_sort_values_order(as_categories):
     pd.testing.assert_frame_equal(in_series_order(frame), expected)
     assert list(in_series_order(frame)["value"]) == ([5.0, 2.0, 4.0, 3.0, 1.0] if as_categories
                                                      else [4.0, 5.0, 2.0, 1.0, 3.0])
+
+
+def test_row_tuples_are_what_itertuples_gives():
+    from metrics.arrays import row_tuples
+
+    frame = pd.DataFrame({
+        "period": pd.to_datetime(["2021-01-01", "2021-02-01", None]),
+        "rag": pd.Series(["red", None, "green"], dtype="category"),
+        "value": [1.5, float("nan"), 3.0],
+        "Compared with": ["England", "Region", None],  # not a Python name: renamed as itertuples does
+        "class": [1, 2, 3],
+    })
+    rows, expected = row_tuples(frame), list(frame.itertuples(index=False))
+
+    def same(a, b) -> bool:
+        return a == b or (a != a and b != b)  # missing (NaN, NaT) on both sides
+
+    assert len(rows) == len(expected) == 3
+    assert all(same(a, b) for row, wanted in zip(rows, expected) for a, b in zip(row, wanted, strict=True))
+    assert [type(value) for value in rows[0]] == [type(value) for value in next(frame.itertuples(index=False))]
+    assert rows[0]._fields == next(frame.itertuples(index=False))._fields
+    assert rows[0].period == pd.Timestamp("2021-01-01") and rows[2].rag == "green" and rows[0]._3 == "England"
+    assert row_tuples(frame.iloc[:0]) == []

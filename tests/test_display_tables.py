@@ -51,3 +51,13 @@ def test_status_labels_are_lists_with_a_colour_for_each_status_and_none_for_a_bl
     assert table["Status"].tolist()[:2] == ["✓ Green", ""]  # the table passed in is not changed
     options = config["Status"]
     assert options["type_config"]["options"] == [{"value": "✓ Green", "color": "green"}]
+
+
+def test_a_trend_is_read_out_with_its_first_and_last_figures_and_gaps():
+    from ui.tables import trend_label
+
+    assert trend_label([None, 10.0, None, 12.0], "count", pd.Timestamp("2021-04-01")) == (
+        "4 months to April 2021: 10 in February 2021, 12 in April 2021; 2 months hidden or missing")
+    assert trend_label([5.0] * 13, "percent", pd.Timestamp("2021-01-01")) == (
+        "13 months to January 2021: 5.0% in January 2020, 5.0% in January 2021")  # across the year
+    assert trend_label([None, None], "percent", pd.Timestamp("2021-01-01")) == ""

@@ -225,3 +225,13 @@ def test_a_status_run_started_that_many_months_back_counting_the_month_itself():
     assert since.iloc[1] == pd.Timestamp("2021-11-01")  # three months: November, December, January
     assert pd.isna(since.iloc[2])  # no run
     assert since.iloc[3] == pd.Timestamp("2020-01-01")  # fourteen months back over a year end
+
+
+def test_months_before_counts_whole_months_across_years():
+    from metrics.formatting import months_before
+
+    assert months_before(pd.Timestamp("2021-03-01"), 1) == pd.Timestamp("2021-02-01")
+    assert months_before(pd.Timestamp("2021-01-01"), 1) == pd.Timestamp("2020-12-01")
+    assert months_before("2021-01-01", 13) == pd.Timestamp("2019-12-01")
+    assert months_before(pd.Timestamp("2021-11-01"), -2) == pd.Timestamp("2022-01-01")
+    assert months_before(pd.Timestamp("2021-05-01"), 0) == pd.Timestamp("2021-05-01")

@@ -22,9 +22,11 @@ from metrics.formatting import (
     format_values,
     in_words,
     month_key,
+    months_before,
     status_run_text,
     team_label,
 )
+from metrics.arrays import row_tuples
 from metrics.narrative import reading
 from metrics.suppression import is_small
 from ui.html import RAG_TONES, VARIATION_TONES, Cell, Column, sparkline
@@ -68,11 +70,11 @@ def status_cell(row) -> Cell:
 
 def trend_label(values: list[float | None], unit: str, month: pd.Timestamp) -> str:
     """What a screen reader says for a trend line: its first and last figures shown, and any gaps."""
-    first = pd.Timestamp(month).to_period("M") - (len(values) - 1)
-    shown = [((first + step).to_timestamp(), v) for step, v in enumerate(values) if v is not None]
+    shown = [(step, v) for step, v in enumerate(values) if v is not None]
     if not shown:
         return ""
-    (first_month, first), (last_month, last) = shown[0], shown[-1]
+    (first_step, first), (last_step, last) = shown[0], shown[-1]
+    first_month, last_month = (months_before(month, len(values) - 1 - step) for step in (first_step, last_step))
     text = (f"{len(values)} months to {format_month(month)}: {format_value(first, unit)} in {format_month(first_month)}, "
             f"{format_value(last, unit)} in {format_month(last_month)}")
     gaps = len(values) - len(shown)
@@ -85,7 +87,7 @@ def scorecard_cells(scorecard: pd.DataFrame, trends: list[list[float | None]]) -
     values = format_values(scorecard["value"], scorecard["unit"], scorecard["suppressed"])
     previous = format_values(scorecard["previous_value"], scorecard["unit"], scorecard["previous_suppressed"])
     rows = []
-    for row, value, last, trend in zip(scorecard.itertuples(index=False), values, previous, trends):
+    for row, value, last, trend in zip(row_tuples(scorecard), values, previous, trends):
         spark = sparkline(trend, trend_label(trend, row.unit, row.period))
         line = reading(row)
         rows.append([

@@ -229,7 +229,7 @@ def off_target_cells(rows: pd.DataFrame, month: pd.Timestamp, snapshot: str | No
             Cell(VARIATION_LABELS[row.variation], kind="status", tone=VARIATION_TONES[row.variation]),
             Cell("See the trend", kind="link", href=link),
         ]
-        for row, value, target, link in zip(rows.itertuples(index=False), values, targets, links)
+        for row, value, target, link in zip(row_tuples(rows), values, targets, links)
     ]
 
 

@@ -4,7 +4,7 @@ committee report; testable without a browser."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import altair as alt
 import altair.utils.schemapi
@@ -90,25 +90,34 @@ class Layout:
 
     Each table holds only the columns its layers draw (tests/test_charts.py holds them to it): what the
     browser is sent is what the chart shows, and each view's tables are turned into Arrow quicker.
-    draw(shape, table, title) makes the chart, taking each table by name from table(name), and reads
-    nothing else: the layers depend on the shape alone (which parts are drawn, the unit, the
-    polarity), never on the figures or the title. So a page works out the spec of a shape's layers
-    once and sends each view's tables and title with it (ui.display.show_chart), instead of building
-    and serialising the Altair chart for every view; chart() is the whole chart, as the report draws it.
+    draw(shape, table, title, word) makes the chart, taking each table by name from table(name) and each
+    piece of text that changes with the view (an axis title naming the indicator) from word(name), and
+    reads nothing else: the layers depend on the shape alone (which parts are drawn, the unit, the
+    polarity), never on the figures, the title or the words. So a page works out the spec of a shape's
+    layers once and sends each view's tables, title and words with it (ui.display.show_chart), instead
+    of building and serialising the Altair chart for every view; chart() is the whole chart, as the
+    report draws it.
     """
 
-    draw: Callable[[tuple, Callable[[str], object], str], alt.TopLevelMixin]
+    draw: Callable[[tuple, Callable[[str], object], str, Callable[[str], str]], alt.TopLevelMixin]
     shape: tuple
     tables: dict[str, pd.DataFrame]
     title: str
+    words: dict[str, str] = field(default_factory=dict)
 
     def chart(self) -> alt.TopLevelMixin:
-        """The chart with its tables and title."""
-        return self.draw(self.shape, self.tables.__getitem__, self.title)
+        """The chart with its tables, title and words."""
+        return self.draw(self.shape, self.tables.__getitem__, self.title, self.words.__getitem__)
 
     def named(self) -> alt.TopLevelMixin:
-        """The chart with each table named (alt.NamedData) rather than included, and an empty title."""
-        return self.draw(self.shape, lambda name: alt.NamedData(name=name), "")
+        """The chart with each table named (alt.NamedData) rather than included, an empty title, and each
+        word as its placeholder (word_placeholder)."""
+        return self.draw(self.shape, lambda name: alt.NamedData(name=name), "", word_placeholder)
+
+
+def word_placeholder(name: str) -> str:
+    """Where a word goes in a shape's spec: its name between invisible separators, which no text has."""
+    return f"\u2063{name}\u2063"
 
 
 def indicator_chart(series: pd.DataFrame, **parts) -> alt.LayerChart:
@@ -156,7 +165,7 @@ def indicator_layout(series: pd.DataFrame, *, name: str, unit: str, polarity: st
     return Layout(_indicator_layers, shape, tables, title)
 
 
-def _indicator_layers(shape: tuple, table: Callable[[str], object], title: str) -> alt.LayerChart:
+def _indicator_layers(shape: tuple, table: Callable[[str], object], title: str, word=None) -> alt.LayerChart:
     unit, polarity, has_targets, has_extra, comparators, labelled, has_notes = shape
     tooltip = [
         alt.Tooltip("period:T", title="Month", format="%B %Y"), alt.Tooltip("team_label:N", title="Team"),
@@ -263,7 +272,7 @@ def spc_layout(points: pd.DataFrame, *, name: str, unit: str, title: str, target
     return Layout(_spc_layers, (unit, target is not None), tables, title)
 
 
-def _spc_layers(shape: tuple, table: Callable[[str], object], title: str) -> alt.LayerChart:
+def _spc_layers(shape: tuple, table: Callable[[str], object], title: str, word=None) -> alt.LayerChart:
     unit, has_target = shape
     x = alt.X("period:T", axis=MONTH_AXIS)
     base = alt.Chart(table("points"))
@@ -318,16 +327,17 @@ def team_bars_layout(rows: pd.DataFrame, *, name: str, unit: str, title: str, ta
         tables["comparators"] = pd.DataFrame({"value": comparators["value"].array, "label": [
             f"{c} (DfE {y}): {v}" for c, y, v in zip(comparators["comparator"], comparators["year"],
                                                     format_values(comparators["value"], unit), strict=True)]})
-    shape = (name, unit, target is not None, len(tables.get("comparators", ())))
-    return Layout(_team_bars_layers, shape, tables, title)
+    shape = (unit, target is not None, len(tables.get("comparators", ())))
+    return Layout(_team_bars_layers, shape, tables, title, {"axis_title": f"{name} ({unit_title(unit)})"})
 
 
-def _team_bars_layers(shape: tuple, table: Callable[[str], object], title: str) -> alt.LayerChart:
-    name, unit, has_target, comparators = shape
+def _team_bars_layers(shape: tuple, table: Callable[[str], object], title: str,
+                      word: Callable[[str], str]) -> alt.LayerChart:
+    unit, has_target, comparators = shape
     y = alt.Y("team_label:N", title="Team", sort=alt.EncodingSortField(field="row_order", op="min"),
               axis=alt.Axis(labelLimit=alt.ExprRef(f"{NARROW} ? {NARROW_TEAM_LABEL_LIMIT} : {TEAM_LABEL_LIMIT}"),
                             labelExpr=NARROW_TEAM_LABEL))
-    axis_title = f"{name} ({unit_title(unit)})"
+    axis_title = word("axis_title")
     scale = alt.Scale(zero=True, nice=False)  # from 0 to the room on the right ("top")
     x = alt.X("value:Q", title=axis_title, scale=scale, axis=alt.Axis(titleLimit=alt.ExprRef(
         f"{NARROW} ? containerSize()[0] - 60 : 1000")))

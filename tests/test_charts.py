@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
@@ -280,6 +281,9 @@ def _layout_variants(performance) -> list[charts.Layout]:
                                       (bars.iloc[1:], 70.0, lines.iloc[:1]), (bars.iloc[2:], 99.0, lines)]:
         variants.append(charts.team_bars_layout(rows, name="Visits", unit="percent", title=f"Bars {len(rows)}",
                                                 target=target, comparators=comparators))
+    # The same shape for another indicator: its name is the axis title, a word of the view, not of the shape.
+    variants.append(charts.team_bars_layout(bars, name="Re-referrals", unit="percent", title="Bars again",
+                                            target=75.0, comparators=None))
     return variants
 
 
@@ -294,6 +298,7 @@ def test_a_layouts_spec_is_altairs_own_whichever_view_came_before(performance):
         ours = layout_spec(layout)
         assert ours["title"] == ours["description"] == layout.title
         assert _inlined(ours, _arrow_rows) == _inlined(altair, lambda rows: rows)
+        assert "\u2063" not in json.dumps(ours, default=str)  # every word's placeholder filled
 
 
 def drawn_fields(spec: dict) -> dict[str, set[str]]:
@@ -337,9 +342,9 @@ def test_a_shapes_layers_are_built_once(performance):
     known = _layout_variants(performance)[0]
     built = []
 
-    def draw(shape, table, title):
+    def draw(shape, table, title, word):
         built.append(shape)
-        return known.draw(shape, table, title)
+        return known.draw(shape, table, title, word)
 
     first, second = (charts.Layout(draw, known.shape, known.tables, title) for title in ("One", "Two"))
     assert layout_spec(first)["title"] == "One" and layout_spec(second)["title"] == "Two"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import functools
 import re
 from collections.abc import Callable
@@ -13,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from metrics.charts import Layout
+from metrics.charts import Layout, word_placeholder
 from metrics.exports import csv_bytes, excel_bytes
 from metrics.formatting import RAG_LABELS, VARIATION_LABELS, is_missing
 
@@ -182,10 +181,21 @@ def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
 def layout_spec(layout: Layout) -> dict:
     """A Layout's spec, the same as vega_lite_spec(layout.chart()) gives: its layers' spec, worked out
     once per shape, with this view's title and tables (as Arrow)."""
-    spec = copy.deepcopy(_layers_spec(layout.draw, layout.shape))
+    spec = _filled(_layers_spec(layout.draw, layout.shape),
+                   {word_placeholder(name): text for name, text in layout.words.items()})
     spec["title"] = spec["description"] = layout.title
     spec["datasets"] = {name: _chart_table(table) for name, table in layout.tables.items()}
     return spec
+
+
+def _filled(spec, words: dict[str, str]):
+    """A copy of a spec (JSON: dicts, lists, text, numbers) with each text that is a word's placeholder
+    replaced by the word."""
+    if isinstance(spec, dict):
+        return {key: _filled(value, words) for key, value in spec.items()}
+    if isinstance(spec, list):
+        return [_filled(value, words) for value in spec]
+    return words.get(spec, spec) if isinstance(spec, str) else spec
 
 
 @functools.lru_cache(maxsize=256)

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics import charts
-from metrics.benchmarking import available, in_force
+from metrics.benchmarking import available
 from metrics.formatting import UNIT_WORDS, format_month, format_value, month_key, team_label
 from metrics.suppression import SUPPRESSED
 from ui import display, loaders
@@ -46,8 +46,7 @@ else:
     if len(bars) < len(rows):
         title += f": the {ends} highest and {ends} lowest of {len(rows)} teams"
     compare_with = comparators_chooser(frame, "compare.compare", available(performance.benchmarks, indicator_id, unit))
-    current = in_force(performance.benchmarks, month)
-    current = current[(current["indicator_id"] == indicator_id) & current["comparator"].isin(compare_with)]
+    current = loaders.comparators_in_force(*frame.cache_key, indicator_id, f"{month:%Y-%m-%d}", tuple(compare_with))
     show_chart(frame.cache_key, (*view_key, "chart", ends, tuple(compare_with)),
                lambda: charts.team_bars_layout(bars.assign(team_label=bars["team"].map(team_label)), name=name,
                                                unit=unit, title=title, target=target, comparators=current),

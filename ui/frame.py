@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,7 +24,7 @@ from ui.network import send_messages_at_once
 from ui.turns import take_turns
 
 APP_NAME = "Children's services performance"
-FAVICON = Path(__file__).resolve().parent / "static" / "favicon.png"  # served by the app itself, never a font server
+FAVICON = Path(__file__).resolve().parent / "static" / "favicon.png"  # sent by the app itself, never a font server
 
 NAVIGATION = {
     "Performance": [
@@ -100,6 +102,13 @@ def data_age(snapshot: CheckedSnapshot, latest_month: pd.Timestamp, today: date)
             f"{behind} month{'s' if behind != 1 else ''} behind today ({today:%d %B %Y}).")
 
 
+@functools.cache
+def favicon_url() -> str:
+    """The favicon as a data URL, made once: given as a file, Streamlit reads it and files it with the
+    session's media on every run."""
+    return "data:image/png;base64," + base64.b64encode(FAVICON.read_bytes()).decode("ascii")
+
+
 def _navigation() -> None:
     for group, pages in NAVIGATION.items():
         st.markdown(f"**{group}**")
@@ -160,7 +169,7 @@ def page_frame(title: str, summary: str) -> Frame:
     """Draw the page config, sidebar and title; return the snapshot and audience in use."""
     send_messages_at_once()
     take_turns()
-    st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=str(FAVICON), layout="wide")
+    st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=favicon_url(), layout="wide")
     use_stylesheet()
     location = data_root().uri
     audience = current_audience()

@@ -383,6 +383,14 @@ def teams_for_month(location: str, as_at: date, path: str, audience: str, indica
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
+def comparators_in_force(location: str, as_at: date, path: str, audience: str, indicator_id: str, month: str,
+                         comparators: tuple[str, ...]) -> pd.DataFrame:
+    """The chosen comparators' figures in force for one indicator in the month (shared: never changed)."""
+    current = benchmarking.in_force(performance(location, as_at, path, audience).benchmarks, pd.Timestamp(month))
+    return current[(current["indicator_id"] == indicator_id) & current["comparator"].isin(comparators)]
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
 def compare_table(location: str, as_at: date, path: str, audience: str, indicator_id: str, month: str,
                   link_snapshot: str | None) -> tuple[pd.DataFrame, pa.Table, dict]:
     """The compare page's team table: as downloaded, as drawn (statuses as labels), and its config."""

@@ -195,7 +195,7 @@ def team_grid(matrix: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     teams = pd.Index(sorted(set(matrix["team"])))
     grid = np.full((len(teams), len(indicators)), "", dtype=object)
     grid[teams.get_indexer(matrix["team"]), indicators.get_indexer(matrix["indicator_id"])] = cells
-    table = pd.DataFrame(grid, columns=list(catalogue.loc[indicators, "name"]))
+    table = pd.DataFrame(grid, columns=list(catalogue.loc[indicators, "name"]), dtype=object)  # text: no inference
     table.insert(0, "Team", [team_label(team) for team in teams])
     return table
 

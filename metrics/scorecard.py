@@ -35,13 +35,18 @@ SHARED_UP_TO_TEAMS = 60
 def build_scorecard(performance: Performance, month: pd.Timestamp, teams: list[str]) -> pd.DataFrame:
     """The scorecard rows for a month and teams ("" is the whole service), catalogue order."""
     month = pd.Timestamp(month)
-    if len(performance.teams) > SHARED_UP_TO_TEAMS or not performance.small or month not in performance.months:
+    if not shares_every_month(performance) or month not in performance.months:
         return _build_scorecard(performance, [month], teams)
     every = performance.keep(("scorecard",), lambda: _build_scorecard(
         performance, performance.months, [WHOLE_SERVICE, *performance.teams]))
     periods, wanted = every["period"].to_numpy(), np.datetime64(month, "ns")
     first, last = np.searchsorted(periods, wanted, side="left"), np.searchsorted(periods, wanted, side="right")
     return of_teams(every.iloc[first:last], teams)
+
+
+def shares_every_month(performance: Performance) -> bool:
+    """Whether the snapshot's scorecard is built once for every month and team (see SHARED_UP_TO_TEAMS)."""
+    return len(performance.teams) <= SHARED_UP_TO_TEAMS and performance.small
 
 
 def of_teams(scorecard: pd.DataFrame, teams: list[str]) -> pd.DataFrame:

@@ -96,3 +96,14 @@ def test_the_frame_reads_the_other_snapshots_ahead(three_snapshots):
         if thread.name == "read-ahead":
             thread.join(timeout=30)
     assert held(root) == AS_AT
+
+
+def test_a_snapshot_without_an_every_month_scorecard_is_only_read(three_snapshots, monkeypatch):
+    """A large snapshot builds each month's scorecard when asked: reading ahead does not build one to
+    throw it away."""
+    root, valid = three_snapshots
+    monkeypatch.setattr(loaders, "shares_every_month", lambda performance: False)
+    built = []
+    monkeypatch.setattr(loaders, "build_scorecard", lambda *args: built.append(args))
+    loaders.read_ahead(root.uri, valid, "public").join(timeout=30)
+    assert held(root) == AS_AT[:2] and built == []

@@ -26,7 +26,7 @@ from metrics.kept import KeptWithin
 from metrics.performance import Performance, sparklines
 from metrics.prepared import CheckedSnapshot
 from metrics.problems import InputError
-from metrics.scorecard import build_scorecard
+from metrics.scorecard import build_scorecard, shares_every_month
 from metrics.settings import listing_seconds, memory_bytes
 from metrics.snapshots import DataRoot, SnapshotFolder, data_root, find_snapshot_folders, read_tables
 from ui import tables
@@ -191,7 +191,7 @@ def _read_ahead(location: str, valid: list[CheckedSnapshot], audience: str) -> N
             if not prepared.is_prepared(root, SnapshotFolder(snapshot.as_at, snapshot.path), audience):
                 continue
             rated = TURNS.run(lambda snapshot=snapshot: performance(location, snapshot.as_at, snapshot.path, audience))
-            if rated.latest_month is not None:  # every month's scorecard, where the snapshot shares one
+            if rated.latest_month is not None and shares_every_month(rated):  # its every-month scorecard
                 TURNS.run(lambda rated=rated: build_scorecard(rated, rated.latest_month, [WHOLE_SERVICE]))
         except Exception as error:  # a snapshot removed meanwhile, say: it is read when chosen, as before
             log.info("snapshot as at %s not read ahead: %s", snapshot.as_at, error)

@@ -35,7 +35,8 @@ LISTING_SECONDS = Setting("PERFORMANCE_LISTING_SECONDS", "60",
                           "how long an app server trusts its list of snapshots before it looks for new ones")
 MEMORY_MB = Setting("PERFORMANCE_MEMORY_MB", "1000",
                     "about how much memory (MB) an app server gives to the snapshots it holds; the least "
-                    "recently used is let go first, and the one in use always stays")
+                    "recently used is let go first, and the one in use always stays; other prepared snapshots "
+                    "are read ahead while what is held is under half of it")
 SETTINGS = (DATA_DIR, AUDIENCE, COUNCIL_NAME, CACHE_DIR, LISTING_SECONDS, MEMORY_MB)
 
 

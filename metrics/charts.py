@@ -353,7 +353,7 @@ def _team_bars_layers(shape: tuple, table: Callable[[str], object], title: str,
         x=alt.X("label_at:Q", title=axis_title, scale=scale), y=y, text=alt.Text("label:N"))
     room = alt.Chart(table("room")).transform_calculate(room=f"datum.top * ({NARROW} ? {NARROW_ROOM} : 1)").mark_point(
         opacity=0, aria=False).encode(x=alt.X("room:Q", title=axis_title, scale=scale))
-    layers = [bars, labels, room]
+    layers = [bars]
     if has_target:
         layers.append(alt.Chart(table("target")).mark_rule(
             color="#37474f", strokeDash=[6, 4], strokeWidth=2).encode(x=alt.X("target:Q")))
@@ -364,6 +364,8 @@ def _team_bars_layers(shape: tuple, table: Callable[[str], object], title: str,
                 range=COMPARATOR_DASHES[:comparators]), legend=alt.Legend(orient="bottom", columns=1,
                                                                          labelLimit=LEGEND_LABEL_LIMIT)),
             tooltip=[alt.Tooltip("label:N", title="Compared with")]))
+    # The labels last, so that a bar ending just short of a line has its figure drawn over the line.
+    layers += [labels, room]
     # A step per team: a fixed total height collapses a category axis when the page stretches the chart.
     # On a phone the legends (status, comparators) stand one above the other rather than side by side.
     return alt.layer(*layers, title=title, height=alt.Step(34), description=title).configure_legend(

@@ -357,3 +357,15 @@ def test_charts_are_built_without_altairs_part_by_part_checks():
     import altair.utils.schemapi
 
     assert charts is not None and altair.utils.schemapi.DEBUG_MODE is False
+
+
+def test_bar_labels_are_drawn_over_the_target_and_comparator_lines():
+    """A bar ending just short of the target has its figure drawn on top of the dashed line, not under it."""
+    rows = pd.DataFrame({"team_label": ["A", "B"], "value": [88.9, 60.0], "suppressed": [False, False],
+                         "rag": ["amber", "red"]})
+    lines = pd.DataFrame({"comparator": ["England"], "value": [85.0], "year": ["2021"]})
+    spec = charts.team_bars_layout(rows, name="Visits", unit="percent", title="t", target=90.0,
+                                   comparators=lines).chart().to_dict()
+    kinds = [mark(candidate) for candidate in spec["layer"]]
+    assert kinds.count("rule") == 2
+    assert kinds.index("text") > max(position for position, kind in enumerate(kinds) if kind == "rule")

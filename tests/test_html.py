@@ -60,7 +60,7 @@ def test_every_page_carries_the_stylesheet_read_once(monkeypatch):
     reads = []
     real = Path.read_text
     monkeypatch.setattr(Path, "read_text", lambda self, *a, **k: reads.append(self.name) or real(self, *a, **k))
-    monkeypatch.setattr(html, "_STYLESHEET", html._Stylesheet())  # not read yet
+    html.stylesheet_html.cache_clear()  # not read yet
     at = open_page("pages/glossary.py")
     at.run()
     styles = [element.proto.body for element in at.get("html") if element.proto.body.startswith("<style>")]

@@ -46,23 +46,15 @@ class Column:
     in_card: bool = True
 
 
-class _Stylesheet:
-    """The stylesheet as st.html takes it, read once per process (a path is read on every run)."""
-
-    @functools.cached_property
-    def html(self) -> str:
-        return f"<style>{STYLESHEET.read_text(encoding='utf-8')}</style>"
-
-    def _repr_html_(self) -> str:
-        return self.html
-
-
-_STYLESHEET = _Stylesheet()
+@functools.cache
+def stylesheet_html() -> str:
+    """The stylesheet as st.html takes it, read once per process (given as a path, it is read on every run)."""
+    return f"<style>{STYLESHEET.read_text(encoding='utf-8')}</style>"
 
 
 def use_stylesheet() -> None:
     """Load the app's static stylesheet (print, narrow screens, tables) into the page."""
-    st.html(_STYLESHEET)
+    st.html(stylesheet_html())
 
 
 def _status(text: str, tone: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.formatting import export_figures, is_missing, team_label
+from metrics.formatting import export_figures, is_missing, months_before, team_label
 from metrics.performance import Performance
 
 ROLLING_MONTHS = 3
@@ -58,15 +58,10 @@ def rolling_average(series: pd.DataFrame, months: int = ROLLING_MONTHS) -> pd.Se
 
 def same_month_last_year(performance: Performance, indicator_id: str, teams: list[str],
                          start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
-    """For each row of the series, the value twelve months earlier."""
-    earlier = indicator_series(
-        performance, indicator_id, teams, start - pd.DateOffset(years=1), end - pd.DateOffset(years=1)
-    )
-    earlier["period"] = earlier["period"] + pd.DateOffset(years=1)
-    current = indicator_series(performance, indicator_id, teams, start, end)
-    merged = current.merge(earlier[["team", "period", "value"]], on=["team", "period"], how="left",
-                           suffixes=("", "_last_year"))
-    return merged["value_last_year"]
+    """For each row of the series, the value twelve months earlier: the series of the same teams a year
+    earlier, laid out the same way (team by team, month by month), row for row."""
+    earlier = indicator_series(performance, indicator_id, teams, months_before(start, 12), months_before(end, 12))
+    return earlier["value"].rename("value_last_year")
 
 
 def notes_between(performance: Performance, indicator_id: str, teams: list[str], start: pd.Timestamp,

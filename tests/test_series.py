@@ -62,3 +62,23 @@ def test_every_month_of_every_chosen_team_with_a_row_where_there_is_no_figure():
     assert series["direction"].astype(str).iloc[3] == "n/a"
     assert not series[["suppressed", "numerator_suppressed", "denominator_suppressed"]].any().any()
     assert series["team_label"].tolist()[3::3] == ["Team C", "Whole service"]
+
+
+def test_the_same_month_last_year_row_for_row():
+    from metrics.performance import build_performance
+    from metrics.series import indicator_series, same_month_last_year
+    from metrics.snapshots import Snapshot
+    from tests.conftest import tiny_tables
+
+    tables = tiny_tables()
+    values = tables["values"]
+    tables["values"] = pd.concat([values, values.iloc[:2].assign(period=pd.Timestamp("2020-01-01"), value=[20.0, 4.0]),
+                                  values.iloc[:1].assign(period=pd.Timestamp("2020-12-01"), value=30.0)],
+                                 ignore_index=True)
+    performance = build_performance(Snapshot(pd.Timestamp("2021-02-10").date(), "tiny", tables, []), "internal")
+    teams, start, end = ["Team A", "Team B"], pd.Timestamp("2020-12-01"), pd.Timestamp("2021-01-01")
+    series = indicator_series(performance, "referrals", teams, start, end)
+    earlier = same_month_last_year(performance, "referrals", teams, start, end)
+    assert series["value"].fillna(-1).tolist() == [30.0, 12.0, -1, 8.0]  # Team B has no December figure
+    # December 2019 has no figure for either team; January 2020 has 20 for Team A and 4 for Team B
+    assert earlier.fillna(-1).tolist() == [-1, 20.0, -1, 4.0]

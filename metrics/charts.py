@@ -165,7 +165,8 @@ def indicator_layout(series: pd.DataFrame, *, name: str, unit: str, polarity: st
     return Layout(_indicator_layers, shape, tables, title)
 
 
-def _indicator_layers(shape: tuple, table: Callable[[str], object], title: str, word=None) -> alt.LayerChart:
+def _indicator_layers(shape: tuple, table: Callable[[str], object], title: str,
+                      word: Callable[[str], str]) -> alt.LayerChart:  # no words of its own
     unit, polarity, has_targets, has_extra, comparators, labelled, has_notes = shape
     tooltip = [
         alt.Tooltip("period:T", title="Month", format="%B %Y"), alt.Tooltip("team_label:N", title="Team"),
@@ -272,7 +273,8 @@ def spc_layout(points: pd.DataFrame, *, name: str, unit: str, title: str, target
     return Layout(_spc_layers, (unit, target is not None), tables, title)
 
 
-def _spc_layers(shape: tuple, table: Callable[[str], object], title: str, word=None) -> alt.LayerChart:
+def _spc_layers(shape: tuple, table: Callable[[str], object], title: str,
+                word: Callable[[str], str]) -> alt.LayerChart:  # no words of its own
     unit, has_target = shape
     x = alt.X("period:T", axis=MONTH_AXIS)
     base = alt.Chart(table("points"))

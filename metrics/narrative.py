@@ -275,7 +275,7 @@ def contexts(performance: Performance, rows: pd.DataFrame, revised: pd.DataFrame
     changed = set() if revised is None else set(zip(revised["indicator_id"].astype(str), revised["team"].astype(str),
                                                      pd.to_datetime(revised["period"])))
     month = pd.Timestamp(rows["period"].iloc[0])
-    year_ago = month - pd.DateOffset(years=1)
+    year_ago = months_before(month, 12)
     indicators, teams = rows["indicator_id"].astype("object"), rows["team"].astype("object")
     earlier = performance.rows_between(year_ago, year_ago, list(dict.fromkeys(teams)))
     earlier = earlier[earlier["indicator_id"].isin(set(indicators)) & earlier["team"].isin(set(teams))]

@@ -18,6 +18,7 @@ from metrics.audience import PUBLIC
 from metrics.caseloads import CATALOGUE as CASELOAD_CATALOGUE
 from metrics.caseloads import team_figures as caseload_figures
 from metrics.contract import DIRECTIONS, RAG_STATUSES, per_row
+from metrics.formatting import months_before
 from metrics.kept import KeptWithin
 from metrics.links import components
 from metrics.parallel import in_order, threads
@@ -382,7 +383,7 @@ def build_performance(snapshot: Snapshot, audience: str = PUBLIC) -> Performance
 def sparklines(performance: Performance, rows: pd.DataFrame, month: pd.Timestamp,
                months: int = 13) -> list[list[float | None]]:
     """For each (indicator_id, team) row, the last `months` values up to the month (None = gap)."""
-    first = pd.Timestamp(month) - pd.DateOffset(months=months - 1)
+    first = months_before(month, months - 1)
     teams = rows["team"].unique()
     window = performance.rows_between(first, month, teams)
     # Only the window's rows of these teams, as plain arrays (filtering the frame copies every column).

@@ -401,7 +401,7 @@ def caseload_averages(rows: pd.DataFrame, *, threshold: int, title: str) -> alt.
     labels = bars.mark_text(align="left", dx=4, color="#0b0c0c").encode(text=alt.Text("mean:Q", format=".1f"))
     rule = alt.Chart(pd.DataFrame({"threshold": [threshold]})).mark_rule(
         color="#c62828", strokeDash=[6, 4], strokeWidth=2).encode(x=alt.X("threshold:Q"))
-    return alt.layer(bars, labels, rule, title=title, height=alt.Step(32), description=title)
+    return alt.layer(bars, rule, labels, title=title, height=alt.Step(32), description=title)  # labels over the line
 
 
 def caseload_trend(trend: pd.DataFrame, *, title: str) -> alt.Chart:

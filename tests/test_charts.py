@@ -369,3 +369,9 @@ def test_bar_labels_are_drawn_over_the_target_and_comparator_lines():
     kinds = [mark(candidate) for candidate in spec["layer"]]
     assert kinds.count("rule") == 2
     assert kinds.index("text") > max(position for position, kind in enumerate(kinds) if kind == "rule")
+
+
+def test_caseload_averages_are_labelled_over_the_threshold_line():
+    spec = charts.caseload_averages(pd.DataFrame({"team": ["A", "B"], "mean": [19.0, 12.5]}), threshold=20,
+                                    title="t").to_dict()
+    assert [mark(candidate) for candidate in spec["layer"]] == ["bar", "rule", "text"]

@@ -17,6 +17,23 @@ def sorted_distinct(values) -> np.ndarray:
     return ordered[np.r_[True, ordered[1:] != ordered[:-1]]]
 
 
+def dense_codes(values) -> np.ndarray:
+    """Each value's number among the distinct values, 0, 1, 2 ... in sorted order, for non-negative
+    integers: pd.factorize(values)[0] but numbered in order of value rather than of first appearance,
+    found by marking the values present (3 ms instead of 35 on 500,000 keys). Values spread far wider
+    than they are many are sorted instead."""
+    values = np.asarray(values, dtype=np.int64)
+    if not len(values):
+        return np.zeros(0, dtype=np.int64)
+    highest = int(values.max())
+    if highest >= 8 * len(values) + 1_000_000:
+        distinct = sorted_distinct(values)
+        return np.searchsorted(distinct, values).astype(np.int64)
+    present = np.zeros(highest + 1, dtype=bool)
+    present[values] = True
+    return (np.cumsum(present, dtype=np.int64) - 1)[values]
+
+
 def lexsorted(keys) -> np.ndarray:
     """np.lexsort(keys) for integer keys (the last the primary one), as one stable sort of a single
     number made of them where their ranges fit in one: 1 ms instead of 15 on 240,000 rows already in

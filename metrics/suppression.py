@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.aggregation import WHOLE_SERVICE
-from metrics.arrays import sorted_distinct
+from metrics.arrays import dense_codes, sorted_distinct
 from metrics.contract import per_row
 from metrics.links import linked
 
@@ -57,6 +57,14 @@ def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         return column.cat.codes.to_numpy(), np.asarray(column.cat.categories.astype("object"))
     codes, values = pd.factorize(column.astype("object").to_numpy())
     return codes, np.asarray(values, dtype=object)
+
+
+def _period_codes(periods: pd.Series) -> np.ndarray:
+    """Each row's month numbered 0, 1, 2 ... in date order among the months present."""
+    codes, months = pd.factorize(periods.to_numpy(dtype="datetime64[ns]"))
+    rank = np.empty(len(months), dtype=np.int64)
+    rank[np.argsort(months)] = np.arange(len(months))
+    return rank[codes]
 
 
 class Quantities:
@@ -99,17 +107,14 @@ class Quantities:
         self.column_names = [(str(indicator_names[value // len(PARTS)]), PARTS[value % len(PARTS)])
                              for value in column_values]
         self.team_code = team_codes[self.row]
-        self.period_code, _ = pd.factorize(figures["period"].to_numpy()[self.row])
+        self.period_code = _period_codes(figures["period"])[self.row]
         periods = int(self.period_code.max()) + 1 if len(self.period_code) else 1
-        self.key_code = pd.factorize(self.team_code.astype(np.int64) * periods + self.period_code)[0]
+        self.key_code = dense_codes(self.team_code.astype(np.int64) * periods + self.period_code)
         links = dict(links) if links is not None else link_classes(self)
         unlinked = max(links.values(), default=-1) + 1
         link = np.array([links.get(name, unlinked + index) for index, name in enumerate(self.column_names)], dtype=int)
         self.link = link[self.column_code] if len(self.column_code) else np.zeros(0, dtype=int)
-        keys = int(self.key_code.max()) + 1 if len(self.key_code) else 1
-        place = pd.factorize(self.link.astype(np.int64) * keys + self.key_code)[0].astype(np.int64)
-        amount_code = pd.factorize(self.amount)[0].astype(np.int64)
-        self.cell = pd.factorize(place * (int(amount_code.max(initial=0)) + 1) + amount_code)[0]
+        self.cell = self._cells(self.link, self.key_code, self.amount)
         self.cells = int(self.cell.max()) + 1 if len(self.cell) else 0
         # Each numerator's denominator, and each denominator's numerator, in the same row.
         at_row = np.full((len(figures), len(PARTS)), -1)
@@ -130,6 +135,24 @@ class Quantities:
         self.complement_denominator = self.cell[self.partner[self.complement_of]]
         self.complement_amount = self.amount[self.partner[self.complement_of]] - self.amount[self.complement_of]
 
+    @staticmethod
+    def _cells(link: np.ndarray, key_code: np.ndarray, amount: np.ndarray) -> np.ndarray:
+        """Each figure's cell: its place (link class, team and month), split by amount where a place
+        holds different amounts (only the whole service of linked columns covering different teams)."""
+        keys = int(key_code.max()) + 1 if len(key_code) else 1
+        place = dense_codes(dense_codes(link) * keys + key_code)
+        places = int(place.max()) + 1 if len(place) else 0
+        lowest, highest = np.full(places, np.inf), np.full(places, -np.inf)
+        np.minimum.at(lowest, place, amount)
+        np.maximum.at(highest, place, amount)
+        mixed = np.flatnonzero(lowest[place] != highest[place])
+        if not len(mixed):
+            return place
+        amount_code = pd.factorize(amount[mixed])[0].astype(np.int64)
+        cell = place.copy()
+        cell[mixed] = places + pd.factorize(place[mixed] * (int(amount_code.max()) + 1) + amount_code)[0]
+        return dense_codes(cell)
+
     def primary(self) -> np.ndarray:
         """Cells hidden in their own right: small counts and the small parts of ratios."""
         hidden = np.zeros(self.cells, dtype=bool)
@@ -148,7 +171,8 @@ class Relations:
     """
 
     def __init__(self, q: Quantities):
-        figures = pd.DataFrame({
+        additive = np.r_[q.additive, np.ones(len(q.complement_of), dtype=bool)]
+        figures = {name: numbers[additive] for name, numbers in {
             "column": np.r_[q.column_code, q.column_code[q.complement_of] + len(q.column_names)],
             "period": np.r_[q.period_code, q.period_code[q.complement_of]],
             "total": np.r_[q.is_total, q.is_total[q.complement_of]],
@@ -157,57 +181,64 @@ class Relations:
             "figure": np.r_[q.cell, q.cells + np.arange(len(q.complement_of))],
             "hides": np.r_[q.cell, q.complement_numerator],
             "amount": np.r_[q.amount, q.complement_amount],
-        })[np.r_[q.additive, np.ones(len(q.complement_of), dtype=bool)]]
+        }.items()}
         # Only where the whole service is the sum of its teams (a supplied whole-service figure may not be).
         # Each (column, month) as one number, summed by counting: a million rows in milliseconds.
-        total = figures["total"].to_numpy()
-        periods = int(figures["period"].max()) + 1 if len(figures) else 1
-        key = figures["column"].to_numpy() * periods + figures["period"].to_numpy()
+        total = figures["total"]
+        periods = int(figures["period"].max()) + 1 if len(total) else 1
+        key = figures["column"].astype(np.int64) * periods + figures["period"]
         keys = int(key.max()) + 1 if len(key) else 0
-        signed = np.where(total, 1.0, -1.0) * figures["amount"].to_numpy()
+        signed = np.where(total, 1.0, -1.0) * figures["amount"]
         balance = np.abs(np.bincount(key, weights=signed, minlength=keys))
         adds_up = balance <= 1e-9 * np.maximum(1.0, np.bincount(key, weights=np.abs(signed), minlength=keys))
         kept = (adds_up & (np.bincount(key, weights=total, minlength=keys) > 0))[key]
-        figures, key = figures[kept], key[kept]
+        figures, key = {name: numbers[kept] for name, numbers in figures.items()}, key[kept]
         present = np.zeros(keys, dtype=bool)
         present[key] = True
         group = (np.cumsum(present) - 1)[key]  # numbered in (column, month) order
         parts = [(group, figures, np.where(figures["total"], 1.0, -1.0))]
         next_relation = int(group.max()) + 1 if len(group) else 0
         for rows, signs in self._differences(figures):
-            parts.append((np.full(len(rows), next_relation), rows, signs))
+            parts.append((np.full(len(signs), next_relation), rows, signs))
             next_relation += 1
         self.relation = np.concatenate([relation for relation, _, _ in parts]).astype(int)
         self.sign = np.concatenate([sign for _, _, sign in parts])
-        entries = pd.concat([rows for _, rows, _ in parts], ignore_index=True)
-        self.figure = entries["figure"].to_numpy(dtype=int)
-        self.hides = entries["hides"].to_numpy(dtype=int)
-        self.is_total = entries["total"].to_numpy(dtype=bool)
-        self.amount = entries["amount"].to_numpy(dtype="float64")
+        self.figure, self.hides, self.is_total, self.amount = (
+            np.concatenate([rows[name] for _, rows, _ in parts]).astype(kind)
+            for name, kind in (("figure", int), ("hides", int), ("total", bool), ("amount", "float64")))
         self.count = next_relation
 
     @staticmethod
-    def _differences(figures: pd.DataFrame):
+    def _differences(figures: dict[str, np.ndarray]):
         """(rows, signs) of each difference between linked columns that cover different teams."""
-        of_teams = ~figures["total"].to_numpy()
+        of_teams = ~figures["total"]
         # Each column has a team at most once a month, so within a link and month every column covers
         # the same teams exactly when the rows number columns x teams.
-        link_code, links = pd.factorize(figures["link"].to_numpy()[of_teams])
-        period = figures["period"].to_numpy(dtype=np.int64)[of_teams]
+        link_code, links = pd.factorize(figures["link"][of_teams])
+        period = figures["period"].astype(np.int64)[of_teams]
         periods = int(period.max(initial=0)) + 1
         place = link_code.astype(np.int64) * periods + period  # (link, month) as one number
         places = len(links) * periods
-        column = figures["column"].to_numpy(dtype=np.int64)[of_teams]
-        team = figures["team"].to_numpy(dtype=np.int64)[of_teams] + 1  # a missing team (-1) is a team too
-        columns, team_count = int(column.max(initial=0)) + 1, int(team.max(initial=0)) + 1
+        column = figures["column"].astype(np.int64)[of_teams]
+        team = figures["team"].astype(np.int64)[of_teams] + 1  # a missing team (-1) is a team too
         rows = np.bincount(place, minlength=places)
-        covered_columns = np.bincount(sorted_distinct(place * columns + column) // columns, minlength=places)
-        covered_teams = np.bincount(sorted_distinct(place * team_count + team) // team_count, minlength=places)
-        uneven = np.flatnonzero(rows != covered_columns * covered_teams)
-        varied = pd.DataFrame({"link": links[uneven // periods], "period": uneven % periods}).sort_values(
-            ["link", "period"])
-        for link, period in varied.itertuples(index=False):
-            members = figures[(figures["link"] == link) & (figures["period"] == period)]
+        uneven = np.flatnonzero(rows != _distinct_per(place, column, places) * _distinct_per(place, team, places))
+        if not len(uneven):
+            return
+        # Each uneven (link, month)'s rows, totals among them, picked out in one pass over the figures.
+        link_of_row = pd.Index(links).get_indexer(figures["link"])
+        place_of_row = np.where(link_of_row >= 0, link_of_row.astype(np.int64) * periods
+                                + figures["period"].astype(np.int64), -1)
+        chosen = np.flatnonzero(np.isin(place_of_row, uneven))
+        chosen = chosen[np.argsort(place_of_row[chosen], kind="stable")]
+        bounds = np.searchsorted(place_of_row[chosen], np.r_[uneven, places])
+        group_of = dict(zip(uneven.tolist(), zip(bounds[:-1].tolist(), bounds[1:].tolist())))
+        table = pd.DataFrame({name: numbers[chosen] for name, numbers in figures.items()})
+        varied = pd.DataFrame({"link": links[uneven // periods], "period": uneven % periods,
+                               "place": uneven}).sort_values(["link", "period"])
+        for place in varied["place"].tolist():
+            start, stop = group_of[place]
+            members = table.iloc[start:stop]
             by_column = dict(list(members.groupby("column")))
             names = sorted(by_column)
             for position, first in enumerate(names):
@@ -223,7 +254,18 @@ class Relations:
                     rows = pd.concat([a[a["total"]], b[b["total"]], only_a, only_b])
                     signs = np.concatenate([np.ones(a["total"].sum()), -np.ones(b["total"].sum()),
                                             -np.ones(len(only_a)), np.ones(len(only_b))])
-                    yield rows, signs
+                    yield {name: rows[name].to_numpy() for name in ("figure", "hides", "total", "amount")}, signs
+
+
+def _distinct_per(group: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray:
+    """How many distinct non-negative values each group (0 to groups - 1) holds: by marking pairs
+    present where they fit in a few million, else by one sort."""
+    width = int(values.max(initial=0)) + 1
+    if groups * width > max(4_000_000, 8 * len(values)):
+        return np.bincount(sorted_distinct(group * width + values) // width, minlength=groups)
+    present = np.zeros(groups * width, dtype=bool)
+    present[group * width + values] = True
+    return present.reshape(groups, width).sum(axis=1)
 
 
 def link_classes(quantities: Quantities) -> dict[Column, int]:
@@ -288,13 +330,35 @@ def figure_ranges(q: Quantities, r: Relations, hidden_cell: np.ndarray) -> tuple
     low = np.where(hidden, np.r_[q.cell_lower, np.zeros(len(numerator))], known)
     high = np.where(hidden, np.inf, known)
     # Only complements and relations with a hidden figure can narrow a hidden figure's range (the
-    # rest are exact already), so the work is done on those alone.
+    # rest are exact already), so the work is done on those alone: a shown figure adds a fixed amount
+    # to its relation, and the passes work on the figures that take part, numbered afresh.
     live = hidden[complement]
     numerator, denominator, complement = numerator[live], denominator[live], complement[live]
     in_play = np.zeros(r.count, dtype=bool)
     in_play[r.relation[hidden[r.figure]]] = True
     entries = np.flatnonzero(in_play[r.relation])
     relation, sign, figure = r.relation[entries], r.sign[entries], r.figure[entries]
+    relation = dense_codes(relation)
+    shown = ~hidden[figure]
+    fixed = np.bincount(relation[shown], weights=sign[shown] * known[figure[shown]],
+                        minlength=int(relation.max(initial=-1)) + 1)
+    relation, sign, figure = relation[~shown], sign[~shown], figure[~shown]
+    members = sorted_distinct(np.concatenate([figure, numerator, denominator, complement]))
+    figure, numerator, denominator, complement = (np.searchsorted(members, numbers) for numbers in (
+        figure, numerator, denominator, complement))
+    member_low, member_high = _narrowed(low[members], high[members], hidden[members], known[members],
+                                        (complement, numerator, denominator), (relation, sign, figure, fixed))
+    low[members], high[members] = member_low, member_high
+    return hidden, low, high
+
+
+def _narrowed(low: np.ndarray, high: np.ndarray, hidden: np.ndarray, known: np.ndarray, complements: tuple,
+              relations: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """figure_ranges' passes over the figures that take part: (complement, numerator, denominator)
+    triples, and the hidden entries of the relations in play with each relation's shown total."""
+    complement, numerator, denominator = complements
+    relation, sign, figure, fixed = relations
+    count = len(fixed)
     for _ in range(BOUND_PASSES):
         with np.errstate(invalid="ignore", over="ignore"):
             for target, lowest, highest in (
@@ -313,8 +377,8 @@ def figure_ranges(q: Quantities, r: Relations, hidden_cell: np.ndarray) -> tuple
         for contribution, infinite_side in ((least, -np.inf), (most, np.inf)):
             infinite = np.isinf(contribution)
             finite = np.where(infinite, 0.0, contribution)
-            total = np.bincount(relation, weights=finite, minlength=r.count)[relation]
-            infinite_count = np.bincount(relation, weights=infinite, minlength=r.count)[relation]
+            total = (fixed + np.bincount(relation, weights=finite, minlength=count))[relation]
+            infinite_count = np.bincount(relation, weights=infinite, minlength=count)[relation]
             others.append(np.where(infinite_count - infinite > 0, infinite_side, total - finite))
         others_least, others_most = others
         # sign * x = -(sum of the others): x's range follows from the others' range.
@@ -324,7 +388,7 @@ def figure_ranges(q: Quantities, r: Relations, hidden_cell: np.ndarray) -> tuple
         np.maximum.at(low, figure, np.nan_to_num(from_low, nan=-np.inf))
         np.minimum.at(high, figure, np.nan_to_num(from_high, nan=np.inf))
         low, high = np.where(hidden, low, known), np.where(hidden, high, known)
-    return hidden, low, high
+    return low, high
 
 
 def _hide_with_denominators(q: Quantities, hidden_cell: np.ndarray) -> bool:
@@ -391,7 +455,7 @@ def suppress_figures(figures: pd.DataFrame, indicators: pd.DataFrame,
     flags[q.row[hidden], q.part[hidden]] = True
     result["numerator_suppressed"] = flags[:, NUMERATOR]
     result["denominator_suppressed"] = flags[:, DENOMINATOR]
-    result["suppressed"] = flags.any(axis=1)
+    result["suppressed"] = flags[:, VALUE] | flags[:, NUMERATOR] | flags[:, DENOMINATOR]
     for column, hide in (("value", result["suppressed"]), ("numerator", result["numerator_suppressed"]),
                          ("denominator", result["denominator_suppressed"])):
         result.loc[hide.to_numpy(), column] = np.nan

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from metrics.aggregation import in_series_order
-from metrics.arrays import lexsorted
+from metrics.arrays import dense_codes, lexsorted
 from metrics.contract import per_row
 
 
@@ -80,3 +80,10 @@ def test_row_tuples_are_what_itertuples_gives():
     assert rows[0]._fields == next(frame.itertuples(index=False))._fields
     assert rows[0].period == pd.Timestamp("2021-01-01") and rows[2].rag == "green" and rows[0]._3 == "England"
     assert row_tuples(frame.iloc[:0]) == []
+
+
+def test_dense_codes_number_the_distinct_values_in_order():
+    assert dense_codes([7, 3, 7, 0, 3]).tolist() == [2, 1, 2, 0, 1]
+    assert dense_codes([]).tolist() == []
+    spread = [10**12, 5, 10**12, 40]  # far wider than they are many: sorted instead of marked
+    assert dense_codes(spread).tolist() == [2, 0, 2, 1]

@@ -140,3 +140,13 @@ def test_the_blocks_links_are_found_in_hold_every_counted_figure_where_the_quant
     assert np.array_equal(block[row, q.column_code], q.amount)
     assert np.count_nonzero(~np.isnan(block)) == len(q.amount)  # and nothing else
     assert {part for _, part in names} == set(PARTS)
+
+
+def test_distinct_values_are_counted_per_group_marked_or_sorted():
+    from metrics.suppression import _distinct_per
+
+    group = np.array([0, 0, 0, 2, 2, 1])
+    values = np.array([4, 4, 1, 0, 3, 9])
+    assert _distinct_per(group, values, 3).tolist() == [2, 1, 2]
+    wide = values * 10**7  # too wide to mark: sorted instead, the same counts
+    assert _distinct_per(group, wide, 3).tolist() == [2, 1, 2]

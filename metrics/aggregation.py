@@ -60,24 +60,33 @@ def derived_whole_service(figures: pd.DataFrame, indicators: pd.DataFrame) -> pd
 
 
 def resolve_figures(values: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
-    """Every team row plus the whole service: supplied whole-service rows win over derived ones."""
+    """Every team row plus the whole service, in series order (by indicator, team and month)."""
+    return in_series_order(resolved_rows(values, indicators))
+
+
+def resolved_rows(values: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Every team row plus the whole service, in no particular order: supplied whole-service rows win
+    over derived ones."""
     figures = team_figures(values, indicators)
     supplied = figures[figures["team"] == WHOLE_SERVICE]
     derived = derived_whole_service(figures, indicators)
     supplied_keys = pd.MultiIndex.from_frame(supplied[["indicator_id", "period"]])
     derived_keys = pd.MultiIndex.from_frame(derived[["indicator_id", "period"]])
     derived = derived[~derived_keys.isin(supplied_keys)]
-    resolved = pd.concat([figures, derived], ignore_index=True)
-    return in_series_order(resolved)
+    return pd.concat([figures, derived], ignore_index=True)
 
 
 def in_series_order(figures: pd.DataFrame) -> pd.DataFrame:
-    """Rows by indicator, team and month: sort_values(["indicator_id", "team", "period"]), by one sort of
-    the names' category codes where the names are categories and nothing is missing (else sort_values)."""
+    """Rows by indicator, team and month: sort_values(["indicator_id", "team", "period"])."""
+    return figures.take(series_order(figures)).reset_index(drop=True)
+
+
+def series_order(figures: pd.DataFrame) -> np.ndarray:
+    """The row positions that put figures in series order: by one sort of the names' category codes
+    where the names are categories and nothing is missing (else as sort_values orders them)."""
     names = [figures[column] for column in ("indicator_id", "team")]
     if not (all(isinstance(name.dtype, pd.CategoricalDtype) and name.notna().all() for name in names)
             and figures["period"].notna().all()):
-        return figures.sort_values(["indicator_id", "team", "period"], ignore_index=True)
+        return figures.reset_index(drop=True).sort_values(["indicator_id", "team", "period"]).index.to_numpy()
     days = figures["period"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype("int64")
-    order = lexsorted((days, names[1].cat.codes.to_numpy(), names[0].cat.codes.to_numpy()))
-    return figures.take(order).reset_index(drop=True)
+    return lexsorted((days, names[1].cat.codes.to_numpy(), names[0].cat.codes.to_numpy()))

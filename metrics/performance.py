@@ -5,14 +5,14 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 from metrics import spc, suppression
-from metrics.aggregation import WHOLE_SERVICE, resolve_figures
+from metrics.aggregation import WHOLE_SERVICE, in_series_order, resolved_rows, series_order
 from metrics.arrays import sorted_distinct
 from metrics.audience import PUBLIC
 from metrics.caseloads import CATALOGUE as CASELOAD_CATALOGUE
@@ -208,37 +208,73 @@ class RatedSnapshot:
     caseloads: pd.DataFrame | None
 
 
-class _Sources:
-    """A snapshot's values and, kept apart so that millions of rows are not copied, its caseload
-    team figures as columns of their own; read a few indicators at a time."""
+class Sources:
+    """A snapshot's figures resolved (ratios worked out, the whole service added) and, kept apart so
+    that millions of rows are not copied, its caseload team figures as indicators of their own; read
+    a few indicators at a time. Resolved once, whatever the audiences rated from them."""
 
     def __init__(self, snapshot: Snapshot):
-        self.tables = [snapshot.values]
+        tables = [snapshot.values]
         self.indicators = snapshot.indicators
         caseloads = snapshot.table("caseloads")
         if caseloads is not None and not caseloads.empty:
-            self.tables.append(caseload_figures(caseloads)[snapshot.values.columns])
+            tables.append(caseload_figures(caseloads)[snapshot.values.columns])
             self.indicators = pd.concat([self.indicators, CASELOAD_CATALOGUE], ignore_index=True)
-        self.positions = [table.groupby("indicator_id", observed=True, sort=True).indices for table in self.tables]
+            if set(tables[0]["indicator_id"].unique()) & set(CASELOAD_CATALOGUE["indicator_id"]):
+                tables = [pd.concat(tables, ignore_index=True)]  # an indicator in both: resolved as one
+        # Each whole table at once: one pass, not one for each few indicators (and each audience). The
+        # rows stay where they are; each indicator's positions are kept in series order instead.
+        self.tables = [resolved_rows(table, self.indicators) for table in tables]
+        del tables
+        self.positions = [_series_positions(table) for table in self.tables]
+        # The rest of the snapshot (its catalogue, targets and small tables), without the values: the
+        # resolved figures stand for them, and a caller that lets the snapshot go frees them.
+        self.snapshot = replace(snapshot, tables={name: frame for name, frame in snapshot.tables.items()
+                                                  if name != "values"})
         self.names = [name for positions in self.positions for name in positions]
+        self.rank = {name: rank for rank, name in enumerate(self.names)}  # the order of series_order
         self.workers = threads() if sum(map(len, self.tables)) >= THREADS_FROM_ROWS else 1
         # Each thread rates a part of its own, so parts are smaller: the same rows in memory at once.
         self.per_part = max(1, INDICATORS_AT_ONCE // self.workers)
 
     def rows(self, names: list[str]) -> pd.DataFrame:
-        """The value rows of these indicators."""
-        parts = [table.iloc[np.sort(np.concatenate(found))] for table, positions in zip(self.tables, self.positions)
+        """The resolved rows of these indicators, in series order (by indicator, team and month)."""
+        names = sorted(names, key=self.rank.get)
+        parts = [table.take(np.concatenate(found)) for table, positions in zip(self.tables, self.positions)
                  if (found := [positions[name] for name in names if name in positions])]
-        return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+        if not parts:
+            return self.tables[0].iloc[:0].reset_index(drop=True)
+        if len(parts) == 1:
+            return parts[0].reset_index(drop=True)
+        # Indicators of both tables: ordered as when the two were resolved together, by indicator as
+        # text, then team in alphabetical order (the whole service last), then month.
+        combined = pd.concat(parts, ignore_index=True)
+        teams = combined["team"].astype(object)
+        combined["team"] = pd.Categorical(teams, categories=[*sorted(set(teams) - {WHOLE_SERVICE}), WHOLE_SERVICE])
+        combined["indicator_id"] = combined["indicator_id"].astype("str")
+        return in_series_order(combined)
 
     def teams_and_months(self) -> tuple[pd.Index, pd.DatetimeIndex]:
         """Every team (the whole service "" last) and month of the snapshot."""
-        teams = sorted({str(team) for table in self.tables for team in table["team"].dropna().unique()})
+        teams = sorted({str(team) for table in self.tables for team in table["team"].unique()} - {WHOLE_SERVICE})
         months = sorted({month for table in self.tables for month in table["period"].unique()})
         return pd.Index([*teams, WHOLE_SERVICE]), pd.DatetimeIndex(months)
 
 
-def _chunks(sources: _Sources, audience: str) -> tuple[list[list[str]], dict]:
+def _series_positions(figures: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Each indicator's row positions in series order (by team, then month), indicators in order."""
+    order = series_order(figures)
+    if not len(order):
+        return {}
+    indicator = figures["indicator_id"]
+    codes, names = ((indicator.cat.codes.to_numpy(), indicator.cat.categories) if isinstance(
+        indicator.dtype, pd.CategoricalDtype) else pd.factorize(indicator.to_numpy(dtype=object)))
+    codes = codes[order]
+    bounds = np.r_[np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]), len(order)]
+    return {names[codes[start]]: order[start:stop] for start, stop in zip(bounds[:-1].tolist(), bounds[1:].tolist())}
+
+
+def _chunks(sources: Sources, audience: str) -> tuple[list[list[str]], dict]:
     """The indicators a few at a time, keeping linked indicators together, and the link classes.
 
     In public every indicator sharing a figure with another (a count and the percentages whose
@@ -252,7 +288,7 @@ def _chunks(sources: _Sources, audience: str) -> tuple[list[list[str]], dict]:
     teams, months = sources.teams_and_months()
     blocks, columns = [], []
     for block, block_columns in in_order(lambda chunk: suppression.column_block(
-            resolve_figures(sources.rows(chunk), sources.indicators), sources.indicators, teams, months), chunks,
+            sources.rows(chunk), sources.indicators, teams, months), chunks,
             sources.workers):
         blocks.append(block)
         columns += block_columns
@@ -267,8 +303,8 @@ def _chunks(sources: _Sources, audience: str) -> tuple[list[list[str]], dict]:
     return chunks, links
 
 
-def rated_chunks(snapshot: Snapshot, audience: str = PUBLIC) -> Iterator[tuple[pd.DataFrame | None,
-                                                                               pd.DataFrame | None]]:
+def rated_chunks(snapshot: Snapshot, audience: str = PUBLIC,
+                 sources: Sources | None = None) -> Iterator[tuple[pd.DataFrame | None, pd.DataFrame | None]]:
     """A few indicators at a time: their rated figures and their caseload team figures (None when none).
 
     Every rule but suppression works within one indicator, and suppression within groups of
@@ -277,13 +313,13 @@ def rated_chunks(snapshot: Snapshot, audience: str = PUBLIC) -> Iterator[tuple[p
     suppression, linked to the indicators they repeat. The first chunk always has rated figures,
     if need be none, so that their columns are known.
     """
-    sources = _Sources(snapshot)
+    sources = sources or Sources(snapshot)
     chunks, links = _chunks(sources, audience)
     caseload_ids = set(CASELOAD_CATALOGUE["indicator_id"])
 
     def rate_chunk(numbered: tuple[int, list[str]]) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
         number, chunk = numbered
-        figures = resolve_figures(sources.rows(chunk) if chunk else snapshot.values, sources.indicators)
+        figures = sources.rows(chunk)
         figures = _disclosed(figures, sources.indicators, audience, links)
         is_caseload = figures["indicator_id"].isin(caseload_ids).to_numpy()
         rated = None
@@ -302,10 +338,10 @@ def caseload_table(parts: list[pd.DataFrame]) -> pd.DataFrame | None:
         {"indicator_id": "str", "team": "str"})
 
 
-def rate_snapshot(snapshot: Snapshot, audience: str = PUBLIC) -> RatedSnapshot:
+def rate_snapshot(snapshot: Snapshot, audience: str = PUBLIC, sources: Sources | None = None) -> RatedSnapshot:
     """Every figure of a snapshot resolved, suppressed (public audience) and rated, in memory."""
     rated_parts, caseload_parts = [], []
-    for rated, caseloads in rated_chunks(snapshot, audience):
+    for rated, caseloads in rated_chunks(snapshot, audience, sources):
         if rated is not None:
             rated_parts.append(rated)
         if caseloads is not None:

@@ -39,6 +39,7 @@ from metrics.performance import (
     NAME_COLUMNS,
     RATED_WORDS,
     Performance,
+    Sources,
     assemble_performance,
     caseload_table,
     names_in_order,
@@ -299,8 +300,8 @@ def _by_month(part: pa.Table) -> tuple[pa.Table, list[int]]:
     return ordered, [0, *cuts, len(periods)]
 
 
-def _rate_and_keep(snapshot: Snapshot, audience: str, entry: _Entry) -> tuple[pd.DataFrame, pd.DataFrame | None,
-                                                                               pd.DataFrame] | None:
+def _rate_and_keep(sources: Sources, snapshot: Snapshot, audience: str,
+                   entry: _Entry) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame] | None:
     """Rate a snapshot a few indicators at a time and keep each part in the cache as soon as it is rated:
     once as rated (indicator by indicator) and once month by month, so that one indicator, or a span of
     months for every team, is read without the rest. Memory holds one part at a time, never the whole.
@@ -314,7 +315,7 @@ def _rate_and_keep(snapshot: Snapshot, audience: str, entry: _Entry) -> tuple[pd
     months_file = _Streamed(entry, f"months-{audience}.parquet")
     schema = None
     try:
-        for rated, caseloads in rated_chunks(snapshot, audience):
+        for rated, caseloads in rated_chunks(snapshot, audience, sources):
             if caseloads is not None:
                 caseload_parts.append(caseloads)
             if rated is None:
@@ -469,39 +470,44 @@ def prepare(root: DataRoot, folder: SnapshotFolder, audiences: list[str]) -> Che
         checked = _summary(snapshot)
         _keep_summary(entry, checked)
     if checked.valid:
+        sources = Sources(snapshot)  # resolved once for every audience
+        del snapshot
         for audience in waiting:
-            _prepare(root, folder, audience, entry, checked, snapshot)
+            _prepare(root, folder, audience, entry, checked, sources=sources)
     return checked
 
 
 def _prepare(root: DataRoot, folder: SnapshotFolder, audience: str, entry: _Entry,
-             checked: CheckedSnapshot | None, snapshot: Snapshot | None = None) -> Performance:
+             checked: CheckedSnapshot | None, sources: Sources | None = None) -> Performance:
     """Read (and check, unless already checked), rate and keep a snapshot for one audience.
 
     Once kept, its views read from the cache like everyone after; the values are let go once rated
-    (unless the caller passed the snapshot in, to prepare it for another audience too).
+    (unless the caller passed their resolved figures in, to prepare them for another audience too).
     """
-    snapshot = snapshot or read_snapshot(root, folder, check=checked is None)
-    if checked is None:
-        checked = _summary(snapshot)
-        _keep_summary(entry, checked)
-    if not checked.valid or not snapshot.valid:
-        raise InputError(list(checked.problems) or snapshot.problems)
+    if sources is None:
+        snapshot = read_snapshot(root, folder, check=checked is None)
+        if checked is None:
+            checked = _summary(snapshot)
+            _keep_summary(entry, checked)
+        if not checked.valid or not snapshot.valid:
+            raise InputError(list(checked.problems) or snapshot.problems)
+        sources = Sources(snapshot)
+    snapshot = sources.snapshot
     tables = {name: frame for name, frame in snapshot.tables.items() if name in SMALL_TABLES}
     kept = None
     if entry.path is not None:
         try:
             _private_folder(entry.path.parent)
             _private_folder(entry.path)
-            kept = _rate_and_keep(snapshot, audience, entry)
+            kept = _rate_and_keep(sources, snapshot, audience, entry)
         except OSError as error:
             log.warning("could not keep %s in the cache (%s); it will be worked out in memory", entry.path, error)
     if kept is None:  # nowhere to keep it, or the cache could not take it: this process keeps the rows itself
-        rated = rate_snapshot(snapshot, audience)
-        del snapshot
+        rated = rate_snapshot(snapshot, audience, sources)
+        del snapshot, sources
         return assemble_performance(folder.as_at, audience, tables, whole_service_rows(rated.figures),
                                     lambda: rated.figures, caseloads=rated.caseloads)
-    del snapshot
+    del snapshot, sources
     whole_service, caseloads, series = kept
     return assemble_performance(folder.as_at, audience, tables, whole_service,
                                 functools.partial(_rated_table, root, folder, audience),

@@ -109,6 +109,36 @@ def test_threads_share_the_rows_in_memory_at_once_among_them(monkeypatch):
     sizes = {}
     for workers in (1, 2, 4):
         monkeypatch.setattr(performance_module, "threads", lambda workers=workers: workers)
-        chunks, _ = performance_module._chunks(performance_module._Sources(snapshot), "internal")
+        chunks, _ = performance_module._chunks(performance_module.Sources(snapshot), "internal")
         sizes[workers] = max(map(len, chunks))
     assert sizes == {1: 4, 2: 2, 4: 1}
+
+
+def test_each_few_indicators_get_the_rows_they_would_have_resolved_alone():
+    from metrics.aggregation import resolve_figures
+
+    root = data_root(REPOSITORY_DATA_DIR)
+    snapshot = read_snapshot(root, find_snapshot_folders(root)[0][0])
+    sources = performance_module.Sources(snapshot)
+    caseload_ids = list(performance_module.CASELOAD_CATALOGUE["indicator_id"])
+    values = snapshot.values
+    team_figures = performance_module.caseload_figures(snapshot.table("caseloads"))[values.columns]
+    # Two indicators out of the snapshot's order, and one with the caseload team figures beside it.
+    for names in (["supervision_in_time", "contacts_received"], ["average_caseload", *caseload_ids]):
+        parts = [table[table["indicator_id"].isin(names)] for table in (values, team_figures)]
+        parts = [part for part in parts if len(part)]
+        alone = resolve_figures(parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True),
+                                sources.indicators)
+        pd.testing.assert_frame_equal(sources.rows(names), alone)
+
+
+def test_a_snapshot_prepared_for_both_audiences_is_resolved_once(monkeypatch, tmp_path):
+    from metrics import prepared
+
+    monkeypatch.setenv("PERFORMANCE_CACHE_DIR", str(tmp_path))
+    resolved = []
+    real = performance_module.resolved_rows
+    monkeypatch.setattr(performance_module, "resolved_rows", lambda *args: resolved.append(1) or real(*args))
+    root = data_root(REPOSITORY_DATA_DIR)
+    prepared.prepare(root, find_snapshot_folders(root)[0][0], ["public", "internal"])
+    assert len(resolved) == 2  # the values once, the caseload team figures once

@@ -47,6 +47,19 @@ def per_row(ids: pd.Series, lookup: pd.Series | dict, dtype: str = "object") -> 
     return result
 
 
+def per_row_words(ids: pd.Series, lookup: pd.Series) -> pd.Categorical:
+    """per_row for a word (a polarity, say) as a categorical: made from codes, a byte a row, and
+    compared with a word by its codes rather than string by string. Missing and unknown ids give NaN."""
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        codes, distinct = ids.cat.codes.to_numpy(), ids.cat.categories
+    else:
+        codes, distinct = pd.factorize(ids, use_na_sentinel=True)
+    found = per_row(pd.Series(np.asarray(distinct, dtype=object)), lookup)  # once per distinct id
+    words = sorted({word for word in found if isinstance(word, str)})
+    table = np.asarray([words.index(word) if isinstance(word, str) else -1 for word in found] + [-1], dtype=np.int64)
+    return pd.Categorical.from_codes(table[codes], categories=words)  # code -1 (missing id) takes the last: -1
+
+
 def ratio_scale(unit: str) -> float:
     """The multiplier that turns numerator / denominator into the indicator's unit."""
     return RATIO_SCALE.get(unit, 1.0)

@@ -17,7 +17,7 @@ from metrics.arrays import sorted_distinct
 from metrics.audience import PUBLIC
 from metrics.caseloads import CATALOGUE as CASELOAD_CATALOGUE
 from metrics.caseloads import team_figures as caseload_figures
-from metrics.contract import DIRECTIONS, RAG_STATUSES, per_row
+from metrics.contract import DIRECTIONS, RAG_STATUSES, per_row_words
 from metrics.formatting import months_before
 from metrics.kept import KeptWithin
 from metrics.links import components
@@ -368,7 +368,7 @@ def _disclosed(figures: pd.DataFrame, indicators: pd.DataFrame, audience: str, l
 
 
 def _rate(figures: pd.DataFrame, snapshot: Snapshot, indicators: pd.DataFrame) -> pd.DataFrame:
-    polarity = per_row(figures["indicator_id"], indicators.set_index("indicator_id")["polarity"])
+    polarity = per_row_words(figures["indicator_id"], indicators.set_index("indicator_id")["polarity"])
 
     targets = targets_in_force(figures, snapshot.table("targets"))
     figures["target"] = targets["target"].to_numpy()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from metrics.arrays import lexsorted
+from metrics.arrays import codes_of, lexsorted, month_numbers
 from metrics.formatting import format_month
 
 LIMIT_CONSTANT = 2.66  # converts the average moving range into 3 sigma
@@ -331,9 +331,9 @@ def signals_at_every_point(frame: pd.DataFrame, polarity, target) -> pd.DataFram
 def _rate_points(frame: pd.DataFrame, value: np.ndarray, has_value: np.ndarray, polarity,
                  target) -> tuple[np.ndarray, np.ndarray]:
     """Variation and assurance codes for the rows with a value, in the order of has_value."""
-    indicator = pd.factorize(frame["indicator_id"])[0][has_value]
-    team = pd.factorize(frame["team"])[0][has_value]
-    month = frame["period"].to_numpy(dtype="datetime64[ns]")[has_value].astype("datetime64[D]").astype("int64")
+    indicator = codes_of(frame["indicator_id"])[has_value]
+    team = codes_of(frame["team"])[has_value]
+    month = month_numbers(frame["period"].to_numpy(dtype="datetime64[ns]")[has_value], "D")
     order = lexsorted((month, team, indicator))  # each series together, oldest month first
     indicator, team, rows = indicator[order], team[order], has_value[order]
     starts = np.flatnonzero(np.r_[True, (indicator[1:] != indicator[:-1]) | (team[1:] != team[:-1])])
@@ -382,7 +382,8 @@ def _rate_points(frame: pd.DataFrame, value: np.ndarray, has_value: np.ndarray, 
 
     direction = first_rule(outside, trend, two_of_three, shift)  # the same order as special_cause
     flagged = direction != 0
-    polarity, names = pd.factorize(np.asarray(polarity, dtype=object)[rows])
+    polarity, names = pd.factorize(polarity[rows] if isinstance(polarity, pd.Categorical)
+                                   else np.asarray(polarity, dtype=object)[rows])
     names = np.asarray(names, dtype=object)
     high = _codes([VARIATION_BY_POLARITY[name][0] for name in names], VARIATIONS)[polarity]
     low = _codes([VARIATION_BY_POLARITY[name][1] for name in names], VARIATIONS)[polarity]

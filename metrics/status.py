@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.arrays import lexsorted
+from metrics.arrays import codes_of, lexsorted, month_numbers
 from metrics.contract import DIRECTIONS, RAG_STATUSES
 
 RUN_STATUSES = ("red", "amber")  # statuses whose runs are counted: off target, close to target
@@ -62,9 +62,7 @@ def rag_codes(value, target, tolerance, polarity) -> np.ndarray:
     value = np.asarray(value, dtype="float64")
     target = np.asarray(target, dtype="float64")
     tolerance = np.asarray(tolerance, dtype="float64")
-    polarity = np.asarray(polarity, dtype="object")
-    higher = polarity == "higher_is_better"
-    lower = polarity == "lower_is_better"
+    higher, lower = _polarity_is(polarity, "higher_is_better"), _polarity_is(polarity, "lower_is_better")
     rated = (higher | lower) & ~np.isnan(value) & ~np.isnan(target)
     with np.errstate(invalid="ignore"):
         green = np.where(higher, value >= target, value <= target)
@@ -82,13 +80,11 @@ def direction_codes(current, previous, polarity) -> np.ndarray:
     code = DIRECTIONS.index
     current = np.asarray(current, dtype="float64")
     previous = np.asarray(previous, dtype="float64")
-    polarity = np.asarray(polarity, dtype="object")
     known = ~np.isnan(current) & ~np.isnan(previous)
     with np.errstate(invalid="ignore"):
         same = np.isclose(current, previous, rtol=SAME_VALUE_TOLERANCE, atol=SAME_VALUE_TOLERANCE)
         rose = current > previous
-    good_rise = polarity == "higher_is_better"
-    neutral = polarity == "neutral"
+    good_rise, neutral = _polarity_is(polarity, "higher_is_better"), _polarity_is(polarity, "neutral")
     return np.select(
         [~known, same, neutral & rose, neutral, rose == good_rise],
         [code("n/a"), code("unchanged"), code("up"), code("down"), code("improving")],
@@ -96,13 +92,19 @@ def direction_codes(current, previous, polarity) -> np.ndarray:
     )
 
 
+def _polarity_is(polarity, name: str) -> np.ndarray:
+    """Which rows have this polarity: by the codes of a categorical, else row by row."""
+    if isinstance(polarity, (pd.Categorical, pd.Series)):
+        return np.asarray(polarity == name, dtype=bool)
+    return np.asarray(polarity, dtype="object") == name
+
+
 class SeriesOrder:
     """Rows sorted once into monthly series (indicator, team, month), to look back along each series."""
 
     def __init__(self, frame: pd.DataFrame):
-        indicator = pd.factorize(frame["indicator_id"])[0]
-        team = pd.factorize(frame["team"])[0]
-        month = frame["period"].to_numpy(dtype="datetime64[ns]").astype("datetime64[M]").astype("int64")
+        indicator, team = codes_of(frame["indicator_id"]), codes_of(frame["team"])
+        month = month_numbers(frame["period"])
         self.order = lexsorted((month, team, indicator))
         indicator, team, month = indicator[self.order], team[self.order], month[self.order]
         # follows[i]: sorted row i is the month straight after sorted row i - 1 of the same series
@@ -130,10 +132,11 @@ class SeriesOrder:
         """In sorted order: the run length up to each row (0 where the flag fails) and where each run starts."""
         ordered = np.asarray(flags, dtype=bool)[self.order]
         continues = self.follows & ordered & np.r_[False, ordered[:-1]]
-        run_id = np.cumsum(~continues)
-        runs = pd.Series(ordered.astype(int)).groupby(run_id).cumsum().to_numpy()
-        runs = np.where(ordered, runs, 0)
-        start = np.arange(len(ordered)) - np.maximum(runs - 1, 0)
+        # A run starts wherever a row does not continue one; a flagged row is that far into its run.
+        position = np.arange(len(ordered))
+        run_start = np.maximum.accumulate(np.where(continues, 0, position)) if len(ordered) else position
+        runs = np.where(ordered, position - run_start + 1, 0)
+        start = position - np.maximum(runs - 1, 0)
         return runs, start
 
     def run_length(self, flags) -> np.ndarray:
@@ -155,11 +158,10 @@ def status_runs(frame: pd.DataFrame, order: SeriesOrder | None = None) -> tuple[
     amber one starts a new run: "off target for 3 months" counts red months only.
     """
     order = order or SeriesOrder(frame)
-    rag = frame["rag"].astype("object").to_numpy()
     months = np.zeros(len(frame), dtype=int)
     from_start = np.zeros(len(frame), dtype=bool)
     for status in RUN_STATUSES:
-        flags = rag == status
+        flags = (frame["rag"] == status).to_numpy(dtype=bool)
         length, whole_series = order.runs(flags)
         months = np.where(flags, length, months)
         from_start = np.where(flags, whole_series, from_start)

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from metrics.aggregation import in_series_order
-from metrics.arrays import dense_codes, lexsorted
-from metrics.contract import per_row
+from metrics.arrays import codes_of, dense_codes, lexsorted, month_numbers
+from metrics.contract import per_row, per_row_words
 
 
 @pytest.mark.parametrize("shuffled", [False, True])
@@ -87,3 +87,21 @@ def test_dense_codes_number_the_distinct_values_in_order():
     assert dense_codes([]).tolist() == []
     spread = [10**12, 5, 10**12, 40]  # far wider than they are many: sorted instead of marked
     assert dense_codes(spread).tolist() == [2, 0, 2, 1]
+
+
+def test_per_row_words_are_categories_made_from_codes():
+    lookup = pd.Series({"a": "lower_is_better", "b": "higher_is_better"})
+    for ids in (pd.Series(["b", "a", None, "zz", "a"]), pd.Series(["b", "a", None, "zz", "a"], dtype="category")):
+        words = per_row_words(ids, lookup)
+        assert list(words.categories) == ["higher_is_better", "lower_is_better"]
+        assert list(words.astype(object)[[0, 1, 4]]) == ["higher_is_better", "lower_is_better", "lower_is_better"]
+        assert words.isna().tolist() == [False, False, True, True, False]
+
+
+def test_codes_of_give_one_number_per_value_and_months_count_from_1970():
+    names = pd.Series(["b", "a", "b"])
+    assert codes_of(names).tolist() == [0, 1, 0]
+    assert codes_of(names.astype("category")).tolist() == [1, 0, 1]  # the categories' own codes
+    periods = pd.Series(pd.to_datetime(["2021-03-01", "1969-12-01", "2021-03-01", "1970-01-02"]))
+    assert month_numbers(periods).tolist() == [51 * 12 + 2, -1, 51 * 12 + 2, 0]
+    assert month_numbers(periods, "D").tolist() == [18687, -31, 18687, 1]

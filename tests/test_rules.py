@@ -235,3 +235,16 @@ def test_months_before_counts_whole_months_across_years():
     assert months_before("2021-01-01", 13) == pd.Timestamp("2019-12-01")
     assert months_before(pd.Timestamp("2021-11-01"), -2) == pd.Timestamp("2022-01-01")
     assert months_before(pd.Timestamp("2021-05-01"), 0) == pd.Timestamp("2021-05-01")
+
+
+def test_rag_direction_and_runs_read_words_held_as_categories_the_same():
+    polarity = ["higher_is_better", "lower_is_better", "neutral", "higher_is_better"]
+    as_words = pd.Categorical(polarity)
+    values, previous = [80.0, 85.0, 99.0, 74.9], [75.0, 80.0, 99.0, NAN]
+    assert rag_status(values, [80.0] * 4, [5.0] * 4, as_words).tolist() == ["green", "amber", "none", "red"]
+    assert direction_of_travel(values, previous, as_words).tolist() == ["improving", "worsening", "unchanged", "n/a"]
+    frame = pd.DataFrame({"indicator_id": pd.Categorical(["x"] * 3), "team": pd.Categorical([""] * 3),
+                          "period": pd.to_datetime(["2021-01-01", "2021-02-01", "2021-03-01"]),
+                          "rag": pd.Categorical(["red", "red", "amber"], categories=["green", "amber", "red", "none"])})
+    months, from_start = status_runs(frame)
+    assert months.tolist() == [1, 2, 1] and from_start.tolist() == [True, True, False]

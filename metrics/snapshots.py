@@ -16,6 +16,7 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from metrics import validation
+from metrics.arrays import month_starts
 from metrics.contract import SUCCESS_MARKER, TABLES
 from metrics.problems import InputError, Problem
 from metrics.settings import COUNCIL_NAME, DATA_DIR
@@ -114,7 +115,7 @@ def to_month(values: pd.Series) -> pd.Series:
     stamps = pd.to_datetime(values)
     if getattr(stamps.dt, "tz", None) is not None:
         stamps = stamps.dt.tz_localize(None)
-    months = stamps.to_numpy(dtype="datetime64[ns]").astype("datetime64[M]").astype("datetime64[ns]")
+    months = month_starts(stamps)
     return pd.Series(months, index=values.index, name=values.name)
 
 
@@ -191,7 +192,10 @@ def normalise(name: str, frame: pd.DataFrame) -> pd.DataFrame:
         if column.kind == "date":
             frame[column.name] = to_month(series)
         elif column.kind == "float":
-            frame[column.name] = pd.to_numeric(series, errors="coerce").astype("float64")
+            if series.dtype != np.float64:
+                series = pd.to_numeric(series, errors="coerce").astype("float64")
+            # A copy of its own, writeable: a column read without conversion shares Arrow's read-only memory.
+            frame[column.name] = np.array(series, dtype="float64")
         elif column.kind == "string" and isinstance(series.dtype, pd.CategoricalDtype):
             blank = [category for category in series.cat.categories if str(category).strip() == ""]
             if column.name == "team" and blank:

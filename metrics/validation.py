@@ -88,7 +88,14 @@ def _check_allowed(file: str, frame: pd.DataFrame, column: str, allowed: tuple[s
 
 
 def _check_known_indicator(file: str, frame: pd.DataFrame, known: set[str]) -> list[Problem]:
-    unknown = frame["indicator_id"].notna() & ~frame["indicator_id"].isin(known)
+    ids = frame["indicator_id"]
+    if isinstance(ids.dtype, pd.CategoricalDtype):  # each name once, not each of millions of rows
+        strange = [position for position, name in enumerate(ids.cat.categories) if name not in known]
+        if not strange:
+            return []
+        unknown = pd.Series(np.isin(ids.cat.codes.to_numpy(), strange), index=frame.index)
+    else:
+        unknown = ids.notna() & ~ids.isin(known)
     if not unknown.any():
         return []
     examples = ", ".join(sorted(set(frame.loc[unknown, "indicator_id"]))[:3])
@@ -112,6 +119,8 @@ def duplicated_rows(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
             return frame.duplicated(subset=keys, keep=False).to_numpy()
         combined = combined * (size + 1) + (codes.astype(np.int64) + 1)  # missing (-1) is code 0
         width *= size + 1
+    if width <= 8 * len(frame) + 1_000_000:  # few enough combinations to count each one
+        return np.bincount(combined, minlength=width)[combined] > 1
     order = np.argsort(combined, kind="stable")
     ordered = combined[order]
     same = ordered[1:] == ordered[:-1]
@@ -168,9 +177,10 @@ def check_values(frame: pd.DataFrame, indicators: pd.DataFrame) -> list[Problem]
     numerator = frame["numerator"].astype("float64")
     denominator = frame["denominator"].astype("float64")
     value = frame["value"].astype("float64")
-    checkable = (aggregation == "ratio") & numerator.notna() & (denominator > 0) & value.notna()
-    expected = numerator / denominator * scale
-    mismatch = checkable & ~np.isclose(value, expected, rtol=RATIO_TOLERANCE, atol=0.0)
+    checkable = np.flatnonzero((aggregation == "ratio") & numerator.notna() & (denominator > 0) & value.notna())
+    expected = (numerator.to_numpy()[checkable] / denominator.to_numpy()[checkable]) * scale[checkable]
+    mismatch = pd.Series(False, index=frame.index)
+    mismatch.iloc[checkable] = ~np.isclose(value.to_numpy()[checkable], expected, rtol=RATIO_TOLERANCE, atol=0.0)
     if mismatch.any():
         problems.append(
             problem_at(file, "value", "does not equal numerator / denominator x scale", _rows(mismatch))

@@ -209,3 +209,7 @@ def test_repeated_rows_are_found_by_their_keys_alone_missing_equal_to_missing():
     assert duplicated_rows(frame, ["indicator_id", "period", "team"]).tolist() == [
         False, False, False, True, True, False]
     assert duplicated_rows(frame, ["indicator_id", "team"]).tolist() == [False, True, True, True, True, True]
+    # Keys with more combinations than can be counted one by one are sorted instead: the same answer.
+    wide = pd.DataFrame({"first": range(1100), "second": range(1100, 0, -1)})  # 1,101 x 1,101 combinations
+    wide.loc[1] = wide.loc[0]
+    assert duplicated_rows(wide, ["first", "second"]).tolist() == [True, True] + [False] * 1098

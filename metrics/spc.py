@@ -358,7 +358,10 @@ def _rate_points(frame: pd.DataFrame, value: np.ndarray, has_value: np.ndarray, 
 
     def back(k: int, values: np.ndarray) -> np.ndarray:
         """Each point's series value k points earlier (0 where the series is shorter)."""
-        return np.where(position >= k, values[np.maximum(index - k, 0)], 0)
+        earlier = np.empty_like(values)  # the array shifted k places: a copy, not a gather by index
+        shift = min(k, len(values))
+        earlier[shift:], earlier[:shift] = values[:len(values) - shift], values[:1]
+        return np.where(position >= k, earlier, 0)
 
     def side(k: int) -> np.ndarray:
         """The side of the current mean that the point k points earlier lies on (0 if none)."""

@@ -117,10 +117,12 @@ def duplicated_rows(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
             size = len(distinct)
         if width * (size + 1) >= 2 ** 62:  # too many combinations for one number: pandas' own way
             return frame.duplicated(subset=keys, keep=False).to_numpy()
-        combined = combined * (size + 1) + (codes.astype(np.int64) + 1)  # missing (-1) is code 0
+        combined *= size + 1  # in place: at regional scale each copy is another 38 MB
+        np.add(combined, codes, out=combined, casting="unsafe")
+        combined += 1  # missing (-1) is code 0
         width *= size + 1
     if width <= 8 * len(frame) + 1_000_000:  # few enough combinations to count each one
-        return np.bincount(combined, minlength=width)[combined] > 1
+        return np.take(np.bincount(combined, minlength=width) > 1, combined)
     order = np.argsort(combined, kind="stable")
     ordered = combined[order]
     same = ordered[1:] == ordered[:-1]
@@ -172,15 +174,15 @@ def check_values(frame: pd.DataFrame, indicators: pd.DataFrame) -> list[Problem]
     problems += _check_not_negative(file, frame, "denominator")
 
     catalogue = indicators.drop_duplicates("indicator_id").set_index("indicator_id")
-    aggregation = per_row(frame["indicator_id"], catalogue["aggregation"])
-    scale = per_row(frame["indicator_id"], catalogue["unit"].map(ratio_scale), "float64")
-    numerator = frame["numerator"].astype("float64")
-    denominator = frame["denominator"].astype("float64")
-    value = frame["value"].astype("float64")
-    checkable = np.flatnonzero((aggregation == "ratio") & numerator.notna() & (denominator > 0) & value.notna())
-    expected = (numerator.to_numpy()[checkable] / denominator.to_numpy()[checkable]) * scale[checkable]
+    is_ratio = per_row(frame["indicator_id"], catalogue["aggregation"] == "ratio", "bool")
+    numerator, denominator, value = (frame[column].to_numpy(dtype="float64")
+                                     for column in ("numerator", "denominator", "value"))
+    with np.errstate(invalid="ignore"):
+        checkable = np.flatnonzero(is_ratio & ~np.isnan(numerator) & (denominator > 0) & ~np.isnan(value))
+    scale = per_row(frame["indicator_id"].iloc[checkable], catalogue["unit"].map(ratio_scale), "float64")
+    expected = numerator[checkable] / denominator[checkable] * scale
     mismatch = pd.Series(False, index=frame.index)
-    mismatch.iloc[checkable] = ~np.isclose(value.to_numpy()[checkable], expected, rtol=RATIO_TOLERANCE, atol=0.0)
+    mismatch.iloc[checkable] = ~np.isclose(value[checkable], expected, rtol=RATIO_TOLERANCE, atol=0.0)
     if mismatch.any():
         problems.append(
             problem_at(file, "value", "does not equal numerator / denominator x scale", _rows(mismatch))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.arrays import lexsorted
+from metrics.arrays import lexsorted, month_numbers
 from metrics.contract import per_row, ratio_scale
 
 # The whole service is a null team in the contract; in computed tables it is "".
@@ -88,5 +88,5 @@ def series_order(figures: pd.DataFrame) -> np.ndarray:
     if not (all(isinstance(name.dtype, pd.CategoricalDtype) and name.notna().all() for name in names)
             and figures["period"].notna().all()):
         return figures.reset_index(drop=True).sort_values(["indicator_id", "team", "period"]).index.to_numpy()
-    days = figures["period"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype("int64")
+    days = month_numbers(figures["period"], "D")
     return lexsorted((days, names[1].cat.codes.to_numpy(), names[0].cat.codes.to_numpy()))

@@ -303,9 +303,10 @@ def _chunks(sources: Sources, audience: str) -> tuple[list[list[str]], dict]:
     return chunks, links
 
 
-def rated_chunks(snapshot: Snapshot, audience: str = PUBLIC,
-                 sources: Sources | None = None) -> Iterator[tuple[pd.DataFrame | None, pd.DataFrame | None]]:
-    """A few indicators at a time: their rated figures and their caseload team figures (None when none).
+def rated_chunks(sources: Sources, audience: str = PUBLIC) -> Iterator[tuple[pd.DataFrame | None,
+                                                                              pd.DataFrame | None]]:
+    """A snapshot's resolved figures (Sources) a few indicators at a time: their rated figures and
+    their caseload team figures (None when none).
 
     Every rule but suppression works within one indicator, and suppression within groups of
     linked indicators, so indicators are rated a few at a time: at regional scale that keeps the
@@ -313,7 +314,6 @@ def rated_chunks(snapshot: Snapshot, audience: str = PUBLIC,
     suppression, linked to the indicators they repeat. The first chunk always has rated figures,
     if need be none, so that their columns are known.
     """
-    sources = sources or Sources(snapshot)
     chunks, links = _chunks(sources, audience)
     caseload_ids = set(CASELOAD_CATALOGUE["indicator_id"])
 
@@ -324,7 +324,7 @@ def rated_chunks(snapshot: Snapshot, audience: str = PUBLIC,
         is_caseload = figures["indicator_id"].isin(caseload_ids).to_numpy()
         rated = None
         if (~is_caseload).any() or number == 0:
-            rated = _rate(figures[~is_caseload].reset_index(drop=True), snapshot, sources.indicators)
+            rated = _rate(figures[~is_caseload].reset_index(drop=True), sources.snapshot, sources.indicators)
         return rated, (figures[is_caseload] if is_caseload.any() else None)
 
     yield from in_order(rate_chunk, enumerate(chunks or [[]]), sources.workers)
@@ -339,9 +339,10 @@ def caseload_table(parts: list[pd.DataFrame]) -> pd.DataFrame | None:
 
 
 def rate_snapshot(snapshot: Snapshot, audience: str = PUBLIC, sources: Sources | None = None) -> RatedSnapshot:
-    """Every figure of a snapshot resolved, suppressed (public audience) and rated, in memory."""
+    """Every figure of a snapshot resolved (unless its Sources are given), suppressed (public audience)
+    and rated, in memory."""
     rated_parts, caseload_parts = [], []
-    for rated, caseloads in rated_chunks(snapshot, audience, sources):
+    for rated, caseloads in rated_chunks(sources or Sources(snapshot), audience):
         if rated is not None:
             rated_parts.append(rated)
         if caseloads is not None:

@@ -300,7 +300,7 @@ def _by_month(part: pa.Table) -> tuple[pa.Table, list[int]]:
     return ordered, [0, *cuts, len(periods)]
 
 
-def _rate_and_keep(sources: Sources, snapshot: Snapshot, audience: str,
+def _rate_and_keep(sources: Sources, audience: str,
                    entry: _Entry) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame] | None:
     """Rate a snapshot a few indicators at a time and keep each part in the cache as soon as it is rated:
     once as rated (indicator by indicator) and once month by month, so that one indicator, or a span of
@@ -315,7 +315,7 @@ def _rate_and_keep(sources: Sources, snapshot: Snapshot, audience: str,
     months_file = _Streamed(entry, f"months-{audience}.parquet")
     schema = None
     try:
-        for rated, caseloads in rated_chunks(snapshot, audience, sources):
+        for rated, caseloads in rated_chunks(sources, audience):
             if caseloads is not None:
                 caseload_parts.append(caseloads)
             if rated is None:
@@ -492,22 +492,21 @@ def _prepare(root: DataRoot, folder: SnapshotFolder, audience: str, entry: _Entr
         if not checked.valid or not snapshot.valid:
             raise InputError(list(checked.problems) or snapshot.problems)
         sources = Sources(snapshot)
-    snapshot = sources.snapshot
-    tables = {name: frame for name, frame in snapshot.tables.items() if name in SMALL_TABLES}
+    tables = {name: frame for name, frame in sources.snapshot.tables.items() if name in SMALL_TABLES}
     kept = None
     if entry.path is not None:
         try:
             _private_folder(entry.path.parent)
             _private_folder(entry.path)
-            kept = _rate_and_keep(sources, snapshot, audience, entry)
+            kept = _rate_and_keep(sources, audience, entry)
         except OSError as error:
             log.warning("could not keep %s in the cache (%s); it will be worked out in memory", entry.path, error)
     if kept is None:  # nowhere to keep it, or the cache could not take it: this process keeps the rows itself
-        rated = rate_snapshot(snapshot, audience, sources)
-        del snapshot, sources
+        rated = rate_snapshot(sources.snapshot, audience, sources)
+        del sources
         return assemble_performance(folder.as_at, audience, tables, whole_service_rows(rated.figures),
                                     lambda: rated.figures, caseloads=rated.caseloads)
-    del snapshot, sources
+    del sources
     whole_service, caseloads, series = kept
     return assemble_performance(folder.as_at, audience, tables, whole_service,
                                 functools.partial(_rated_table, root, folder, audience),

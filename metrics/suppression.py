@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.aggregation import WHOLE_SERVICE
-from metrics.arrays import dense_codes, sorted_distinct
+from metrics.arrays import dense_codes, month_numbers, sorted_distinct
 from metrics.contract import per_row
 from metrics.links import linked
 
@@ -57,14 +57,6 @@ def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         return column.cat.codes.to_numpy(), np.asarray(column.cat.categories.astype("object"))
     codes, values = pd.factorize(column.astype("object").to_numpy())
     return codes, np.asarray(values, dtype=object)
-
-
-def _period_codes(periods: pd.Series) -> np.ndarray:
-    """Each row's month numbered 0, 1, 2 ... in date order among the months present."""
-    codes, months = pd.factorize(periods.to_numpy(dtype="datetime64[ns]"))
-    rank = np.empty(len(months), dtype=np.int64)
-    rank[np.argsort(months)] = np.arange(len(months))
-    return rank[codes]
 
 
 class Quantities:
@@ -107,7 +99,8 @@ class Quantities:
         self.column_names = [(str(indicator_names[value // len(PARTS)]), PARTS[value % len(PARTS)])
                              for value in column_values]
         self.team_code = team_codes[self.row]
-        self.period_code = _period_codes(figures["period"])[self.row]
+        months = month_numbers(figures["period"])[self.row]
+        self.period_code = dense_codes(months - months.min(initial=0))  # 0, 1, 2 ... in date order
         periods = int(self.period_code.max()) + 1 if len(self.period_code) else 1
         self.key_code = dense_codes(self.team_code.astype(np.int64) * periods + self.period_code)
         links = dict(links) if links is not None else link_classes(self)

@@ -55,7 +55,17 @@ def probe(page: str, env: dict) -> dict | None:
                                 check=True, capture_output=True, text=True, timeout=TIMEOUT_SECONDS).stdout
     except subprocess.TimeoutExpired:
         return None
+    except subprocess.CalledProcessError as failed:  # reported in the table, with what it said, not a traceback
+        said = [line for line in failed.stderr.splitlines() if "missing ScriptRunContext" not in line]
+        return {"failed": f"exit {failed.returncode}: " + " / ".join(said[-3:])}
     return json.loads(output.strip().splitlines()[-1])
+
+
+def unmeasured(result: dict | None) -> str | None:
+    """Why a probe gave no figures, as a table cell; None when it gave them."""
+    if result is None:
+        return f"over {TIMEOUT_SECONDS} s"
+    return f"failed ({result['failed']})" if "failed" in result else None
 
 
 def measure(label: str, data_dir: Path | None, period: str) -> list[str]:
@@ -81,8 +91,8 @@ def measure(label: str, data_dir: Path | None, period: str) -> list[str]:
         rows.append(f"| ingest of that snapshot's tables (checks and writes) | {cells}")
     # Once per snapshot: the first visitor (or the prepare command) checks and rates it.
     cold = probe("streamlit_app.py", env)
-    rows.append("| first visitor before the snapshot is prepared: scorecard page, first render | "
-                + (f"{cold['first_s']:.2f} s | {cold['peak_mb']:,} MB |" if cold else f"over {TIMEOUT_SECONDS} s | |"))
+    cells = f"{unmeasured(cold)} | |" if unmeasured(cold) else f"{cold['first_s']:.2f} s | {cold['peak_mb']:,} MB |"
+    rows.append(f"| first visitor before the snapshot is prepared: scorecard page, first render | {cells}")
     shutil.rmtree(cache, ignore_errors=True)
     cells = timed_command([sys.executable, "-m", "metrics.commands.prepare"], env)
     rows.append(f"| prepare command (checks, both audiences), once per snapshot | {cells}")
@@ -97,8 +107,8 @@ def measure(label: str, data_dir: Path | None, period: str) -> list[str]:
              "|---|---|---|---|"]
     for page in PAGES:
         result = probe(page, env)
-        if result is None:
-            rows.append(f"| {page} | over {TIMEOUT_SECONDS} s | not measured | |")
+        if unmeasured(result):
+            rows.append(f"| {page} | {unmeasured(result)} | not measured | |")
             continue
         failed = " (errors!)" if result["errors"] else ""
         rows.append(f"| {page}{failed} | {result['first_s']:.2f} s | {result['warm_ms']:.0f} ms | "

@@ -61,7 +61,10 @@ def _read_parquet(path: Path) -> pd.DataFrame:
     """A Parquet file with repeated names as categories, Arrow's buffers freed as pandas takes them."""
     names = pq.read_schema(path).names
     table = pq.read_table(path, read_dictionary=[name for name in CATEGORY_COLUMNS if name in names])
-    return table.to_pandas(date_as_object=False, self_destruct=True, split_blocks=True)
+    frame = table.to_pandas(date_as_object=False, self_destruct=True, split_blocks=True)
+    del table
+    pa.default_memory_pool().release_unused()  # Arrow's allocator keeps what it freed otherwise
+    return frame
 
 
 def _distinct(series: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
@@ -153,13 +156,16 @@ def read_source(source: Path, as_at: date | None = None) -> tuple[dict[str, pd.D
 def checked_tables(raw: dict[str, tuple[str, pd.DataFrame]], as_at: date | None = None) -> dict[str, pd.DataFrame]:
     """Raw tables (by contract name, each with the file it came from) in the contract's types, checked.
 
-    Raises InputError naming every problem.
+    Raises InputError naming every problem. Each raw frame is let go of (taken out of raw) once it is
+    converted, so that a large table is not held twice.
     """
     problems = [Problem(TABLES[name].file_name, "-", "the table is missing (it is required)")
                 for name, table in TABLES.items() if table.required and name not in raw]
     tables: dict[str, pd.DataFrame] = {}
-    for name, (file, frame) in raw.items():
+    for name in list(raw):
+        file, frame = raw.pop(name)
         converted, table_problems = convert(name, file, frame, as_at)
+        del frame
         problems += table_problems
         if not table_problems:
             tables[name] = normalise(name, converted)

@@ -14,6 +14,10 @@ frame = page_frame(
     "Each snapshot is the figures as extracted on one day. Newer snapshots can revise recent months as late "
     "recording catches up. A snapshot that fails its checks is listed here and never shown.",
 )
+# The revisions table in about 700 pixels, the width it has on a tablet held upright (768), so that the
+# old and new values and the difference show without scrolling sideways; long names end in "…" (a click on
+# a cell shows it whole), and wider screens share out the room left over.
+REVISION_WIDTHS = {"Month": 105, "Indicator": 190, "Team": 165, "Old value": 80, "New value": 80, "Difference": 80}
 
 
 def describe(snapshot) -> dict:
@@ -89,7 +93,8 @@ def revisions_section() -> None:
                 f"{pd.Timestamp(older_iso):%d %B %Y} and {pd.Timestamp(newer_iso):%d %B %Y}, for months both hold.")
     table, export = loaders.revision_tables(frame.cache_key[0], older_iso, newer_iso, frame.audience,
                                             tuple(chosen_indicators), tuple(chosen_teams))
-    st.dataframe(table, hide_index=True, key="data.revisions", alt="Figures revised between the two snapshots")
+    st.dataframe(table, hide_index=True, key="data.revisions", alt="Figures revised between the two snapshots",
+                 column_config={name: st.column_config.Column(width=width) for name, width in REVISION_WIDTHS.items()})
     downloads(export, f"revisions_{older_iso}_to_{newer_iso}", "data.download")
 
 

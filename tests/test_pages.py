@@ -416,6 +416,16 @@ def test_revision_filters_and_download():
     assert set(downloaded["indicator_id"]) == {"contacts_received"}
 
 
+def test_revisions_fit_a_tablet_held_upright_without_scrolling_sideways():
+    """At 768 pixels the table has about 700; sized to its contents, the difference was off the edge."""
+    at = open_page("pages/data.py")
+    grid = next(grid for grid in at.dataframe if "Difference" in grid.value.columns)
+    widths = {name: column.get("width") for name, column in json.loads(grid.proto.columns).items()
+              if name in grid.value.columns}
+    assert set(widths) == set(grid.value.columns) and all(isinstance(width, int) for width in widths.values())
+    assert sum(widths.values()) <= 700
+
+
 # --- glossary ----------------------------------------------------------------------------------
 
 def test_glossary_search_narrows_terms_and_indicators():

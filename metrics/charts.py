@@ -351,8 +351,13 @@ def _team_bars_layers(shape: tuple, table: Callable[[str], object], title: str,
         tooltip=[alt.Tooltip("team_label:N", title="Team"), alt.Tooltip("value_text:N", title="Value"),
                  alt.Tooltip("rag_text:N", title="Status")],
     )
-    labels = alt.Chart(table("bars")).mark_text(align="left", dx=4, fontSize=12).encode(
-        x=alt.X("label_at:Q", title=axis_title, scale=scale), y=y, text=alt.Text("label:N"))
+    label_text = {"x": alt.X("label_at:Q", title=axis_title, scale=scale), "y": y, "text": alt.Text("label:N")}
+    labels = alt.Chart(table("bars")).mark_text(align="left", dx=4, fontSize=12).encode(**label_text)
+    # The same words in a thick white outline underneath: where a label crosses the target or a comparator
+    # (a bar just short of it, or a narrow screen), the line stops at the words rather than running through
+    # them. Not read out: the label itself is.
+    halo = alt.Chart(table("bars")).mark_text(align="left", dx=4, fontSize=12, stroke="white", strokeWidth=5,
+                                              strokeJoin="round", aria=False).encode(**label_text)
     room = alt.Chart(table("room")).transform_calculate(room=f"datum.top * ({NARROW} ? {NARROW_ROOM} : 1)").mark_point(
         opacity=0, aria=False).encode(x=alt.X("room:Q", title=axis_title, scale=scale))
     layers = [bars]
@@ -367,7 +372,7 @@ def _team_bars_layers(shape: tuple, table: Callable[[str], object], title: str,
                                                                          labelLimit=LEGEND_LABEL_LIMIT)),
             tooltip=[alt.Tooltip("label:N", title="Compared with")]))
     # The labels last, so that a bar ending just short of a line has its figure drawn over the line.
-    layers += [labels, room]
+    layers += [halo, labels, room]
     # A step per team: a fixed total height collapses a category axis when the page stretches the chart.
     # On a phone the legends (status, comparators) stand one above the other rather than side by side.
     return alt.layer(*layers, title=title, height=alt.Step(34), description=title).configure_legend(

@@ -161,7 +161,22 @@ def test_a_hidden_team_is_labelled_not_left_blank():
     labels = next(rows for rows in spec["datasets"].values() if rows and "label" in rows[0])
     assert [(row["label"], row["label_at"]) for row in labels] == [
         ("80.0%  ✓ Green", 80.0), ("c (hidden: a small number)", 0.0), ("no data", 0.0)]
-    assert layer(spec, "text", x="label_at", text="label")
+    halo, label = [candidate for candidate in spec["layer"] if mark(candidate) == "text"]
+    assert label["encoding"]["text"]["field"] == halo["encoding"]["text"]["field"] == "label"
+
+
+def test_a_line_across_a_label_stops_at_its_words():
+    """At 390 pixels the target's dashed line ran through "75.0% ✗ Red"; a white outline drawn under the
+    words (and not read out) masks it there."""
+    rows = pd.DataFrame({"team_label": ["A", "B"], "value": [88.9, 75.0], "suppressed": [False, False],
+                         "rag": ["amber", "red"]})
+    spec = charts.team_bars_layout(rows, name="Visits", unit="percent", title="t", target=90.0).chart().to_dict()
+    kinds = [mark(candidate) for candidate in spec["layer"]]
+    assert kinds.index("rule") < kinds.index("text")  # the line first, the words over it
+    halo, label = [candidate for candidate in spec["layer"] if mark(candidate) == "text"]
+    assert (halo["mark"]["stroke"], halo["mark"]["aria"]) == ("white", False) and halo["mark"]["strokeWidth"] >= 4
+    assert "stroke" not in label["mark"] and label["mark"].get("aria", True)
+    assert halo["encoding"] == label["encoding"] and halo["mark"]["dx"] == label["mark"]["dx"]
 
 
 def test_caseload_spread_hides_workers_when_asked():

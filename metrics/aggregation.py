@@ -16,7 +16,9 @@ FIGURE_COLUMNS = ["indicator_id", "period", "team", "numerator", "denominator", 
 def team_figures(values: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     """Each supplied row's value; ratio rows recomputed from numerator and denominator."""
     catalogue = indicators.set_index("indicator_id")
-    figures = values[FIGURE_COLUMNS].copy()
+    # The columns themselves, not a copy: pandas copies a column only when it is written (copy on write),
+    # and a copy of the whole joined the float columns into one block first (0.1 to 0.5 s at regional scale).
+    figures = pd.DataFrame({column: values[column] for column in FIGURE_COLUMNS}, copy=False)
     team = figures["team"]
     if not isinstance(team.dtype, pd.CategoricalDtype):
         team = team.astype("category")

@@ -274,16 +274,17 @@ def _series_positions(figures: pd.DataFrame) -> dict[str, np.ndarray]:
     return {names[codes[start]]: order[start:stop] for start, stop in zip(bounds[:-1].tolist(), bounds[1:].tolist())}
 
 
-def _chunks(sources: Sources, audience: str) -> tuple[list[list[str]], dict]:
+def _chunks(sources: Sources, audiences) -> tuple[list[list[str]], dict]:
     """The indicators a few at a time, keeping linked indicators together, and the link classes.
 
     In public every indicator sharing a figure with another (a count and the percentages whose
     denominator it is) is suppressed with it, so the link classes are found first, over every
-    indicator, and then each chunk holds whole groups of linked indicators.
+    indicator, and then each chunk holds whole groups of linked indicators (for every audience rated
+    with the public).
     """
     names = sources.names
     chunks = [names[start:start + sources.per_part] for start in range(0, len(names), sources.per_part)]
-    if audience != PUBLIC:
+    if PUBLIC not in audiences:
         return chunks, {}
     teams, months = sources.teams_and_months()
     blocks, columns = [], []
@@ -303,29 +304,45 @@ def _chunks(sources: Sources, audience: str) -> tuple[list[list[str]], dict]:
     return chunks, links
 
 
-def rated_chunks(sources: Sources, audience: str = PUBLIC) -> Iterator[tuple[pd.DataFrame | None,
-                                                                              pd.DataFrame | None]]:
-    """A snapshot's resolved figures (Sources) a few indicators at a time: their rated figures and
-    their caseload team figures (None when none).
+Rated = tuple[pd.DataFrame | None, pd.DataFrame | None]  # a chunk's rated figures, and its caseload team figures
+
+
+def rated_chunks(sources: Sources, audience: str = PUBLIC) -> Iterator[Rated]:
+    """A snapshot's resolved figures (Sources) a few indicators at a time, rated for one audience."""
+    return (parts[audience] for parts in rated_chunks_for(sources, [audience]))
+
+
+def rated_chunks_for(sources: Sources, audiences: list[str]) -> Iterator[dict[str, Rated]]:
+    """A snapshot's resolved figures (Sources) a few indicators at a time, rated for each audience: by
+    audience, their rated figures and their caseload team figures (None when none).
 
     Every rule but suppression works within one indicator, and suppression within groups of
     linked indicators, so indicators are rated a few at a time: at regional scale that keeps the
     working memory to a fraction of the whole. The caseload team figures pass the same
     suppression, linked to the indicators they repeat. The first chunk always has rated figures,
-    if need be none, so that their columns are known.
+    if need be none, so that their columns are known. The audiences share each chunk's rows and what
+    rating needs of them besides the figures (polarity, targets, series order): only the figures
+    differ between audiences, where small numbers are hidden.
     """
-    chunks, links = _chunks(sources, audience)
+    chunks, links = _chunks(sources, audiences)
     caseload_ids = set(CASELOAD_CATALOGUE["indicator_id"])
 
-    def rate_chunk(numbered: tuple[int, list[str]]) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    def rate_chunk(numbered: tuple[int, list[str]]) -> dict[str, Rated]:
         number, chunk = numbered
         figures = sources.rows(chunk)
-        figures = _disclosed(figures, sources.indicators, audience, links)
         is_caseload = figures["indicator_id"].isin(caseload_ids).to_numpy()
-        rated = None
-        if (~is_caseload).any() or number == 0:
-            rated = _rate(figures[~is_caseload].reset_index(drop=True), sources.snapshot, sources.indicators)
-        return rated, (figures[is_caseload] if is_caseload.any() else None)
+        rated_rows = (~is_caseload).any() or number == 0
+        keys, parts = None, {}
+        for audience in audiences:
+            shown = _disclosed(figures, sources.indicators, audience, links)
+            rated = None
+            if rated_rows:
+                rows = shown[~is_caseload].reset_index(drop=True) if is_caseload.any() else shown  # not a copy
+                if keys is None:
+                    keys = _keys(rows, sources.snapshot, sources.indicators)
+                rated = _rate(rows, keys)
+            parts[audience] = rated, (shown[is_caseload] if is_caseload.any() else None)
+        return parts
 
     yield from in_order(rate_chunk, enumerate(chunks or [[]]), sources.workers)
 
@@ -368,15 +385,28 @@ def _disclosed(figures: pd.DataFrame, indicators: pd.DataFrame, audience: str, l
     return unsuppressed(figures)
 
 
-def _rate(figures: pd.DataFrame, snapshot: Snapshot, indicators: pd.DataFrame) -> pd.DataFrame:
-    polarity = per_row_words(figures["indicator_id"], indicators.set_index("indicator_id")["polarity"])
+@dataclass(frozen=True)
+class _Keys:
+    """What rating needs of a chunk's rows besides their figures, the same for every audience."""
 
+    polarity: pd.Categorical
+    target: np.ndarray
+    tolerance: np.ndarray
+    series: SeriesOrder
+
+
+def _keys(figures: pd.DataFrame, snapshot: Snapshot, indicators: pd.DataFrame) -> _Keys:
     targets = targets_in_force(figures, snapshot.table("targets"))
-    figures["target"] = targets["target"].to_numpy()
-    figures["tolerance"] = targets["tolerance"].to_numpy()
+    return _Keys(per_row_words(figures["indicator_id"], indicators.set_index("indicator_id")["polarity"]),
+                 targets["target"].to_numpy(), targets["tolerance"].to_numpy(), SeriesOrder(figures))
+
+
+def _rate(figures: pd.DataFrame, keys: _Keys) -> pd.DataFrame:
+    polarity, series = keys.polarity, keys.series
+    figures["target"] = keys.target
+    figures["tolerance"] = keys.tolerance
     figures["rag"] = _words("rag", rag_codes(figures["value"], figures["target"], figures["tolerance"], polarity))
 
-    series = SeriesOrder(figures)
     figures["previous_value"] = series.previous(figures["value"].to_numpy(dtype="float64"))
     figures["previous_suppressed"] = series.previous(figures["suppressed"].to_numpy(dtype=bool), missing=False)
     figures["direction"] = _words("direction", direction_codes(figures["value"], figures["previous_value"], polarity))

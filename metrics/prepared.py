@@ -44,7 +44,7 @@ from metrics.performance import (
     caseload_table,
     names_in_order,
     rate_snapshot,
-    rated_chunks,
+    rated_chunks_for,
     whole_service_rows,
 )
 from metrics.problems import InputError, Problem
@@ -300,66 +300,101 @@ def _by_month(part: pa.Table) -> tuple[pa.Table, list[int]]:
     return ordered, [0, *cuts, len(periods)]
 
 
-def _rate_and_keep(sources: Sources, audience: str,
-                   entry: _Entry) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame] | None:
-    """Rate a snapshot a few indicators at a time and keep each part in the cache as soon as it is rated:
-    once as rated (indicator by indicator) and once month by month, so that one indicator, or a span of
-    months for every team, is read without the rest. Memory holds one part at a time, never the whole.
+Kept = tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame]  # whole service, caseload team figures, series
 
-    Returns the whole service's rows, the caseload team figures and the series; None if the cache
-    could not take it all.
+
+class _Keeping:
+    """One audience's rated parts on their way into the cache: written as they come, once as rated
+    (indicator by indicator) and once month by month; the whole service's rows and the caseload team
+    figures gathered to be written at the end."""
+
+    def __init__(self, entry: _Entry, audience: str):
+        self.audience = audience
+        self.whole_parts: list[pd.DataFrame] = []
+        self.caseload_parts: list[pd.DataFrame] = []
+        self.rated_file = _Streamed(entry, f"rated-{audience}.parquet")
+        self.months_file = _Streamed(entry, f"months-{audience}.parquet")
+        self.schema = None
+
+    def add(self, rated: pd.DataFrame | None, caseloads: pd.DataFrame | None) -> None:
+        if caseloads is not None:
+            self.caseload_parts.append(caseloads)
+        if rated is None:
+            return
+        self.whole_parts.append(whole_service_rows(rated))
+        part = _arrow_part(rated)
+        del rated
+        self.schema = self.schema or part.schema
+        part = part.replace_schema_metadata(self.schema.metadata)
+        self.rated_file.write(part, ROWS_PER_GROUP)
+        ordered, cuts = _by_month(part)
+        for first, last in zip(cuts[:-1], cuts[1:]):
+            self.months_file.write(ordered.slice(first, last - first), ROWS_PER_GROUP)
+
+    def finish(self) -> None:
+        self.rated_file.finish()
+        self.months_file.finish()
+
+    def abandon(self) -> None:
+        self.rated_file.abandon()
+        self.months_file.abandon()
+
+    def whole_service(self, names: dict[str, set]) -> pd.DataFrame:
+        whole_service = pd.concat(self.whole_parts, ignore_index=True)
+        for column in NAME_COLUMNS:
+            whole_service[column] = pd.Categorical(whole_service[column].astype("object"),
+                                                   categories=sorted(names[column]))
+        return whole_service
+
+
+def _rate_and_keep(sources: Sources, audiences: list[str], entry: _Entry) -> dict[str, Kept] | None:
+    """Rate a snapshot for these audiences a few indicators at a time and keep each part in the cache as
+    soon as it is rated: once as rated (indicator by indicator) and once month by month, so that one
+    indicator, or a span of months for every team, is read without the rest. Memory holds a few parts at
+    a time, never the whole.
+
+    Returns, by audience, the whole service's rows, the caseload team figures and the series; None if
+    the cache could not take it all.
     """
-    whole_parts, series_parts, caseload_parts = [], [], []
+    keeping = [_Keeping(entry, audience) for audience in audiences]
+    series_parts = []
     names: dict[str, set] = {column: set() for column in NAME_COLUMNS}
-    rated_file = _Streamed(entry, f"rated-{audience}.parquet")
-    months_file = _Streamed(entry, f"months-{audience}.parquet")
-    schema = None
     try:
-        for rated, caseloads in rated_chunks(sources, audience):
-            if caseloads is not None:
-                caseload_parts.append(caseloads)
-            if rated is None:
-                continue
-            for column in NAME_COLUMNS:
-                names[column].update(pd.unique(rated[column]).astype("object"))  # unique first: 240,000 rows
-            whole_parts.append(whole_service_rows(rated))
-            series_parts.append(rated[["indicator_id", "team"]].drop_duplicates().astype("object"))
-            part = _arrow_part(rated)
-            del rated
-            schema = schema or part.schema
-            part = part.replace_schema_metadata(schema.metadata)
-            rated_file.write(part, ROWS_PER_GROUP)
-            ordered, cuts = _by_month(part)
-            for first, last in zip(cuts[:-1], cuts[1:]):
-                months_file.write(ordered.slice(first, last - first), ROWS_PER_GROUP)
-        rated_file.finish()
-        months_file.finish()
+        for parts in rated_chunks_for(sources, audiences):
+            rated = parts[audiences[0]][0]  # every audience rates the same rows (only figures differ)
+            if rated is not None:
+                for column in NAME_COLUMNS:
+                    names[column].update(pd.unique(rated[column]).astype("object"))  # unique first: 240,000 rows
+                series_parts.append(rated[["indicator_id", "team"]].drop_duplicates().astype("object"))
+            for kept in keeping:
+                kept.add(*parts.pop(kept.audience))
+        for kept in keeping:
+            kept.finish()
     except BaseException as error:  # no half file is left behind, whatever stopped it
-        rated_file.abandon()
-        months_file.abandon()
+        for kept in keeping:
+            kept.abandon()
         if not isinstance(error, (OSError, pa.ArrowException)):
             raise
-        log.warning("could not keep the rated rows in the cache (%s); they will be worked out in memory", error)
+        log.warning("could not keep the rated rows in the cache (%s); a view works them out in memory instead", error)
         return None
-    whole_service = pd.concat(whole_parts, ignore_index=True)
-    for column in NAME_COLUMNS:
-        whole_service[column] = pd.Categorical(whole_service[column].astype("object"),
-                                               categories=sorted(names[column]))
     series = pd.concat(series_parts, ignore_index=True)
-    caseloads = caseload_table(caseload_parts)
+    results = {kept.audience: (kept.whole_service(names), caseload_table(kept.caseload_parts), series)
+               for kept in keeping}
     # An empty table stands for "no caseloads", so that a missing file always means "not prepared".
-    kept = [
-        entry.write(f"caseloads-{audience}.parquet",
-                    lambda path: pq.write_table(_to_arrow(caseloads if caseloads is not None else pd.DataFrame()),
-                                                path)),
-        entry.write(SERIES_FILE, lambda path: pq.write_table(pa.Table.from_pandas(series, preserve_index=False),
-                                                             path)),
-    ]
-    # Written last, and only when the rest is there: a reader that finds it knows every file is.
-    if not (all(kept) and entry.write(f"whole-{audience}.parquet",
-                                      lambda path: pq.write_table(_to_arrow(whole_service), path))):
+    written = [entry.write(f"caseloads-{audience}.parquet", lambda path, caseloads=caseloads: pq.write_table(
+        _to_arrow(caseloads if caseloads is not None else pd.DataFrame()), path))
+        for audience, (_, caseloads, _) in results.items()]
+    written.append(entry.write(SERIES_FILE, lambda path: pq.write_table(
+        pa.Table.from_pandas(series, preserve_index=False), path)))
+    # Written last, and only when the rest is there: a reader that finds one knows every file of its
+    # audience is there.
+    if not all(written):
         return None
-    return whole_service, caseloads, series
+    for audience, (whole_service, _, _) in results.items():
+        if not entry.write(f"whole-{audience}.parquet", lambda path, whole=whole_service: pq.write_table(
+                _to_arrow(whole), path)):
+            return None
+    return results
 
 
 def _summary(snapshot: Snapshot) -> CheckedSnapshot:
@@ -470,44 +505,48 @@ def prepare(root: DataRoot, folder: SnapshotFolder, audiences: list[str]) -> Che
         checked = _summary(snapshot)
         _keep_summary(entry, checked)
     if checked.valid:
-        sources = Sources(snapshot)  # resolved once for every audience
+        sources = Sources(snapshot)  # resolved once, and rated for every audience in one pass
         del snapshot
-        for audience in waiting:
-            _prepare(root, folder, audience, entry, checked, sources=sources)
+        _rate_into_cache(sources, waiting, entry)
     return checked
 
 
+def _rate_into_cache(sources: Sources, audiences: list[str], entry: _Entry) -> dict[str, Kept] | None:
+    """_rate_and_keep, or None (and a warning) when there is no cache or it cannot take the files."""
+    if entry.path is None:
+        return None
+    try:
+        _private_folder(entry.path.parent)
+        _private_folder(entry.path)
+        return _rate_and_keep(sources, audiences, entry)
+    except OSError as error:
+        log.warning("could not keep %s in the cache (%s); a view works it out in memory instead", entry.path, error)
+        return None
+
+
 def _prepare(root: DataRoot, folder: SnapshotFolder, audience: str, entry: _Entry,
-             checked: CheckedSnapshot | None, sources: Sources | None = None) -> Performance:
+             checked: CheckedSnapshot | None) -> Performance:
     """Read (and check, unless already checked), rate and keep a snapshot for one audience.
 
-    Once kept, its views read from the cache like everyone after; the values are let go once rated
-    (unless the caller passed their resolved figures in, to prepare them for another audience too).
+    Once kept, its views read from the cache like everyone after; the values are let go once rated.
     """
-    if sources is None:
-        snapshot = read_snapshot(root, folder, check=checked is None)
-        if checked is None:
-            checked = _summary(snapshot)
-            _keep_summary(entry, checked)
-        if not checked.valid or not snapshot.valid:
-            raise InputError(list(checked.problems) or snapshot.problems)
-        sources = Sources(snapshot)
+    snapshot = read_snapshot(root, folder, check=checked is None)
+    if checked is None:
+        checked = _summary(snapshot)
+        _keep_summary(entry, checked)
+    if not checked.valid or not snapshot.valid:
+        raise InputError(list(checked.problems) or snapshot.problems)
+    sources = Sources(snapshot)
+    del snapshot
     tables = {name: frame for name, frame in sources.snapshot.tables.items() if name in SMALL_TABLES}
-    kept = None
-    if entry.path is not None:
-        try:
-            _private_folder(entry.path.parent)
-            _private_folder(entry.path)
-            kept = _rate_and_keep(sources, audience, entry)
-        except OSError as error:
-            log.warning("could not keep %s in the cache (%s); it will be worked out in memory", entry.path, error)
+    kept = _rate_into_cache(sources, [audience], entry)
     if kept is None:  # nowhere to keep it, or the cache could not take it: this process keeps the rows itself
         rated = rate_snapshot(sources.snapshot, audience, sources)
         del sources
         return assemble_performance(folder.as_at, audience, tables, whole_service_rows(rated.figures),
                                     lambda: rated.figures, caseloads=rated.caseloads)
     del sources
-    whole_service, caseloads, series = kept
+    whole_service, caseloads, series = kept[audience]
     return assemble_performance(folder.as_at, audience, tables, whole_service,
                                 functools.partial(_rated_table, root, folder, audience),
                                 caseloads=caseloads, known_months=checked.months, known_teams=checked.teams,

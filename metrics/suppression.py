@@ -441,7 +441,7 @@ def suppress_figures(figures: pd.DataFrame, indicators: pd.DataFrame,
     hidden parts of a ratio (a part can show while the value is hidden). links: the link classes
     found over the whole snapshot; without them, links are looked for within these figures.
     """
-    result = figures.copy()
+    result = figures.copy(deep=False)  # copy on write: only the columns written below are copied
     q = Quantities(result, indicators, links)
     hidden = hidden_cells(q)[q.cell]
     flags = np.zeros((len(result), 3), dtype=bool)

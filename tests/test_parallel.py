@@ -109,7 +109,7 @@ def test_threads_share_the_rows_in_memory_at_once_among_them(monkeypatch):
     sizes = {}
     for workers in (1, 2, 4):
         monkeypatch.setattr(performance_module, "threads", lambda workers=workers: workers)
-        chunks, _ = performance_module._chunks(performance_module.Sources(snapshot), "internal")
+        chunks, _ = performance_module._chunks(performance_module.Sources(snapshot), ["internal"])
         sizes[workers] = max(map(len, chunks))
     assert sizes == {1: 4, 2: 2, 4: 1}
 
@@ -142,3 +142,30 @@ def test_a_snapshot_prepared_for_both_audiences_is_resolved_once(monkeypatch, tm
     root = data_root(REPOSITORY_DATA_DIR)
     prepared.prepare(root, find_snapshot_folders(root)[0][0], ["public", "internal"])
     assert len(resolved) == 2  # the values once, the caseload team figures once
+
+
+def test_both_audiences_are_rated_in_one_pass_as_each_would_be_alone(monkeypatch):
+    """Each chunk's rows, polarity, targets and series order are worked out once for both audiences; only
+    the figures differ (hidden in public). The internal rows then come in the public's chunks (linked
+    indicators together), so they are compared in series order."""
+    from metrics.aggregation import in_series_order
+
+    root = data_root(REPOSITORY_DATA_DIR)
+    snapshot = read_snapshot(root, find_snapshot_folders(root)[0][0])
+    monkeypatch.setattr(performance_module, "INDICATORS_AT_ONCE", 2)  # many parts
+    alone = {audience: rate_snapshot(snapshot, audience) for audience in ("public", "internal")}
+    keys = []
+    real = performance_module._keys
+    monkeypatch.setattr(performance_module, "_keys", lambda *args: keys.append(1) or real(*args))
+    parts = list(performance_module.rated_chunks_for(performance_module.Sources(snapshot), ["public", "internal"]))
+    assert len(keys) == len(parts) > 2  # once a chunk, not once an audience
+    for audience, rated in alone.items():
+        together = pd.concat([part[audience][0] for part in parts], ignore_index=True)
+        together = in_series_order(together.astype({"indicator_id": "str", "team": "str"}))
+        expected = in_series_order(rated.figures.astype({"indicator_id": "str", "team": "str"}))
+        pd.testing.assert_frame_equal(together, expected)
+        caseloads = performance_module.caseload_table([part[audience][1] for part in parts
+                                                       if part[audience][1] is not None])
+        pd.testing.assert_frame_equal(caseloads, rated.caseloads)
+    hidden = pd.concat([part["public"][0] for part in parts])["suppressed"]
+    assert hidden.any() and not pd.concat([part["internal"][0] for part in parts])["suppressed"].any()

@@ -150,3 +150,23 @@ def test_distinct_values_are_counted_per_group_marked_or_sorted():
     assert _distinct_per(group, values, 3).tolist() == [2, 1, 2]
     wide = values * 10**7  # too wide to mark: sorted instead, the same counts
     assert _distinct_per(group, wide, 3).tolist() == [2, 1, 2]
+
+
+def test_protection_and_resolving_leave_what_they_were_given_as_it_was():
+    """Both now share the columns they do not change with their input (pandas copies a column when it is
+    written), where they used to copy everything first: a hidden figure must not leak back into the input."""
+    from metrics.aggregation import team_figures
+
+    given = counts({"A": 3, "B": 10, "C": 12})
+    before = given.copy(deep=True)
+    result = suppress_figures(given, TINY_INDICATORS)
+    assert result["suppressed"].sum() == 2 and result.loc[result["suppressed"], "value"].isna().all()
+    pd.testing.assert_frame_equal(given, before)
+
+    ratio = pd.DataFrame({"indicator_id": ["timeliness", "timeliness"], "period": pd.Timestamp("2021-01-01"),
+                          "team": ["A", "B"], "numerator": [3.0, NAN], "denominator": [4.0, 5.0],
+                          "value": [1.0, 2.0]})
+    before = ratio.copy(deep=True)
+    resolved = team_figures(ratio, TINY_INDICATORS)
+    assert resolved["value"].tolist()[0] == 75.0 and np.isnan(resolved["denominator"].iloc[1])
+    pd.testing.assert_frame_equal(ratio, before)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -472,3 +473,19 @@ def test_columns_are_worked_out_again_if_the_cache_lost_them(three_months, cache
     performance = prepared.performance(root, folder, "internal")
     (cache / prepared.entry_key(root, folder) / "rated-internal.parquet").unlink()
     pd.testing.assert_frame_equal(performance.columns(("team", "value")), expected)
+
+
+def test_a_part_is_put_month_by_month_keeping_each_months_rows_in_rated_order(monkeypatch):
+    """One order for every audience (their parts differ only in figures), by a one-pass sort of month numbers:
+    rows of the same month keep the order they were rated in, and row groups end on a month's last row."""
+    monkeypatch.setattr(prepared, "MONTH_GROUP_ROWS", 3)
+    periods = pd.to_datetime(["2021-03-01", "2021-01-01", "2021-02-01", "2021-01-01", "2021-03-01", "2021-02-01",
+                              "2021-01-01"])
+    order, cuts = prepared._by_month(periods)
+    assert order.tolist() == [1, 3, 6, 2, 5, 0, 4]  # January's three rows, then February's, then March's
+    assert cuts == [0, 3, 7]  # January alone fills a group; February and March share the last
+    assert prepared._by_month(pd.to_datetime([]))[1] == [0, 0]
+    many = pd.to_datetime(np.random.default_rng(5).choice(periods.unique(), 500))  # where a quicksort is not stable
+    assert prepared._by_month(many)[0].tolist() == sorted(range(500), key=lambda row: many[row])
+    widest = pd.to_datetime(["2262-04-01", "1677-10-01"])  # as far apart as months in nanoseconds can be
+    assert prepared._by_month(widest)[0].tolist() == [1, 0]

@@ -365,7 +365,7 @@ def _rate_and_keep(sources: Sources, audiences: list[str], entry: _Entry) -> dic
     Returns, by audience, the whole service's rows, the caseload team figures and the series; None if
     the cache could not take it all.
     """
-    keeping = [_Keeping(entry, audience) for audience in audiences]
+    keepers = [_Keeping(entry, audience) for audience in audiences]
     series_parts = []
     names: dict[str, set] = {column: set() for column in NAME_COLUMNS}
     try:
@@ -378,20 +378,20 @@ def _rate_and_keep(sources: Sources, audiences: list[str], entry: _Entry) -> dic
                 series_parts.append(rated[["indicator_id", "team"]].drop_duplicates().astype("object"))
                 by_month = _by_month(rated["period"])
             del rated
-            for kept in keeping:
-                kept.add(*parts.pop(kept.audience), by_month)
-        for kept in keeping:
-            kept.finish()
+            for keeper in keepers:
+                keeper.add(*parts.pop(keeper.audience), by_month)
+        for keeper in keepers:
+            keeper.finish()
     except BaseException as error:  # no half file is left behind, whatever stopped it
-        for kept in keeping:
-            kept.abandon()
+        for keeper in keepers:
+            keeper.abandon()
         if not isinstance(error, (OSError, pa.ArrowException)):
             raise
         log.warning("could not keep the rated rows in the cache (%s); a view works them out in memory instead", error)
         return None
     series = pd.concat(series_parts, ignore_index=True)
-    results = {kept.audience: (kept.whole_service(names), caseload_table(kept.caseload_parts), series)
-               for kept in keeping}
+    results = {keeper.audience: (keeper.whole_service(names), caseload_table(keeper.caseload_parts), series)
+               for keeper in keepers}
     # An empty table stands for "no caseloads", so that a missing file always means "not prepared".
     written = [entry.write(f"caseloads-{audience}.parquet", lambda path, caseloads=caseloads: pq.write_table(
         _to_arrow(caseloads if caseloads is not None else pd.DataFrame()), path))

@@ -49,3 +49,16 @@ def write_raw(folder: Path, name: str, frame: pd.DataFrame) -> None:
     """Write a table exactly as given (for tests of malformed input)."""
     folder.mkdir(parents=True, exist_ok=True)
     pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), folder / f"{name}.parquet")
+
+
+def counted_releases(monkeypatch, module) -> list:
+    """Count each time module asks Arrow's allocator to give back what it freed (it still does)."""
+    released, pool = [], pa.default_memory_pool()
+
+    class Pool:
+        def release_unused(self):
+            released.append(1)
+            pool.release_unused()
+
+    monkeypatch.setattr(module.pa, "default_memory_pool", Pool)
+    return released

@@ -12,6 +12,7 @@ from metrics import ingest
 from metrics.commands import ingest as ingest_command
 from metrics.snapshots import read_snapshot_folder
 from tests.conftest import tiny_tables
+from tests.helpers import counted_releases
 
 
 def tree(root) -> dict[str, bytes]:
@@ -157,17 +158,7 @@ def test_text_cells_are_stripped_and_blank_or_missing_cells_are_missing(cells):
 def test_ingest_holds_each_large_table_once(tmp_path, monkeypatch):
     """At regional scale the raw tables stayed in memory beside the converted ones, and Arrow's allocator
     kept what it freed after reading a Parquet file: 990 to 1,140 MB at the peak rather than 970."""
-    import pyarrow as pa
-
-    released = []
-    pool = pa.default_memory_pool()
-
-    class Pool:
-        def release_unused(self):
-            released.append(1)
-            pool.release_unused()
-
-    monkeypatch.setattr(ingest.pa, "default_memory_pool", Pool)
+    released = counted_releases(monkeypatch, ingest)
     source = tmp_path / "source"
     source.mkdir()
     for name, frame in tiny_tables().items():

@@ -217,19 +217,10 @@ def test_repeated_rows_are_found_by_their_keys_alone_missing_equal_to_missing():
 
 def test_reading_a_table_gives_back_the_memory_arrow_kept(monkeypatch):
     """Arrow's allocator keeps what it frees; at regional scale that was 200 MB more at the peak."""
-    import pyarrow as pa
-
     from metrics import snapshots
+    from tests.helpers import counted_releases
 
-    released = []
-    pool = pa.default_memory_pool()
-
-    class Pool:
-        def release_unused(self):
-            released.append(1)
-            pool.release_unused()
-
-    monkeypatch.setattr(snapshots.pa, "default_memory_pool", Pool)
+    released = counted_releases(monkeypatch, snapshots)
     root = data_root(snapshots.REPOSITORY_DATA_DIR)
     tables, problems = snapshots.read_tables(root, find_snapshot_folders(root)[0][0].path, ["values"])
     assert not problems and len(tables["values"])

@@ -59,6 +59,17 @@ NARROW_ROOM = 1.6  # times the room left on a wider screen
 MONTH_AXIS = alt.Axis(format="%b %Y", title="Month", labelAngle=-30, labelOverlap=True)
 
 
+def _team_axis() -> alt.Axis:
+    """Teams down the side: in full, or on a phone cut in the middle (NARROW_TEAM_LABEL)."""
+    return alt.Axis(labelLimit=alt.ExprRef(f"{NARROW} ? {NARROW_TEAM_LABEL_LIMIT} : {TEAM_LABEL_LIMIT}"),
+                    labelExpr=NARROW_TEAM_LABEL)
+
+
+def _value_axis() -> alt.Axis:
+    """Figures along the bottom, their title kept within a phone's screen."""
+    return alt.Axis(titleLimit=alt.ExprRef(f"{NARROW} ? containerSize()[0] - 60 : 1000"))
+
+
 def _value_text(frame: pd.DataFrame, unit: str, column: str = "value") -> list[str]:
     return format_values(frame[column], unit, frame["suppressed"] if "suppressed" in frame else None)
 
@@ -113,6 +124,21 @@ class Layout:
         """The chart with each table named (alt.NamedData) rather than included, an empty title, and each
         word as its placeholder (word_placeholder)."""
         return self.draw(self.shape, lambda name: alt.NamedData(name=name), "", word_placeholder)
+
+
+# A bar's label drawn a second time underneath, in a thick white outline: where the label crosses a line (a
+# target, a comparator, a threshold: a bar just short of it, or a narrow screen), the line stops at the words
+# instead of running through them. Not read out: the label itself is.
+HALO = {"stroke": "white", "strokeWidth": 5, "strokeJoin": "round", "aria": False}
+TITLE_BREAK = " — "  # a chart title's heading and what the view shows, each given a line of its own
+
+
+def chart_title(title: str) -> str | dict:
+    """A title as the chart draws it: "heading — view" as the heading with the view on a line below
+    (Vega's subtitle), so that neither runs off a phone's screen; the whole of it is the chart's
+    description, read out in full."""
+    heading, _, view = title.partition(TITLE_BREAK)
+    return {"text": heading, "subtitle": view} if view else title
 
 
 def word_placeholder(name: str) -> str:
@@ -198,7 +224,7 @@ def _indicator_layers(shape: tuple, table: Callable[[str], object], title: str,
             tooltip=[alt.Tooltip("period:T", title="Note for", format="%B %Y"),
                      alt.Tooltip("team_label:N", title="Team"), alt.Tooltip("text:N", title="Note")],
         ))
-    return alt.layer(*layers, title=title, height=CHART_HEIGHT, description=title)
+    return alt.layer(*layers, title=chart_title(title), height=CHART_HEIGHT, description=title)
 
 
 COMPARATOR_SHAPES = {ENGLAND: "diamond", NEIGHBOURS: "square", LOWER_QUARTILE: "triangle-down",
@@ -297,7 +323,7 @@ def _spc_layers(shape: tuple, table: Callable[[str], object], title: str,
     if has_target:
         layers.append(alt.Chart(table("target")).mark_rule(
             color=TARGET_COLOUR, strokeDash=[8, 4], strokeWidth=2).encode(y=alt.Y("target:Q")))
-    return alt.layer(*layers, title=title, height=CHART_HEIGHT, description=title)
+    return alt.layer(*layers, title=chart_title(title), height=CHART_HEIGHT, description=title)
 
 
 COMPARATOR_DASHES = [[2, 2], [8, 3, 2, 3], [1, 4], [4, 4], [10, 2]]
@@ -336,13 +362,10 @@ def team_bars_layout(rows: pd.DataFrame, *, name: str, unit: str, title: str, ta
 def _team_bars_layers(shape: tuple, table: Callable[[str], object], title: str,
                       word: Callable[[str], str]) -> alt.LayerChart:
     unit, has_target, comparators = shape
-    y = alt.Y("team_label:N", title="Team", sort=alt.EncodingSortField(field="row_order", op="min"),
-              axis=alt.Axis(labelLimit=alt.ExprRef(f"{NARROW} ? {NARROW_TEAM_LABEL_LIMIT} : {TEAM_LABEL_LIMIT}"),
-                            labelExpr=NARROW_TEAM_LABEL))
+    y = alt.Y("team_label:N", title="Team", sort=alt.EncodingSortField(field="row_order", op="min"), axis=_team_axis())
     axis_title = word("axis_title")
     scale = alt.Scale(zero=True, nice=False)  # from 0 to the room on the right ("top")
-    x = alt.X("value:Q", title=axis_title, scale=scale, axis=alt.Axis(titleLimit=alt.ExprRef(
-        f"{NARROW} ? containerSize()[0] - 60 : 1000")))
+    x = alt.X("value:Q", title=axis_title, scale=scale, axis=_value_axis())
     bars = alt.Chart(table("bars")).mark_bar().encode(
         x=x, y=y,
         color=alt.Color("rag_text:N", title="Status", scale=alt.Scale(
@@ -353,11 +376,7 @@ def _team_bars_layers(shape: tuple, table: Callable[[str], object], title: str,
     )
     label_text = {"x": alt.X("label_at:Q", title=axis_title, scale=scale), "y": y, "text": alt.Text("label:N")}
     labels = alt.Chart(table("bars")).mark_text(align="left", dx=4, fontSize=12).encode(**label_text)
-    # The same words in a thick white outline underneath: where a label crosses the target or a comparator
-    # (a bar just short of it, or a narrow screen), the line stops at the words rather than running through
-    # them. Not read out: the label itself is.
-    halo = alt.Chart(table("bars")).mark_text(align="left", dx=4, fontSize=12, stroke="white", strokeWidth=5,
-                                              strokeJoin="round", aria=False).encode(**label_text)
+    halo = alt.Chart(table("bars")).mark_text(align="left", dx=4, fontSize=12, **HALO).encode(**label_text)
     room = alt.Chart(table("room")).transform_calculate(room=f"datum.top * ({NARROW} ? {NARROW_ROOM} : 1)").mark_point(
         opacity=0, aria=False).encode(x=alt.X("room:Q", title=axis_title, scale=scale))
     layers = [bars]
@@ -375,15 +394,15 @@ def _team_bars_layers(shape: tuple, table: Callable[[str], object], title: str,
     layers += [halo, labels, room]
     # A step per team: a fixed total height collapses a category axis when the page stretches the chart.
     # On a phone the legends (status, comparators) stand one above the other rather than side by side.
-    return alt.layer(*layers, title=title, height=alt.Step(34), description=title).configure_legend(
+    return alt.layer(*layers, title=chart_title(title), height=alt.Step(34), description=title).configure_legend(
         layout=alt.ExprRef(f"{NARROW} ? {{bottom: {{direction: 'vertical', anchor: 'start'}}}} : {{}}"))
 
 
 def caseload_spread(caseloads: pd.DataFrame, *, threshold: int, title: str, show_workers: bool) -> alt.LayerChart:
     """Cases per worker by team: a box plot, with each worker as a point when allowed."""
     order = list(caseloads.groupby("team")["cases"].median().sort_values(ascending=False).index)
-    y = alt.Y("team:N", title="Team", sort=order, axis=alt.Axis(labelLimit=TEAM_LABEL_LIMIT))
-    x = alt.X("cases:Q", title="Cases per worker (number)")
+    y = alt.Y("team:N", title="Team", sort=order, axis=_team_axis())
+    x = alt.X("cases:Q", title="Cases per worker (number)", axis=_value_axis())
     layers = [alt.Chart(caseloads).mark_boxplot(extent="min-max", color="#90a4ae", size=22).encode(x=x, y=y)]
     if show_workers:
         layers.append(alt.Chart(caseloads).mark_point(filled=True, size=40, color="#263238", opacity=0.8).encode(
@@ -393,20 +412,23 @@ def caseload_spread(caseloads: pd.DataFrame, *, threshold: int, title: str, show
         ).transform_calculate(jitter="random() * 14 - 7"))
     layers.append(alt.Chart(pd.DataFrame({"threshold": [threshold]})).mark_rule(
         color="#c62828", strokeDash=[6, 4], strokeWidth=2).encode(x=alt.X("threshold:Q")))
-    return alt.layer(*layers, title=title, height=alt.Step(40), description=title)
+    return alt.layer(*layers, title=chart_title(title), height=alt.Step(40), description=title)
 
 
 def caseload_averages(rows: pd.DataFrame, *, threshold: int, title: str) -> alt.LayerChart:
     """Average cases per worker by team (teams whose average is hidden are left out), with the threshold."""
-    y = alt.Y("team:N", title="Team", sort="-x", axis=alt.Axis(labelLimit=TEAM_LABEL_LIMIT))
+    y = alt.Y("team:N", title="Team", sort="-x", axis=_team_axis())
     bars = alt.Chart(rows).mark_bar(color="#546e7a").encode(
-        x=alt.X("mean:Q", title="Average cases per worker (number)"), y=y,
+        x=alt.X("mean:Q", title="Average cases per worker (number)", axis=_value_axis()), y=y,
         tooltip=[alt.Tooltip("team:N", title="Team"), alt.Tooltip("mean:Q", title="Average", format=".1f")],
     )
-    labels = bars.mark_text(align="left", dx=4, color="#0b0c0c").encode(text=alt.Text("mean:Q", format=".1f"))
+    figure = alt.Text("mean:Q", format=".1f")
+    labels = bars.mark_text(align="left", dx=4, color="#0b0c0c").encode(text=figure)
+    halo = bars.mark_text(align="left", dx=4, **HALO).encode(text=figure)
     rule = alt.Chart(pd.DataFrame({"threshold": [threshold]})).mark_rule(
         color="#c62828", strokeDash=[6, 4], strokeWidth=2).encode(x=alt.X("threshold:Q"))
-    return alt.layer(bars, rule, labels, title=title, height=alt.Step(32), description=title)  # labels over the line
+    return alt.layer(bars, rule, halo, labels, title=chart_title(title), height=alt.Step(32),
+                     description=title)  # the labels over the line
 
 
 def caseload_trend(trend: pd.DataFrame, *, title: str) -> alt.Chart:
@@ -418,4 +440,4 @@ def caseload_trend(trend: pd.DataFrame, *, title: str) -> alt.Chart:
         shape=alt.Shape("measure:N", title="Measure"),
         tooltip=[alt.Tooltip("period:T", title="Month", format="%B %Y"), alt.Tooltip("measure:N", title="Measure"),
                  alt.Tooltip("cases:Q", title="Cases", format=".1f")],
-    ).properties(title=title, height=300, description=title)
+    ).properties(title=chart_title(title), height=300, description=title)

@@ -52,7 +52,7 @@ if public:
         "average or share built on 1 to 5 workers or cases shows as “c”, and so does one more figure where "
         "it could be worked out from the total. The spread of individual caseloads is for signed-in managers."
     )
-    title = f"Average cases per worker by team, {format_month(month)} (red dashed line: {threshold} cases)"
+    title = f"Average cases per worker by team — {format_month(month)} (red dashed line: {threshold} cases)"
     show_chart(frame.cache_key, ("caseloads.averages", month, threshold),
                lambda: charts.caseload_averages(summary.chart_rows, threshold=threshold, title=title),
                "caseloads.averages")
@@ -60,7 +60,7 @@ if public:
     if hidden_teams:
         st.caption(f"Not drawn (shown as “c”): {plain(', '.join(hidden_teams))}.")
 else:
-    title = f"Cases per worker by team, {format_month(month)} (red dashed line: threshold of {threshold})"
+    title = f"Cases per worker by team — {format_month(month)} (red dashed line: threshold of {threshold})"
     show_chart(frame.cache_key, ("caseloads.spread", month, threshold),
                lambda: charts.caseload_spread(loaders.caseload_workers(*frame.cache_key, month_key(month)),
                                               threshold=threshold, title=title, show_workers=True),

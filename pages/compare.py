@@ -38,7 +38,7 @@ if rows.empty:
 else:
     targets = rows["target"].dropna().unique()
     target = float(targets[0]) if len(targets) == 1 else None
-    title = f"{name} ({UNIT_WORDS[unit]}) by team, {format_month(month)}"
+    title = f"{name} ({UNIT_WORDS[unit]}) by team — {format_month(month)}"
     # Hundreds of bars are a scroll, not a comparison: then the chart shows both ends of the ranking.
     ends = charts.BARS_AT_EACH_END
     ranked = rows[rows["value"].notna()]

@@ -55,8 +55,8 @@ def test_indicator_chart_layers_encodings_and_titles(performance):
                                    title="Assessments in 45 days (%) — Whole service, January 2021 to December 2021",
                                    benchmarks=benchmarks, notes=notes)
     spec = chart.to_dict()
-    assert spec["title"] == "Assessments in 45 days (%) — Whole service, January 2021 to December 2021"
-    assert spec["description"] == spec["title"]
+    assert spec["title"] == {"text": "Assessments in 45 days (%)", "subtitle": "Whole service, January 2021 to December 2021"}
+    assert spec["description"] == "Assessments in 45 days (%) — Whole service, January 2021 to December 2021"
     assert layer(spec, "area", y="target", y2="band_edge")  # the amber band
     target = layer(spec, "line", y="target")
     lines = layer(spec, "line", y="value", color="team_label")
@@ -175,6 +175,7 @@ def test_a_line_across_a_label_stops_at_its_words():
     assert kinds.index("rule") < kinds.index("text")  # the line first, the words over it
     halo, label = [candidate for candidate in spec["layer"] if mark(candidate) == "text"]
     assert (halo["mark"]["stroke"], halo["mark"]["aria"]) == ("white", False) and halo["mark"]["strokeWidth"] >= 4
+    assert halo["mark"]["fontSize"] == label["mark"]["fontSize"]
     assert "stroke" not in label["mark"] and label["mark"].get("aria", True)
     assert halo["encoding"] == label["encoding"] and halo["mark"]["dx"] == label["mark"]["dx"]
 
@@ -283,7 +284,7 @@ def _layout_variants(performance) -> list[charts.Layout]:
     ]):
         variants.append(charts.indicator_layout(
             rows, name="Assessments in 45 days", unit="percent" if number % 2 else "count", polarity=polarity,
-            title=f"Chart {number}", benchmarks=benchmarks, notes=notes if with_notes else None,
+            title=f"Chart {number} — view {number}" if number % 2 else f"Chart {number}", benchmarks=benchmarks, notes=notes if with_notes else None,
             extra=extra if with_extra else None))
     for target in (15.0, None, 12.5):
         variants.append(charts.spc_layout(points, name="Visits", unit="percent", title=f"SPC {target}",
@@ -311,7 +312,7 @@ def test_a_layouts_spec_is_altairs_own_whichever_view_came_before(performance):
         altair = layout.chart().to_dict()  # checked against Vega-Lite's schema
         altair.get("config", {}).pop("view", None)
         ours = layout_spec(layout)
-        assert ours["title"] == ours["description"] == layout.title
+        assert ours["title"] == charts.chart_title(layout.title) and ours["description"] == layout.title
         assert _inlined(ours, _arrow_rows) == _inlined(altair, lambda rows: rows)
         assert "\u2063" not in json.dumps(ours, default=str)  # every word's placeholder filled
 
@@ -389,4 +390,26 @@ def test_bar_labels_are_drawn_over_the_target_and_comparator_lines():
 def test_caseload_averages_are_labelled_over_the_threshold_line():
     spec = charts.caseload_averages(pd.DataFrame({"team": ["A", "B"], "mean": [19.0, 12.5]}), threshold=20,
                                     title="t").to_dict()
-    assert [mark(candidate) for candidate in spec["layer"]] == ["bar", "rule", "text"]
+    assert [mark(candidate) for candidate in spec["layer"]] == ["bar", "rule", "text", "text"]
+    halo, label = spec["layer"][2:]  # the line stops at the words: a white outline of them drawn under them
+    assert (halo["mark"]["stroke"], halo["mark"]["aria"]) == ("white", False) and "stroke" not in label["mark"]
+    assert halo["encoding"]["text"] == label["encoding"]["text"]
+    # on a phone, team names cut in the middle and the axis title kept on the screen, as on compare
+    bars = spec["layer"][0]["encoding"]
+    assert bars["y"]["axis"]["labelExpr"] == charts.NARROW_TEAM_LABEL
+    assert bars["x"]["axis"]["titleLimit"]["expr"].startswith(charts.NARROW)
+
+
+def test_a_title_is_a_heading_with_the_view_on_a_line_below():
+    """At 390 pixels "Supervision in time (%) by team, January 20…" was cut off; heading and view now
+    each have a line, and the chart's description (read out) keeps the whole."""
+    assert charts.chart_title("Visits (%) — Whole service, May 2021") == {"text": "Visits (%)",
+                                                                          "subtitle": "Whole service, May 2021"}
+    assert charts.chart_title("Visits (%) — SPC chart — Team A") == {"text": "Visits (%)",
+                                                                     "subtitle": "SPC chart — Team A"}
+    assert charts.chart_title("Visits by team") == "Visits by team"
+    rows = pd.DataFrame({"team_label": ["A"], "value": [80.0], "suppressed": [False], "rag": ["green"]})
+    spec = charts.team_bars_layout(rows, name="Visits", unit="percent", title="Visits (%) by team — May 2021",
+                                   target=None).chart().to_dict()
+    assert spec["title"] == {"text": "Visits (%) by team", "subtitle": "May 2021"}
+    assert spec["description"] == "Visits (%) by team — May 2021"

@@ -220,9 +220,12 @@ def test_explore_link_selects_indicator_teams_and_period():
     series = explore_series(at)
     assert set(series["team_label"]) == {"Whole service", "Assessment Team 2"}
     assert series["period"].min() == pd.Timestamp("2021-01-01") and series["period"].max() == pd.Timestamp("2021-12-01")
-    title = chart_specs(at)[0]["title"]
-    assert title == ("Assessments completed within 45 working days (%) — Whole service, Assessment Team 2, "
-                     "January 2021 to December 2021")
+    spec = chart_specs(at)[0]
+    assert spec["description"] == ("Assessments completed within 45 working days (%) — Whole service, "
+                                   "Assessment Team 2, January 2021 to December 2021")
+    # drawn as two lines, so that neither runs off a phone's screen
+    assert spec["title"] == {"text": "Assessments completed within 45 working days (%)",
+                             "subtitle": "Whole service, Assessment Team 2, January 2021 to December 2021"}
 
 
 def test_explore_widgets_change_the_chart_and_the_link():
@@ -320,7 +323,8 @@ def test_many_teams_chart_both_ends_of_the_ranking_and_the_table_lists_all(monke
     table = shown_table(at, 0)
     assert len(table) == 3 and len(bars) == 2
     assert list(bars["team_label"]) == [table["Team"].iloc[0], table["Team"].iloc[-1]]  # highest and lowest
-    assert any(spec.get("title", "").endswith("the 1 highest and 1 lowest of 3 teams") for spec in chart_specs(at))
+    assert any(spec.get("title", {}).get("subtitle") == "November 2021: the 1 highest and 1 lowest of 3 teams"
+               for spec in chart_specs(at))
     assert any("lists all 3 teams" in caption.value for caption in at.caption)
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from metrics.charts import Layout, word_placeholder
+from metrics.charts import Layout, chart_title, word_placeholder
 from metrics.exports import csv_bytes, excel_bytes
 from metrics.formatting import RAG_LABELS, VARIATION_LABELS, is_missing
 
@@ -183,7 +183,7 @@ def layout_spec(layout: Layout) -> dict:
     once per shape, with this view's title and tables (as Arrow)."""
     spec = _filled(_layers_spec(layout.draw, layout.shape),
                    {word_placeholder(name): text for name, text in layout.words.items()})
-    spec["title"] = spec["description"] = layout.title
+    spec["title"], spec["description"] = chart_title(layout.title), layout.title
     spec["datasets"] = {name: _chart_table(table) for name, table in layout.tables.items()}
     return spec
 

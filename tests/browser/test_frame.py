@@ -23,7 +23,8 @@ def test_deep_link_on_a_fresh_server_shows_the_frame(browser):
         main = page.get_by_test_id("stMain")
         assert main.get_by_role("combobox", name="Indicator (type to search)").input_value() == (
             "Children in Care: Children in care")
-        assert "Children in care (number) — Children in Care" in main.inner_text()
+        # the chart, titled by its heading with the view on the line below
+        assert "Children in care (number)\nChildren in Care, February 2020 to January 2022" in main.inner_text()
         # the default Streamlit page list is hidden: only our grouped navigation shows
         assert page.get_by_test_id("stSidebarNav").count() == 0
         context.close()

@@ -335,8 +335,11 @@ def test_ingest_prepares_the_new_snapshot_so_no_visitor_waits(tmp_path, cache, m
         frame.to_csv(source / f"{name}.csv", index=False)
     root_path = tmp_path / "root"
     monkeypatch.setenv("PERFORMANCE_DATA_DIR", str(root_path))
+    reads, read = [], prepared.read_snapshot
+    monkeypatch.setattr(prepared, "read_snapshot", lambda *args, **kwargs: reads.append(kwargs) or read(*args, **kwargs))
     assert ingest_main(["--as-at", "2021-02-10", str(source)]) == 0
     assert "prepared it for the app in " in capsys.readouterr().out
+    assert reads == [{"check": True}]  # read back once, checked, and rated for both audiences in one pass
     root, folder = only_folder(root_path)
     monkeypatch.setattr(prepared, "read_snapshot", refuse)
     monkeypatch.setattr(prepared, "rate_snapshot", refuse)

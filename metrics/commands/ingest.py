@@ -101,10 +101,8 @@ def prepare_new(root: DataRoot, as_at: date) -> None:
     if prepared.cache_folder() is None:
         return
     started = time.perf_counter()
-    folder = SnapshotFolder(as_at, root.snapshot_path(as_at))
-    prepared.check(root, folder)  # checked on its own first: checking and rating in one go needs more memory
-    for audience in AUDIENCES:
-        prepared.performance(root, folder, audience)
+    # Read once, checked, then rated for both audiences in one pass, as the prepare command does.
+    prepared.prepare(root, SnapshotFolder(as_at, root.snapshot_path(as_at)), list(AUDIENCES))
     print(f"prepared it for the app in {time.perf_counter() - started:.1f} s "
           f"(app servers elsewhere: run python -m metrics.commands.prepare there)")
 

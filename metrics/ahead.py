@@ -61,7 +61,7 @@ def large_folder(root: DataRoot, folder: SnapshotFolder) -> bool:
 
 
 def prepare_command(root: DataRoot, folder: SnapshotFolder, audiences: list[str]) -> list[str]:
-    """The command that prepares one snapshot for these audiences (the first first), at a lower priority."""
+    """The command that prepares one snapshot for these audiences (in one pass), at a lower priority."""
     command = [sys.executable, "-m", "metrics.commands.prepare", "--snapshot", folder.as_at.isoformat(),
                "--lower-priority"]
     for audience in audiences:

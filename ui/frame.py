@@ -130,7 +130,8 @@ def _stop_without_data(location: str, invalid: list[CheckedSnapshot]) -> None:
 
 
 def _audiences_ahead(audience: str) -> list[str]:
-    """Audiences to prepare a snapshot for, this one first: with sign-in, people see both."""
+    """Audiences to prepare a snapshot for: this one, and with sign-in both (people see both; rated in one
+    pass, both are ready together, sooner than one after the other)."""
     return [audience, *([other for other in AUDIENCES if other != audience] if sign_in_configured() else [])]
 
 

@@ -81,7 +81,7 @@ _WAITING_LOCK = threading.Lock()
 def survey(location: str, audiences: list[str]) -> tuple[list[CheckedSnapshot], list[CheckedSnapshot], list[str]]:
     """Valid snapshots (newest first), invalid ones, and folder warnings: one cache lookup per rerun.
 
-    A large new snapshot is checked and prepared for the audiences (the first first) by a process of
+    A large new snapshot is checked and prepared for the audiences (in one pass) by a process of
     its own while another snapshot is there to show: checking one at regional scale holds a server's
     pages up for seconds. It is listed once checked, and opened on once ready (ui/frame.py)."""
     folders, warnings = snapshot_folders(location)
@@ -151,7 +151,7 @@ def being_prepared(location: str, snapshot: CheckedSnapshot, audience: str) -> b
 
 
 def prepare_ahead(location: str, snapshot: CheckedSnapshot, audiences: list[str]) -> None:
-    """Have a process of its own prepare a large snapshot for these audiences (the first first), if
+    """Have a process of its own prepare a large snapshot for these audiences (in one pass), if
     nothing is at it yet; ready() says when it is done."""
     AHEAD.start(data_root(location), SnapshotFolder(snapshot.as_at, snapshot.path), audiences)
 

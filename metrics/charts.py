@@ -57,6 +57,11 @@ NARROW_TEAM_LABEL = (f"{NARROW} && length(datum.label) > 20 ? "
                      "slice(datum.label, 0, 9) + '…' + slice(datum.label, -9) : datum.label")
 NARROW_ROOM = 1.6  # times the room left on a wider screen
 MONTH_AXIS = alt.Axis(format="%b %Y", title="Month", labelAngle=-30, labelOverlap=True)
+# A bar's label drawn a second time underneath, in a thick white outline: where the label crosses a line (a
+# target, a comparator, a threshold: a bar just short of it, or a narrow screen), the line stops at the words
+# instead of running through them. Not read out: the label itself is.
+HALO = {"stroke": "white", "strokeWidth": 5, "strokeJoin": "round", "aria": False}
+TITLE_BREAK = " — "  # a chart title's heading and what the view shows, each given a line of its own
 
 
 def _team_axis() -> alt.Axis:
@@ -68,6 +73,14 @@ def _team_axis() -> alt.Axis:
 def _value_axis() -> alt.Axis:
     """Figures along the bottom, their title kept within a phone's screen."""
     return alt.Axis(titleLimit=alt.ExprRef(f"{NARROW} ? containerSize()[0] - 60 : 1000"))
+
+
+def chart_title(title: str) -> str | dict:
+    """A title as the chart draws it: "heading — view" as the heading with the view on a line below
+    (Vega's subtitle), so that neither runs off a phone's screen; the whole of it is the chart's
+    description, read out in full."""
+    heading, _, view = title.partition(TITLE_BREAK)
+    return {"text": heading, "subtitle": view} if view else title
 
 
 def _value_text(frame: pd.DataFrame, unit: str, column: str = "value") -> list[str]:
@@ -124,21 +137,6 @@ class Layout:
         """The chart with each table named (alt.NamedData) rather than included, an empty title, and each
         word as its placeholder (word_placeholder)."""
         return self.draw(self.shape, lambda name: alt.NamedData(name=name), "", word_placeholder)
-
-
-# A bar's label drawn a second time underneath, in a thick white outline: where the label crosses a line (a
-# target, a comparator, a threshold: a bar just short of it, or a narrow screen), the line stops at the words
-# instead of running through them. Not read out: the label itself is.
-HALO = {"stroke": "white", "strokeWidth": 5, "strokeJoin": "round", "aria": False}
-TITLE_BREAK = " — "  # a chart title's heading and what the view shows, each given a line of its own
-
-
-def chart_title(title: str) -> str | dict:
-    """A title as the chart draws it: "heading — view" as the heading with the view on a line below
-    (Vega's subtitle), so that neither runs off a phone's screen; the whole of it is the chart's
-    description, read out in full."""
-    heading, _, view = title.partition(TITLE_BREAK)
-    return {"text": heading, "subtitle": view} if view else title
 
 
 def word_placeholder(name: str) -> str:

@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from metrics.arrays import coded
+
 UNITS = ("count", "percent", "rate_per_10k", "days", "number")
 POLARITIES = ("higher_is_better", "lower_is_better", "neutral")
 AGGREGATIONS = ("sum", "ratio", "none")
@@ -30,10 +32,7 @@ def per_row(ids: pd.Series, lookup: pd.Series | dict, dtype: str = "object") -> 
     Missing and unknown ids give None (object), NaN (float) or False (bool). A question about an
     indicator is quickest asked once per indicator: per_row(ids, aggregation == "ratio", "bool").
     """
-    if isinstance(ids.dtype, pd.CategoricalDtype):  # its codes already number the distinct ids
-        codes, distinct = ids.cat.codes.to_numpy(), ids.cat.categories
-    else:
-        codes, distinct = pd.factorize(ids, use_na_sentinel=True)
+    codes, distinct = coded(ids)  # a categorical's codes already number the distinct ids
     missing = {"object": None, "bool": False}.get(dtype, np.nan)
     lookup = pd.Series(lookup)
     # A dict over the few distinct ids: pandas' reindex costs about a millisecond a call, whatever the size.
@@ -50,11 +49,8 @@ def per_row(ids: pd.Series, lookup: pd.Series | dict, dtype: str = "object") -> 
 def per_row_words(ids: pd.Series, lookup: pd.Series) -> pd.Categorical:
     """per_row for a word (a polarity, say) as a categorical: made from codes, a byte a row, and
     compared with a word by its codes rather than string by string. Missing and unknown ids give NaN."""
-    if isinstance(ids.dtype, pd.CategoricalDtype):
-        codes, distinct = ids.cat.codes.to_numpy(), ids.cat.categories
-    else:
-        codes, distinct = pd.factorize(ids, use_na_sentinel=True)
-    found = per_row(pd.Series(np.asarray(distinct, dtype=object)), lookup)  # once per distinct id
+    codes, distinct = coded(ids)
+    found = per_row(pd.Series(distinct), lookup)  # once per distinct id
     words = sorted({word for word in found if isinstance(word, str)})
     table = np.asarray([words.index(word) if isinstance(word, str) else -1 for word in found] + [-1], dtype=np.int64)
     return pd.Categorical.from_codes(table[codes], categories=words)  # code -1 (missing id) takes the last: -1

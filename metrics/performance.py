@@ -13,7 +13,7 @@ import pandas as pd
 
 from metrics import spc, suppression
 from metrics.aggregation import WHOLE_SERVICE, in_series_order, resolved_rows, series_order
-from metrics.arrays import sorted_distinct
+from metrics.arrays import coded, sorted_distinct
 from metrics.audience import PUBLIC
 from metrics.caseloads import CATALOGUE as CASELOAD_CATALOGUE
 from metrics.caseloads import team_figures as caseload_figures
@@ -266,9 +266,7 @@ def _series_positions(figures: pd.DataFrame) -> dict[str, np.ndarray]:
     order = series_order(figures)
     if not len(order):
         return {}
-    indicator = figures["indicator_id"]
-    codes, names = ((indicator.cat.codes.to_numpy(), indicator.cat.categories) if isinstance(
-        indicator.dtype, pd.CategoricalDtype) else pd.factorize(indicator.to_numpy(dtype=object)))
+    codes, names = coded(figures["indicator_id"])
     codes = codes[order]
     bounds = np.r_[np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]), len(order)]
     return {names[codes[start]]: order[start:stop] for start, stop in zip(bounds[:-1].tolist(), bounds[1:].tolist())}
@@ -307,12 +305,7 @@ def _chunks(sources: Sources, audiences) -> tuple[list[list[str]], dict]:
 Rated = tuple[pd.DataFrame | None, pd.DataFrame | None]  # a chunk's rated figures, and its caseload team figures
 
 
-def rated_chunks(sources: Sources, audience: str = PUBLIC) -> Iterator[Rated]:
-    """A snapshot's resolved figures (Sources) a few indicators at a time, rated for one audience."""
-    return (parts[audience] for parts in rated_chunks_for(sources, [audience]))
-
-
-def rated_chunks_for(sources: Sources, audiences: list[str]) -> Iterator[dict[str, Rated]]:
+def rated_chunks(sources: Sources, audiences: list[str]) -> Iterator[dict[str, Rated]]:
     """A snapshot's resolved figures (Sources) a few indicators at a time, rated for each audience: by
     audience, their rated figures and their caseload team figures (None when none).
 
@@ -359,7 +352,8 @@ def rate_snapshot(snapshot: Snapshot, audience: str = PUBLIC, sources: Sources |
     """Every figure of a snapshot resolved (unless its Sources are given), suppressed (public audience)
     and rated, in memory."""
     rated_parts, caseload_parts = [], []
-    for rated, caseloads in rated_chunks(sources or Sources(snapshot), audience):
+    for parts in rated_chunks(sources or Sources(snapshot), [audience]):
+        rated, caseloads = parts[audience]
         if rated is not None:
             rated_parts.append(rated)
         if caseloads is not None:

@@ -44,7 +44,7 @@ from metrics.performance import (
     caseload_table,
     names_in_order,
     rate_snapshot,
-    rated_chunks_for,
+    rated_chunks,
     whole_service_rows,
 )
 from metrics.problems import InputError, Problem
@@ -369,7 +369,7 @@ def _rate_and_keep(sources: Sources, audiences: list[str], entry: _Entry) -> dic
     series_parts = []
     names: dict[str, set] = {column: set() for column in NAME_COLUMNS}
     try:
-        for parts in rated_chunks_for(sources, audiences):
+        for parts in rated_chunks(sources, audiences):
             rated = parts[audiences[0]][0]  # every audience rates the same rows (only figures differ)
             by_month = None
             if rated is not None:

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.aggregation import WHOLE_SERVICE
-from metrics.arrays import dense_codes, month_numbers, sorted_distinct
+from metrics.arrays import coded, dense_codes, month_numbers, sorted_distinct
 from metrics.contract import per_row
 from metrics.links import linked
 
@@ -49,14 +49,6 @@ def is_small(numbers) -> np.ndarray:
     numbers = np.asarray(numbers, dtype="float64")
     with np.errstate(invalid="ignore"):
         return (numbers > 0) & (numbers < SMALLEST_SHOWN)
-
-
-def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(code per row, the distinct values): a categorical's own codes, else factorised."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy(), np.asarray(column.cat.categories.astype("object"))
-    codes, values = pd.factorize(column.astype("object").to_numpy())
-    return codes, np.asarray(values, dtype=object)
 
 
 class Quantities:
@@ -88,12 +80,12 @@ class Quantities:
         self.checked = per_indicator((aggregation == "ratio") | unit.isin(COUNTED_UNITS) & (
             (aggregation == "sum") | (unit == "count")))[self.row]
         self.bounded_by_denominator = (self.part == NUMERATOR) & per_indicator(unit.isin(RATE_UNITS))[self.row]
-        team_codes, team_names = _codes(figures["team"])
+        team_codes, team_names = coded(figures["team"])
         self.is_total = (team_names == WHOLE_SERVICE)[team_codes[self.row]] if len(team_names) else \
             np.zeros(len(self.row), dtype=bool)
 
         # Codes built from integers (factorising tuples of a MultiIndex is slow at millions of rows).
-        indicator_codes, indicator_names = _codes(figures["indicator_id"])
+        indicator_codes, indicator_names = coded(figures["indicator_id"])
         column = indicator_codes[self.row].astype(np.int64) * len(PARTS) + self.part
         self.column_code, column_values = pd.factorize(column)
         self.column_names = [(str(indicator_names[value // len(PARTS)]), PARTS[value % len(PARTS)])
@@ -280,8 +272,8 @@ def column_block(figures: pd.DataFrame, indicators: pd.DataFrame, teams: pd.Inde
     indicators line up side by side.
     """
     ratio = per_row(figures["indicator_id"], indicators.set_index("indicator_id")["aggregation"] == "ratio", "bool")
-    indicator_codes, indicator_names = _codes(figures["indicator_id"])
-    team_codes, team_names = _codes(figures["team"])
+    indicator_codes, indicator_names = coded(figures["indicator_id"])
+    team_codes, team_names = coded(figures["team"])
     key = (teams.get_indexer(pd.Index(team_names))[team_codes] * len(months)
            + months.get_indexer(pd.DatetimeIndex(figures["period"].to_numpy())))
     keys, columns, amounts = [], [], []

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from metrics.aggregation import in_series_order
-from metrics.arrays import codes_of, dense_codes, lexsorted, month_numbers
+from metrics.arrays import coded, codes_of, dense_codes, lexsorted, month_numbers
 from metrics.contract import per_row, per_row_words
 
 
@@ -102,6 +102,12 @@ def test_codes_of_give_one_number_per_value_and_months_count_from_1970():
     names = pd.Series(["b", "a", "b"])
     assert codes_of(names).tolist() == [0, 1, 0]
     assert codes_of(names.astype("category")).tolist() == [1, 0, 1]  # the categories' own codes
+    # with the distinct values, as plain objects, missing as -1: the one way every rule numbers names
+    for column in (pd.Series(["b", None, "a", "b"]), pd.Series(["b", None, "a", "b"], dtype="string"),
+                   pd.Series(["b", None, "a", "b"]).astype("category")):
+        codes, distinct = coded(column)
+        assert codes[1] == -1 and [distinct[code] for code in codes[[0, 2, 3]]] == ["b", "a", "b"]
+        assert distinct.dtype == object and all(type(value) is str for value in distinct)
     periods = pd.Series(pd.to_datetime(["2021-03-01", "1969-12-01", "2021-03-01", "1970-01-02"]))
     assert month_numbers(periods).tolist() == [51 * 12 + 2, -1, 51 * 12 + 2, 0]
     assert month_numbers(periods, "D").tolist() == [18687, -31, 18687, 1]

@@ -157,7 +157,7 @@ def test_both_audiences_are_rated_in_one_pass_as_each_would_be_alone(monkeypatch
     keys = []
     real = performance_module._keys
     monkeypatch.setattr(performance_module, "_keys", lambda *args: keys.append(1) or real(*args))
-    parts = list(performance_module.rated_chunks_for(performance_module.Sources(snapshot), ["public", "internal"]))
+    parts = list(performance_module.rated_chunks(performance_module.Sources(snapshot), ["public", "internal"]))
     assert len(keys) == len(parts) > 2  # once a chunk, not once an audience
     for audience, rated in alone.items():
         together = pd.concat([part[audience][0] for part in parts], ignore_index=True)

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -303,9 +304,11 @@ def _chunks(sources: Sources, audiences) -> tuple[list[list[str]], dict]:
 
 
 Rated = tuple[pd.DataFrame | None, pd.DataFrame | None]  # a chunk's rated figures, and its caseload team figures
+Made = TypeVar("Made")
 
 
-def rated_chunks(sources: Sources, audiences: list[str]) -> Iterator[dict[str, Rated]]:
+def rated_chunks(sources: Sources, audiences: list[str],
+                 then: Callable[[dict[str, Rated]], Made] | None = None) -> Iterator[dict[str, Rated] | Made]:
     """A snapshot's resolved figures (Sources) a few indicators at a time, rated for each audience: by
     audience, their rated figures and their caseload team figures (None when none).
 
@@ -316,6 +319,9 @@ def rated_chunks(sources: Sources, audiences: list[str]) -> Iterator[dict[str, R
     if need be none, so that their columns are known. The audiences share each chunk's rows and what
     rating needs of them besides the figures (polarity, targets, series order): only the figures
     differ between audiences, where small numbers are hidden.
+
+    then: what to make of each chunk's parts on the thread that rated them (yielded instead of the
+    parts), so that whoever takes them in order has less to do: preparing writes them to files.
     """
     chunks, links = _chunks(sources, audiences)
     caseload_ids = set(CASELOAD_CATALOGUE["indicator_id"])
@@ -335,7 +341,7 @@ def rated_chunks(sources: Sources, audiences: list[str]) -> Iterator[dict[str, R
                     keys = _keys(rows, sources.snapshot, sources.indicators)
                 rated = _rate(rows, keys)
             parts[audience] = rated, (shown[is_caseload] if is_caseload.any() else None)
-        return parts
+        return parts if then is None else then(parts)
 
     yield from in_order(rate_chunk, enumerate(chunks or [[]]), sources.workers)
 

@@ -24,6 +24,7 @@ import re
 import shutil
 import tempfile
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -58,6 +59,7 @@ from metrics.snapshots import (
     find_snapshot_folders,
     read_snapshot,
     read_tables,
+    validate_tables,
 )
 
 CACHE_VARIABLE = CACHE_DIR.name
@@ -309,6 +311,50 @@ def _by_month(periods) -> tuple[np.ndarray, list[int]]:
 Kept = tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame]  # whole service, caseload team figures, series
 
 
+@dataclass
+class _Part:
+    """One audience's share of a rated chunk, made ready for the files on the thread that rated it."""
+
+    whole_service: pd.DataFrame | None  # the whole service's rows
+    caseloads: pd.DataFrame | None  # caseload team figures
+    rated: pa.Table | None  # the rows as rated (indicator by indicator)
+    by_month: list[pa.Table]  # the same rows month by month, a row group each
+
+
+@dataclass
+class _Chunk:
+    """A rated chunk ready for the files: what every audience shares, and each audience's part."""
+
+    names: dict[str, np.ndarray]  # the indicator ids and teams it has
+    series: pd.DataFrame | None  # its (indicator_id, team) pairs
+    parts: dict[str, _Part]
+
+
+def _ready_for_files(parts: dict[str, Rated]) -> _Chunk:
+    """A chunk's rated parts (rated_chunks), turned into Arrow tables for the files, on the rating thread:
+    the thread that writes the files in order then only writes (Parquet writing lets go of Python's lock),
+    and is no longer the slowest step of preparing."""
+    rated = next(iter(parts.values()))[0]  # every audience rates the same rows (only figures differ)
+    names, series, order, cuts = {}, None, None, [0, 0]
+    if rated is not None:
+        names = {column: pd.unique(rated[column]).astype("object") for column in NAME_COLUMNS}  # 240,000 rows
+        series = rated[["indicator_id", "team"]].drop_duplicates().astype("object")
+        order, cuts = _by_month(rated["period"])
+    del rated
+    ready = {}
+    for audience in list(parts):
+        rated, caseloads = parts.pop(audience)
+        if rated is None:
+            ready[audience] = _Part(None, caseloads, None, [])
+            continue
+        table = _arrow_part(rated)
+        by_month = table.take(order)
+        ready[audience] = _Part(whole_service_rows(rated), caseloads, table,
+                                [by_month.slice(first, last - first) for first, last in zip(cuts[:-1], cuts[1:])])
+        del rated
+    return _Chunk(names, series, ready)
+
+
 class _Keeping:
     """One audience's rated parts on their way into the cache: written as they come, once as rated
     (indicator by indicator) and once month by month; the whole service's rows and the caseload team
@@ -320,25 +366,19 @@ class _Keeping:
         self.caseload_parts: list[pd.DataFrame] = []
         self.rated_file = _Streamed(entry, f"rated-{audience}.parquet")
         self.months_file = _Streamed(entry, f"months-{audience}.parquet")
-        self.schema = None
+        self.metadata = None
 
-    def add(self, rated: pd.DataFrame | None, caseloads: pd.DataFrame | None,
-            by_month: tuple[np.ndarray, list[int]] | None) -> None:
-        """A part's rows for this audience, with _by_month of them."""
-        if caseloads is not None:
-            self.caseload_parts.append(caseloads)
-        if rated is None:
+    def add(self, part: _Part) -> None:
+        """A chunk's part for this audience (_ready_for_files)."""
+        if part.caseloads is not None:
+            self.caseload_parts.append(part.caseloads)
+        if part.rated is None:
             return
-        self.whole_parts.append(whole_service_rows(rated))
-        part = _arrow_part(rated)
-        del rated
-        self.schema = self.schema or part.schema
-        part = part.replace_schema_metadata(self.schema.metadata)
-        self.rated_file.write(part, ROWS_PER_GROUP)
-        order, cuts = by_month
-        ordered = part.take(order)
-        for first, last in zip(cuts[:-1], cuts[1:]):
-            self.months_file.write(ordered.slice(first, last - first), ROWS_PER_GROUP)
+        self.whole_parts.append(part.whole_service)
+        self.metadata = self.metadata or part.rated.schema.metadata  # pandas' own: the first part's for all
+        self.rated_file.write(part.rated.replace_schema_metadata(self.metadata), ROWS_PER_GROUP)
+        for months in part.by_month:
+            self.months_file.write(months.replace_schema_metadata(self.metadata), ROWS_PER_GROUP)
 
     def finish(self) -> None:
         self.rated_file.finish()
@@ -369,17 +409,13 @@ def _rate_and_keep(sources: Sources, audiences: list[str], entry: _Entry) -> dic
     series_parts = []
     names: dict[str, set] = {column: set() for column in NAME_COLUMNS}
     try:
-        for parts in rated_chunks(sources, audiences):
-            rated = parts[audiences[0]][0]  # every audience rates the same rows (only figures differ)
-            by_month = None
-            if rated is not None:
-                for column in NAME_COLUMNS:
-                    names[column].update(pd.unique(rated[column]).astype("object"))  # unique first: 240,000 rows
-                series_parts.append(rated[["indicator_id", "team"]].drop_duplicates().astype("object"))
-                by_month = _by_month(rated["period"])
-            del rated
+        for chunk in rated_chunks(sources, audiences, _ready_for_files):
+            for column, found in chunk.names.items():
+                names[column].update(found)
+            if chunk.series is not None:
+                series_parts.append(chunk.series)
             for keeper in keepers:
-                keeper.add(*parts.pop(keeper.audience), by_month)
+                keeper.add(chunk.parts.pop(keeper.audience))
         for keeper in keepers:
             keeper.finish()
     except BaseException as error:  # no half file is left behind, whatever stopped it
@@ -512,15 +548,42 @@ def prepare(root: DataRoot, folder: SnapshotFolder, audiences: list[str]) -> Che
     waiting = [audience for audience in audiences if not _rated_for(entry, audience)]
     if checked is not None and not (checked.valid and waiting):
         return checked
-    snapshot = read_snapshot(root, folder, check=checked is None)
+    checked, sources = _read_and_resolve(root, folder, entry, checked)
+    if sources is not None:  # resolved once, and rated for every audience in one pass
+        _rate_into_cache(sources, waiting, entry)
+    return checked
+
+
+def _read_and_resolve(root: DataRoot, folder: SnapshotFolder, entry: _Entry,
+                      checked: CheckedSnapshot | None) -> tuple[CheckedSnapshot, Sources | None]:
+    """Read a snapshot and resolve its figures (Sources; None if it fails its checks), checking it first
+    unless it was checked before (the checks then kept in the cache).
+
+    The contents are checked on a thread of their own while the figures are resolved, 0.15 to 0.2 s of
+    a regional snapshot's preparing that no longer waits its turn. Resolving figures that then fail
+    their checks is wasted (ingest lets no such snapshot in); whatever it raised on them is dropped
+    for the problems the checks found.
+    """
+    snapshot = read_snapshot(root, folder, check=False)
+    sources = None
+    if checked is None and snapshot.valid:  # schemas pass: check the contents beside the resolving
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="check") as pool:
+            checking = pool.submit(validate_tables, snapshot.tables)
+            try:
+                sources, failure = Sources(snapshot), None
+            except Exception as error:  # figures that fail their checks need not resolve
+                failure = error
+            snapshot.problems = checking.result()
+        if failure is not None and snapshot.valid:
+            raise failure
     if checked is None:
         checked = _summary(snapshot)
         _keep_summary(entry, checked)
-    if checked.valid:
-        sources = Sources(snapshot)  # resolved once, and rated for every audience in one pass
-        del snapshot
-        _rate_into_cache(sources, waiting, entry)
-    return checked
+    elif not snapshot.valid:  # passed its checks before, yet its files no longer read as they did
+        checked = _summary(snapshot)
+    if not checked.valid:
+        return checked, None
+    return checked, Sources(snapshot) if sources is None else sources
 
 
 def _rate_into_cache(sources: Sources, audiences: list[str], entry: _Entry) -> dict[str, Kept] | None:
@@ -542,14 +605,9 @@ def _prepare(root: DataRoot, folder: SnapshotFolder, audience: str, entry: _Entr
 
     Once kept, its views read from the cache like everyone after; the values are let go once rated.
     """
-    snapshot = read_snapshot(root, folder, check=checked is None)
-    if checked is None:
-        checked = _summary(snapshot)
-        _keep_summary(entry, checked)
-    if not checked.valid or not snapshot.valid:
-        raise InputError(list(checked.problems) or snapshot.problems)
-    sources = Sources(snapshot)
-    del snapshot
+    checked, sources = _read_and_resolve(root, folder, entry, checked)
+    if sources is None:
+        raise InputError(list(checked.problems))
     tables = {name: frame for name, frame in sources.snapshot.tables.items() if name in SMALL_TABLES}
     kept = _rate_into_cache(sources, [audience], entry)
     if kept is None:  # nowhere to keep it, or the cache could not take it: this process keeps the rows itself

@@ -169,3 +169,21 @@ def test_both_audiences_are_rated_in_one_pass_as_each_would_be_alone(monkeypatch
         pd.testing.assert_frame_equal(caseloads, rated.caseloads)
     hidden = pd.concat([part["public"][0] for part in parts])["suppressed"]
     assert hidden.any() and not pd.concat([part["internal"][0] for part in parts])["suppressed"].any()
+
+
+def test_rated_parts_are_made_ready_for_the_files_on_the_threads_that_rated_them(monkeypatch, tmp_path):
+    """The thread that writes the files in order only writes: it was the slowest step when it also turned
+    every part into Arrow tables and put them month by month (the rating threads waited on it)."""
+    from metrics import prepared
+
+    monkeypatch.setenv("PERFORMANCE_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(performance_module, "THREADS_FROM_ROWS", 0)
+    monkeypatch.setattr(performance_module, "threads", lambda: 2)
+    where = []
+    real = prepared._arrow_part
+    monkeypatch.setattr(prepared, "_arrow_part", lambda rated: where.append(threading.current_thread().name)
+                        or real(rated))
+    root = data_root(REPOSITORY_DATA_DIR)
+    prepared.prepare(root, find_snapshot_folders(root)[0][0], ["public", "internal"])
+    assert len(where) > 2 and threading.current_thread().name not in where
+    assert all(name.startswith("prepare") for name in where)

@@ -19,7 +19,7 @@ from metrics.problems import InputError
 from metrics.revisions import revisions
 from metrics.scorecard import build_scorecard
 from metrics.series import indicator_series
-from metrics.snapshots import SnapshotFolder, data_root, find_snapshot_folders, read_snapshot
+from metrics.snapshots import SnapshotFolder, data_root, find_snapshot_folders, read_snapshot, validate_tables
 from tests.conftest import tiny_tables, tiny_values
 from tests.helpers import write_raw, write_snapshot
 
@@ -184,20 +184,55 @@ def test_prepare_command_prepares_valid_snapshots_and_names_failed_ones(tiny_roo
     }
 
 
+def test_a_snapshot_that_fails_its_checks_is_reported_whatever_resolving_it_raised(tmp_path, cache, monkeypatch):
+    broken = tiny_tables()
+    broken["values"] = pd.concat([tiny_values(), tiny_values().iloc[[0]]], ignore_index=True)  # a row twice
+    write_snapshot(tmp_path, "2021-03-10", broken)
+    root, folder = only_folder(tmp_path)
+
+    def unresolvable(_snapshot):
+        raise ValueError("cannot reindex on an axis with duplicate labels")
+
+    monkeypatch.setattr(prepared, "Sources", unresolvable)
+    checked = prepared.prepare(root, folder, ["public"])  # checked beside the resolving, which failed
+    assert not checked.valid
+    assert "more than one row" in str(checked.problems[0])
+    assert not prepared.is_prepared(root, folder, "public")
+    with pytest.raises(InputError):  # a visitor is told what the checks found, not what resolving raised
+        prepared.performance(root, folder, "public")
+
+
+def test_resolving_a_snapshot_that_passes_its_checks_raises_what_went_wrong(tiny_root, cache, monkeypatch):
+    root, folder = only_folder(tiny_root)
+
+    def unresolvable(_snapshot):
+        raise ValueError("a fault in resolving")
+
+    monkeypatch.setattr(prepared, "Sources", unresolvable)
+    with pytest.raises(ValueError, match="a fault in resolving"):  # not hidden behind checks that passed
+        prepared.prepare(root, folder, ["public"])
+
+
 def test_prepare_reads_a_snapshot_once_for_both_audiences_and_not_again(tiny_root, cache, monkeypatch):
     root, folder = only_folder(tiny_root)
-    reads = []
+    reads, checks = [], []
 
     def counted(*args, **kwargs):
         reads.append(kwargs.get("check", True))
         return read_snapshot(*args, **kwargs)
 
+    def counted_check(tables):
+        checks.append(sorted(tables))
+        return validate_tables(tables)
+
     monkeypatch.setattr(prepared, "read_snapshot", counted)
+    monkeypatch.setattr(prepared, "validate_tables", counted_check)
     checked = prepared.prepare(root, folder, ["public", "internal"])
     assert checked.valid and checked.team_count == 2
-    assert reads == [True]  # read and checked once, then rated for each audience
+    # Read once, its contents checked once (beside the resolving), then rated for each audience.
+    assert reads == [False] and len(checks) == 1 and "values" in checks[0]
     assert prepared.prepare(root, folder, ["public", "internal"]) == checked
-    assert reads == [True]  # both kept: nothing read again
+    assert reads == [False] and len(checks) == 1  # both kept: nothing read or checked again
     monkeypatch.setattr(prepared, "rate_snapshot", refuse)
     for audience in ("public", "internal"):
         pd.testing.assert_frame_equal(prepared.performance(root, folder, audience).table,
@@ -339,8 +374,9 @@ def test_ingest_prepares_the_new_snapshot_so_no_visitor_waits(tmp_path, cache, m
     monkeypatch.setattr(prepared, "read_snapshot", lambda *args, **kwargs: reads.append(kwargs) or read(*args, **kwargs))
     assert ingest_main(["--as-at", "2021-02-10", str(source)]) == 0
     assert "prepared it for the app in " in capsys.readouterr().out
-    assert reads == [{"check": True}]  # read back once, checked, and rated for both audiences in one pass
+    assert reads == [{"check": False}]  # read back once, checked beside resolving, rated for both in one pass
     root, folder = only_folder(root_path)
+    assert prepared.checked_before(root, folder).valid
     monkeypatch.setattr(prepared, "read_snapshot", refuse)
     monkeypatch.setattr(prepared, "rate_snapshot", refuse)
     for audience in ("public", "internal"):

@@ -39,6 +39,7 @@ from metrics.arrays import month_numbers
 from metrics.performance import (
     NAME_COLUMNS,
     RATED_WORDS,
+    Rated,
     Performance,
     Sources,
     assemble_performance,

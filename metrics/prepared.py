@@ -39,8 +39,8 @@ from metrics.arrays import month_numbers
 from metrics.performance import (
     NAME_COLUMNS,
     RATED_WORDS,
-    Rated,
     Performance,
+    Rated,
     Sources,
     assemble_performance,
     caseload_table,

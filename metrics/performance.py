@@ -192,9 +192,9 @@ class Performance:
             return sum(size for _, size in self._sizes.values())
 
     def series(self, indicator_id: str, team: str) -> pd.DataFrame:
-        """One indicator's monthly rows for one team ("" for the whole service)."""
+        """One indicator's monthly rows for one team ("" for the whole service), numbered from 0."""
         rows = self.rows_of(indicator_id, [team])
-        return rows[rows["team"] == team].sort_values("period")
+        return rows[rows["team"] == team].sort_values("period", ignore_index=True)
 
 
 def _words(column: str, codes: np.ndarray) -> pd.Categorical:

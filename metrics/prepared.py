@@ -2,8 +2,9 @@
 
 A snapshot never changes once written, so what is worked out from it need only be worked out
 once: whether it passes its checks (with the facts the snapshot list shows), and for each
-audience the rated performance table, kept three ways so that a view reads only what it shows:
-the whole service's rows, every row indicator by indicator, and every row month by month. All of
+audience the rated performance table, kept two ways so that a view reads only what it shows: the
+whole service's rows, and every row, a few indicators at a time month by month, in row groups of
+whole months that a span of months or one indicator is read from without the rest. All of
 it is kept under PERFORMANCE_CACHE_DIR and read back by any later process: another page, a
 restarted server, the scorecard command. The key is the
 snapshot's location, each file's size and modification time, and the source of the modules that
@@ -35,7 +36,7 @@ import pyarrow as pa
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from metrics.arrays import month_numbers
+from metrics.arrays import coded, month_numbers
 from metrics.performance import (
     NAME_COLUMNS,
     RATED_WORDS,
@@ -50,7 +51,7 @@ from metrics.performance import (
     whole_service_rows,
 )
 from metrics.problems import InputError, Problem
-from metrics.row_groups import COMPARISONS, filtered_rows
+from metrics.row_groups import COMPARISONS, filtered_rows, group_index
 from metrics.settings import CACHE_DIR
 from metrics.snapshots import (
     DataRoot,
@@ -70,9 +71,12 @@ ENTRIES_KEPT = 24  # prepared snapshots kept; the least recently used are remove
 SMALL_TABLES = ("indicators", "targets", "benchmarks", "commentary")
 CHECK_FILE = "check.json"
 SERIES_FILE = "series.parquet"  # every (indicator, team) pair with a row
-ROWS_PER_GROUP = 50_000  # rows per Parquet row group: about an indicator at regional scale
+ROWS_PER_GROUP = 50_000  # the most rows in one Parquet row group
 MONTH_GROUP_ROWS = 12_500  # month by month, a row group holds whole months of a few indicators
-FILTERED_COLUMNS = ("indicator_id", "period")  # what reads of rated rows filter on (Performance.rows_of, rows_between)
+# What reads of rated rows filter on: a span of months (Performance.rows_between), by the row groups' statistics
+# of the month; one indicator (Performance.rows_of), by the footer's index of the groups holding each.
+STATISTICS_COLUMNS = ["period"]
+INDEXED_COLUMN = "indicator_id"
 FOLDER_MODE, FILE_MODE = 0o700, 0o600  # the internal view's figures: this account only
 ENTRY_NAME = re.compile(r"^[0-9a-f]{32}$")  # only folders named like this are ever removed
 PACKAGE = Path(__file__).resolve().parent
@@ -260,23 +264,32 @@ def _arrow_part(rated: pd.DataFrame) -> pa.Table:
 
 class _Streamed:
     """A Parquet file in the cache written a table at a time, through a temporary file renamed into
-    place when finished, so that a reader never sees half a file."""
+    place when finished, so that a reader never sees half a file. Its footer says which row groups hold
+    each indicator (row_groups.group_index)."""
 
     def __init__(self, entry: _Entry, name: str):
         self.final = entry.path / name
         self.temporary = entry.path / f".{name}.{uuid.uuid4().hex}.tmp"
         self.writer: pq.ParquetWriter | None = None
+        self.groups = 0  # row groups written so far
+        self.holding: dict[str, list[int]] = {}  # the row groups holding each indicator
 
-    def write(self, table: pa.Table, row_group_size: int) -> None:
+    def write(self, table: pa.Table, row_group_size: int, indicators) -> None:
+        """Write the rows (of these indicators) as row groups of at most row_group_size rows."""
         if self.writer is None:
             # Statistics only where reads filter (a third of the writing time is spent on them otherwise), and
             # no compression: the dictionary and run-length encoding already keep a regional snapshot's
             # files to tens of MB, and compressing took another 45 ms of every 240,000 rows.
-            self.writer = pq.ParquetWriter(self.temporary, table.schema, write_statistics=list(FILTERED_COLUMNS),
+            self.writer = pq.ParquetWriter(self.temporary, table.schema, write_statistics=STATISTICS_COLUMNS,
                                            compression="none")
         self.writer.write_table(table, row_group_size=row_group_size)
+        written = range(self.groups, self.groups + -(-table.num_rows // row_group_size))
+        for indicator in indicators:
+            self.holding.setdefault(indicator, []).extend(written)
+        self.groups = written.stop
 
     def finish(self) -> None:
+        self.writer.add_key_value_metadata(group_index(INDEXED_COLUMN, self.holding))
         self.writer.close()
         os.chmod(self.temporary, FILE_MODE)
         os.replace(self.temporary, self.final)
@@ -314,12 +327,11 @@ Kept = tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame]  # whole service, 
 
 @dataclass
 class _Part:
-    """One audience's share of a rated chunk, made ready for the files on the thread that rated it."""
+    """One audience's share of a rated chunk, made ready for the file on the thread that rated it."""
 
     whole_service: pd.DataFrame | None  # the whole service's rows
     caseloads: pd.DataFrame | None  # caseload team figures
-    rated: pa.Table | None  # the rows as rated (indicator by indicator)
-    by_month: list[pa.Table]  # the same rows month by month, a row group each
+    by_month: list[pa.Table]  # the rows month by month, a row group each (_Chunk.groups)
 
 
 @dataclass
@@ -328,66 +340,65 @@ class _Chunk:
 
     names: dict[str, np.ndarray]  # the indicator ids and teams it has
     series: pd.DataFrame | None  # its (indicator_id, team) pairs
+    groups: list[np.ndarray]  # the indicators in each row group of the parts' rows month by month
     parts: dict[str, _Part]
 
 
 def _ready_for_files(parts: dict[str, Rated]) -> _Chunk:
-    """A chunk's rated parts (rated_chunks), turned into Arrow tables for the files, on the rating thread:
+    """A chunk's rated parts (rated_chunks), turned into Arrow tables month by month, on the rating thread:
     the thread that writes the files in order then only writes (Parquet writing lets go of Python's lock),
     and is no longer the slowest step of preparing."""
     rated = next(iter(parts.values()))[0]  # every audience rates the same rows (only figures differ)
-    names, series, order, cuts = {}, None, None, [0, 0]
+    names, series, order, cuts, groups = {}, None, None, [0, 0], []
     if rated is not None:
         names = {column: pd.unique(rated[column]).astype("object") for column in NAME_COLUMNS}  # 240,000 rows
         series = rated[["indicator_id", "team"]].drop_duplicates().astype("object")
         order, cuts = _by_month(rated["period"])
+        codes, indicators = coded(rated["indicator_id"])
+        codes = codes[order]
+        groups = [indicators[np.flatnonzero(np.bincount(codes[first:last], minlength=len(indicators)))]
+                  for first, last in zip(cuts[:-1], cuts[1:])]
     del rated
     ready = {}
     for audience in list(parts):
         rated, caseloads = parts.pop(audience)
         if rated is None:
-            ready[audience] = _Part(None, caseloads, None, [])
+            ready[audience] = _Part(None, caseloads, [])
             continue
-        table = _arrow_part(rated)
-        by_month = table.take(order)
-        ready[audience] = _Part(whole_service_rows(rated), caseloads, table,
+        by_month = _arrow_part(rated).take(order)
+        ready[audience] = _Part(whole_service_rows(rated), caseloads,
                                 [by_month.slice(first, last - first) for first, last in zip(cuts[:-1], cuts[1:])])
         del rated
-    return _Chunk(names, series, ready)
+    return _Chunk(names, series, groups, ready)
 
 
 class _Keeping:
-    """One audience's rated parts on their way into the cache: written as they come, once as rated
-    (indicator by indicator) and once month by month; the whole service's rows and the caseload team
-    figures gathered to be written at the end."""
+    """One audience's rated parts on their way into the cache: written month by month as they come; the
+    whole service's rows and the caseload team figures gathered to be written at the end."""
 
     def __init__(self, entry: _Entry, audience: str):
         self.audience = audience
         self.whole_parts: list[pd.DataFrame] = []
         self.caseload_parts: list[pd.DataFrame] = []
-        self.rated_file = _Streamed(entry, f"rated-{audience}.parquet")
-        self.months_file = _Streamed(entry, f"months-{audience}.parquet")
+        self.file = _Streamed(entry, f"rated-{audience}.parquet")
         self.metadata = None
 
-    def add(self, part: _Part) -> None:
-        """A chunk's part for this audience (_ready_for_files)."""
+    def add(self, part: _Part, groups: list[np.ndarray]) -> None:
+        """A chunk's part for this audience (_ready_for_files), with the indicators in each of its row groups."""
         if part.caseloads is not None:
             self.caseload_parts.append(part.caseloads)
-        if part.rated is None:
+        if part.whole_service is None:
             return
         self.whole_parts.append(part.whole_service)
-        self.metadata = self.metadata or part.rated.schema.metadata  # pandas' own: the first part's for all
-        self.rated_file.write(part.rated.replace_schema_metadata(self.metadata), ROWS_PER_GROUP)
-        for months in part.by_month:
-            self.months_file.write(months.replace_schema_metadata(self.metadata), ROWS_PER_GROUP)
+        self.metadata = self.metadata or part.by_month[0].schema.metadata  # pandas' own: the first part's for all
+        for months, indicators in zip(part.by_month, groups):
+            self.file.write(months.replace_schema_metadata(self.metadata), ROWS_PER_GROUP, indicators)
 
     def finish(self) -> None:
-        self.rated_file.finish()
-        self.months_file.finish()
+        self.file.finish()
 
     def abandon(self) -> None:
-        self.rated_file.abandon()
-        self.months_file.abandon()
+        self.file.abandon()
 
     def whole_service(self, names: dict[str, set]) -> pd.DataFrame:
         whole_service = pd.concat(self.whole_parts, ignore_index=True)
@@ -399,9 +410,9 @@ class _Keeping:
 
 def _rate_and_keep(sources: Sources, audiences: list[str], entry: _Entry) -> dict[str, Kept] | None:
     """Rate a snapshot for these audiences a few indicators at a time and keep each part in the cache as
-    soon as it is rated: once as rated (indicator by indicator) and once month by month, so that one
-    indicator, or a span of months for every team, is read without the rest. Memory holds a few parts at
-    a time, never the whole.
+    soon as it is rated, month by month in row groups of whole months, so that a span of months for
+    every team, or one indicator, is read without the rest. Memory holds a few parts at a time, never
+    the whole.
 
     Returns, by audience, the whole service's rows, the caseload team figures and the series; None if
     the cache could not take it all.
@@ -416,7 +427,7 @@ def _rate_and_keep(sources: Sources, audiences: list[str], entry: _Entry) -> dic
             if chunk.series is not None:
                 series_parts.append(chunk.series)
             for keeper in keepers:
-                keeper.add(chunk.parts.pop(keeper.audience))
+                keeper.add(chunk.parts.pop(keeper.audience), chunk.groups)
         for keeper in keepers:
             keeper.finish()
     except BaseException as error:  # no half file is left behind, whatever stopped it
@@ -639,10 +650,10 @@ def _rated_table(root: DataRoot, folder: SnapshotFolder, audience: str) -> pd.Da
 
 
 def _rated_rows(root: DataRoot, folder: SnapshotFolder, audience: str, filters: tuple) -> pd.DataFrame:
-    """The rated rows matching filters, read alone from the copy sorted by the column filtered on."""
+    """The rated rows matching filters, read alone: from the row groups that can hold them."""
     entry = _Entry(root, folder)
     by_month = any(column == "period" for column, _, _ in filters)
-    rows = entry.read_table(f"{'months' if by_month else 'rated'}-{audience}.parquet", filters=list(filters))
+    rows = entry.read_table(f"rated-{audience}.parquet", filters=list(filters))
     if by_month and rows is not None:  # kept month by month a few indicators at a time: in month order
         rows = rows.sort_values("period", kind="stable", ignore_index=True)
     if rows is None:  # gone from the cache meanwhile: from the whole table, worked out again if need be

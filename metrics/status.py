@@ -128,25 +128,18 @@ class SeriesOrder:
             shifted[1:] = np.where(self.follows[1:], ordered[:-1], missing)
         return self._back_to_rows(shifted)
 
-    def _runs(self, flags) -> tuple[np.ndarray, np.ndarray]:
-        """In sorted order: the run length up to each row (0 where the flag fails) and where each run starts."""
-        ordered = np.asarray(flags, dtype=bool)[self.order]
-        continues = self.follows & ordered & np.r_[False, ordered[:-1]]
-        # A run starts wherever a row does not continue one; a flagged row is that far into its run.
+    def runs(self, kinds) -> tuple[np.ndarray, np.ndarray]:
+        """For each row, how many months in a row up to it were of its kind (0 for kind -1, in no run), and
+        whether they go back to its series' first month of data. kinds: a number per row."""
+        ordered = np.asarray(kinds)[self.order]
+        counted = ordered >= 0
+        continues = self.follows & counted  # the month after the row before, and of the same kind
+        continues[1:] &= ordered[1:] == ordered[:-1]
+        # A run starts wherever a row does not continue one; a counted row is that far into its run.
         position = np.arange(len(ordered))
         run_start = np.maximum.accumulate(np.where(continues, 0, position)) if len(ordered) else position
-        runs = np.where(ordered, position - run_start + 1, 0)
-        start = position - np.maximum(runs - 1, 0)
-        return runs, start
-
-    def run_length(self, flags) -> np.ndarray:
-        """For each row, how many months in a row up to it the flag held (0 where it does not)."""
-        return self._back_to_rows(self._runs(flags)[0])
-
-    def runs(self, flags) -> tuple[np.ndarray, np.ndarray]:
-        """run_length, and for each row whether the flag has held in every month of its series up to it."""
-        runs, start = self._runs(flags)
-        from_start = (runs > 0) & self.starts[start] if len(runs) else runs.astype(bool)
+        runs = np.where(counted, position - run_start + 1, 0)
+        from_start = counted & self.starts[run_start] if len(runs) else counted
         return self._back_to_rows(runs), self._back_to_rows(from_start)
 
 
@@ -158,11 +151,13 @@ def status_runs(frame: pd.DataFrame, order: SeriesOrder | None = None) -> tuple[
     amber one starts a new run: "off target for 3 months" counts red months only.
     """
     order = order or SeriesOrder(frame)
-    months = np.zeros(len(frame), dtype=int)
-    from_start = np.zeros(len(frame), dtype=bool)
-    for status in RUN_STATUSES:
-        flags = (frame["rag"] == status).to_numpy(dtype=bool)
-        length, whole_series = order.runs(flags)
-        months = np.where(flags, length, months)
-        from_start = np.where(flags, whole_series, from_start)
-    return months, from_start
+    rag = frame["rag"]
+    if isinstance(rag.dtype, pd.CategoricalDtype):  # a byte a row: the statuses asked once each, not per row
+        counted = np.isin(np.asarray(rag.cat.categories, dtype=object), RUN_STATUSES)
+        codes = rag.cat.codes.to_numpy()
+        kinds = np.where((codes >= 0) & counted[codes], codes, -1)
+    else:
+        statuses = rag.to_numpy(dtype=object)
+        kinds = np.select([statuses == status for status in RUN_STATUSES], range(len(RUN_STATUSES)), default=-1)
+    months, from_start = order.runs(kinds)
+    return months.astype(int), from_start

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 
@@ -11,6 +12,7 @@ import pytest
 
 from metrics import performance as performance_module
 from metrics import prepared
+from metrics.aggregation import in_series_order
 from metrics.commands.ingest import main as ingest_main
 from metrics.commands.prepare import main as prepare_main
 from metrics.commands.scorecard import main as scorecard_main
@@ -178,9 +180,8 @@ def test_prepare_command_prepares_valid_snapshots_and_names_failed_ones(tiny_roo
     valid = next(folder for folder in find_snapshot_folders(root)[0] if folder.as_at.isoformat() == "2021-02-10")
     entry = cache / prepared.entry_key(root, valid)
     assert {path.name for path in entry.iterdir()} == {
-        "check.json", "series.parquet", "rated-public.parquet", "rated-internal.parquet", "months-public.parquet",
-        "months-internal.parquet", "whole-public.parquet", "whole-internal.parquet", "caseloads-public.parquet",
-        "caseloads-internal.parquet",
+        "check.json", "series.parquet", "rated-public.parquet", "rated-internal.parquet", "whole-public.parquet",
+        "whole-internal.parquet", "caseloads-public.parquet", "caseloads-internal.parquet",
     }
 
 
@@ -344,13 +345,25 @@ def test_a_small_snapshot_is_read_whole_once_instead_of_slice_by_slice(three_mon
     assert "table" in performance.__dict__  # read once, then every view filters it
 
 
-def test_rated_table_is_kept_month_by_month(three_months, cache):
+def test_rated_table_is_kept_month_by_month_with_the_row_groups_of_each_indicator_in_its_footer(
+        three_months, cache, monkeypatch):
+    monkeypatch.setattr(performance_module, "INDICATORS_AT_ONCE", 1)  # an indicator at a time
+    monkeypatch.setattr(prepared, "MONTH_GROUP_ROWS", 4)  # and row groups of a few months
     root, folder = only_folder(three_months)
-    prepared.performance(root, folder, "public")
-    entry = cache / prepared.entry_key(root, folder)
-    assert pd.read_parquet(entry / "months-public.parquet")["period"].is_monotonic_increasing
-    ids = pd.read_parquet(entry / "rated-public.parquet")["indicator_id"].astype(str)
-    assert (ids != ids.shift()).sum() == ids.nunique() == 4  # each indicator's rows together
+    prepared.performance(root, folder, "internal")  # no linked indicators rated together, as in public
+    path = cache / prepared.entry_key(root, folder) / "rated-internal.parquet"
+    file = prepared.pq.ParquetFile(path)
+    ids = [file.read_row_group(group, columns=["indicator_id"]).column(0).to_pylist()
+           for group in range(file.num_row_groups)]
+    held = {}
+    for group, names in enumerate(ids):
+        for name in set(names):
+            held.setdefault(name, []).append(group)
+    index = json.loads(file.metadata.metadata[b"row groups by indicator_id"])
+    assert index == held and len(held) == 4 and file.num_row_groups > 4  # each indicator's groups, exactly
+    rows = pd.read_parquet(path)
+    assert (rows["indicator_id"] != rows["indicator_id"].shift()).sum() == 4  # an indicator at a time
+    assert rows.groupby("indicator_id", observed=True)["period"].apply(lambda months: months.is_monotonic_increasing).all()
 
 
 def test_one_indicator_for_every_team_is_read_without_the_whole_table(three_months, cache, monkeypatch,
@@ -456,13 +469,26 @@ def test_a_span_of_months_is_read_alone_in_month_order_a_few_indicators_at_a_tim
     expected = built[(built["period"] >= first) & (built["period"] <= last)]
     expected = expected.sort_values("period", kind="stable", ignore_index=True)
     pd.testing.assert_frame_equal(rows, expected)
-    pd.testing.assert_frame_equal(performance.table, built)
+    # The whole table: the same rows, a few indicators at a time month by month.
+    pd.testing.assert_frame_equal(in_series_order(performance.table), in_series_order(built))
     entry = cache / prepared.entry_key(root, folder)
-    months = prepared.pq.ParquetFile(entry / "months-public.parquet").metadata
+    months = prepared.pq.ParquetFile(entry / "rated-public.parquet").metadata
     assert months.num_row_groups > 20  # cut into whole months, so a span of months skips the rest
     period = months.schema.names.index("period")  # skipped by the months each row group's statistics give
     assert all(months.row_group(group).column(period).is_stats_set for group in range(months.num_row_groups))
     assert not [path.name for path in entry.iterdir() if path.name.endswith(".tmp")]
+    read = []
+    original = prepared.pq.ParquetFile.read_row_groups
+    monkeypatch.setattr(prepared.pq.ParquetFile, "read_row_groups",
+                        lambda self, groups, **options: read.append(list(groups)) or original(self, groups, **options))
+    one = prepared._rated_rows(root, folder, "public", (("indicator_id", "=", "supervision_in_time"),))
+    expected = built[built["indicator_id"] == "supervision_in_time"]
+    names = {"indicator_id": str, "team": str}
+    pd.testing.assert_frame_equal(in_series_order(one.astype(names)), in_series_order(expected.astype(names)))
+    file = prepared.pq.ParquetFile(entry / "rated-public.parquet")
+    holding = [group for group in range(file.num_row_groups)
+               if "supervision_in_time" in file.read_row_group(group, columns=["indicator_id"]).column(0).to_pylist()]
+    assert read == [holding] and len(holding) < months.num_row_groups / 4  # its own row groups, not the rest
 
 
 def test_a_cache_that_fails_part_way_leaves_no_half_file_and_still_gives_the_figures(tiny_root, cache, monkeypatch):
@@ -470,14 +496,15 @@ def test_a_cache_that_fails_part_way_leaves_no_half_file_and_still_gives_the_fig
     built = build_performance(read_snapshot(root, folder), "public")
     writes = []
 
-    def fail_second(self, table, row_group_size):
+    def fail_second(self, table, row_group_size, indicators):
         writes.append(self.final.name)
         if len(writes) == 2:
             raise OSError("disk full")
-        original(self, table, row_group_size)
+        original(self, table, row_group_size, indicators)
 
     original = prepared._Streamed.write
     monkeypatch.setattr(prepared._Streamed, "write", fail_second)
+    monkeypatch.setattr(performance_module, "INDICATORS_AT_ONCE", 1)  # a write an indicator: half a file written
     performance = prepared.performance(root, folder, "public")
     pd.testing.assert_frame_equal(performance.table, built.table)
     pd.testing.assert_frame_equal(performance.whole_service, built.whole_service)

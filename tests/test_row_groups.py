@@ -57,3 +57,25 @@ def test_a_file_written_again_is_filtered_afresh(tmp_path):
     _rows_in_groups(path, 2, ["indicator_id", "period"])  # other row groups, same rows
     os.utime(path, ns=(1, 1))  # even were its time unchanged, its size is not
     assert filtered_rows(path, january).to_pandas()["value"].tolist() == [0, 1, 2]
+
+
+def test_an_equality_filter_reads_the_groups_the_footer_says_hold_the_value(tmp_path, monkeypatch):
+    """Groups of indicators "a" and "c" span "b" by their lowest and highest values; the footer's index
+    says which groups hold "b" itself."""
+    from metrics.row_groups import group_index
+
+    path = tmp_path / "rated.parquet"
+    rows = pd.DataFrame({"indicator_id": ["a", "c", "b", "b", "a", "c"], "value": range(6)})
+    table = pa.Table.from_pandas(rows, preserve_index=False)
+    with pq.ParquetWriter(path, table.schema) as writer:
+        for start in (0, 2, 4):
+            writer.write_table(table.slice(start, 2))
+        writer.add_key_value_metadata(group_index("indicator_id", {"a": [0, 2], "c": [0, 2], "b": [1]}))
+    read = []
+    original = pq.ParquetFile.read_row_groups
+    monkeypatch.setattr(pq.ParquetFile, "read_row_groups",
+                        lambda self, groups, **options: read.append(list(groups)) or original(self, groups, **options))
+    assert filtered_rows(path, [("indicator_id", "=", "b")]).to_pandas()["value"].tolist() == [2, 3]
+    assert filtered_rows(path, [("indicator_id", "=", "c")]).to_pandas()["value"].tolist() == [1, 5]
+    assert filtered_rows(path, [("indicator_id", "=", "z")]).num_rows == 0
+    assert read == [[1], [0, 2], []]

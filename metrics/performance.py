@@ -413,7 +413,7 @@ def _rate(figures: pd.DataFrame, keys: _Keys) -> pd.DataFrame:
     # How long the row's status (red or amber) has lasted, and whether since its first month of data
     figures["months_at_status"], figures["status_from_start"] = status_runs(figures, series)
     # Each month's SPC reading of its series up to then: the scorecard for any month looks it up.
-    signals = spc.signals_at_every_point(figures, polarity, figures["target"].to_numpy())
+    signals = spc.signals_at_every_point(figures, polarity, figures["target"].to_numpy(), series.order)
     figures["variation"] = signals["variation"].array
     figures["assurance"] = signals["assurance"].array
     return figures

@@ -251,46 +251,58 @@ VARIATION_BY_POLARITY = {
 }
 
 
-def _by_series(values: np.ndarray, member: np.ndarray, position: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    """Points laid out as one row per series (NaN-padded), so each series' prefixes line up."""
-    grid = np.full(shape, np.nan)
-    grid[member, position] = values
-    return grid
+class _Grid:
+    """Points laid out as one row per series, padded to the longest, so each series' prefixes line up:
+    each point's place in the flattened grid, worked out once for every grid of the same points."""
+
+    def __init__(self, member: np.ndarray, position: np.ndarray, series: int):
+        self.shape = (series, int(position.max()) + 1)
+        self.place = member * self.shape[1] + position
+
+    def of(self, values: np.ndarray, fill=np.nan) -> np.ndarray:
+        grid = np.full(self.shape, fill, dtype=np.asarray(values).dtype)
+        grid.ravel()[self.place] = values
+        return grid
+
+    def at_points(self, grid: np.ndarray) -> np.ndarray:
+        return grid.ravel()[self.place]
 
 
-def _screened_average_at_every_point(ranges: np.ndarray, member: np.ndarray, position: np.ndarray,
-                                     series: int) -> tuple[np.ndarray, np.ndarray]:
+def _screened_average_at_every_point(ranges: np.ndarray, points: _Grid) -> tuple[np.ndarray, np.ndarray]:
     """For every point, its series' average moving range up to it: before and after screening.
 
     Screening depends on the average of all ranges so far, so each prefix is screened afresh. Only
     a range at least 3.267 times some later prefix's average can ever be screened out; those are
     few, so the sums are corrected for them alone instead of comparing every pair of points.
     """
-    length = int(position.max()) + 1
-    grid = _by_series(ranges, member, position, (series, length))
-    known = ~np.isnan(grid)
-    total = np.cumsum(np.where(known, grid, 0.0), axis=1)
+    known = ~np.isnan(ranges)
+    grid = points.of(np.where(known, ranges, 0.0), 0.0)
+    known = points.of(known, False)
+    total = np.cumsum(grid, axis=1)
     counted = np.cumsum(known, axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         first = total / counted
     limit = SCREENING_CONSTANT * first
     lowest_ahead = np.fmin.accumulate(limit[:, ::-1], axis=1)[:, ::-1]  # the lowest limit from here on
     with np.errstate(invalid="ignore"):
-        series_of, point_of = np.nonzero(known & (grid >= lowest_ahead))
+        series_of, point_of = np.nonzero(known & (grid >= lowest_ahead))  # by series, then point
     removed, removed_count = np.zeros_like(total), np.zeros_like(total)
+    length = points.shape[1]
     months = np.arange(length)
     block = max(1, 2_000_000 // length)
     for start in range(0, len(series_of), block):
-        rows, points = series_of[start:start + block], point_of[start:start + block]
-        big = grid[rows, points][:, None]
+        rows, at = series_of[start:start + block], point_of[start:start + block]
+        big = grid[rows, at][:, None]
         with np.errstate(invalid="ignore"):
-            screened_out = (months[None, :] >= points[:, None]) & (big >= limit[rows])
-        np.add.at(removed, rows, np.where(screened_out, big, 0.0))
-        np.add.at(removed_count, rows, screened_out)
+            screened_out = (months[None, :] >= at[:, None]) & (big >= limit[rows])
+        # Each series' candidates are together: summed a series at a time, not added one by one.
+        first_of = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        removed[rows[first_of]] += np.add.reduceat(np.where(screened_out, big, 0.0), first_of, axis=0)
+        removed_count[rows[first_of]] += np.add.reduceat(screened_out, first_of, axis=0, dtype=np.float64)
     kept = counted - removed_count
     with np.errstate(invalid="ignore", divide="ignore"):
         screened = np.where(kept > 0, (total - removed) / kept, first)
-    return first[member, position], screened[member, position]
+    return points.at_points(first), points.at_points(screened)
 
 
 def _same_sign_run(recent, count: np.ndarray, length: int) -> np.ndarray:
@@ -306,7 +318,7 @@ def _codes(names, categories: tuple[str, ...]) -> np.ndarray:
     return np.asarray([categories.index(name) for name in names], dtype="int8")
 
 
-def signals_at_every_point(frame: pd.DataFrame, polarity, target) -> pd.DataFrame:
+def signals_at_every_point(frame: pd.DataFrame, polarity, target, order: np.ndarray | None = None) -> pd.DataFrame:
     """Variation and assurance for every row, as if the row were the last point of its series.
 
     frame has indicator_id, team, period and value; polarity and target are given per row. Each
@@ -315,13 +327,15 @@ def signals_at_every_point(frame: pd.DataFrame, polarity, target) -> pd.DataFram
     Only the last few points matter to every rule at the last point: a trend ending there is the
     last six steps all one way; a shift, the last seven points on one side of the mean; two of
     three close, the last three points. The limits are each prefix's own. Returns categories.
+
+    order: the rows' positions by indicator, team and month, where already known (SeriesOrder.order).
     """
     variation = np.full(len(frame), VARIATIONS.index("insufficient_data"), dtype="int8")
     assurance = np.full(len(frame), ASSURANCES.index("none"), dtype="int8")
     value = frame["value"].to_numpy(dtype="float64")
     has_value = np.flatnonzero(~np.isnan(value))
     if len(has_value):
-        variation[has_value], assurance[has_value] = _rate_points(frame, value, has_value, polarity, target)
+        variation[has_value], assurance[has_value] = _rate_points(frame, value, has_value, polarity, target, order)
     return pd.DataFrame({
         "variation": pd.Categorical.from_codes(variation, categories=VARIATIONS),
         "assurance": pd.Categorical.from_codes(assurance, categories=ASSURANCES),
@@ -329,26 +343,32 @@ def signals_at_every_point(frame: pd.DataFrame, polarity, target) -> pd.DataFram
 
 
 def _rate_points(frame: pd.DataFrame, value: np.ndarray, has_value: np.ndarray, polarity,
-                 target) -> tuple[np.ndarray, np.ndarray]:
+                 target, series_order: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """Variation and assurance codes for the rows with a value, in the order of has_value."""
-    indicator = codes_of(frame["indicator_id"])[has_value]
-    team = codes_of(frame["team"])[has_value]
-    month = month_numbers(frame["period"].to_numpy(dtype="datetime64[ns]")[has_value], "D")
-    order = lexsorted((month, team, indicator))  # each series together, oldest month first
-    indicator, team, rows = indicator[order], team[order], has_value[order]
+    if series_order is None:
+        indicator = codes_of(frame["indicator_id"])[has_value]
+        team = codes_of(frame["team"])[has_value]
+        month = month_numbers(frame["period"].to_numpy(dtype="datetime64[ns]")[has_value], "D")
+        order = lexsorted((month, team, indicator))  # each series together, oldest month first
+    else:  # the same order, of the rows with a value
+        place = np.full(len(value), -1)
+        place[has_value] = np.arange(len(has_value))
+        order = place[series_order]
+        order = order[order >= 0]
+    rows = has_value[order]
+    indicator, team = codes_of(frame["indicator_id"])[rows], codes_of(frame["team"])[rows]
     starts = np.flatnonzero(np.r_[True, (indicator[1:] != indicator[:-1]) | (team[1:] != team[:-1])])
     member = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(rows)]))
     index = np.arange(len(rows))
     position = index - starts[member]
     count = position + 1
     y = value[rows]
+    points = _Grid(member, position, len(starts))
 
-    sums = np.cumsum(_by_series(y, member, position, (len(starts), int(position.max()) + 1)), axis=1)
-    mean = sums[member, position] / count
-    del sums
+    mean = points.at_points(np.cumsum(points.of(y), axis=1)) / count
     steps = np.r_[np.nan, np.diff(y)]
     steps[starts] = np.nan  # a series' first point has no moving range
-    first_average, average = _screened_average_at_every_point(np.abs(steps), member, position, len(starts))
+    first_average, average = _screened_average_at_every_point(np.abs(steps), points)
     average = np.where(np.isnan(average), first_average, average)
     upper, lower = mean + LIMIT_CONSTANT * average, mean - LIMIT_CONSTANT * average
     upper_close = mean + CLOSE_FRACTION * LIMIT_CONSTANT * average

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from metrics import spc
+from metrics.status import SeriesOrder
 
 STABLE = [10, 12] * 6  # mean 11, every moving range 2, so limits 11 +/- 5.32
 
@@ -153,6 +154,10 @@ def test_every_point_agrees_with_analyse_of_the_series_up_to_it():
         checked += 1
     assert checked > 1000
     assert set(signals["variation"]) >= {"common_cause", "improvement", "concern", "neutral_high", "insufficient_data"}
+    # Given the rows' series order (as rating has it already), the same answers without sorting again.
+    ordered = spc.signals_at_every_point(frame, frame["polarity"], frame["target"].astype("float64"),
+                                         SeriesOrder(frame).order)
+    pd.testing.assert_frame_equal(ordered, signals)
 
 
 def test_a_flat_series_is_common_cause_not_a_shift():

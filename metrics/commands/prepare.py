@@ -16,6 +16,7 @@ import time
 from datetime import date
 
 from metrics import prepared
+from metrics.allocator import reuse_freed_memory
 from metrics.audience import AUDIENCES
 from metrics.commands import snapshot_folders
 
@@ -34,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     audiences = list(dict.fromkeys(args.audience or AUDIENCES))
     if args.lower_priority and hasattr(os, "nice"):
         os.nice(LOWER_PRIORITY)
+    reuse_freed_memory()  # a process of its own, for this one job: see metrics/allocator.py
     found = snapshot_folders("prepare")
     if found is None:
         return 1

@@ -1,0 +1,61 @@
+"""The C allocator told to reuse freed memory, where it is glibc's, for the prepare command alone."""
+
+from __future__ import annotations
+
+import ctypes
+import platform
+
+import pytest
+
+from metrics import allocator
+from metrics.commands import prepare as prepare_command
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's")
+def test_glibc_takes_both_settings(monkeypatch):
+    calls = []
+    real = ctypes.CDLL
+
+    class Recording:
+        def __init__(self, name):
+            self.library = real(name)
+
+        @property
+        def mallopt(self):
+            function = self.library.mallopt
+
+            def recorded(parameter, value):
+                calls.append((parameter, value))
+                return function(parameter, value)
+
+            recorded.argtypes = recorded.restype = None
+            return recorded
+
+    monkeypatch.setattr(allocator.ctypes, "CDLL", Recording)
+    assert allocator.reuse_freed_memory()
+    assert calls == [(allocator.M_MMAP_THRESHOLD, 32 * 1024 * 1024), (allocator.M_TRIM_THRESHOLD, 64 * 1024 * 1024)]
+
+
+def test_elsewhere_nothing_changes(monkeypatch):
+    def no_library(_name):
+        raise OSError("no C library here")
+
+    monkeypatch.setattr(allocator.ctypes, "CDLL", no_library)
+    assert allocator.reuse_freed_memory() is False
+    monkeypatch.setattr(allocator.ctypes, "CDLL", lambda _name: object())  # a C library without mallopt
+    assert allocator.reuse_freed_memory() is False
+    monkeypatch.setattr(allocator.sys, "platform", "darwin")
+    assert allocator.reuse_freed_memory() is False
+
+
+def test_the_prepare_command_asks_for_it_and_an_app_server_does_not(monkeypatch, tmp_path):
+    asked = []
+    monkeypatch.setattr(prepare_command, "reuse_freed_memory", lambda: asked.append(True) or True)
+    monkeypatch.setenv("PERFORMANCE_CACHE_DIR", str(tmp_path))
+    assert prepare_command.main([]) == 0  # the shipped demo snapshots
+    assert asked == [True]
+    from pathlib import Path
+
+    app_code = [path for path in Path(allocator.__file__).parent.parent.glob("**/*.py")
+                if "reuse_freed_memory" in path.read_text() and "tests" not in path.parts]
+    assert sorted(path.name for path in app_code) == ["allocator.py", "prepare.py"]

@@ -416,8 +416,11 @@ def caseload_spread(caseloads: pd.DataFrame, *, threshold: int, title: str, show
 def caseload_averages(rows: pd.DataFrame, *, threshold: int, title: str) -> alt.LayerChart:
     """Average cases per worker by team (teams whose average is hidden are left out), with the threshold."""
     y = alt.Y("team:N", title="Team", sort="-x", axis=_team_axis())
+    # Room on the right for the longest bar's figure, which otherwise ran off the edge on a phone.
+    top = max(float(rows["mean"].max()) if rows["mean"].notna().any() else 0.0, float(threshold)) * 1.2 or 1.0
+    scale = alt.Scale(domain=[0, top], nice=False)
     bars = alt.Chart(rows).mark_bar(color="#546e7a").encode(
-        x=alt.X("mean:Q", title="Average cases per worker (number)", axis=_value_axis()), y=y,
+        x=alt.X("mean:Q", title="Average cases per worker (number)", axis=_value_axis(), scale=scale), y=y,
         tooltip=[alt.Tooltip("team:N", title="Team"), alt.Tooltip("mean:Q", title="Average", format=".1f")],
     )
     figure = alt.Text("mean:Q", format=".1f")

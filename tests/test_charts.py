@@ -398,6 +398,10 @@ def test_caseload_averages_are_labelled_over_the_threshold_line():
     bars = spec["layer"][0]["encoding"]
     assert bars["y"]["axis"]["labelExpr"] == charts.NARROW_TEAM_LABEL
     assert bars["x"]["axis"]["titleLimit"]["expr"].startswith(charts.NARROW)
+    # room on the right for the longest bar's figure (the threshold, 20, is beyond the bars here)
+    assert bars["x"]["scale"] == {"domain": [0, 24.0], "nice": False}
+    wide = charts.caseload_averages(pd.DataFrame({"team": ["A"], "mean": [30.0]}), threshold=20, title="t").to_dict()
+    assert wide["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, 36.0]
 
 
 def test_a_title_is_a_heading_with_the_view_on_a_line_below():

@@ -153,9 +153,10 @@ def status_runs(frame: pd.DataFrame, order: SeriesOrder | None = None) -> tuple[
     order = order or SeriesOrder(frame)
     rag = frame["rag"]
     if isinstance(rag.dtype, pd.CategoricalDtype):  # a byte a row: the statuses asked once each, not per row
-        counted = np.isin(np.asarray(rag.cat.categories, dtype=object), RUN_STATUSES)
+        # A missing status (code -1) takes the last entry, in no run: there is one even without categories.
+        counted = np.r_[np.isin(np.asarray(rag.cat.categories, dtype=object), RUN_STATUSES), False]
         codes = rag.cat.codes.to_numpy()
-        kinds = np.where((codes >= 0) & counted[codes], codes, -1)
+        kinds = np.where(counted[codes], codes, -1)
     else:
         statuses = rag.to_numpy(dtype=object)
         kinds = np.select([statuses == status for status in RUN_STATUSES], range(len(RUN_STATUSES)), default=-1)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import os
 import stat
+import types
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from metrics import performance as performance_module
@@ -489,6 +491,25 @@ def test_a_span_of_months_is_read_alone_in_month_order_a_few_indicators_at_a_tim
     holding = [group for group in range(file.num_row_groups)
                if "supervision_in_time" in file.read_row_group(group, columns=["indicator_id"]).column(0).to_pylist()]
     assert read == [holding] and len(holding) < months.num_row_groups / 4  # its own row groups, not the rest
+
+
+def test_the_footer_names_each_indicators_row_groups_whatever_sizes_the_parts_come_in(tmp_path):
+    """A part of no rows is written as one empty row group, and a part of more rows than a group holds
+    as several: the index counts both as Parquet writes them."""
+    entry = types.SimpleNamespace(path=tmp_path)
+    rows = pa.table({"indicator_id": ["a", "a", "b", "b", "b", "c"], "value": [1.0, 2, 3, 4, 5, 6]})
+    streamed = prepared._Streamed(entry, "rated-public.parquet")
+    for first, last, indicators in ((0, 0, []), (0, 2, ["a"]), (2, 5, ["b"]), (5, 5, []), (5, 6, ["c"])):
+        streamed.write(rows.slice(first, last - first), 2, indicators)
+    streamed.finish()
+    file = prepared.pq.ParquetFile(tmp_path / "rated-public.parquet")
+    held = {}
+    for group in range(file.num_row_groups):
+        for name in set(file.read_row_group(group, columns=["indicator_id"]).column(0).to_pylist()):
+            held.setdefault(name, []).append(group)
+    assert file.num_row_groups == 6  # empty, a, b b, b, empty, c
+    assert json.loads(file.metadata.metadata[b"row groups by indicator_id"]) == held == {"a": [1], "b": [2, 3],
+                                                                                          "c": [5]}
 
 
 def test_a_cache_that_fails_part_way_leaves_no_half_file_and_still_gives_the_figures(tiny_root, cache, monkeypatch):

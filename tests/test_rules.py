@@ -248,3 +248,16 @@ def test_rag_direction_and_runs_read_words_held_as_categories_the_same():
                           "rag": pd.Categorical(["red", "red", "amber"], categories=["green", "amber", "red", "none"])})
     months, from_start = status_runs(frame)
     assert months.tolist() == [1, 2, 1] and from_start.tolist() == [True, True, False]
+
+
+def test_a_month_without_a_status_breaks_a_run_however_the_statuses_are_held():
+    """A missing status is in no run, whichever status its categories list last (the codes' -1)."""
+    periods = pd.to_datetime(["2021-01-01", "2021-02-01", "2021-03-01", "2021-04-01"])
+    for rag in (pd.Categorical(["red", None, "red", "red"], categories=["green", "red"]),
+                pd.Series(["red", None, "red", "red"], dtype=object)):
+        frame = pd.DataFrame({"indicator_id": ["x"] * 4, "team": [""] * 4, "period": periods, "rag": rag})
+        months, from_start = status_runs(frame)
+        assert months.tolist() == [1, 0, 1, 2] and from_start.tolist() == [True, False, False, False]
+    unrated = pd.DataFrame({"indicator_id": ["x"] * 4, "team": [""] * 4, "period": periods,
+                            "rag": pd.Categorical([None] * 4, categories=[])})
+    assert status_runs(unrated)[0].tolist() == [0, 0, 0, 0]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import ctypes
 import platform
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -11,29 +13,27 @@ from metrics import allocator
 from metrics.commands import prepare as prepare_command
 
 
-@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's")
-def test_glibc_takes_both_settings(monkeypatch):
+def test_both_settings_are_asked_for_together(monkeypatch):
     calls = []
-    real = ctypes.CDLL
 
-    class Recording:
-        def __init__(self, name):
-            self.library = real(name)
+    class Library:  # glibc's mallopt, recorded (this process's own allocator is left as it is)
+        @staticmethod
+        def mallopt(parameter, value):
+            calls.append((parameter, value))
+            return 1
 
-        @property
-        def mallopt(self):
-            function = self.library.mallopt
-
-            def recorded(parameter, value):
-                calls.append((parameter, value))
-                return function(parameter, value)
-
-            recorded.argtypes = recorded.restype = None
-            return recorded
-
-    monkeypatch.setattr(allocator.ctypes, "CDLL", Recording)
+    monkeypatch.setattr(allocator.sys, "platform", "linux")
+    monkeypatch.setattr(allocator.ctypes, "CDLL", lambda _name: Library())
     assert allocator.reuse_freed_memory()
     assert calls == [(allocator.M_MMAP_THRESHOLD, 32 * 1024 * 1024), (allocator.M_TRIM_THRESHOLD, 64 * 1024 * 1024)]
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's")
+def test_glibc_takes_them():
+    """In a process of its own, as the prepare command runs."""
+    said = subprocess.run([sys.executable, "-c", "from metrics.allocator import reuse_freed_memory as r; print(r())"],
+                          cwd=Path(allocator.__file__).parent.parent, capture_output=True, text=True, check=True)
+    assert said.stdout.strip() == "True"
 
 
 def test_elsewhere_nothing_changes(monkeypatch):
@@ -54,8 +54,6 @@ def test_the_prepare_command_asks_for_it_and_an_app_server_does_not(monkeypatch,
     monkeypatch.setenv("PERFORMANCE_CACHE_DIR", str(tmp_path))
     assert prepare_command.main([]) == 0  # the shipped demo snapshots
     assert asked == [True]
-    from pathlib import Path
-
     app_code = [path for path in Path(allocator.__file__).parent.parent.glob("**/*.py")
                 if "reuse_freed_memory" in path.read_text() and "tests" not in path.parts]
     assert sorted(path.name for path in app_code) == ["allocator.py", "prepare.py"]

@@ -330,7 +330,7 @@ Kept = tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame]  # whole service, 
 class _Part:
     """One audience's share of a rated chunk, made ready for the file on the thread that rated it."""
 
-    whole_service: pd.DataFrame | None  # the whole service's rows
+    whole_service: pd.DataFrame | None  # the whole service's rows (None with no rated rows)
     caseloads: pd.DataFrame | None  # caseload team figures
     by_month: list[pa.Table]  # the rows month by month, a row group each (_Chunk.groups)
 
@@ -388,7 +388,7 @@ class _Keeping:
         """A chunk's part for this audience (_ready_for_files), with the indicators in each of its row groups."""
         if part.caseloads is not None:
             self.caseload_parts.append(part.caseloads)
-        if part.whole_service is None:
+        if not part.by_month:  # no rated rows for this audience in the chunk (caseload figures alone)
             return
         self.whole_parts.append(part.whole_service)
         self.metadata = self.metadata or part.by_month[0].schema.metadata  # pandas' own: the first part's for all

@@ -6,6 +6,8 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
 from metrics.glossary import ACRONYMS, ANNEX_A_RULES, TERMS
 from metrics.snapshots import REPOSITORY_DATA_DIR, read_snapshot_folder
 
@@ -97,3 +99,13 @@ def test_every_cache_is_keyed_by_the_audience():
     for path in [ROOT / "streamlit_app.py", *sorted((ROOT / "pages").glob("*.py"))]:
         assert cached_functions(path) == [], f"{path.name} caches on its own; add a loader to ui/loaders.py"
         assert "memo(" not in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("ci", "outcome"), [("true", pytest.fail.Exception), ("1", pytest.fail.Exception),
+                                             ("", pytest.skip.Exception), ("false", pytest.skip.Exception)])
+def test_something_a_test_needs_that_is_missing_fails_ci_and_is_skipped_elsewhere(monkeypatch, ci, outcome):
+    from tests.helpers import missing
+
+    monkeypatch.setenv("CI", ci)
+    with pytest.raises(outcome, match="chromium"):
+        missing("/usr/bin/chromium is missing")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import missing
 from ui.frame import NAVIGATION
 
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -35,10 +36,7 @@ def require_tool(path: str, package: str) -> None:
     """In CI a missing tool is a failure; on a developer's machine the test that needs it is skipped."""
     if Path(path).exists():
         return
-    message = f"{path} is missing: install Debian's {package} (apt-get install -y {package})"
-    if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
-        pytest.fail(message)
-    pytest.skip(message)
+    missing(f"{path} is missing: install Debian's {package} (apt-get install -y {package})")
 
 
 def require_chromium() -> None:

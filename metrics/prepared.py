@@ -36,6 +36,7 @@ import pyarrow as pa
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
+from metrics.aggregation import WHOLE_SERVICE
 from metrics.arrays import coded, month_numbers
 from metrics.performance import (
     NAME_COLUMNS,
@@ -252,14 +253,33 @@ def _to_arrow(rated: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(rated, preserve_index=False)
 
 
-def _arrow_part(rated: pd.DataFrame) -> pa.Table:
-    """A few indicators' rated rows in Arrow, names as dictionaries with the same index type in every
-    part, so that the parts make one table."""
-    rated = rated.astype({column: "category" for column in NAME_COLUMNS})
-    table = _to_arrow(rated)
-    fields = [pa.field(field.name, pa.dictionary(pa.int32(), field.type.value_type))
-              if pa.types.is_dictionary(field.type) else field for field in table.schema]
-    return table.cast(pa.schema(fields, metadata=table.schema.metadata))
+def _arrow_part(rated: pd.DataFrame, order: np.ndarray) -> pa.Table:
+    """A few indicators' rated rows in Arrow, in this order: the table pandas' own conversion makes (its
+    metadata gives the pandas types back on reading), names and words as dictionaries with the same index
+    type in every part, so that the parts make one table.
+
+    Built a column at a time from the numpy arrays, each put in order as it is taken: a third of the time
+    of converting the frame and then putting it in order (8 ms against 27 on 120,000 rows), most of it
+    with Python's lock let go."""
+    rated = rated.astype({column: "category" for column in NAME_COLUMNS
+                          if not isinstance(rated[column].dtype, pd.CategoricalDtype)})
+    schema = _to_arrow(rated.iloc[:0]).schema
+    schema = pa.schema([pa.field(field.name, pa.dictionary(pa.int32(), field.type.value_type))
+                        if pa.types.is_dictionary(field.type) else field for field in schema], metadata=schema.metadata)
+    return pa.Table.from_arrays([_arrow_column(rated[field.name], order, field.type) for field in schema],
+                                schema=schema)
+
+
+def _arrow_column(column: pd.Series, order: np.ndarray, kind: pa.DataType) -> pa.Array:
+    """One column's values in this order, as pandas' conversion makes them (NaN and NaT as nulls)."""
+    if pa.types.is_dictionary(kind):
+        codes = column.cat.codes.to_numpy()[order]
+        missing = codes < 0
+        indices = pa.array(codes.astype(kind.index_type.to_pandas_dtype()),
+                           mask=missing if missing.any() else None)
+        words = pa.array(np.asarray(column.cat.categories, dtype=object), type=kind.value_type)
+        return pa.DictionaryArray.from_arrays(indices, words)
+    return pa.array(np.asarray(column)[order], type=kind, from_pandas=True)
 
 
 class _Streamed:
@@ -345,6 +365,29 @@ class _Chunk:
     parts: dict[str, _Part]
 
 
+def _present(column: pd.Series) -> np.ndarray:
+    """The distinct names of a column (as objects, in no particular order), from its codes: 0.2 ms on
+    240,000 rows where hashing every row took 1.5."""
+    codes, distinct = coded(column)
+    found = np.bincount(codes[codes >= 0], minlength=len(distinct)) > 0
+    return distinct[found] if (codes >= 0).all() else np.r_[distinct[found], [np.nan]].astype(object)
+
+
+def _series_of(rated: pd.DataFrame) -> pd.DataFrame:
+    """Each (indicator_id, team) pair of the rows, in order of first appearance, as objects:
+    drop_duplicates of the two columns, from their codes (one number a pair) instead of the names."""
+    indicators, indicator_names = coded(rated["indicator_id"])
+    teams, team_names = coded(rated["team"])
+    width = len(team_names) + 1  # codes from -1 (missing) up
+    pairs = pd.unique((indicators.astype(np.int64) + 1) * width + teams + 1)
+    return pd.DataFrame({"indicator_id": _named(pairs // width - 1, indicator_names),
+                         "team": _named(pairs % width - 1, team_names)}, dtype=object)
+
+
+def _named(codes: np.ndarray, names: np.ndarray) -> np.ndarray:
+    return np.where(codes >= 0, names[np.maximum(codes, 0)] if len(names) else np.nan, np.nan).astype(object)
+
+
 def _ready_for_files(parts: dict[str, Rated]) -> _Chunk:
     """A chunk's rated parts (rated_chunks), turned into Arrow tables month by month, on the rating thread:
     the thread that writes the files in order then only writes (Parquet writing lets go of Python's lock),
@@ -352,13 +395,14 @@ def _ready_for_files(parts: dict[str, Rated]) -> _Chunk:
     rated = next(iter(parts.values()))[0]  # every audience rates the same rows (only figures differ)
     names, series, order, cuts, groups = {}, None, None, [0, 0], []
     if rated is not None:
-        names = {column: pd.unique(rated[column]).astype("object") for column in NAME_COLUMNS}  # 240,000 rows
-        series = rated[["indicator_id", "team"]].drop_duplicates().astype("object")
+        names = {column: _present(rated[column]) for column in NAME_COLUMNS}
+        series = _series_of(rated)
         order, cuts = _by_month(rated["period"])
         codes, indicators = coded(rated["indicator_id"])
         codes = codes[order]
         groups = [indicators[np.flatnonzero(np.bincount(codes[first:last], minlength=len(indicators)))]
                   for first, last in zip(cuts[:-1], cuts[1:])]
+        whole = np.flatnonzero((rated["team"] == WHOLE_SERVICE).to_numpy())  # the same rows for every audience
     del rated
     ready = {}
     for audience in list(parts):
@@ -366,8 +410,8 @@ def _ready_for_files(parts: dict[str, Rated]) -> _Chunk:
         if rated is None:
             ready[audience] = _Part(None, caseloads, [])
             continue
-        by_month = _arrow_part(rated).take(order)
-        ready[audience] = _Part(whole_service_rows(rated), caseloads,
+        by_month = _arrow_part(rated, order)
+        ready[audience] = _Part(rated.take(whole).reset_index(drop=True), caseloads,
                                 [by_month.slice(first, last - first) for first, last in zip(cuts[:-1], cuts[1:])])
         del rated
     return _Chunk(names, series, groups, ready)

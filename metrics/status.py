@@ -36,6 +36,8 @@ def targets_in_force(keys: pd.DataFrame, targets: pd.DataFrame | None) -> pd.Dat
     if targets is not None and not targets.empty and len(result):
         periods = result["period"].to_numpy(dtype="datetime64[ns]")
         by_indicator = result.groupby("indicator_id", observed=True, sort=False).indices
+        # Only these rows' indicators' targets: rated a few indicators at a time, most targets are for others.
+        targets = targets[targets["indicator_id"].isin(list(by_indicator))]
         all_teams = targets[targets["team"].isna()]
         for indicator_id, rows in all_teams.groupby("indicator_id", observed=True):
             if indicator_id in by_indicator:

@@ -181,8 +181,8 @@ def test_rated_parts_are_made_ready_for_the_files_on_the_threads_that_rated_them
     monkeypatch.setattr(performance_module, "threads", lambda: 2)
     where = []
     real = prepared._arrow_part
-    monkeypatch.setattr(prepared, "_arrow_part", lambda rated: where.append(threading.current_thread().name)
-                        or real(rated))
+    monkeypatch.setattr(prepared, "_arrow_part", lambda rated, order: where.append(threading.current_thread().name)
+                        or real(rated, order))
     root = data_root(REPOSITORY_DATA_DIR)
     prepared.prepare(root, find_snapshot_folders(root)[0][0], ["public", "internal"])
     assert len(where) > 2 and threading.current_thread().name not in where

@@ -576,3 +576,36 @@ def test_a_part_is_put_month_by_month_keeping_each_months_rows_in_rated_order(mo
     assert prepared._by_month(many)[0].tolist() == sorted(range(500), key=lambda row: many[row])
     widest = pd.to_datetime(["2262-04-01", "1677-10-01"])  # as far apart as months in nanoseconds can be
     assert prepared._by_month(widest)[0].tolist() == [1, 0]
+
+
+def test_a_part_in_arrow_is_what_pandas_own_conversion_makes_put_in_order():
+    """Built a column at a time from numpy (quicker, and mostly without Python's lock), a part must be the very
+    table pandas' conversion gives: nulls where figures are missing, names and words as dictionaries of the
+    categories with int32 indices, a name held as text turned into categories, and pandas' metadata."""
+    rated = pd.DataFrame({
+        "indicator_id": pd.Series(["b", "a", "b"], dtype="str"),  # text, as a caseload team figure's may be
+        "period": pd.to_datetime(["2021-02-01", "2021-01-01", "2021-01-01"]),
+        "team": pd.Categorical(["T1", "", None], categories=["T1", "T2", ""]),  # an unused category, a missing one
+        "value": [1.5, np.nan, 3.0],
+        "suppressed": [False, True, False],
+        "months_at_status": np.array([0, 2, 1], dtype="int64"),
+        "rag": pd.Categorical.from_codes([0, 2, 1], categories=["green", "amber", "red", "none"]),
+    })
+    order = np.array([2, 0, 1])
+    table = prepared._arrow_part(rated, order)
+    named = rated.astype({"indicator_id": "category"})
+    expected = pa.Table.from_pandas(named, preserve_index=False)
+    expected = expected.cast(pa.schema([pa.field(field.name, pa.dictionary(pa.int32(), field.type.value_type))
+                                        if pa.types.is_dictionary(field.type) else field for field in expected.schema],
+                                       metadata=expected.schema.metadata)).take(order)
+    assert table.equals(expected, check_metadata=True)
+    assert table.column("value").null_count == 1 and table.column("team").null_count == 1
+
+
+def test_a_parts_series_are_its_name_pairs_in_order_of_first_appearance():
+    rated = pd.DataFrame({"indicator_id": pd.Series(["b", "a", "b", "a", None, "b"], dtype="str"),
+                          "team": pd.Categorical(["x", None, "x", None, "y", ""], categories=["", "x", "y", "z"])})
+    expected = rated.drop_duplicates().astype("object").reset_index(drop=True)
+    pd.testing.assert_frame_equal(prepared._series_of(rated), expected)
+    assert len(prepared._series_of(rated.iloc[:0])) == 0
+    assert sorted(map(str, prepared._present(rated["team"]))) == ["", "nan", "x", "y"]  # "z" is not there

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from metrics import spc, suppression
-from metrics.aggregation import WHOLE_SERVICE, in_series_order, resolved_rows, series_order
+from metrics.aggregation import WHOLE_SERVICE, in_series_order, resolved_parts, series_order
 from metrics.arrays import coded, sorted_distinct
 from metrics.audience import PUBLIC
 from metrics.caseloads import CATALOGUE as CASELOAD_CATALOGUE
@@ -225,9 +225,9 @@ class Sources:
                 tables = [pd.concat(tables, ignore_index=True)]  # an indicator in both: resolved as one
         # Each whole table at once: one pass, not one for each few indicators (and each audience). The
         # rows stay where they are; each indicator's positions are kept in series order instead.
-        self.tables = [resolved_rows(table, self.indicators) for table in tables]
+        self.tables = [_Joined(*resolved_parts(table, self.indicators)) for table in tables]
         del tables
-        self.positions = [_series_positions(table) for table in self.tables]
+        self.positions = [_series_positions(table.keys()) for table in self.tables]
         # The rest of the snapshot (its catalogue, targets and small tables), without the values: the
         # resolved figures stand for them, and a caller that lets the snapshot go frees them.
         self.snapshot = replace(snapshot, tables={name: frame for name, frame in snapshot.tables.items()
@@ -244,7 +244,7 @@ class Sources:
         parts = [table.take(np.concatenate(found)) for table, positions in zip(self.tables, self.positions)
                  if (found := [positions[name] for name in names if name in positions])]
         if not parts:
-            return self.tables[0].iloc[:0].reset_index(drop=True)
+            return self.tables[0].take(np.zeros(0, dtype=np.int64))
         if len(parts) == 1:
             return parts[0].reset_index(drop=True)
         # Indicators of both tables: ordered as when the two were resolved together, by indicator as
@@ -257,9 +257,54 @@ class Sources:
 
     def teams_and_months(self) -> tuple[pd.Index, pd.DatetimeIndex]:
         """Every team (the whole service "" last) and month of the snapshot."""
-        teams = sorted({str(team) for table in self.tables for team in table["team"].unique()} - {WHOLE_SERVICE})
-        months = sorted({month for table in self.tables for month in table["period"].unique()})
+        parts = [part for table in self.tables for part in table.parts]
+        teams = sorted({str(team) for part in parts for team in part["team"].unique()} - {WHOLE_SERVICE})
+        months = sorted({month for part in parts for month in part["period"].unique()})
         return pd.Index([*teams, WHOLE_SERVICE]), pd.DatetimeIndex(months)
+
+
+class _Joined:
+    """Two tables with the same columns read as one, the second's rows numbered after the first's, without
+    joining them: a join is a copy of every row, and the second (the derived whole service) is a few
+    thousand rows beside millions."""
+
+    KEYS = ["indicator_id", "team", "period"]
+
+    def __init__(self, first: pd.DataFrame, second: pd.DataFrame):
+        self.parts = (first, second)
+        # Else a column of each type joins as a third (str and object as object): read each as the join would.
+        self.same_types = first.dtypes.equals(second.dtypes)
+
+    def __len__(self) -> int:
+        return sum(map(len, self.parts))
+
+    def keys(self) -> pd.DataFrame:
+        """The names and months of every row, joined (a fraction of the whole's size), to put them in order."""
+        return pd.concat([part[self.KEYS] for part in self.parts], ignore_index=True)
+
+    def take(self, positions: np.ndarray) -> pd.DataFrame:
+        """The rows at these positions, as pd.concat(parts).take(positions).reset_index(drop=True)."""
+        first, second = self.parts
+        cut = len(first)
+        later = positions >= cut
+        if self.same_types and not later.any():
+            return first.take(positions).reset_index(drop=True)
+        if self.same_types and later.all():
+            return second.take(positions - cut).reset_index(drop=True)
+        earlier = np.where(later, 0, positions)
+        return pd.DataFrame({name: _taken_from_both(first[name], second[name], positions, earlier, later, cut)
+                             for name in first.columns})
+
+
+def _taken_from_both(first: pd.Series, second: pd.Series, positions: np.ndarray, earlier: np.ndarray,
+                     later: np.ndarray, cut: int):
+    """A column of _Joined.take: the first's values at its rows, the second's at the rest."""
+    if first.dtype != second.dtype or not isinstance(first.dtype, (np.dtype, pd.CategoricalDtype)):
+        return pd.concat([first, second], ignore_index=True).take(positions).reset_index(drop=True)  # as joined
+    categorical = isinstance(first.dtype, pd.CategoricalDtype)
+    values = first.cat.codes.to_numpy()[earlier] if categorical else first.to_numpy()[earlier]
+    values[later] = (second.cat.codes.to_numpy() if categorical else second.to_numpy())[positions[later] - cut]
+    return pd.Categorical.from_codes(values, dtype=first.dtype) if categorical else values
 
 
 def _series_positions(figures: pd.DataFrame) -> dict[str, np.ndarray]:

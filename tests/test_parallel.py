@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -137,8 +138,8 @@ def test_a_snapshot_prepared_for_both_audiences_is_resolved_once(monkeypatch, tm
 
     monkeypatch.setenv("PERFORMANCE_CACHE_DIR", str(tmp_path))
     resolved = []
-    real = performance_module.resolved_rows
-    monkeypatch.setattr(performance_module, "resolved_rows", lambda *args: resolved.append(1) or real(*args))
+    real = performance_module.resolved_parts
+    monkeypatch.setattr(performance_module, "resolved_parts", lambda *args: resolved.append(1) or real(*args))
     root = data_root(REPOSITORY_DATA_DIR)
     prepared.prepare(root, find_snapshot_folders(root)[0][0], ["public", "internal"])
     assert len(resolved) == 2  # the values once, the caseload team figures once
@@ -187,3 +188,23 @@ def test_rated_parts_are_made_ready_for_the_files_on_the_threads_that_rated_them
     prepared.prepare(root, find_snapshot_folders(root)[0][0], ["public", "internal"])
     assert len(where) > 2 and threading.current_thread().name not in where
     assert all(name.startswith("prepare") for name in where)
+
+
+def test_two_tables_read_as_one_give_the_rows_a_join_would():
+    """The supplied figures and the derived whole service are read as one table without joining them (a
+    copy of every row): any positions give what the join's would, whatever each column's type."""
+    first = pd.DataFrame({"indicator_id": pd.Categorical(["a", "b", "a"], categories=["a", "b"]),
+                          "period": pd.to_datetime(["2021-01-01", "2021-02-01", "2021-03-01"]),
+                          "team": pd.Categorical(["T", "", "T"], categories=["T", ""]),
+                          "value": [1.0, np.nan, 3.0], "note": pd.Series(["x", "y", "z"], dtype="str")})
+    second = pd.DataFrame({"indicator_id": pd.Categorical(["b", "a"], categories=["a", "b"]),
+                           "period": pd.to_datetime(["2021-04-01", "2021-05-01"]),
+                           "team": pd.Categorical(["", ""], categories=["T", ""]),
+                           "value": [4.0, 5.0], "note": pd.Series(["v", None], dtype=object)})  # another type
+    joined = performance_module._Joined(first, second)
+    together = pd.concat([first, second], ignore_index=True)
+    assert len(joined) == 5
+    for positions in ([4, 0, 3, 2], [1, 2], [3, 4], [], [0, 1, 2, 3, 4]):
+        positions = np.array(positions, dtype=np.int64)
+        pd.testing.assert_frame_equal(joined.take(positions), together.take(positions).reset_index(drop=True))
+    pd.testing.assert_frame_equal(joined.keys(), together[["indicator_id", "team", "period"]])

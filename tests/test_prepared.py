@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
+import sys
 import types
 
 import numpy as np
@@ -185,6 +187,20 @@ def test_prepare_command_prepares_valid_snapshots_and_names_failed_ones(tiny_roo
         "check.json", "series.parquet", "rated-public.parquet", "rated-internal.parquet", "whole-public.parquet",
         "whole-internal.parquet", "caseloads-public.parquet", "caseloads-internal.parquet",
     }
+
+
+def test_prepare_command_run_as_a_program_says_everything_and_exits_with_its_status(tiny_root, cache, tmp_path):
+    """Run as `python -m`, the command ends without tearing down the interpreter: its lines must still all
+    reach a pipe, and its exit status be the one main returned."""
+    environment = {**os.environ, "PERFORMANCE_DATA_DIR": str(tiny_root), prepared.CACHE_VARIABLE: str(cache)}
+    environment.pop("PYTHONUNBUFFERED", None)  # its output buffered, as a pipe's is by default
+    done = subprocess.run([sys.executable, "-m", "metrics.commands.prepare"], capture_output=True, text=True,
+                          env=environment, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == f"1 prepared, 0 failed their checks, in {cache}"
+    missing = subprocess.run([sys.executable, "-m", "metrics.commands.prepare", "--snapshot", "1999-01-01"],
+                             capture_output=True, text=True, env=environment, timeout=120)
+    assert missing.returncode == 1 and "there is no snapshot as at 1999-01-01" in missing.stderr
 
 
 def test_a_snapshot_that_fails_its_checks_is_reported_whatever_resolving_it_raised(tmp_path, cache, monkeypatch):

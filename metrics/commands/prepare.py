@@ -10,6 +10,7 @@ one line per snapshot; exits 1 if any snapshot fails its checks or --snapshot na
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import time
@@ -62,5 +63,15 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if invalid else 0
 
 
+def exit_now(status: int) -> None:
+    """End the process with this status once its output is flushed, without tearing down the interpreter:
+    every file is written and closed by now, and freeing pandas' and Arrow's modules and the snapshot's
+    memory one object at a time added 0.1 s to the wait for nothing."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -107,3 +108,25 @@ def test_a_snapshot_without_an_every_month_scorecard_is_only_read(three_snapshot
     monkeypatch.setattr(loaders, "build_scorecard", lambda *args: built.append(args))
     loaders.read_ahead(root.uri, valid, "public").join(timeout=30)
     assert held(root) == AS_AT[:2] and built == []
+
+
+def test_at_the_process_end_a_read_under_way_finishes_and_no_more_is_read(three_snapshots, monkeypatch):
+    """An Arrow read cut off by the interpreter's end aborted a page process; at exit the read under way
+    is waited for, and the rest are left."""
+    root, valid = three_snapshots
+    monkeypatch.setattr(loaders, "_EXITING", threading.Event())
+    monkeypatch.setattr(loaders, "_READ_AHEAD_THREADS", [])
+    reading = threading.Event()
+    real = prepared.is_prepared
+
+    def slow_is_prepared(*args):
+        reading.set()
+        time.sleep(0.5)  # a read under way when the process ends
+        return real(*args)
+
+    monkeypatch.setattr(prepared, "is_prepared", slow_is_prepared)
+    thread = loaders.read_ahead(root.uri, valid, "public")
+    assert reading.wait(timeout=30)
+    loaders._finish_reading_ahead()
+    assert not thread.is_alive()
+    assert held(root) == []  # the newest (not prepared) was being looked at; the two after it were left

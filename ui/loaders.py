@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 from contextlib import nullcontext
@@ -160,6 +161,21 @@ def prepare_ahead(location: str, snapshot: CheckedSnapshot, audiences: list[str]
 READ_AHEAD_SHARE = 0.5
 _READ_AHEAD: set[tuple] = set()  # (location, snapshots, audience) already read ahead, or being read
 _READ_AHEAD_LOCK = threading.Lock()
+_READ_AHEAD_THREADS: list[threading.Thread] = []
+_EXITING = threading.Event()
+EXIT_WAIT_SECONDS = 10  # at the process's end, the longest a read ahead under way is waited for
+
+
+def _finish_reading_ahead() -> None:
+    """At the process's end, read no more ahead and let a read under way finish: an Arrow read cut off
+    by the interpreter's end aborts the process ("terminate called without an active exception", once
+    in a benchmark's page process that ended while the demo's other snapshots were being read)."""
+    _EXITING.set()
+    for thread in list(_READ_AHEAD_THREADS):
+        thread.join(timeout=EXIT_WAIT_SECONDS)
+
+
+atexit.register(_finish_reading_ahead)  # after the server's own threads end, before the interpreter's end
 
 
 def read_ahead(location: str, valid: list[CheckedSnapshot], audience: str) -> threading.Thread | None:
@@ -173,6 +189,8 @@ def read_ahead(location: str, valid: list[CheckedSnapshot], audience: str) -> th
             return None
         _READ_AHEAD.add(key)
     thread = threading.Thread(target=_read_ahead, args=(location, valid, audience), name="read-ahead", daemon=True)
+    with _READ_AHEAD_LOCK:
+        _READ_AHEAD_THREADS[:] = [*(other for other in _READ_AHEAD_THREADS if other.is_alive()), thread]
     thread.start()
     return thread
 
@@ -183,6 +201,8 @@ def _read_ahead(location: str, valid: list[CheckedSnapshot], audience: str) -> N
     Nothing is prepared here: a snapshot not prepared yet is left for whoever chooses it."""
     root = data_root(location)
     for snapshot in valid:
+        if _EXITING.is_set():
+            return
         if (location, snapshot.as_at, snapshot.path, audience) in _PERFORMANCES:
             continue
         if _PERFORMANCES.held_bytes() > READ_AHEAD_SHARE * memory_bytes():

@@ -273,7 +273,7 @@ class _Joined:
     def __init__(self, first: pd.DataFrame, second: pd.DataFrame):
         self.parts = (first, second)
         # Else a column of each type joins as a third (str and object as object): read each as the join would.
-        self.same_types = first.dtypes.equals(second.dtypes)
+        self.same_types = all(_same_type(first[name], second[name]) for name in first.columns)
 
     def __len__(self) -> int:
         return sum(map(len, self.parts))
@@ -296,10 +296,18 @@ class _Joined:
                              for name in first.columns})
 
 
+def _same_type(first: pd.Series, second: pd.Series) -> bool:
+    """The same type, categories in the same order (pandas counts unordered categoricals equal whatever
+    their order, and one's codes read against the other's categories would name other things)."""
+    if isinstance(first.dtype, pd.CategoricalDtype) and isinstance(second.dtype, pd.CategoricalDtype):
+        return first.dtype.ordered == second.dtype.ordered and first.cat.categories.equals(second.cat.categories)
+    return first.dtype == second.dtype
+
+
 def _taken_from_both(first: pd.Series, second: pd.Series, positions: np.ndarray, earlier: np.ndarray,
                      later: np.ndarray, cut: int):
     """A column of _Joined.take: the first's values at its rows, the second's at the rest."""
-    if first.dtype != second.dtype or not isinstance(first.dtype, (np.dtype, pd.CategoricalDtype)):
+    if not _same_type(first, second) or not isinstance(first.dtype, (np.dtype, pd.CategoricalDtype)):
         return pd.concat([first, second], ignore_index=True).take(positions).reset_index(drop=True)  # as joined
     categorical = isinstance(first.dtype, pd.CategoricalDtype)
     values = first.cat.codes.to_numpy()[earlier] if categorical else first.to_numpy()[earlier]

@@ -264,22 +264,42 @@ def _arrow_part(rated: pd.DataFrame, order: np.ndarray) -> pa.Table:
     text = [column for column in NAME_COLUMNS if not isinstance(rated[column].dtype, pd.CategoricalDtype)]
     if text:
         rated = rated.astype(dict.fromkeys(text, "category"))
-    schema, words = _arrow_layout(tuple(rated.dtypes.items()))
+    schema, words = _arrow_layout(rated.dtypes)
     return pa.Table.from_arrays([_arrow_column(rated[field.name], order, field.type, words.get(field.name))
                                  for field in schema], schema=schema)
 
 
-@functools.lru_cache(maxsize=16)
-def _arrow_layout(dtypes: tuple[tuple[str, object], ...]) -> tuple[pa.Schema, dict[str, pa.Array]]:
+_LAYOUTS: dict[tuple, tuple[pa.Schema, dict[str, pa.Array]]] = {}
+LAYOUTS_KEPT = 16
+
+
+def _arrow_layout(dtypes: pd.Series) -> tuple[pa.Schema, dict[str, pa.Array]]:
     """The schema of rated rows with these column types, as _arrow_part makes it, and each dictionary
     column's words: the same for every part of a snapshot, so worked out once (pandas' conversion of no
-    rows took 3.5 ms a part)."""
-    empty = pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in dtypes})
+    rows took 3.5 ms a part). Kept by the exact types, categories in order: pandas counts two unordered
+    categoricals equal whatever their order, and a part's codes must be read against its own words."""
+    key = tuple((name, _exact_type(dtype)) for name, dtype in dtypes.items())
+    layout = _LAYOUTS.get(key)
+    if layout is None:
+        if len(_LAYOUTS) >= LAYOUTS_KEPT:
+            _LAYOUTS.clear()
+        layout = _LAYOUTS[key] = _layout_of(dtypes)
+    return layout
+
+
+def _exact_type(dtype) -> tuple | str:
+    if isinstance(dtype, pd.CategoricalDtype):
+        return "category", dtype.ordered, str(dtype.categories.dtype), tuple(dtype.categories)
+    return str(dtype)
+
+
+def _layout_of(dtypes: pd.Series) -> tuple[pa.Schema, dict[str, pa.Array]]:
+    empty = pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in dtypes.items()})
     schema = _to_arrow(empty).schema
     schema = pa.schema([pa.field(field.name, pa.dictionary(pa.int32(), field.type.value_type))
                         if pa.types.is_dictionary(field.type) else field for field in schema], metadata=schema.metadata)
     words = {name: pa.array(np.asarray(dtype.categories, dtype=object), type=schema.field(name).type.value_type)
-             for name, dtype in dtypes if isinstance(dtype, pd.CategoricalDtype)}
+             for name, dtype in dtypes.items() if isinstance(dtype, pd.CategoricalDtype)}
     return schema, words
 
 

@@ -208,3 +208,11 @@ def test_two_tables_read_as_one_give_the_rows_a_join_would():
         positions = np.array(positions, dtype=np.int64)
         pd.testing.assert_frame_equal(joined.take(positions), together.take(positions).reset_index(drop=True))
     pd.testing.assert_frame_equal(joined.keys(), together[["indicator_id", "team", "period"]])
+
+
+def test_two_tables_read_as_one_whose_categories_come_in_another_order_give_the_joined_names():
+    first = pd.DataFrame({"team": pd.Categorical(["A", "B"], categories=["A", "B"])})
+    second = pd.DataFrame({"team": pd.Categorical(["A", "B"], categories=["B", "A"])})  # pandas: the same type
+    joined = performance_module._Joined(first, second)
+    taken = joined.take(np.array([3, 0, 2, 1]))
+    assert taken["team"].astype(str).tolist() == ["B", "A", "A", "B"]

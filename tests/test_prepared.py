@@ -625,3 +625,14 @@ def test_a_parts_series_are_its_name_pairs_in_order_of_first_appearance():
     pd.testing.assert_frame_equal(prepared._series_of(rated), expected)
     assert len(prepared._series_of(rated.iloc[:0])) == 0
     assert sorted(map(str, prepared._present(rated["team"]))) == ["", "nan", "x", "y"]  # "z" is not there
+
+
+def test_parts_whose_categories_come_in_another_order_keep_their_own_words():
+    """pandas counts two unordered categories equal whatever their order, so what is worked out once per
+    column types must tell the orders apart, or a part's codes would be read against another's words."""
+    order = np.array([0, 1])
+    for categories in (["T1", "T2"], ["T2", "T1"]):  # as two snapshots' files might list the same teams
+        rated = pd.DataFrame({"indicator_id": pd.Categorical(["a", "a"]),
+                              "team": pd.Categorical(["T1", "T2"], categories=categories), "value": [1.0, 2.0]})
+        table = prepared._arrow_part(rated, order)
+        assert table.column("team").to_pylist() == ["T1", "T2"]

@@ -279,9 +279,12 @@ def _comparator_layers(names: tuple[str, ...], labelled: tuple[bool, bool], tabl
     ]
     for (side, dy), drawn in zip((("above", -7), ("below", 14)), labelled, strict=True):
         if drawn:
-            layers.append(alt.Chart(table(f"labels-{side}")).mark_text(
-                dx=9, dy=dy, align="left", fontSize=11, color="#37474f").encode(
-                x=alt.X("shown_at:T"), y=alt.Y("value:Q"), text=alt.Text("label:N")))
+            # Each label over a white outline of itself (HALO): on a phone the labels reach the team's line,
+            # which then stops at the words instead of running through them.
+            labels = alt.Chart(table(f"labels-{side}")).encode(
+                x=alt.X("shown_at:T"), y=alt.Y("value:Q"), text=alt.Text("label:N"))
+            layers += [labels.mark_text(dx=9, dy=dy, align="left", fontSize=11, **HALO),
+                       labels.mark_text(dx=9, dy=dy, align="left", fontSize=11, color="#37474f")]
     return layers
 
 

@@ -64,7 +64,10 @@ def test_indicator_chart_layers_encodings_and_titles(performance):
     yearly = [candidate["mark"]["shape"] for candidate in spec["layer"] if mark(candidate) == "point"
               and candidate["encoding"]["x"]["field"] == "shown_at"]
     assert yearly == ["diamond", "square"]  # comparators, a shape each
-    labels = layer(spec, "text", x="shown_at", text="label")  # each labelled with its name and DfE year
+    # each labelled with its name and DfE year, over a white outline of the words
+    halo, labels = [candidate for candidate in spec["layer"] if mark(candidate) == "text"
+                    and candidate["encoding"]["x"]["field"] == "shown_at"]
+    assert halo["mark"]["stroke"] == "white" and labels["encoding"]["text"]["field"] == "label"
     label_data = max((rows for rows in spec["datasets"].values() if rows and "label" in rows[0]), key=len)
     assert sorted(row["label"] for row in label_data) == ["England 2021", "Neighbours 2021"]
     assert labels["mark"]["dy"] < 0  # one figure each: every label above its point
@@ -125,6 +128,12 @@ def test_a_comparators_labels_a_month_apart_are_on_either_side_of_their_points()
              for candidate in texts}
     # England 2019 is in force at the start (drawn there, February 2020), England 2020 a month later.
     assert shown == {-7: ["England 2019", "England 2021", "Neighbours 2020"], 14: ["England 2020"]}
+    # Each drawn over a white outline of itself, so that a line they reach on a phone stops at the words.
+    for halo, label in zip(texts[::2], texts[1::2], strict=True):
+        assert (halo["mark"]["stroke"], halo["mark"]["aria"]) == ("white", False) and "stroke" not in label["mark"]
+        assert halo["data"] == label["data"] and halo["encoding"]["text"] == label["encoding"]["text"]
+    assert len(texts) == 4 and spec["layer"].index(texts[0]) > max(
+        position for position, candidate in enumerate(spec["layer"]) if mark(candidate) == "line")
 
 
 def test_team_bars_label_each_bar_with_value_and_status():

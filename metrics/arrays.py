@@ -45,6 +45,15 @@ def coded(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(distinct, dtype=object)
 
 
+def exact_type(dtype) -> tuple | str:
+    """A column type that tells categories in another order apart, to compare or to key by: pandas counts two
+    unordered categoricals equal whatever their order, yet codes read against the other's categories would
+    name other things."""
+    if isinstance(dtype, pd.CategoricalDtype):
+        return "category", dtype.ordered, str(dtype.categories.dtype), tuple(dtype.categories)
+    return str(dtype)
+
+
 def codes_of(column: pd.Series) -> np.ndarray:
     """coded's number for each row."""
     return coded(column)[0]

@@ -14,7 +14,7 @@ import pandas as pd
 
 from metrics import spc, suppression
 from metrics.aggregation import WHOLE_SERVICE, in_series_order, resolved_parts, series_order
-from metrics.arrays import coded, sorted_distinct
+from metrics.arrays import coded, codes_of, exact_type, sorted_distinct
 from metrics.audience import PUBLIC
 from metrics.caseloads import CATALOGUE as CASELOAD_CATALOGUE
 from metrics.caseloads import team_figures as caseload_figures
@@ -272,8 +272,9 @@ class _Joined:
 
     def __init__(self, first: pd.DataFrame, second: pd.DataFrame):
         self.parts = (first, second)
-        # Else a column of each type joins as a third (str and object as object): read each as the join would.
-        self.same_types = all(_same_type(first[name], second[name]) for name in first.columns)
+        # A column of another type in each joins as a third (str and object as object): read as the join would.
+        self.same_type = {name: exact_type(first[name].dtype) == exact_type(second[name].dtype)
+                          for name in first.columns}
 
     def __len__(self) -> int:
         return sum(map(len, self.parts))
@@ -287,32 +288,22 @@ class _Joined:
         first, second = self.parts
         cut = len(first)
         later = positions >= cut
-        if self.same_types and not later.any():
+        if all(self.same_type.values()) and not later.any():
             return first.take(positions).reset_index(drop=True)
-        if self.same_types and later.all():
+        if all(self.same_type.values()) and later.all():
             return second.take(positions - cut).reset_index(drop=True)
         earlier = np.where(later, 0, positions)
-        return pd.DataFrame({name: _taken_from_both(first[name], second[name], positions, earlier, later, cut)
-                             for name in first.columns})
+        return pd.DataFrame({name: self._column(name, positions, earlier, later) for name in first.columns})
 
-
-def _same_type(first: pd.Series, second: pd.Series) -> bool:
-    """The same type, categories in the same order (pandas counts unordered categoricals equal whatever
-    their order, and one's codes read against the other's categories would name other things)."""
-    if isinstance(first.dtype, pd.CategoricalDtype) and isinstance(second.dtype, pd.CategoricalDtype):
-        return first.dtype.ordered == second.dtype.ordered and first.cat.categories.equals(second.cat.categories)
-    return first.dtype == second.dtype
-
-
-def _taken_from_both(first: pd.Series, second: pd.Series, positions: np.ndarray, earlier: np.ndarray,
-                     later: np.ndarray, cut: int):
-    """A column of _Joined.take: the first's values at its rows, the second's at the rest."""
-    if not _same_type(first, second) or not isinstance(first.dtype, (np.dtype, pd.CategoricalDtype)):
-        return pd.concat([first, second], ignore_index=True).take(positions).reset_index(drop=True)  # as joined
-    categorical = isinstance(first.dtype, pd.CategoricalDtype)
-    values = first.cat.codes.to_numpy()[earlier] if categorical else first.to_numpy()[earlier]
-    values[later] = (second.cat.codes.to_numpy() if categorical else second.to_numpy())[positions[later] - cut]
-    return pd.Categorical.from_codes(values, dtype=first.dtype) if categorical else values
+    def _column(self, name: str, positions: np.ndarray, earlier: np.ndarray, later: np.ndarray):
+        """One column of take: the first's values at its rows, the second's at the rest."""
+        first, second = (part[name] for part in self.parts)
+        if not self.same_type[name] or not isinstance(first.dtype, (np.dtype, pd.CategoricalDtype)):
+            return pd.concat([first, second], ignore_index=True).take(positions).reset_index(drop=True)  # as joined
+        categorical = isinstance(first.dtype, pd.CategoricalDtype)
+        values = (codes_of(first) if categorical else first.to_numpy())[earlier]
+        values[later] = (codes_of(second) if categorical else second.to_numpy())[positions[later] - len(first)]
+        return pd.Categorical.from_codes(values, dtype=first.dtype) if categorical else values
 
 
 def _series_positions(figures: pd.DataFrame) -> dict[str, np.ndarray]:

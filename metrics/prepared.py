@@ -37,7 +37,7 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from metrics.aggregation import WHOLE_SERVICE
-from metrics.arrays import coded, month_numbers
+from metrics.arrays import coded, codes_of, exact_type, month_numbers
 from metrics.performance import (
     NAME_COLUMNS,
     RATED_WORDS,
@@ -276,21 +276,15 @@ LAYOUTS_KEPT = 16
 def _arrow_layout(dtypes: pd.Series) -> tuple[pa.Schema, dict[str, pa.Array]]:
     """The schema of rated rows with these column types, as _arrow_part makes it, and each dictionary
     column's words: the same for every part of a snapshot, so worked out once (pandas' conversion of no
-    rows took 3.5 ms a part). Kept by the exact types, categories in order: pandas counts two unordered
-    categoricals equal whatever their order, and a part's codes must be read against its own words."""
-    key = tuple((name, _exact_type(dtype)) for name, dtype in dtypes.items())
+    rows took 3.5 ms a part). Kept by the exact types (arrays.exact_type): a part's codes must be read
+    against its own words."""
+    key = tuple((name, exact_type(dtype)) for name, dtype in dtypes.items())
     layout = _LAYOUTS.get(key)
     if layout is None:
         if len(_LAYOUTS) >= LAYOUTS_KEPT:
             _LAYOUTS.clear()
         layout = _LAYOUTS[key] = _layout_of(dtypes)
     return layout
-
-
-def _exact_type(dtype) -> tuple | str:
-    if isinstance(dtype, pd.CategoricalDtype):
-        return "category", dtype.ordered, str(dtype.categories.dtype), tuple(dtype.categories)
-    return str(dtype)
 
 
 def _layout_of(dtypes: pd.Series) -> tuple[pa.Schema, dict[str, pa.Array]]:
@@ -306,7 +300,7 @@ def _layout_of(dtypes: pd.Series) -> tuple[pa.Schema, dict[str, pa.Array]]:
 def _arrow_column(column: pd.Series, order: np.ndarray, kind: pa.DataType, words: pa.Array | None) -> pa.Array:
     """One column's values in this order, as pandas' conversion makes them (NaN and NaT as nulls)."""
     if pa.types.is_dictionary(kind):
-        codes = column.array.codes[order]
+        codes = codes_of(column)[order]
         missing = codes < 0
         indices = pa.array(codes.astype(kind.index_type.to_pandas_dtype()),
                            mask=missing if missing.any() else None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.arrays import codes_of, lexsorted, month_numbers
+from metrics.arrays import coded, codes_of, lexsorted, month_numbers
 from metrics.contract import DIRECTIONS, RAG_STATUSES
 
 RUN_STATUSES = ("red", "amber")  # statuses whose runs are counted: off target, close to target
@@ -156,8 +156,8 @@ def status_runs(frame: pd.DataFrame, order: SeriesOrder | None = None) -> tuple[
     rag = frame["rag"]
     if isinstance(rag.dtype, pd.CategoricalDtype):  # a byte a row: the statuses asked once each, not per row
         # A missing status (code -1) takes the last entry, in no run: there is one even without categories.
-        counted = np.r_[np.isin(np.asarray(rag.cat.categories, dtype=object), RUN_STATUSES), False]
-        codes = rag.cat.codes.to_numpy()
+        codes, statuses = coded(rag)
+        counted = np.r_[np.isin(statuses, RUN_STATUSES), False]
         kinds = np.where(counted[codes], codes, -1)
     else:
         statuses = rag.to_numpy(dtype=object)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from metrics.aggregation import in_series_order
-from metrics.arrays import coded, codes_of, dense_codes, lexsorted, month_numbers
+from metrics.arrays import coded, codes_of, dense_codes, exact_type, lexsorted, month_numbers
 from metrics.contract import per_row, per_row_words
 
 
@@ -111,3 +111,11 @@ def test_codes_of_give_one_number_per_value_and_months_count_from_1970():
     periods = pd.Series(pd.to_datetime(["2021-03-01", "1969-12-01", "2021-03-01", "1970-01-02"]))
     assert month_numbers(periods).tolist() == [51 * 12 + 2, -1, 51 * 12 + 2, 0]
     assert month_numbers(periods, "D").tolist() == [18687, -31, 18687, 1]
+
+
+def test_exact_type_tells_categories_in_another_order_apart():
+    """pandas counts these two equal; codes read against the other's categories would name other things."""
+    one, other = pd.CategoricalDtype(["a", "b"]), pd.CategoricalDtype(["b", "a"])
+    assert one == other and exact_type(one) != exact_type(other)
+    assert exact_type(pd.CategoricalDtype(["a", "b"])) == exact_type(one)
+    assert exact_type(np.dtype("float64")) == "float64" != exact_type(pd.CategoricalDtype(["a", "b"], ordered=True))

@@ -38,10 +38,13 @@ columns[0].metric("✓ Green: on target", green)
 columns[1].metric("! Amber: close to target", amber)
 columns[2].metric("✗ Red: off target", red)
 columns[3].metric("No status (no target or no data)", len(scorecard) - len(rated))
-st.caption("Change is since the month before. England and Similar councils (the mean of the statistical neighbours) are "
-           "DfE's latest published figures, with the DfE year beneath and which quarter of England's councils this "
-           "month's figure would sit in. Counts are not compared with other places. Trend is the last 13 months; a break in the line is a month hidden or missing. "
-           "The Glossary explains RAG, SPC and each status.")
+st.caption(
+    "Change is since the month before. England and Similar councils (the mean of the statistical neighbours) are "
+    "DfE's latest published figures, with the DfE year beneath and which quarter of England's councils this "
+    "month's figure would sit in. Counts are not compared with other places. Trend is the last 13 months; "
+    "a break in the line is a month hidden or missing. "
+    "The Glossary explains RAG, SPC and each status."
+)
 for part in areas:
     st.subheader(plain(part.area))
     st.markdown(plain(part.paragraph))
@@ -51,18 +54,32 @@ with st.expander("What each indicator means"):
 
 st.subheader("Take the scorecard away")
 st.caption("The same rows as the tables above, with the figures as numbers (“c” where a small number is hidden).")
-downloads(lambda: export_table(scorecard), f"scorecard_{month:%Y-%m}_{team or 'whole_service'}",
-          "scorecard.download", "the scorecard")
+downloads(
+    lambda: export_table(scorecard),
+    f"scorecard_{month:%Y-%m}_{team or 'whole_service'}",
+    "scorecard.download",
+    "the scorecard",
+)
 
 st.subheader("The committee report")
-st.caption("A Word document in the shape of the monthly report to the scrutiny committee: the summary, key "
-           "considerations area by area with the officers' notes, a chart for each red indicator and SPC concern, "
-           "Appendix A (this scorecard), data notes and a glossary. Made when you ask for it (a few seconds).")
+st.caption(
+    "A Word document in the shape of the monthly report to the scrutiny committee: the summary, key "
+    "considerations area by area with the officers' notes, a chart for each red indicator and SPC concern, "
+    "Appendix A (this scorecard), data notes and a glossary. Made when you ask for it (a few seconds)."
+)
 st.download_button(
     "Download the committee report (Word)",
-    functools.partial(loaders.committee_report, *frame.cache_key, month.strftime("%Y-%m-%d"), team, frame.previous_snapshot,
-                      council_name(), frame.today),
+    functools.partial(
+        loaders.committee_report,
+        *frame.cache_key,
+        month.strftime("%Y-%m-%d"),
+        team,
+        frame.previous_snapshot,
+        council_name(),
+        frame.today,
+    ),
     file_name=f"committee_report_{month:%Y-%m}_{safe_name(team) if team else 'whole_service'}.docx",
     mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    key="scorecard.report", on_click="ignore",
+    key="scorecard.report",
+    on_click="ignore",
 )

@@ -23,16 +23,21 @@ def write_large_snapshot(root: Path, as_at: str = "2022-04-10") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     counts = INDICATORS // 2
     ids = [f"count_{i:02d}" for i in range(counts)] + [f"percent_{i:02d}" for i in range(INDICATORS - counts)]
-    pq.write_table(pa.table({
-        "indicator_id": ids,
-        "name": [f"Indicator {i}" for i in ids],
-        "area": [f"Area {i % 8}" for i in range(INDICATORS)],
-        "unit": ["count"] * counts + ["percent"] * (INDICATORS - counts),
-        "polarity": ["neutral"] * counts + ["higher_is_better"] * (INDICATORS - counts),
-        "aggregation": ["sum"] * counts + ["ratio"] * (INDICATORS - counts),
-        "definition": [f"Made-up measure {i} for the benchmark." for i in ids],
-        "source": [None] * INDICATORS,
-    }), folder / "indicators.parquet")
+    pq.write_table(
+        pa.table(
+            {
+                "indicator_id": ids,
+                "name": [f"Indicator {i}" for i in ids],
+                "area": [f"Area {i % 8}" for i in range(INDICATORS)],
+                "unit": ["count"] * counts + ["percent"] * (INDICATORS - counts),
+                "polarity": ["neutral"] * counts + ["higher_is_better"] * (INDICATORS - counts),
+                "aggregation": ["sum"] * counts + ["ratio"] * (INDICATORS - counts),
+                "definition": [f"Made-up measure {i} for the benchmark." for i in ids],
+                "source": [None] * INDICATORS,
+            }
+        ),
+        folder / "indicators.parquet",
+    )
 
     months = (FIRST_MONTH + np.arange(MONTHS)).astype("datetime64[D]")
     teams = np.array([f"Team {t:03d}" for t in range(TEAMS)], dtype=object)
@@ -43,28 +48,43 @@ def write_large_snapshot(root: Path, as_at: str = "2022-04-10") -> Path:
     denominator = rng.integers(10, 60, size=grid_indicator.size).astype("float64")
     numerator = np.floor(denominator * rng.uniform(0.5, 1.0, size=grid_indicator.size))
     count_value = rng.integers(0, 200, size=grid_indicator.size).astype("float64")
-    pq.write_table(pa.table({
-        "indicator_id": pa.array(np.array(ids, dtype=object)[grid_indicator]).dictionary_encode(),
-        "period": pa.array(grid_month, type=pa.date32()),
-        "team": pa.array(teams[grid_team]).dictionary_encode(),
-        "numerator": np.where(is_ratio, numerator, np.nan),
-        "denominator": np.where(is_ratio, denominator, np.nan),
-        "value": np.where(is_ratio, numerator / denominator * 100, count_value),
-    }), folder / "values.parquet")
+    pq.write_table(
+        pa.table(
+            {
+                "indicator_id": pa.array(np.array(ids, dtype=object)[grid_indicator]).dictionary_encode(),
+                "period": pa.array(grid_month, type=pa.date32()),
+                "team": pa.array(teams[grid_team]).dictionary_encode(),
+                "numerator": np.where(is_ratio, numerator, np.nan),
+                "denominator": np.where(is_ratio, denominator, np.nan),
+                "value": np.where(is_ratio, numerator / denominator * 100, count_value),
+            }
+        ),
+        folder / "values.parquet",
+    )
 
-    pq.write_table(pa.table({
-        "indicator_id": ids[counts:],
-        "team": pa.nulls(INDICATORS - counts, pa.string()),
-        "effective_from": pa.array(np.repeat(months[:1], INDICATORS - counts), type=pa.date32()),
-        "target": [80.0] * (INDICATORS - counts),
-        "tolerance": [5.0] * (INDICATORS - counts),
-    }), folder / "targets.parquet")
+    pq.write_table(
+        pa.table(
+            {
+                "indicator_id": ids[counts:],
+                "team": pa.nulls(INDICATORS - counts, pa.string()),
+                "effective_from": pa.array(np.repeat(months[:1], INDICATORS - counts), type=pa.date32()),
+                "target": [80.0] * (INDICATORS - counts),
+                "tolerance": [5.0] * (INDICATORS - counts),
+            }
+        ),
+        folder / "targets.parquet",
+    )
 
     workers = TEAMS * WORKERS_PER_TEAM
-    pq.write_table(pa.table({
-        "period": pa.array(np.repeat(months, workers), type=pa.date32()),
-        "team": pa.array(np.tile(np.repeat(teams, WORKERS_PER_TEAM), MONTHS)).dictionary_encode(),
-        "worker_id": pa.array(np.tile(np.array([f"W{w:05d}" for w in range(workers)], dtype=object), MONTHS)),
-        "cases": rng.integers(0, 35, size=workers * MONTHS).astype("int64"),
-    }), folder / "caseloads.parquet")
+    pq.write_table(
+        pa.table(
+            {
+                "period": pa.array(np.repeat(months, workers), type=pa.date32()),
+                "team": pa.array(np.tile(np.repeat(teams, WORKERS_PER_TEAM), MONTHS)).dictionary_encode(),
+                "worker_id": pa.array(np.tile(np.array([f"W{w:05d}" for w in range(workers)], dtype=object), MONTHS)),
+                "cases": rng.integers(0, 35, size=workers * MONTHS).astype("int64"),
+            }
+        ),
+        folder / "caseloads.parquet",
+    )
     return folder

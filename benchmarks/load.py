@@ -56,9 +56,24 @@ sys.path.insert(0, str(REPOSITORY))
 
 RUN_TIMEOUT_SECONDS = 60
 # Streamlit's defaults for the two settings the README's "Many people at once" discusses.
-STREAMLIT_DEFAULTS = ["--runner.postScriptGC", "true", "--server.fileWatcherType", "auto", "--runner.magicEnabled", "true"]
-INDICATORS = ["assessments_in_45_days", "re_referrals_12_months", "children_in_care", "cp_plans_open",
-              "referrals_received", "cla_rate_per_10k", "care_leavers_eet", "average_caseload"]
+STREAMLIT_DEFAULTS = [
+    "--runner.postScriptGC",
+    "true",
+    "--server.fileWatcherType",
+    "auto",
+    "--runner.magicEnabled",
+    "true",
+]
+INDICATORS = [
+    "assessments_in_45_days",
+    "re_referrals_12_months",
+    "children_in_care",
+    "cp_plans_open",
+    "referrals_received",
+    "cla_rate_per_10k",
+    "care_leavers_eet",
+    "average_caseload",
+]
 MONTHS = [f"{year}-{month:02d}" for year in (2020, 2021) for month in range(1, 13)]
 TEAMS = ["Whole service", "MASH", "Assessment Team 1", "Children in Care", "Safeguarding and Family Support East"]
 
@@ -84,8 +99,12 @@ def page_visit(rng: random.Random) -> tuple[str, str]:
     page = rng.choice(["", "explore", "compare", "off_target", "caseloads", "data", "glossary"])
     choices = {
         "": [("month", rng.choice(MONTHS)), ("teams", rng.choice(TEAMS))],
-        "explore": [("indicator", rng.choice(INDICATORS)), ("teams", rng.choice(TEAMS)),
-                    ("from", rng.choice(MONTHS[:12])), ("to", rng.choice(MONTHS[12:]))],
+        "explore": [
+            ("indicator", rng.choice(INDICATORS)),
+            ("teams", rng.choice(TEAMS)),
+            ("from", rng.choice(MONTHS[:12])),
+            ("to", rng.choice(MONTHS[12:])),
+        ],
         "compare": [("indicator", rng.choice(INDICATORS)), ("month", rng.choice(MONTHS))],
         "off_target": [("month", rng.choice(MONTHS))],
         "caseloads": [("month", rng.choice(MONTHS))],
@@ -123,8 +142,9 @@ class Session:
         self.socket = None
 
     async def connect(self) -> None:
-        self.socket = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=None,
-                                               open_timeout=RUN_TIMEOUT_SECONDS)
+        self.socket = await websockets.connect(
+            self.url, subprotocols=["streamlit"], max_size=None, open_timeout=RUN_TIMEOUT_SECONDS
+        )
 
     async def close(self) -> None:
         if self.socket is not None:
@@ -182,7 +202,7 @@ class Session:
                     if status not in ("FINISHED_SUCCESSFULLY", "FINISHED_EARLY_FOR_RERUN"):
                         error = error or f"script finished: {status}"
                     break
-        except (TimeoutError, asyncio.TimeoutError):
+        except TimeoutError:
             error = f"no reply within {RUN_TIMEOUT_SECONDS} s"
         except websockets.exceptions.WebSocketException as problem:
             error = f"connection: {problem}"
@@ -199,8 +219,10 @@ def percentile(values: list[float], share: float) -> float:
 def summary(runs: list[Run]) -> str:
     times = [run.seconds * 1000 for run in runs]
     errors = [run.error for run in runs if run.error]
-    text = (f"{len(runs):>5} runs  p50 {percentile(times, 0.5):7.0f} ms  p95 {percentile(times, 0.95):7.0f} ms  "
-            f"max {max(times, default=float('nan')):7.0f} ms  errors {len(errors)}")
+    text = (
+        f"{len(runs):>5} runs  p50 {percentile(times, 0.5):7.0f} ms  p95 {percentile(times, 0.95):7.0f} ms  "
+        f"max {max(times, default=float('nan')):7.0f} ms  errors {len(errors)}"
+    )
     return text + (f" (first: {errors[0]})" if errors else "")
 
 
@@ -247,8 +269,14 @@ async def one_session_per_page(url: str, changes: int = 20) -> dict[str, list[Ru
     return results
 
 
-async def person(url: str, seed: int, until: float, think: tuple[float, float], runs: list[Run],
-                 start_together: asyncio.Event | None = None) -> None:
+async def person(
+    url: str,
+    seed: int,
+    until: float,
+    think: tuple[float, float],
+    runs: list[Run],
+    start_together: asyncio.Event | None = None,
+) -> None:
     """Arrive on a page, then act until the time is up: mostly change a picker, sometimes follow a link."""
     rng = random.Random(seed)
     session = Session(url, rng)
@@ -282,8 +310,9 @@ async def crowd(url: str, people: int, seconds: float, think: tuple[float, float
     return runs, time.perf_counter() - started
 
 
-async def new_snapshot(url: str, data_dir: Path, people: int, seconds: float = 90,
-                       arrives_after: float = 10) -> tuple[list[Run], float, float | None]:
+async def new_snapshot(
+    url: str, data_dir: Path, people: int, seconds: float = 90, arrives_after: float = 10
+) -> tuple[list[Run], float, float | None]:
     """A crowd acting every 4-6 s while a new snapshot is written; the runs, when it was written, and the
     seconds from then to its being prepared for the public (None if not within the crowd's time)."""
     from metrics.prepared import is_prepared
@@ -295,8 +324,10 @@ async def new_snapshot(url: str, data_dir: Path, people: int, seconds: float = 9
     await asyncio.sleep(arrives_after)
     root = data_root(data_dir)
     newest = find_snapshot_folders(root)[0][0]
-    arriving = SnapshotFolder(date.fromordinal(newest.as_at.toordinal() + 1),
-                              root.snapshot_path(date.fromordinal(newest.as_at.toordinal() + 1)))
+    arriving = SnapshotFolder(
+        date.fromordinal(newest.as_at.toordinal() + 1),
+        root.snapshot_path(date.fromordinal(newest.as_at.toordinal() + 1)),
+    )
     staging = Path(root.snapshots_path) / ".arriving"  # copied, then renamed into place as ingest does
     await asyncio.to_thread(shutil.copytree, newest.path, staging)
     os.rename(staging, arriving.path)
@@ -351,8 +382,18 @@ def free_port() -> int:
 
 
 def start_app(port: int, extra: list[str], env: dict[str, str]) -> subprocess.Popen:
-    command = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.address", "127.0.0.1",
-               "--server.port", str(port), *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "streamlit_app.py",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        *extra,
+    ]
     process = subprocess.Popen(command, cwd=REPOSITORY, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_until_healthy(f"http://127.0.0.1:{port}")
     if process.poll() is not None:  # something else answered on that port
@@ -366,8 +407,11 @@ def start_nginx(listen: int, upstreams: list[int], folder: Path) -> subprocess.P
 
     conf = folder / "nginx.conf"
     conf.write_text(local_config(listen, upstreams, folder), encoding="utf-8")
-    process = subprocess.Popen([shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(conf), "-p", str(folder),
-                                "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(conf), "-p", str(folder), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     wait_until_healthy(f"http://127.0.0.1:{listen}")
     return process
 
@@ -386,14 +430,18 @@ def report(url: str, pid: int | None, label: str, quick: bool, with_memory: bool
     print(f"{sessions} sessions together, then acting every 4-6 s for {seconds} s:\n  {summary(runs)}")
     seconds = 10 if quick else 30
     runs, elapsed = asyncio.run(crowd(url, sessions, seconds, (0.0, 0.0)))
-    print(f"{sessions} sessions with no pause for {seconds} s:\n  {summary(runs)}  "
-          f"throughput {len(runs) / elapsed:.1f} runs/s")
+    print(
+        f"{sessions} sessions with no pause for {seconds} s:\n  {summary(runs)}  "
+        f"throughput {len(runs) / elapsed:.1f} runs/s"
+    )
     if not with_memory:
         return
     total = 400 if quick else 2000
     at_100, at_end, errors = asyncio.run(memory(url, pid, total))
-    print(f"memory: {at_100:.0f} MB after 100 runs, {at_end:.0f} MB after {total:,} "
-          f"({(at_end / at_100 - 1) * 100:+.0f}%), errors {errors}")
+    print(
+        f"memory: {at_100:.0f} MB after 100 runs, {at_end:.0f} MB after {total:,} "
+        f"({(at_end / at_100 - 1) * 100:+.0f}%), errors {errors}"
+    )
 
 
 def report_new_snapshot(url: str, data_dir: Path, sessions: int) -> None:
@@ -403,26 +451,37 @@ def report_new_snapshot(url: str, data_dir: Path, sessions: int) -> None:
     print(f"{sessions} sessions acting every 4-6 s for 90 s; 10 s in, a new snapshot is written:\n  {summary(runs)}")
     print(f"  from when it is written (the arrival left out): {summary(after)}")
     longest = sorted(after, key=lambda run: run.seconds)[-3:]
-    print("  longest waits: " + ", ".join(f"{run.seconds:.1f} s ({run.page or 'scorecard'}, {run.action})"
-                                          for run in reversed(longest)))
-    print("  prepared for the public " + (f"{ready_after:.1f} s after it was written" if ready_after is not None
-                                          else "not within the 90 s"))
+    print(
+        "  longest waits: "
+        + ", ".join(f"{run.seconds:.1f} s ({run.page or 'scorecard'}, {run.action})" for run in reversed(longest))
+    )
+    print(
+        "  prepared for the public "
+        + (f"{ready_after:.1f} s after it was written" if ready_after is not None else "not within the 90 s")
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", help="measure a server already running here instead of starting one")
     parser.add_argument("--pid", type=int, help="with --url: the server's process id, for its memory")
-    parser.add_argument("--settings", choices=["project", "streamlit"], default="project",
-                        help="project: .streamlit/config.toml as shipped; streamlit: Streamlit's defaults for "
-                             "runner.postScriptGC and server.fileWatcherType")
+    parser.add_argument(
+        "--settings",
+        choices=["project", "streamlit"],
+        default="project",
+        help="project: .streamlit/config.toml as shipped; streamlit: Streamlit's defaults for "
+        "runner.postScriptGC and server.fileWatcherType",
+    )
     parser.add_argument("--nginx", type=int, choices=[1, 2], help="start this many app servers behind nginx")
     parser.add_argument("--data-dir", help="PERFORMANCE_DATA_DIR for the servers it starts (default: the demo)")
     parser.add_argument("--quick", action="store_true", help="shorter scenarios, for a first look")
     parser.add_argument("--sessions", type=int, default=25, help="people in the crowd scenarios (default 25)")
     parser.add_argument("--no-memory", action="store_true", help="leave out the 2,000-run memory scenario")
-    parser.add_argument("--new-snapshot", action="store_true",
-                        help="only the scenario of a new snapshot arriving in --data-dir while a crowd acts")
+    parser.add_argument(
+        "--new-snapshot",
+        action="store_true",
+        help="only the scenario of a new snapshot arriving in --data-dir while a crowd acts",
+    )
     args = parser.parse_args()
     if args.data_dir:
         choices_from(args.data_dir)
@@ -445,8 +504,13 @@ def main() -> int:
         env["PERFORMANCE_DATA_DIR"] = args.data_dir
     env.setdefault("PERFORMANCE_CACHE_DIR", tempfile.mkdtemp(prefix="load-cache-"))
     os.environ["PERFORMANCE_CACHE_DIR"] = env["PERFORMANCE_CACHE_DIR"]  # where new_snapshot looks for it
-    subprocess.run([sys.executable, "-m", "metrics.commands.prepare"], cwd=REPOSITORY, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "metrics.commands.prepare"],
+        cwd=REPOSITORY,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     extra = STREAMLIT_DEFAULTS if args.settings == "streamlit" else []
     processes: list[subprocess.Popen] = []
     folder = Path(tempfile.mkdtemp(prefix="load-nginx-"))
@@ -460,8 +524,10 @@ def main() -> int:
             pid = None  # memory is measured on one server without nginx; here each server's at the end
             url = f"http://127.0.0.1:{listen}"
             report(url, pid, label, args.quick, with_memory=False, sessions=args.sessions)
-            print("app servers' memory at the end: "
-                  + ", ".join(f"{rss_mb(process.pid):.0f} MB" for process in processes[:-1]))
+            print(
+                "app servers' memory at the end: "
+                + ", ".join(f"{rss_mb(process.pid):.0f} MB" for process in processes[:-1])
+            )
         elif args.new_snapshot:
             port = free_port()
             processes.append(start_app(port, extra, env))
@@ -469,8 +535,14 @@ def main() -> int:
         else:
             port = free_port()
             processes.append(start_app(port, extra, env))
-            report(f"http://127.0.0.1:{port}", processes[0].pid, f"one app server, settings: {args.settings}",
-                   args.quick, not args.no_memory, args.sessions)
+            report(
+                f"http://127.0.0.1:{port}",
+                processes[0].pid,
+                f"one app server, settings: {args.settings}",
+                args.quick,
+                not args.no_memory,
+                args.sessions,
+            )
     finally:
         for process in reversed(processes):
             process.terminate()

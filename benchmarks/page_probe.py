@@ -69,9 +69,18 @@ def main(page: str) -> None:
             at.run()
     warm_runs = warm[2:]  # the first two changes fill the caches for both values
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"page": page, "first_s": round(first, 2), "first_script_s": round(first_scripts[-1], 2),
-                      "warm_ms": round(statistics.median(warm_runs) * 1000, 1), "peak_mb": round(peak_mb),
-                      "errors": errors}))
+    print(
+        json.dumps(
+            {
+                "page": page,
+                "first_s": round(first, 2),
+                "first_script_s": round(first_scripts[-1], 2),
+                "warm_ms": round(statistics.median(warm_runs) * 1000, 1),
+                "peak_mb": round(peak_mb),
+                "errors": errors,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -29,13 +29,24 @@ sys.path.insert(0, str(REPOSITORY))
 
 from benchmarks.large_snapshot import INDICATORS, MONTHS, TEAMS, WORKERS_PER_TEAM  # noqa: E402
 
-FLOOR = ("import sys, time, pyarrow.parquet as pq; started = time.perf_counter(); "
-         "table = pq.read_table(sys.argv[1]); print(table.num_rows, time.perf_counter() - started)")
-GENERATE = "import sys; from pathlib import Path; from benchmarks.large_snapshot import write_large_snapshot; " \
-           "write_large_snapshot(Path(sys.argv[1]))"
+FLOOR = (
+    "import sys, time, pyarrow.parquet as pq; started = time.perf_counter(); "
+    "table = pq.read_table(sys.argv[1]); print(table.num_rows, time.perf_counter() - started)"
+)
+GENERATE = (
+    "import sys; from pathlib import Path; from benchmarks.large_snapshot import write_large_snapshot; "
+    "write_large_snapshot(Path(sys.argv[1]))"
+)
 TIMEOUT_SECONDS = 300  # a page or command slower than this is reported as such, not waited for
-PAGES = ["streamlit_app.py", "pages/explore.py", "pages/compare.py", "pages/off_target.py", "pages/caseloads.py",
-         "pages/data.py", "pages/glossary.py"]
+PAGES = [
+    "streamlit_app.py",
+    "pages/explore.py",
+    "pages/compare.py",
+    "pages/off_target.py",
+    "pages/caseloads.py",
+    "pages/data.py",
+    "pages/glossary.py",
+]
 
 
 PREPARE_RUNS = 3  # the prepare command is timed this many times (its runs here vary by up to a second)
@@ -45,8 +56,16 @@ def timed(args: list[str], env: dict) -> tuple[float, float] | None:
     """Wall time (s) and peak memory (MB) of a command in a fresh process; None if it ran too long."""
     command = ["/usr/bin/time", "-f", "%e %M", *args] if Path("/usr/bin/time").exists() else args
     try:
-        finished = subprocess.run(command, cwd=REPOSITORY, env=env, check=True, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.PIPE, text=True, timeout=TIMEOUT_SECONDS)
+        finished = subprocess.run(
+            command,
+            cwd=REPOSITORY,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=TIMEOUT_SECONDS,
+        )
     except subprocess.TimeoutExpired:
         return None
     seconds, kilobytes = finished.stderr.strip().splitlines()[-1].split()
@@ -70,14 +89,23 @@ def timed_runs(args: list[str], env: dict, cache: Path, runs: int) -> str:
             return f"over {TIMEOUT_SECONDS} s | |"
         results.append(result)
     seconds = sorted(second for second, _ in results)
-    return (f"{seconds[len(seconds) // 2]:.2f} s ({seconds[0]:.2f} to {seconds[-1]:.2f} s in {runs} runs) | "
-            f"{max(megabytes for _, megabytes in results):,.0f} MB |")
+    return (
+        f"{seconds[len(seconds) // 2]:.2f} s ({seconds[0]:.2f} to {seconds[-1]:.2f} s in {runs} runs) | "
+        f"{max(megabytes for _, megabytes in results):,.0f} MB |"
+    )
 
 
 def probe(page: str, env: dict) -> dict | None:
     try:
-        output = subprocess.run([sys.executable, "benchmarks/page_probe.py", page], cwd=REPOSITORY, env=env,
-                                check=True, capture_output=True, text=True, timeout=TIMEOUT_SECONDS).stdout
+        output = subprocess.run(
+            [sys.executable, "benchmarks/page_probe.py", page],
+            cwd=REPOSITORY,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_SECONDS,
+        ).stdout
     except subprocess.TimeoutExpired:
         return None
     except subprocess.CalledProcessError as failed:  # reported in the table, with what it said, not a traceback
@@ -104,15 +132,18 @@ def measure(label: str, data_dir: Path | None, period: str) -> list[str]:
     if data_dir is not None:
         # In a process of its own: a child started later would otherwise count this table in its peak.
         values = next(data_dir.glob("snapshots/*/values.parquet"))
-        count, seconds = subprocess.run([sys.executable, "-c", FLOOR, str(values)], check=True, capture_output=True,
-                                        text=True).stdout.split()
+        count, seconds = subprocess.run(
+            [sys.executable, "-c", FLOOR, str(values)], check=True, capture_output=True, text=True
+        ).stdout.split()
         rows.append(f"| floor: pyarrow reads values.parquet ({int(count):,} rows) | {float(seconds):.2f} s | |")
     if data_dir is not None:
         # Ingest of the same tables as a new snapshot (checks and writes; preparing is measured below).
         with tempfile.TemporaryDirectory() as target:
             source = next(data_dir.glob("snapshots/*"))
-            cells = timed_command([sys.executable, "-m", "metrics.ingest", "--as-at", source.name, "--no-prepare",
-                                   str(source)], {**env, "PERFORMANCE_DATA_DIR": target})
+            cells = timed_command(
+                [sys.executable, "-m", "metrics.ingest", "--as-at", source.name, "--no-prepare", str(source)],
+                {**env, "PERFORMANCE_DATA_DIR": target},
+            )
         rows.append(f"| ingest of that snapshot's tables (checks and writes) | {cells}")
     # Once per snapshot: the first visitor (or the prepare command) checks and rates it.
     cold = probe("streamlit_app.py", env)
@@ -126,17 +157,22 @@ def measure(label: str, data_dir: Path | None, period: str) -> list[str]:
     report = cache / "report.docx"
     cells = timed_command([sys.executable, "-m", "metrics.report", "--period", period, "--output", str(report)], env)
     rows.append(f"| committee report (Word, charts drawn), one month, whole service | {cells}")
-    rows += ["", "Pages on the prepared snapshot, each in a fresh process:", "",
-             "| page | first render, fresh process | warm rerun after a widget change (median) | peak memory |",
-             "|---|---|---|---|"]
+    rows += [
+        "",
+        "Pages on the prepared snapshot, each in a fresh process:",
+        "",
+        "| page | first render, fresh process | warm rerun after a widget change (median) | peak memory |",
+        "|---|---|---|---|",
+    ]
     for page in PAGES:
         result = probe(page, env)
         if unmeasured(result):
             rows.append(f"| {page} | {unmeasured(result)} | not measured | |")
             continue
         failed = " (errors!)" if result["errors"] else ""
-        rows.append(f"| {page}{failed} | {result['first_s']:.2f} s | {result['warm_ms']:.0f} ms | "
-                    f"{result['peak_mb']:,} MB |")
+        rows.append(
+            f"| {page}{failed} | {result['first_s']:.2f} s | {result['warm_ms']:.0f} ms | {result['peak_mb']:,} MB |"
+        )
     shutil.rmtree(cache, ignore_errors=True)
     return rows
 
@@ -152,9 +188,11 @@ def main() -> None:
             started = time.perf_counter()
             # Also in a process of its own, so this one stays small (children count it in their peak).
             subprocess.run([sys.executable, "-c", GENERATE, folder], cwd=REPOSITORY, check=True)
-            lines.append(f"\nGenerated {TEAMS} teams x {INDICATORS} indicators x {MONTHS} months "
-                         f"({TEAMS * INDICATORS * MONTHS:,} values rows) and {TEAMS * WORKERS_PER_TEAM * MONTHS:,} "
-                         f"caseload rows in {time.perf_counter() - started:.1f} s.")
+            lines.append(
+                f"\nGenerated {TEAMS} teams x {INDICATORS} indicators x {MONTHS} months "
+                f"({TEAMS * INDICATORS * MONTHS:,} values rows) and {TEAMS * WORKERS_PER_TEAM * MONTHS:,} "
+                f"caseload rows in {time.perf_counter() - started:.1f} s."
+            )
             lines += measure("Regional scale", Path(folder), "2022-03")
     print("\n".join(lines))
 

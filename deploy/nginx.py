@@ -18,6 +18,7 @@ def local_config(listen: int, upstreams: list[int], folder: Path) -> str:
     text = text.replace("listen 80;", f"listen 127.0.0.1:{listen};")
     text = text.replace("/run/nginx-performance.pid", str(folder / "nginx.pid"))
     text = text.replace("/var/log/nginx/", f"{folder}/")
-    temporary = "\n".join(f"    {name}_temp_path {folder / name};" for name in
-                          ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    temporary = "\n".join(
+        f"    {name}_temp_path {folder / name};" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
     return text.replace("http {\n", "http {\n" + temporary + "\n", 1)

@@ -46,8 +46,11 @@ def derived_whole_service(figures: pd.DataFrame, indicators: pd.DataFrame) -> pd
     added_up = per_row(figures["indicator_id"], aggregation.isin(("sum", "ratio")), "bool")
     teams = figures[added_up & (figures["team"] != WHOLE_SERVICE).to_numpy()]
     # One pass adds up every part; each indicator then keeps what its rule uses.
-    derived = (teams.groupby(["indicator_id", "period"], observed=True)[["numerator", "denominator", "value"]]
-               .sum(min_count=1).reset_index())
+    derived = (
+        teams.groupby(["indicator_id", "period"], observed=True)[["numerator", "denominator", "value"]]
+        .sum(min_count=1)
+        .reset_index()
+    )
     is_ratio = per_row(derived["indicator_id"], aggregation == "ratio", "bool")
     scale = per_row(derived["indicator_id"], catalogue["unit"].map(ratio_scale), "float64")
     numerator = derived["numerator"].to_numpy(dtype="float64")
@@ -94,8 +97,10 @@ def series_order(figures: pd.DataFrame) -> np.ndarray:
     """The row positions that put figures in series order: by one sort of the names' category codes
     where the names are categories and nothing is missing (else as sort_values orders them)."""
     names = [figures[column] for column in ("indicator_id", "team")]
-    if not (all(isinstance(name.dtype, pd.CategoricalDtype) and name.notna().all() for name in names)
-            and figures["period"].notna().all()):
+    if not (
+        all(isinstance(name.dtype, pd.CategoricalDtype) and name.notna().all() for name in names)
+        and figures["period"].notna().all()
+    ):
         return figures.reset_index(drop=True).sort_values(["indicator_id", "team", "period"]).index.to_numpy()
     days = month_numbers(figures["period"], "D")
     return lexsorted((days, names[1].cat.codes.to_numpy(), names[0].cat.codes.to_numpy()))

@@ -62,8 +62,14 @@ def large_folder(root: DataRoot, folder: SnapshotFolder) -> bool:
 
 def prepare_command(root: DataRoot, folder: SnapshotFolder, audiences: list[str]) -> list[str]:
     """The command that prepares one snapshot for these audiences (in one pass), at a lower priority."""
-    command = [sys.executable, "-m", "metrics.commands.prepare", "--snapshot", folder.as_at.isoformat(),
-               "--lower-priority"]
+    command = [
+        sys.executable,
+        "-m",
+        "metrics.commands.prepare",
+        "--snapshot",
+        folder.as_at.isoformat(),
+        "--lower-priority",
+    ]
     for audience in audiences:
         command += ["--audience", audience]
     return command
@@ -92,8 +98,9 @@ class Ahead:
             environment = {**os.environ, DATA_DIR.name: root.uri, CACHE_DIR.name: str(cache)}
             # Its one line of news ("prepared … in 14.2 s", or what went wrong) goes to the server's log.
             try:
-                job = subprocess.Popen(prepare_command(root, folder, waiting), cwd=REPOSITORY, env=environment,
-                                       stdin=subprocess.DEVNULL)
+                job = subprocess.Popen(
+                    prepare_command(root, folder, waiting), cwd=REPOSITORY, env=environment, stdin=subprocess.DEVNULL
+                )
             except OSError as error:  # then the pages check and prepare it themselves, as for a small one
                 log.warning("could not start preparing %s ahead: %s", folder.path, error)
                 return False
@@ -112,8 +119,11 @@ class Ahead:
         """Return once the snapshot is prepared for the audience, or its process has ended (at once if
         none is at it), or after WAIT_AT_MOST_SECONDS; the caller then reads it, or works it out itself."""
         deadline = time.monotonic() + WAIT_AT_MOST_SECONDS
-        while (self.running(root, folder) and not prepared.is_prepared(root, folder, audience)
-               and time.monotonic() < deadline):
+        while (
+            self.running(root, folder)
+            and not prepared.is_prepared(root, folder, audience)
+            and time.monotonic() < deadline
+        ):
             time.sleep(POLL_SECONDS)
 
 

@@ -87,7 +87,7 @@ def lexsorted(keys) -> np.ndarray:
     combined, span = np.zeros(len(keys[0]), dtype=np.int64), 1
     for key in keys:  # the least significant first
         low, high = int(key.min()), int(key.max())
-        if span * (high - low + 1) >= 2 ** 62:
+        if span * (high - low + 1) >= 2**62:
             return np.lexsort(keys)
         combined += (key.astype(np.int64) - low) * span
         span *= high - low + 1

@@ -27,8 +27,16 @@ COUNT_UNITS = ("count",)
 
 TOP, MIDDLE, BOTTOM = "top quarter of councils", "middle half of councils", "bottom quarter of councils"
 HIGHEST, LOWEST = "highest quarter of councils", "lowest quarter of councils"
-COMPARATOR_COLUMNS = ["england", "england_year", "neighbours", "neighbours_year", "neighbours_councils",
-                      "lower_quartile", "upper_quartile", "quartile_year"]
+COMPARATOR_COLUMNS = [
+    "england",
+    "england_year",
+    "neighbours",
+    "neighbours_year",
+    "neighbours_councils",
+    "lower_quartile",
+    "upper_quartile",
+    "quartile_year",
+]
 
 
 def comparable(unit: str, comparator: str) -> bool:
@@ -66,8 +74,13 @@ def in_force_positions(benchmarks: pd.DataFrame, month: pd.Timestamp, among: np.
     eligible = rows[periods[rows] <= np.datetime64(pd.Timestamp(month), "ns")]
     eligible = eligible[np.argsort(periods[eligible], kind="stable")]  # by period, then import order
     latest: dict[tuple, int] = {}
-    for position, key in zip(eligible.tolist(), zip(benchmarks["indicator_id"].to_numpy(dtype=object)[eligible],
-                                                    benchmarks["comparator"].to_numpy(dtype=object)[eligible])):
+    for position, key in zip(
+        eligible.tolist(),
+        zip(
+            benchmarks["indicator_id"].to_numpy(dtype=object)[eligible],
+            benchmarks["comparator"].to_numpy(dtype=object)[eligible],
+        ),
+    ):
         latest[key] = position
     return sorted(latest.values(), key=lambda position: (periods[position], position))
 
@@ -86,11 +99,17 @@ def scorecard_comparators(benchmarks: pd.DataFrame | None, units: pd.Series, mon
     (COMPARATOR_COLUMNS), left empty where the indicator's unit cannot be compared."""
     found = comparator_figures(benchmarks, units, month)
     index = pd.Index(units.index, name="indicator_id")
-    return pd.DataFrame({
-        column: pd.Series([found[column].get(indicator_id, np.nan) for indicator_id in index], index=index,
-                          dtype=comparator_dtype(column))
-        for column in COMPARATOR_COLUMNS
-    }, index=index)
+    return pd.DataFrame(
+        {
+            column: pd.Series(
+                [found[column].get(indicator_id, np.nan) for indicator_id in index],
+                index=index,
+                dtype=comparator_dtype(column),
+            )
+            for column in COMPARATOR_COLUMNS
+        },
+        index=index,
+    )
 
 
 def comparator_dtype(column: str) -> str:
@@ -118,13 +137,24 @@ def _in_force_records(benchmarks: pd.DataFrame | None, month: pd.Timestamp) -> l
         return []
     periods = benchmarks["period"].to_numpy(dtype="datetime64[ns]")
     chosen = np.array(in_force_positions(benchmarks, month), dtype=int)
-    column = {name: benchmarks[name].to_numpy(dtype=object)[chosen] if name in benchmarks.columns
-              else np.full(len(chosen), np.nan, dtype=object) for name in ("value", "year", "councils")}
-    return [(indicator_id, comparator, value, year_label(year, period), councils) for
-            indicator_id, comparator, value, year, councils, period in zip(
-                benchmarks["indicator_id"].to_numpy(dtype=object)[chosen],
-                benchmarks["comparator"].to_numpy(dtype=object)[chosen],
-                column["value"], column["year"], column["councils"], periods[chosen], strict=True)]
+    column = {
+        name: benchmarks[name].to_numpy(dtype=object)[chosen]
+        if name in benchmarks.columns
+        else np.full(len(chosen), np.nan, dtype=object)
+        for name in ("value", "year", "councils")
+    }
+    return [
+        (indicator_id, comparator, value, year_label(year, period), councils)
+        for indicator_id, comparator, value, year, councils, period in zip(
+            benchmarks["indicator_id"].to_numpy(dtype=object)[chosen],
+            benchmarks["comparator"].to_numpy(dtype=object)[chosen],
+            column["value"],
+            column["year"],
+            column["councils"],
+            periods[chosen],
+            strict=True,
+        )
+    ]
 
 
 def quarter(value: float, lower: float, upper: float, polarity: str) -> str | None:
@@ -143,21 +173,31 @@ def quarter(value: float, lower: float, upper: float, polarity: str) -> str | No
 def quarters(rows: pd.DataFrame) -> list[str | None]:
     """Each scorecard row's quarter: whole-service rows whose figure is shown, else None."""
     shown = (rows["team"] == WHOLE_SERVICE).to_numpy() & ~rows["suppressed"].to_numpy(dtype=bool)
-    value, lower, upper = (rows[column].to_numpy(dtype="float64") for column in
-                           ("value", "lower_quartile", "upper_quartile"))
+    value, lower, upper = (
+        rows[column].to_numpy(dtype="float64") for column in ("value", "lower_quartile", "upper_quartile")
+    )
     polarity = rows["polarity"].to_numpy(dtype=object)
     # quarter(), row by row, as arrays (tests/test_benchmarking.py holds the two equal)
     with np.errstate(invalid="ignore"):
         high, low = value >= upper, value <= lower
     better = np.where(polarity == "higher_is_better", high, low)
-    words = np.where(polarity == "neutral", np.where(high, HIGHEST, np.where(low, LOWEST, MIDDLE)),
-                     np.where(~(high | low), MIDDLE, np.where(better, TOP, BOTTOM)))
+    words = np.where(
+        polarity == "neutral",
+        np.where(high, HIGHEST, np.where(low, LOWEST, MIDDLE)),
+        np.where(~(high | low), MIDDLE, np.where(better, TOP, BOTTOM)),
+    )
     known = shown & ~np.isnan(value) & ~np.isnan(lower) & ~np.isnan(upper)
     return np.where(known, words.astype(object), None).tolist()
 
 
-def comparator_points(benchmarks: pd.DataFrame | None, indicator_id: str, unit: str,
-                      comparators: list[str], start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+def comparator_points(
+    benchmarks: pd.DataFrame | None,
+    indicator_id: str,
+    unit: str,
+    comparators: list[str],
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+) -> pd.DataFrame:
     """The chosen comparators' annual figures for one indicator that a chart between start and end can
     show: those for years ending inside the period, and the one in force at its start (drawn at its
     own year end if that is in the period, else at the start, labelled with its year)."""
@@ -171,8 +211,10 @@ def comparator_points(benchmarks: pd.DataFrame | None, indicator_id: str, unit: 
     own = np.flatnonzero((benchmarks["indicator_id"].to_numpy(dtype=object) == indicator_id) & np.isin(names, wanted))
     # Each comparator and year once: the one in force at the start first, then those inside the period.
     chosen: dict[tuple, int] = {}
-    for position in [*in_force_positions(benchmarks, start, among=own),
-                     *(row for row in own.tolist() if start <= periods[row] <= end)]:
+    for position in [
+        *in_force_positions(benchmarks, start, among=own),
+        *(row for row in own.tolist() if start <= periods[row] <= end),
+    ]:
         chosen.setdefault((names[position], periods[position]), position)
     rows = np.array(sorted(chosen.values(), key=lambda row: (names[row], periods[row])), dtype=np.intp)  # then by year
     at = periods[rows]
@@ -180,11 +222,18 @@ def comparator_points(benchmarks: pd.DataFrame | None, indicator_id: str, unit: 
     def column(name: str):
         return benchmarks[name].array.take(rows) if name in benchmarks.columns else np.full(len(rows), np.nan)
 
-    return pd.DataFrame({
-        "comparator": pd.Series(names[rows], dtype="object"), "period": at, "value": column("value"),
-        "year": [year_label(year, period) for year, period in zip(column("year"), at, strict=True)],
-        "councils": column("councils"), "source": column("source"), "shown_at": np.where(at >= start, at, start),
-    }, columns=columns)
+    return pd.DataFrame(
+        {
+            "comparator": pd.Series(names[rows], dtype="object"),
+            "period": at,
+            "value": column("value"),
+            "year": [year_label(year, period) for year, period in zip(column("year"), at, strict=True)],
+            "councils": column("councils"),
+            "source": column("source"),
+            "shown_at": np.where(at >= start, at, start),
+        },
+        columns=columns,
+    )
 
 
 def available(benchmarks: pd.DataFrame | None, indicator_id: str, unit: str) -> list[str]:
@@ -194,8 +243,10 @@ def available(benchmarks: pd.DataFrame | None, indicator_id: str, unit: str) -> 
         return []
     names = benchmarks.loc[benchmarks["indicator_id"] == indicator_id, "comparator"].astype("object").unique()
     order = [ENGLAND, NEIGHBOURS, LOWER_QUARTILE, UPPER_QUARTILE, PUBLISHED]
-    ranked = sorted((name for name in names if comparable(unit, name)),
-                    key=lambda name: (order.index(name) if name in order else 0.5, name))
+    ranked = sorted(
+        (name for name in names if comparable(unit, name)),
+        key=lambda name: (order.index(name) if name in order else 0.5, name),
+    )
     return ranked
 
 
@@ -214,7 +265,12 @@ def provenance(benchmarks: pd.DataFrame | None) -> pd.DataFrame:
     for comparator, group in table.groupby("comparator", sort=False):
         years = sorted(group["year"].unique(), key=lambda label: group.loc[group["year"] == label, "period"].min())
         sources = group["source"].value_counts()
-        rows.append((comparator, group["indicator_id"].nunique(), ", ".join(years),
-                     "; ".join(f"{source} ({count})" if len(sources) > 1 else source
-                               for source, count in sources.items())))
+        rows.append(
+            (
+                comparator,
+                group["indicator_id"].nunique(),
+                ", ".join(years),
+                "; ".join(f"{source} ({count})" if len(sources) > 1 else source for source, count in sources.items()),
+            )
+        )
     return pd.DataFrame(rows, columns=columns)

@@ -36,17 +36,41 @@ MAPPING_FILE = Path(__file__).with_name("dfe_mapping.csv")
 MAPPING_COLUMNS = ("indicator_id", "file_hint", "column", "filters", "scale")
 
 NATIONAL, REGIONAL, LOCAL = "National", "Regional", "Local authority"
-GEOGRAPHY_COLUMNS = ("time_period", "time_identifier", "geographic_level", "region_name",
-                     "old_la_code", "new_la_code", "la_name")
+GEOGRAPHY_COLUMNS = (
+    "time_period",
+    "time_identifier",
+    "geographic_level",
+    "region_name",
+    "old_la_code",
+    "new_la_code",
+    "la_name",
+)
 PLACE_COLUMNS = frozenset({*GEOGRAPHY_COLUMNS, "country_code", "country_name", "region_code"})
 SUPPRESSED = frozenset({"c", "k", "low", "u", "x", "z", ":"})  # DfE's symbols: not available, never zero
 
 BENCHMARK_COLUMNS = ["indicator_id", "comparator", "period", "value", "year", "councils", "source"]
 
 LA_CODE = re.compile(r"^(E\d{8}|\d{3})$")  # a new (ONS) code such as E10000900, or an old 3-digit one
-MONTHS = {month: number for number, month in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december"], start=1)}
+MONTHS = {
+    month: number
+    for number, month in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -84,8 +108,11 @@ def read_mapping(path: Path) -> list[MappingRow]:
     problems: list[Problem] = []
     rows = []
     for line, record in enumerate(frame.to_dict("records"), start=1):
-        filters, scale, year_ends = _parse_filters(record["filters"]), _number(record["scale"] or "1"), \
-            MONTHS.get((record.get("year_ends") or "March").strip().lower())
+        filters, scale, year_ends = (
+            _parse_filters(record["filters"]),
+            _number(record["scale"] or "1"),
+            MONTHS.get((record.get("year_ends") or "March").strip().lower()),
+        )
         for column, bad, message in (
             ("indicator_id", not re.fullmatch(r"[a-z0-9_]+", record["indicator_id"].strip()), "is not an indicator id"),
             ("column", not record["column"].strip(), "must not be empty"),
@@ -96,8 +123,17 @@ def read_mapping(path: Path) -> list[MappingRow]:
             if bad:
                 problems.append(problem_at(path.name, column, message, [line]))
         if not any(problem.rows == (line,) for problem in problems):
-            rows.append(MappingRow(line, record["indicator_id"].strip(), record["file_hint"].strip(),
-                                   record["column"].strip(), filters, scale, year_ends))
+            rows.append(
+                MappingRow(
+                    line,
+                    record["indicator_id"].strip(),
+                    record["file_hint"].strip(),
+                    record["column"].strip(),
+                    filters,
+                    scale,
+                    year_ends,
+                )
+            )
     if problems:
         raise InputError(problems)
     return rows
@@ -129,15 +165,26 @@ def read_codes(text: str) -> list[str]:
     if not path.is_file():
         tokens = [(text, 0, token) for token in re.split(r"[,\s]+", text.strip()) if token]
     else:
-        tokens = [(path.name, number, token)
-                  for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1)
-                  if not line.lstrip().startswith("#")
-                  for token in re.split(r"[,\s]+", line.strip()) if token]
+        tokens = [
+            (path.name, number, token)
+            for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1)
+            if not line.lstrip().startswith("#")
+            for token in re.split(r"[,\s]+", line.strip())
+            if token
+        ]
     bad = [(where, number, token) for where, number, token in tokens if not LA_CODE.match(token)]
     if bad:
-        raise InputError([Problem(where if number else "--neighbours", "-",
-                                  f"{token!r} is not a local authority code (E10000900 or 900)"
-                                  + (f" (line {number})" if number else "")) for where, number, token in bad])
+        raise InputError(
+            [
+                Problem(
+                    where if number else "--neighbours",
+                    "-",
+                    f"{token!r} is not a local authority code (E10000900 or 900)"
+                    + (f" (line {number})" if number else ""),
+                )
+                for where, number, token in bad
+            ]
+        )
     return [token for _, _, token in tokens]
 
 
@@ -150,16 +197,20 @@ def read_dfe_file(path: Path) -> pd.DataFrame:
     frame.columns = [str(column).strip() for column in frame.columns]
     missing = [column for column in GEOGRAPHY_COLUMNS if column not in frame.columns]
     if missing:
-        raise InputError([Problem(path.name, column, "column is missing (is this a DfE data file?)")
-                          for column in missing])
+        raise InputError(
+            [Problem(path.name, column, "column is missing (is this a DfE data file?)") for column in missing]
+        )
     return frame
 
 
 def find_council(files: dict[str, pd.DataFrame], la: str, neighbours: Iterable[str]) -> Council:
     """The council and its neighbours by code; unknown codes are refused, naming them."""
-    places = pd.concat([frame.loc[frame["geographic_level"] == LOCAL,
-                                  ["new_la_code", "old_la_code", "la_name", "region_name"]]
-                        for frame in files.values()]).drop_duplicates()
+    places = pd.concat(
+        [
+            frame.loc[frame["geographic_level"] == LOCAL, ["new_la_code", "old_la_code", "la_name", "region_name"]]
+            for frame in files.values()
+        ]
+    ).drop_duplicates()
     by_code = {}
     for record in places.to_dict("records"):
         for code in (record["new_la_code"], record["old_la_code"]):
@@ -168,15 +219,21 @@ def find_council(files: dict[str, pd.DataFrame], la: str, neighbours: Iterable[s
     unknown = [code for code in (la, *neighbours) if code not in by_code]
     if unknown:
         where = ", ".join(files) if len(files) <= 3 else f"the {len(files)} files given"
-        raise InputError(f"unknown local authority code{'s' if len(unknown) > 1 else ''} "
-                         f"{', '.join(unknown)}: no Local authority row of {where} has "
-                         f"{'them' if len(unknown) > 1 else 'it'} as new_la_code or old_la_code")
+        raise InputError(
+            f"unknown local authority code{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(unknown)}: no Local authority row of {where} has "
+            f"{'them' if len(unknown) > 1 else 'it'} as new_la_code or old_la_code"
+        )
     council = by_code[la]
     own = [code for code in neighbours if by_code[code]["new_la_code"] == council["new_la_code"]]
     if own:
         raise InputError(f"--neighbours names the council itself ({', '.join(own)})")
-    return Council(council["new_la_code"], council["la_name"], council["region_name"],
-                   tuple(dict.fromkeys(by_code[code]["new_la_code"] for code in neighbours)))
+    return Council(
+        council["new_la_code"],
+        council["la_name"],
+        council["region_name"],
+        tuple(dict.fromkeys(by_code[code]["new_la_code"] for code in neighbours)),
+    )
 
 
 def year_end(time_period: str, time_identifier: str, year_ends: int) -> tuple[pd.Timestamp, str] | None:
@@ -199,46 +256,82 @@ def figures(path_name: str, frame: pd.DataFrame, row: MappingRow) -> pd.DataFram
     needed = [row.column, *(name for name, _ in row.filters)]
     missing = [column for column in needed if column not in frame.columns]
     if missing:
-        raise InputError([Problem(path_name, column, f"column is missing (named by mapping row {row.line}, "
-                                                     f"{row.indicator_id})") for column in missing])
+        raise InputError(
+            [
+                Problem(path_name, column, f"column is missing (named by mapping row {row.line}, {row.indicator_id})")
+                for column in missing
+            ]
+        )
     chosen = frame
     for name, value in row.filters:
         matches = chosen[name].str.strip() == value
         if not matches.any():
             present = ", ".join(sorted(frame[name].str.strip().unique())[:12])
-            raise InputError([Problem(path_name, name, f"no row has {value!r} (mapping row {row.line}, "
-                                                       f"{row.indicator_id}); the file holds: {present}")])
+            raise InputError(
+                [
+                    Problem(
+                        path_name,
+                        name,
+                        f"no row has {value!r} (mapping row {row.line}, {row.indicator_id}); the file holds: {present}",
+                    )
+                ]
+            )
         chosen = chosen[matches]
     chosen = chosen[chosen["geographic_level"].isin([NATIONAL, REGIONAL, LOCAL])]
     text = chosen[row.column].str.strip().str.replace(",", "", regex=False)
     value = pd.to_numeric(text, errors="coerce")
     bad = value.isna() & ~text.str.lower().isin(SUPPRESSED) & (text != "")
     if bad.any():
-        raise InputError([problem_at(path_name, row.column, "is neither a number nor one of DfE's symbols "
-                                     f"({', '.join(sorted(SUPPRESSED))})", _file_rows(chosen.index[bad]))])
-    periods = [year_end(period, kind, row.year_ends)
-               for period, kind in zip(chosen["time_period"], chosen["time_identifier"], strict=True)]
+        raise InputError(
+            [
+                problem_at(
+                    path_name,
+                    row.column,
+                    f"is neither a number nor one of DfE's symbols ({', '.join(sorted(SUPPRESSED))})",
+                    _file_rows(chosen.index[bad]),
+                )
+            ]
+        )
+    periods = [
+        year_end(period, kind, row.year_ends)
+        for period, kind in zip(chosen["time_period"], chosen["time_identifier"], strict=True)
+    ]
     undated = [index for index, period in zip(chosen.index, periods, strict=True) if period is None]
     if undated:
-        raise InputError([problem_at(path_name, "time_period", "is not a year DfE writes (2022 or 202122)",
-                                     _file_rows(undated))])
-    result = pd.DataFrame({
-        "level": chosen["geographic_level"].to_numpy(),
-        "code": chosen["new_la_code"].str.strip().to_numpy(),
-        "region": chosen["region_name"].str.strip().to_numpy(),
-        "period": [period for period, _ in periods],
-        "year": [label for _, label in periods],
-        "value": value.to_numpy() * row.scale,
-    }, index=chosen.index)
+        raise InputError(
+            [problem_at(path_name, "time_period", "is not a year DfE writes (2022 or 202122)", _file_rows(undated))]
+        )
+    result = pd.DataFrame(
+        {
+            "level": chosen["geographic_level"].to_numpy(),
+            "code": chosen["new_la_code"].str.strip().to_numpy(),
+            "region": chosen["region_name"].str.strip().to_numpy(),
+            "period": [period for period, _ in periods],
+            "year": [label for _, label in periods],
+            "value": value.to_numpy() * row.scale,
+        },
+        index=chosen.index,
+    )
     places = ["level", "code", "region", "period"]
     repeated = result.duplicated(places, keep=False)
     if repeated.any():
-        varying = [column for column in frame.columns if column not in PLACE_COLUMNS and column != row.column
-                   and chosen.loc[repeated, column].nunique() > 1]
-        raise InputError([problem_at(path_name, row.column, f"mapping row {row.line} ({row.indicator_id}) leaves more "
-                                     "than one row for a place and year; add a filter on "
-                                     f"{' or '.join(varying[:4]) or 'a filter column'}",
-                                     _file_rows(result.index[repeated]))])
+        varying = [
+            column
+            for column in frame.columns
+            if column not in PLACE_COLUMNS and column != row.column and chosen.loc[repeated, column].nunique() > 1
+        ]
+        raise InputError(
+            [
+                problem_at(
+                    path_name,
+                    row.column,
+                    f"mapping row {row.line} ({row.indicator_id}) leaves more "
+                    "than one row for a place and year; add a filter on "
+                    f"{' or '.join(varying[:4]) or 'a filter column'}",
+                    _file_rows(result.index[repeated]),
+                )
+            ]
+        )
     return result.assign(source=f"DfE {path_name}, column {row.column}").reset_index(drop=True)
 
 
@@ -253,7 +346,7 @@ def comparators(found: pd.DataFrame, council: Council, indicator_id: str) -> pd.
         source = group["source"].iloc[0]
         local = group[group["level"] == LOCAL]
 
-        def add(comparator: str, value: float, councils: float = np.nan) -> None:
+        def add(comparator: str, value: float, councils: float = np.nan, period=period, year=year, source=source):
             if pd.notna(value):
                 rows.append((indicator_id, comparator, period, float(value), year, councils, source))
 

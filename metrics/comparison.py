@@ -37,10 +37,25 @@ def off_target(performance: Performance, month: pd.Timestamp) -> pd.DataFrame:
     table = performance.rows_between(month, month)
     month_rows = table[table["rag"].isin(list(RAG_SEVERITY))]
     if month_rows.empty:
-        return pd.DataFrame(columns=[
-            "indicator_id", "name", "area", "unit", "team", "value", "target", "tolerance", "rag",
-            "months_at_status", "status_from_start", "status_since", "direction", "variation", "gap",
-        ])
+        return pd.DataFrame(
+            columns=[
+                "indicator_id",
+                "name",
+                "area",
+                "unit",
+                "team",
+                "value",
+                "target",
+                "tolerance",
+                "rag",
+                "months_at_status",
+                "status_from_start",
+                "status_since",
+                "direction",
+                "variation",
+                "gap",
+            ]
+        )
     teams = list(dict.fromkeys(month_rows["team"].astype("object")))
     rows = build_scorecard(performance, month, teams)
     rows = rows[rows["rag"].isin(list(RAG_SEVERITY))].copy()

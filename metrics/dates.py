@@ -50,8 +50,10 @@ def _one(value: object) -> tuple[dt.date | None, str | None]:
 def _read_one(value: object, as_at: dt.date | None, latest: dt.date | None) -> tuple[dt.date | None, str | None]:
     date, why = _one(value)
     if date is not None and as_at is not None and not (dt.date(EARLIEST_YEAR, 1, 1) <= date <= latest):
-        date, why = None, (f"is outside the months a snapshot as at {as_at} can hold "
-                           f"({EARLIEST_YEAR} to {latest:%B %Y})")
+        date, why = (
+            None,
+            (f"is outside the months a snapshot as at {as_at} can hold ({EARLIEST_YEAR} to {latest:%B %Y})"),
+        )
     return date, why
 
 
@@ -68,8 +70,9 @@ def read_dates(values: pd.Series, as_at: dt.date | None) -> tuple[pd.Series, dic
     except TypeError:  # a list in a cell: each cell on its own
         codes, distinct = np.arange(len(values)), values.to_numpy(dtype=object)
     read = [_read_one(value, as_at, latest) for value in distinct]
-    days = np.array([np.datetime64(date, "D") if date else np.datetime64("NaT") for date, _ in read] + [None],
-                    dtype="datetime64[D]")  # the last entry is for missing cells (code -1)
+    days = np.array(
+        [np.datetime64(date, "D") if date else np.datetime64("NaT") for date, _ in read] + [None], dtype="datetime64[D]"
+    )  # the last entry is for missing cells (code -1)
     reasons: dict[str, list[int]] = {}
     for code, (_, why) in enumerate(read):
         if why:

@@ -26,9 +26,17 @@ SNAPSHOT_DATES = ("2021-10-12", "2021-11-12", "2021-12-13", "2022-01-12", "2022-
 # Late recording: the latest months in an older snapshot hold slightly less than the final figure.
 LATE_RECORDING = {0: 0.95, 1: 0.99}  # months before the snapshot's last month: share recorded
 REVISED_COUNTS = {
-    "contacts_received", "referrals_received", "assessments_completed", "early_help_assessments_completed",
-    "strategy_discussions", "section_47_enquiries", "exploitation_assessments", "cla_started", "cla_ceased",
+    "contacts_received",
+    "referrals_received",
+    "assessments_completed",
+    "early_help_assessments_completed",
+    "strategy_discussions",
+    "section_47_enquiries",
+    "exploitation_assessments",
+    "cla_started",
+    "cla_ceased",
 }
+
 
 def demo_months(last: str) -> pd.DatetimeIndex:
     return pd.date_range(f"{FIRST_MONTH}-01", f"{last}-01", freq="MS")
@@ -123,8 +131,9 @@ def targets_table() -> pd.DataFrame:
 def imported_benchmarks() -> pd.DataFrame:
     """The demo's comparators, imported from its DfE-layout files as a council would import DfE's."""
     files = sorted(demo_dfe.FOLDER.glob("*.csv"))
-    imported = import_comparators(files, demo_dfe.COUNCIL_CODE, read_codes(str(demo_dfe.NEIGHBOURS_FILE)),
-                                  read_mapping(MAPPING_FILE))
+    imported = import_comparators(
+        files, demo_dfe.COUNCIL_CODE, read_codes(str(demo_dfe.NEIGHBOURS_FILE)), read_mapping(MAPPING_FILE)
+    )
     return demo_dfe.marked(imported.benchmarks)
 
 

@@ -32,7 +32,10 @@ OWN_FIGURES = "Illustrative (demo): Example County Council's own monthly figures
 
 # England figures published by DfE (shared/reference/england_benchmarks.csv): (indicator, year) -> value, source
 SOURCED_ENGLAND = {
-    ("children_in_care", 2021): (80_850, "DfE, Children looked after in England including adoptions, 2021 (80,850 children, as first published)"),
+    ("children_in_care", 2021): (
+        80_850,
+        "DfE, Children looked after in England including adoptions, 2021 (80,850 children, as first published)",
+    ),
     ("cla_rate_per_10k", 2021): (67.0, "DfE, Children looked after in England including adoptions, 2021"),
     ("cp_plans_open", 2020): (51_510, "DfE, Characteristics of children in need, 2020 (51,510 children)"),
     ("cp_rate_per_10k", 2020): (42.8, "DfE, Characteristics of children in need, 2020"),
@@ -75,34 +78,55 @@ MEASURE = {measure.indicator_id: measure for measure in MEASURES}
 # file name -> (filter columns and the row that holds the measure, the other rows' filter values,
 # the measures in it). The names follow DfE's; the mapping (metrics/dfe_mapping.csv) finds them by hint.
 FILES = {
-    "c1_children_in_need_referrals_and_rereferrals_2019_to_2021.csv": ({}, [], ("re_referrals_12_months", "referrals_nfa")),
+    "c1_children_in_need_referrals_and_rereferrals_2019_to_2021.csv": (
+        {},
+        [],
+        ("re_referrals_12_months", "referrals_nfa"),
+    ),
     "c2_assessments_completed_2019_to_2021.csv": ({}, [], ("assessments_in_45_days",)),
     "d1_s47_enquiries_and_icpcs_2019_to_2021.csv": ({}, [], ("icpc_in_15_days",)),
     "d3_cpps_subsequent_plan_2019_to_2021.csv": ({}, [], ("cp_repeat_plans",)),
-    "d5_cpps_at31march_by_duration_2019_to_2021.csv": ({}, [], ("cp_plans_open", "cp_rate_per_10k", "cp_plans_2_years")),
+    "d5_cpps_at31march_by_duration_2019_to_2021.csv": (
+        {},
+        [],
+        ("cp_plans_open", "cp_rate_per_10k", "cp_plans_2_years"),
+    ),
     "cla_number_and_rate_per_10k_children_2019_to_2021.csv": ({}, [], ("children_in_care", "cla_rate_per_10k")),
     "la_cla_placement_stability_2019_to_2021.csv": (
         {"placement_stability": "With three or more placements during the year"},
-        [{"placement_stability": "With one placement during the year"}], ("cla_3_placements",)),
+        [{"placement_stability": "With one placement during the year"}],
+        ("cla_3_placements",),
+    ),
     "la_cla_on_31_march_by_characteristics_2019_to_2021.csv": (
         {"cla_group": "Placement", "characteristic": "Foster placements"},
-        [{"cla_group": "Placement", "characteristic": "Other placements"}], ("cla_family_settings",)),
+        [{"cla_group": "Placement", "characteristic": "Other placements"}],
+        ("cla_family_settings",),
+    ),
     "la_care_leavers_accommodation_suitability_2019_to_2021.csv": (
         {"age": "Aged 19 to 21", "accommodation_suitability": "Accommodation considered suitable"},
-        [{"age": "Aged 17 to 18", "accommodation_suitability": "Accommodation considered suitable"},
-         {"age": "Aged 19 to 21", "accommodation_suitability": "Accommodation considered not suitable"}],
-        ("care_leavers_suitable_accommodation",)),
+        [
+            {"age": "Aged 17 to 18", "accommodation_suitability": "Accommodation considered suitable"},
+            {"age": "Aged 19 to 21", "accommodation_suitability": "Accommodation considered not suitable"},
+        ],
+        ("care_leavers_suitable_accommodation",),
+    ),
     "la_care_leavers_activity_2019_to_2021.csv": (
         {"age": "Aged 19 to 21", "activity": "Total in education, employment or training"},
         [{"age": "Aged 19 to 21", "activity": "Total not in education, employment or training"}],
-        ("care_leavers_eet",)),
+        ("care_leavers_eet",),
+    ),
     "csww_indicators_2019_to_2021.csv": ({}, [], ("average_caseload",)),
 }
 # Cells DfE would not publish: (file measure, council number, year) -> symbol. Council 5 is a
 # statistical neighbour with no figure for EET in 2021; council 7 sent no workforce return in 2020.
-SYMBOLS = {("care_leavers_eet", 5, 2021): "c", ("average_caseload", 7, 2020): "x",
-           ("cla_3_placements", 15, 2019): "z", ("referrals_nfa", 20, 2021): "u", ("icpc_in_15_days", 21, 2020): "low",
-           ("re_referrals_12_months", 22, 2019): ":"}
+SYMBOLS = {
+    ("care_leavers_eet", 5, 2021): "c",
+    ("average_caseload", 7, 2020): "x",
+    ("cla_3_placements", 15, 2019): "z",
+    ("referrals_nfa", 20, 2021): "u",
+    ("icpc_in_15_days", 21, 2020): "low",
+    ("re_referrals_12_months", 22, 2019): ":",
+}
 
 
 @dataclass(frozen=True)
@@ -121,8 +145,16 @@ def places() -> list[Place]:
     for number in range(1, 24):
         children = round(30_000 + (wobble("dfe-size", number) + 1) * 60_000, -2)
         region = REGION if number <= 12 else OTHER_REGION
-        councils.append(Place(LOCAL, region, f"E10000{900 + number}", str(900 + number),
-                              f"Illustrative Council {number:02d}", children))
+        councils.append(
+            Place(
+                LOCAL,
+                region,
+                f"E10000{900 + number}",
+                str(900 + number),
+                f"Illustrative Council {number:02d}",
+                children,
+            )
+        )
     return [Place(NATIONAL, ("", "")), Place(REGIONAL, REGION), Place(REGIONAL, OTHER_REGION), *councils]
 
 
@@ -150,8 +182,10 @@ def own_figure(values: pd.DataFrame, measure: Measure, year: int) -> float | Non
 
 def council_figure(measure: Measure, place: Place, year: int, england: float) -> float:
     """An illustrative council's figure: England's, moved by the council's own lean and the year's wobble."""
-    lean = wobble("dfe-lean", measure.indicator_id, place.code) * 1.6 + wobble("dfe-year", measure.indicator_id,
-                                                                              place.code, year) * 0.4
+    lean = (
+        wobble("dfe-lean", measure.indicator_id, place.code) * 1.6
+        + wobble("dfe-year", measure.indicator_id, place.code, year) * 0.4
+    )
     if measure.kind == "count":
         per_child = england / ENGLAND_CHILDREN
         return max(0.0, per_child * place.children * (1 + measure.spread * lean))
@@ -214,10 +248,16 @@ def dfe_files(values: pd.DataFrame) -> dict[str, str]:
             for place in places():
                 key = (place.level, place.code if place.level == LOCAL else place.region[1], year)
                 base = {
-                    "time_period": str(year), "time_identifier": identifier, "geographic_level": place.level,
-                    "country_code": "E92000001", "country_name": "England",
-                    "region_code": place.region[0], "region_name": place.region[1],
-                    "old_la_code": place.old_code, "new_la_code": place.code, "la_name": place.name,
+                    "time_period": str(year),
+                    "time_identifier": identifier,
+                    "geographic_level": place.level,
+                    "country_code": "E92000001",
+                    "country_name": "England",
+                    "region_code": place.region[0],
+                    "region_name": place.region[1],
+                    "old_la_code": place.old_code,
+                    "new_la_code": place.code,
+                    "la_name": place.name,
                 }
                 measured = {MEASURE[i].column: cells[i][key] for i in indicator_ids}
                 rows.append({**base, **chosen, **measured})
@@ -246,8 +286,12 @@ def write_files(values: pd.DataFrame, folder: Path = FOLDER) -> list[Path]:
         (folder / file_name).write_text(text, encoding="utf-8")
         written.append(folder / file_name)
     neighbours = folder / NEIGHBOURS_FILE.name
-    neighbours.write_text("# Example County Council's statistical neighbours (illustrative councils)\n"
-                          + "\n".join(neighbour_codes()) + "\n", encoding="utf-8")
+    neighbours.write_text(
+        "# Example County Council's statistical neighbours (illustrative councils)\n"
+        + "\n".join(neighbour_codes())
+        + "\n",
+        encoding="utf-8",
+    )
     return [*written, neighbours]
 
 

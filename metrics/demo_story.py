@@ -75,8 +75,10 @@ class SplitAcrossTeams(ABC):
             return (1.0,)
         years = (month - FIRST_MONTH).days / 365.25
         drift = self.drift or (0.0,) * len(self.weights)
-        return tuple(max(0.01, (weight + change * years) * (1 + TEAM_WOBBLE * wobble(name, team, month)))
-                     for weight, change, team in zip(self.weights, drift, self.teams))
+        return tuple(
+            max(0.01, (weight + change * years) * (1 + TEAM_WOBBLE * wobble(name, team, month)))
+            for weight, change, team in zip(self.weights, drift, self.teams)
+        )
 
     def parts(self, name: str, month: pd.Timestamp) -> list[int]:
         return split_whole(self.total(name, month), self.weights_at(name, month))
@@ -92,8 +94,17 @@ class SplitAcrossTeams(ABC):
 
 
 # Spring 2020: schools closed and contacts from them stopped; September brought a rush as they reopened.
-LOCKDOWN = {"2020-04": 0.72, "2020-05": 0.78, "2020-06": 0.88, "2020-07": 0.95, "2020-09": 1.08, "2020-10": 1.04,
-            "2021-01": 0.92, "2021-02": 0.94, "2021-03": 1.05}
+LOCKDOWN = {
+    "2020-04": 0.72,
+    "2020-05": 0.78,
+    "2020-06": 0.88,
+    "2020-07": 0.95,
+    "2020-09": 1.08,
+    "2020-10": 1.04,
+    "2021-01": 0.92,
+    "2021-02": 0.94,
+    "2021-03": 1.05,
+}
 SCHOOL_HOLIDAYS = {8: 0.92, 12: 0.85}  # quieter months of the year at the front door
 
 
@@ -170,13 +181,12 @@ class Ratio:
         numerator = round(self.share(name, month) * sum(denominators))
         tilt = self.tilt or (1.0,) * len(self.teams)
         if len(self.teams) > 1:  # teams do not rise and fall in step
-            tilt = tuple(t * (1 + TEAM_WOBBLE * wobble(name, team, "share", month)) for t, team in zip(tilt, self.teams))
+            tilt = tuple(
+                t * (1 + TEAM_WOBBLE * wobble(name, team, "share", month)) for t, team in zip(tilt, self.teams)
+            )
         numerators = split_whole(numerator, tuple(d * t + 1e-9 for d, t in zip(denominators, tilt)))
         numerators = _cap(numerators, denominators)
-        return [
-            (name, month, team, float(n), float(d))
-            for team, n, d in zip(self.teams, numerators, denominators)
-        ]
+        return [(name, month, team, float(n), float(d)) for team, n, d in zip(self.teams, numerators, denominators)]
 
 
 def _cap(numerators: list[int], denominators: list[int]) -> list[int]:
@@ -226,7 +236,6 @@ class Flow(SplitAcrossTeams):
         return started if self.starting else ceased
 
 
-
 @dataclass(frozen=True)
 class Share:
     """A team-level share with no story of its own beyond its anchors (supervision)."""
@@ -243,8 +252,18 @@ SAFEGUARDING_AND_CWD = (*cat.SAFEGUARDING, cat.DISABILITIES)
 IN_CARE_TEAMS = (cat.CHILDREN_IN_CARE, cat.DISABILITIES)
 RECOVERY = frozenset({"2021-09", "2021-10", "2021-11", "2021-12", "2022-01"})
 CHILDREN_IN_CARE_STORY = {
-    "2019-04": 298, "2021-02": 301, "2021-03": 303, "2021-04": 308, "2021-05": 314, "2021-06": 320,
-    "2021-07": 326, "2021-08": 332, "2021-09": 339, "2021-10": 348, "2021-11": 345, "2021-12": 344,
+    "2019-04": 298,
+    "2021-02": 301,
+    "2021-03": 303,
+    "2021-04": 308,
+    "2021-05": 314,
+    "2021-06": 320,
+    "2021-07": 326,
+    "2021-08": 332,
+    "2021-09": 339,
+    "2021-10": 348,
+    "2021-11": 345,
+    "2021-12": 344,
     "2022-01": 343,
 }
 CARE_LEAVERS_BASE = Count({"2019-04": 170, "2022-01": 190}, (cat.CARE_LEAVERS,), wobble=0.01)
@@ -253,92 +272,177 @@ CARE_LEAVERS_BASE = Count({"2019-04": 170, "2022-01": 190}, (cat.CARE_LEAVERS,),
 BASES = {
     # About a third of section 47 enquiries lead to an initial conference, held the month after.
     "initial_conferences": FlowOn(
-        "section_47_enquiries", {"2019-04": 0.34, "2022-01": 0.33}, cat.ASSESSMENT, (0.5, 0.5), lag=1, wobble=0.1),
+        "section_47_enquiries", {"2019-04": 0.34, "2022-01": 0.33}, cat.ASSESSMENT, (0.5, 0.5), lag=1, wobble=0.1
+    ),
 }
 
 STORIES = {
     "contacts_received": Count(
-        {"2019-04": 950, "2020-12": 1080, "2022-01": 1420}, (cat.MASH,), seasons=SCHOOL_HOLIDAYS, events=LOCKDOWN),
+        {"2019-04": 950, "2020-12": 1080, "2022-01": 1420}, (cat.MASH,), seasons=SCHOOL_HOLIDAYS, events=LOCKDOWN
+    ),
     "contact_decisions_in_1_day": Ratio(
-        {"2019-04": 0.80, "2021-06": 0.79, "2021-08": 0.72, "2021-09": 0.71, "2021-10": 0.80,
-         "2021-11": 0.87, "2021-12": 0.90, "2022-01": 0.91},
-        "contacts_received", (cat.MASH,), exact=RECOVERY),
+        {
+            "2019-04": 0.80,
+            "2021-06": 0.79,
+            "2021-08": 0.72,
+            "2021-09": 0.71,
+            "2021-10": 0.80,
+            "2021-11": 0.87,
+            "2021-12": 0.90,
+            "2022-01": 0.91,
+        },
+        "contacts_received",
+        (cat.MASH,),
+        exact=RECOVERY,
+    ),
     "referrals_received": Count(
-        {"2019-04": 260, "2020-12": 290, "2022-01": 385}, (cat.MASH,), seasons=SCHOOL_HOLIDAYS, events=LOCKDOWN),
+        {"2019-04": 260, "2020-12": 290, "2022-01": 385}, (cat.MASH,), seasons=SCHOOL_HOLIDAYS, events=LOCKDOWN
+    ),
     "re_referrals_12_months": Ratio({"2019-04": 0.22, "2022-01": 0.21}, "referrals_received", (cat.MASH,), wobble=0.02),
     "referrals_nfa": Ratio({"2019-04": 0.11, "2022-01": 0.09}, "referrals_received", (cat.MASH,)),
     "early_help_assessments_open": Count(
-        {"2019-04": 540, "2020-12": 600, "2022-01": 610}, cat.EARLY_HELP, (0.55, 0.45), wobble=0.015,
-        drift=(-0.03, 0.03)),
+        {"2019-04": 540, "2020-12": 600, "2022-01": 610},
+        cat.EARLY_HELP,
+        (0.55, 0.45),
+        wobble=0.015,
+        drift=(-0.03, 0.03),
+    ),
     "early_help_assessments_completed": Count(
-        {"2019-04": 105, "2022-01": 120}, cat.EARLY_HELP, (0.55, 0.45), wobble=0.08, seasons={12: 0.85},
-        events=LOCKDOWN, drift=(-0.03, 0.03)),
+        {"2019-04": 105, "2022-01": 120},
+        cat.EARLY_HELP,
+        (0.55, 0.45),
+        wobble=0.08,
+        seasons={12: 0.85},
+        events=LOCKDOWN,
+        drift=(-0.03, 0.03),
+    ),
     "assessments_open": Count(
-        {"2019-04": 250, "2021-06": 262, "2022-01": 372}, cat.ASSESSMENT, (0.52, 0.48), wobble=0.02,
-        drift=(-0.02, 0.02)),
+        {"2019-04": 250, "2021-06": 262, "2022-01": 372}, cat.ASSESSMENT, (0.52, 0.48), wobble=0.02, drift=(-0.02, 0.02)
+    ),
     # Most referrals are assessed, finishing the month after; fewer finish in December's short month.
     # November and December are fixed so that 58% and 67% are whole children (174 of 300, 201 of 300).
     "assessments_completed": FlowOn(
-        "referrals_received", {"2019-04": 0.88, "2022-01": 0.87}, cat.ASSESSMENT, (0.55, 0.45), lag=1,
-        wobble=0.04, seasons={12: 0.9}, exact={"2021-11": 300, "2021-12": 300}, drift=(-0.02, 0.02)),
+        "referrals_received",
+        {"2019-04": 0.88, "2022-01": 0.87},
+        cat.ASSESSMENT,
+        (0.55, 0.45),
+        lag=1,
+        wobble=0.04,
+        seasons={12: 0.9},
+        exact={"2021-11": 300, "2021-12": 300},
+        drift=(-0.02, 0.02),
+    ),
     "assessments_in_45_days": Ratio(
-        {"2019-04": 0.84, "2020-12": 0.83, "2021-03": 0.80, "2021-09": 0.53, "2021-10": 0.55,
-         "2021-11": 0.58, "2021-12": 0.67, "2022-01": 0.71},
-        "assessments_completed", cat.ASSESSMENT, tilt=(1.05, 0.94), exact=RECOVERY),
+        {
+            "2019-04": 0.84,
+            "2020-12": 0.83,
+            "2021-03": 0.80,
+            "2021-09": 0.53,
+            "2021-10": 0.55,
+            "2021-11": 0.58,
+            "2021-12": 0.67,
+            "2022-01": 0.71,
+        },
+        "assessments_completed",
+        cat.ASSESSMENT,
+        tilt=(1.05, 0.94),
+        exact=RECOVERY,
+    ),
     "exploitation_assessments": Count(
-        {"2019-04": 18, "2021-07": 22, "2021-11": 11, "2022-01": 13}, cat.ASSESSMENT, (0.5, 0.5), wobble=0.1,
-        exact={"2021-08": 22, "2021-09": 18, "2021-10": 15, "2021-11": 11}),
+        {"2019-04": 18, "2021-07": 22, "2021-11": 11, "2022-01": 13},
+        cat.ASSESSMENT,
+        (0.5, 0.5),
+        wobble=0.1,
+        exact={"2021-08": 22, "2021-09": 18, "2021-10": 15, "2021-11": 11},
+    ),
     # Every section 47 enquiry follows a strategy discussion; some discussions decide none is needed.
     "strategy_discussions": FlowOn(
-        "section_47_enquiries", {"2019-04": 1.35, "2022-01": 1.3}, cat.ASSESSMENT, (0.52, 0.48), wobble=0.04,
-        drift=(0.02, -0.02)),
+        "section_47_enquiries",
+        {"2019-04": 1.35, "2022-01": 1.3},
+        cat.ASSESSMENT,
+        (0.52, 0.48),
+        wobble=0.04,
+        drift=(0.02, -0.02),
+    ),
     "strategy_discussions_in_time": Ratio(
-        {"2019-04": 0.86, "2022-01": 0.85}, "strategy_discussions", cat.ASSESSMENT, tilt=(1.02, 0.98), wobble=0.03),
+        {"2019-04": 0.86, "2022-01": 0.85}, "strategy_discussions", cat.ASSESSMENT, tilt=(1.02, 0.98), wobble=0.03
+    ),
     "section_47_enquiries": FlowOn(
-        "referrals_received", {"2019-04": 0.30, "2022-01": 0.29}, cat.ASSESSMENT, (0.52, 0.48), wobble=0.05,
-        drift=(0.02, -0.02)),
+        "referrals_received",
+        {"2019-04": 0.30, "2022-01": 0.29},
+        cat.ASSESSMENT,
+        (0.52, 0.48),
+        wobble=0.05,
+        drift=(0.02, -0.02),
+    ),
     "icpc_in_15_days": Ratio(
-        {"2019-04": 0.82, "2021-01": 0.80, "2022-01": 0.79}, "initial_conferences", cat.ASSESSMENT, wobble=0.04),
+        {"2019-04": 0.82, "2021-01": 0.80, "2022-01": 0.79}, "initial_conferences", cat.ASSESSMENT, wobble=0.04
+    ),
     "cin_plans_open": Count(
-        {"2019-04": 690, "2021-08": 700, "2022-01": 770}, SAFEGUARDING_AND_CWD, (0.45, 0.45, 0.10), wobble=0.015,
-        drift=(0.025, -0.025, 0.0)),
+        {"2019-04": 690, "2021-08": 700, "2022-01": 770},
+        SAFEGUARDING_AND_CWD,
+        (0.45, 0.45, 0.10),
+        wobble=0.015,
+        drift=(0.025, -0.025, 0.0),
+    ),
     "cin_visits_in_time": Ratio(
-        {"2019-04": 0.80, "2021-03": 0.74, "2021-07": 0.72, "2022-01": 0.84}, "cin_plans_open",
-        SAFEGUARDING_AND_CWD, tilt=(1.02, 0.98, 1.0)),
+        {"2019-04": 0.80, "2021-03": 0.74, "2021-07": 0.72, "2022-01": 0.84},
+        "cin_plans_open",
+        SAFEGUARDING_AND_CWD,
+        tilt=(1.02, 0.98, 1.0),
+    ),
     "cp_plans_open": Count(
-        {"2019-04": 245, "2021-07": 250, "2022-01": 302}, SAFEGUARDING_AND_CWD, (0.48, 0.48, 0.04), wobble=0.02,
-        drift=(0.03, -0.03, 0.0)),
+        {"2019-04": 245, "2021-07": 250, "2022-01": 302},
+        SAFEGUARDING_AND_CWD,
+        (0.48, 0.48, 0.04),
+        wobble=0.02,
+        drift=(0.03, -0.03, 0.0),
+    ),
     "cp_rate_per_10k": Rate("cp_plans_open"),
     "cp_repeat_plans": Ratio(
         {"2019-04": 0.21, "2022-01": 0.19},
-        Count({"2019-04": 24, "2022-01": 30}, cat.SAFEGUARDING, (0.5, 0.5), wobble=0.15), cat.SAFEGUARDING,
-        wobble=0.04),
+        Count({"2019-04": 24, "2022-01": 30}, cat.SAFEGUARDING, (0.5, 0.5), wobble=0.15),
+        cat.SAFEGUARDING,
+        wobble=0.04,
+    ),
     "cp_plans_2_years": Count({"2019-04": 3, "2022-01": 2}, cat.SAFEGUARDING, (0.5, 0.5), wobble=0.5),
     "cp_plans_under_6_months": Ratio(
-        {"2019-04": 0.58, "2021-07": 0.57, "2022-01": 0.66}, "cp_plans_open", SAFEGUARDING_AND_CWD),
+        {"2019-04": 0.58, "2021-07": 0.57, "2022-01": 0.66}, "cp_plans_open", SAFEGUARDING_AND_CWD
+    ),
     "cp_visits_in_time": Ratio(
-        {"2019-04": 0.82, "2021-06": 0.78, "2022-01": 0.87}, "cp_plans_open", SAFEGUARDING_AND_CWD),
+        {"2019-04": 0.82, "2021-06": 0.78, "2022-01": 0.87}, "cp_plans_open", SAFEGUARDING_AND_CWD
+    ),
     "cp_reviews_in_time": Ratio(
         {"2019-04": 0.95, "2022-01": 0.96},
         Count({"2019-04": 55, "2022-01": 65}, SAFEGUARDING_AND_CWD, (0.47, 0.47, 0.06), wobble=0.05),
-        SAFEGUARDING_AND_CWD, wobble=0.02),
+        SAFEGUARDING_AND_CWD,
+        wobble=0.02,
+    ),
     "children_in_care": Count(
-        CHILDREN_IN_CARE_STORY, IN_CARE_TEAMS, (0.93, 0.07), wobble=0.01,
-        exact={key: value for key, value in CHILDREN_IN_CARE_STORY.items() if key >= "2021-03"}),
+        CHILDREN_IN_CARE_STORY,
+        IN_CARE_TEAMS,
+        (0.93, 0.07),
+        wobble=0.01,
+        exact={key: value for key, value in CHILDREN_IN_CARE_STORY.items() if key >= "2021-03"},
+    ),
     "cla_rate_per_10k": Rate("children_in_care"),
     "cla_started": Flow(starting=True),
     "cla_ceased": Flow(starting=False),
     "cla_3_placements": Ratio({"2019-04": 0.09, "2022-01": 0.08}, "children_in_care", IN_CARE_TEAMS, wobble=0.01),
     "cla_family_settings": Ratio(
-        {"2019-04": 0.78, "2022-01": 0.79}, "children_in_care", IN_CARE_TEAMS, tilt=(1.02, 0.75)),
-    "cla_visits_in_time": Ratio(
-        {"2019-04": 0.86, "2021-06": 0.84, "2022-01": 0.90}, "children_in_care", IN_CARE_TEAMS),
+        {"2019-04": 0.78, "2022-01": 0.79}, "children_in_care", IN_CARE_TEAMS, tilt=(1.02, 0.75)
+    ),
+    "cla_visits_in_time": Ratio({"2019-04": 0.86, "2021-06": 0.84, "2022-01": 0.90}, "children_in_care", IN_CARE_TEAMS),
     "cla_reviews_in_time": Ratio(
         {"2019-04": 0.93, "2022-01": 0.94},
-        Count({"2019-04": 45, "2022-01": 50}, IN_CARE_TEAMS, (0.93, 0.07), wobble=0.05), IN_CARE_TEAMS, wobble=0.02),
+        Count({"2019-04": 45, "2022-01": 50}, IN_CARE_TEAMS, (0.93, 0.07), wobble=0.05),
+        IN_CARE_TEAMS,
+        wobble=0.02,
+    ),
     "care_leavers_in_touch": Ratio({"2019-04": 0.91, "2022-01": 0.92}, CARE_LEAVERS_BASE, (cat.CARE_LEAVERS,)),
     "care_leavers_suitable_accommodation": Ratio(
-        {"2019-04": 0.88, "2022-01": 0.87}, CARE_LEAVERS_BASE, (cat.CARE_LEAVERS,)),
+        {"2019-04": 0.88, "2022-01": 0.87}, CARE_LEAVERS_BASE, (cat.CARE_LEAVERS,)
+    ),
     "care_leavers_eet": Ratio({"2019-04": 0.50, "2022-01": 0.53}, CARE_LEAVERS_BASE, (cat.CARE_LEAVERS,), wobble=0.02),
     "supervision_in_time": Share({"2019-04": 0.80, "2021-06": 0.72, "2022-01": 0.78}),
     "average_caseload": Share({"2019-04": 0.0}),
@@ -347,36 +451,95 @@ STORIES = {
 
 # (month, indicator_id or None, team or None, text): notes for the committee, in our own words.
 COMMENTARY = [
-    ("2021-08", "exploitation_assessments", None,
-     "Fewer exploitation assessments as the exploitation panel moved to fortnightly meetings."),
-    ("2021-09", "assessments_in_45_days", None,
-     "Timeliness fell again: assessment teams carried vacancies and high caseloads over the summer."),
-    ("2021-09", None, None,
-     "Demand at the front door is at its highest since records began; contacts and referrals are up on last year."),
-    ("2021-10", "contact_decisions_in_1_day", None,
-     "Management action in the MASH: a duty manager now reviews every contact on the day it arrives."),
-    ("2021-10", "assessments_in_45_days", None,
-     "Recovery plan agreed: agency social workers added to both assessment teams and weekly tracking of overdue work."),
-    ("2021-10", "children_in_care", None,
-     "Children in care reached a peak of 348; more children started care than left it over the year."),
-    ("2021-11", "assessments_in_45_days", None,
-     "Second month of improvement: 58% on time, up from 55% in October, though still well below target."),
-    ("2021-11", "children_in_care", None,
-     "345 children in care, slightly down on October as several children returned home."),
-    ("2021-11", "contact_decisions_in_1_day", None,
-     "Contact decisions within one working day close to target after the new duty rota."),
-    ("2021-11", "assessments_open", "Assessment Team 2",
-     "Two social workers joined the team; open assessments expected to fall from January."),
-    ("2021-12", None, None,
-     "December dip in contacts and referrals as schools closed for the holidays, as in previous years."),
-    ("2021-12", "assessments_in_45_days", None,
-     "67% of assessments completed within 45 working days, the best month since May."),
-    ("2021-12", "cp_plans_open", None,
-     "Child Protection plans continue to rise; a review of plans open over 12 months is under way."),
-    ("2022-01", "supervision_in_time", None,
-     "Supervision remains below target; team managers have protected time for supervision from February."),
-    ("2022-01", "average_caseload", "Assessment Team 1",
-     "Caseloads in the assessment teams remain high while open assessments are worked down."),
-    ("2022-01", "cin_visits_in_time", None,
-     "Visits in time improving for the sixth month, but below the 90% target."),
+    (
+        "2021-08",
+        "exploitation_assessments",
+        None,
+        "Fewer exploitation assessments as the exploitation panel moved to fortnightly meetings.",
+    ),
+    (
+        "2021-09",
+        "assessments_in_45_days",
+        None,
+        "Timeliness fell again: assessment teams carried vacancies and high caseloads over the summer.",
+    ),
+    (
+        "2021-09",
+        None,
+        None,
+        "Demand at the front door is at its highest since records began; contacts and referrals are up on last year.",
+    ),
+    (
+        "2021-10",
+        "contact_decisions_in_1_day",
+        None,
+        "Management action in the MASH: a duty manager now reviews every contact on the day it arrives.",
+    ),
+    (
+        "2021-10",
+        "assessments_in_45_days",
+        None,
+        "Recovery plan agreed: agency social workers added to both assessment teams and weekly tracking of overdue work.",
+    ),
+    (
+        "2021-10",
+        "children_in_care",
+        None,
+        "Children in care reached a peak of 348; more children started care than left it over the year.",
+    ),
+    (
+        "2021-11",
+        "assessments_in_45_days",
+        None,
+        "Second month of improvement: 58% on time, up from 55% in October, though still well below target.",
+    ),
+    (
+        "2021-11",
+        "children_in_care",
+        None,
+        "345 children in care, slightly down on October as several children returned home.",
+    ),
+    (
+        "2021-11",
+        "contact_decisions_in_1_day",
+        None,
+        "Contact decisions within one working day close to target after the new duty rota.",
+    ),
+    (
+        "2021-11",
+        "assessments_open",
+        "Assessment Team 2",
+        "Two social workers joined the team; open assessments expected to fall from January.",
+    ),
+    (
+        "2021-12",
+        None,
+        None,
+        "December dip in contacts and referrals as schools closed for the holidays, as in previous years.",
+    ),
+    (
+        "2021-12",
+        "assessments_in_45_days",
+        None,
+        "67% of assessments completed within 45 working days, the best month since May.",
+    ),
+    (
+        "2021-12",
+        "cp_plans_open",
+        None,
+        "Child Protection plans continue to rise; a review of plans open over 12 months is under way.",
+    ),
+    (
+        "2022-01",
+        "supervision_in_time",
+        None,
+        "Supervision remains below target; team managers have protected time for supervision from February.",
+    ),
+    (
+        "2022-01",
+        "average_caseload",
+        "Assessment Team 1",
+        "Caseloads in the assessment teams remain high while open assessments are worked down.",
+    ),
+    ("2022-01", "cin_visits_in_time", None, "Visits in time improving for the sixth month, but below the 90% target."),
 ]

@@ -53,8 +53,9 @@ def in_words(statuses: pd.Series, labels: dict[str, str]) -> pd.Series:
     """Each status as people read it, e.g. red as "✗ Red" (statuses may be text or categories); NaN where
     there is no label. Categories are looked up once each, not once a row."""
     if isinstance(statuses.dtype, pd.CategoricalDtype):
-        words = np.array([labels.get(category, np.nan) for category in statuses.cat.categories] + [np.nan],
-                         dtype=object)
+        words = np.array(
+            [labels.get(category, np.nan) for category in statuses.cat.categories] + [np.nan], dtype=object
+        )
         return pd.Series(words[statuses.cat.codes.to_numpy()], index=statuses.index, name=statuses.name)
     return statuses.astype("object").map(labels)
 
@@ -93,8 +94,9 @@ def format_values(values, units, suppressed=None, missing: str = NO_DATA) -> lis
     if suppressed is None:
         return [write(number) if number == number else missing for number in numbers]
     hidden = np.asarray(suppressed, dtype=bool).tolist()
-    return [SUPPRESSED if flag else write(number) if number == number else missing
-            for number, flag in zip(numbers, hidden)]
+    return [
+        SUPPRESSED if flag else write(number) if number == number else missing for number, flag in zip(numbers, hidden)
+    ]
 
 
 def format_count(value, suppressed: bool = False) -> str:

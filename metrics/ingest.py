@@ -34,8 +34,9 @@ def source_tables(source: Path) -> tuple[dict[str, tuple[str, pd.DataFrame]], li
         sheets, skipped = read_sheets(source, lambda sheet: sheet.strip().lower() in TABLES)
         for sheet, frame in sheets.items():
             found[sheet.strip().lower()] = (f"{source.name} sheet {sheet}", frame)
-        notes += [f"{source.name}: sheet {sheet!r} is not a table of the contract and was not read"
-                  for sheet in skipped]
+        notes += [
+            f"{source.name}: sheet {sheet!r} is not a table of the contract and was not read" for sheet in skipped
+        ]
         return found, notes
     if not source.is_dir():
         raise InputError([Problem(str(source), "-", "is neither an .xlsx workbook nor a folder")])
@@ -49,8 +50,11 @@ def source_tables(source: Path) -> tuple[dict[str, tuple[str, pd.DataFrame]], li
         if name in found:
             raise InputError([Problem(path.name, "-", f"{name} is given twice ({found[name][0]} and {path.name})")])
         try:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""]) if suffix == ".csv" \
+            frame = (
+                pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+                if suffix == ".csv"
                 else _read_parquet(path)
+            )
         except Exception as error:  # pandas and pyarrow raise many types for damaged files
             raise InputError([Problem(path.name, "-", f"cannot be read ({str(error).splitlines()[0]})")]) from error
         found[name] = (path.name, frame)
@@ -101,8 +105,9 @@ def _stripped(value) -> str | None:
     return str(value).strip() or None
 
 
-def _convert_column(file: str, column: str, kind: str, series: pd.Series,
-                    as_at: date | None) -> tuple[pd.Series, list[Problem]]:
+def _convert_column(
+    file: str, column: str, kind: str, series: pd.Series, as_at: date | None
+) -> tuple[pd.Series, list[Problem]]:
     """One column in its contract type; values that cannot be converted are reported."""
     if kind == "date":
         converted, refused = read_dates(series, as_at)
@@ -159,8 +164,11 @@ def checked_tables(raw: dict[str, tuple[str, pd.DataFrame]], as_at: date | None 
     Raises InputError naming every problem. Each raw frame is let go of (taken out of raw) once it is
     converted, so that a large table is not held twice.
     """
-    problems = [Problem(TABLES[name].file_name, "-", "the table is missing (it is required)")
-                for name, table in TABLES.items() if table.required and name not in raw]
+    problems = [
+        Problem(TABLES[name].file_name, "-", "the table is missing (it is required)")
+        for name, table in TABLES.items()
+        if table.required and name not in raw
+    ]
     tables: dict[str, pd.DataFrame] = {}
     for name in list(raw):
         file, frame = raw.pop(name)
@@ -188,8 +196,10 @@ def _arrow_column(series: pd.Series, kind: str) -> pa.Array:
 def to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:
     """A checked table with exactly the contract's Arrow types, a column at a time (no copy of the whole)."""
     table = TABLES[name]
-    return pa.Table.from_arrays([_arrow_column(frame[column.name], column.kind) for column in table.columns],
-                                schema=pa.schema([(column.name, ARROW_TYPES[column.kind]) for column in table.columns]))
+    return pa.Table.from_arrays(
+        [_arrow_column(frame[column.name], column.kind) for column in table.columns],
+        schema=pa.schema([(column.name, ARROW_TYPES[column.kind]) for column in table.columns]),
+    )
 
 
 def _write_local(root: DataRoot, as_at: date, tables: dict[str, pd.DataFrame], extra_files: dict[str, bytes]) -> str:
@@ -211,8 +221,9 @@ def _write_local(root: DataRoot, as_at: date, tables: dict[str, pd.DataFrame], e
     return target.as_posix()
 
 
-def _write_object_store(root: DataRoot, as_at: date, tables: dict[str, pd.DataFrame],
-                        extra_files: dict[str, bytes]) -> str:
+def _write_object_store(
+    root: DataRoot, as_at: date, tables: dict[str, pd.DataFrame], extra_files: dict[str, bytes]
+) -> str:
     target = root.snapshot_path(as_at)
     try:
         for name, frame in tables.items():
@@ -247,8 +258,9 @@ def snapshot_exists(root: DataRoot, as_at: date) -> bool:
     return True
 
 
-def write_snapshot(root: DataRoot, as_at: date, tables: dict[str, pd.DataFrame],
-                   extra_files: dict[str, bytes] | None = None) -> str:
+def write_snapshot(
+    root: DataRoot, as_at: date, tables: dict[str, pd.DataFrame], extra_files: dict[str, bytes] | None = None
+) -> str:
     """Write checked tables (and any extra files, such as an import report) as a new snapshot.
 
     Refuses to overwrite. Returns where it went.

@@ -65,7 +65,7 @@ def _shown(value, suppressed) -> bool:
 
 
 def change_words(now: float, before: float, polarity: str, unit: str, when: str) -> str:
-    """"improved from 55.1% in October 2021", "rose from 1,220 ...", "was unchanged from ..."."""
+    """ "improved from 55.1% in October 2021", "rose from 1,220 ...", "was unchanged from ..."."""
     before_text = format_value(before, unit)
     if format_value(now, unit) == before_text:
         return f"was unchanged from {when}"
@@ -79,7 +79,7 @@ def change_words(now: float, before: float, polarity: str, unit: str, when: str)
 
 
 def status_words(row) -> str:
-    """"It is off target (red) against a target of 85.0%, and has been since July 2021."."""
+    """ "It is off target (red) against a target of 85.0%, and has been since July 2021."."""
     words = STATUS_WORDS.get(str(row.rag))
     if not words or pd.isna(row.target):
         return ""
@@ -94,7 +94,7 @@ def status_words(row) -> str:
 
 
 def _against(value: float, other: float, unit: str, polarity: str) -> str:
-    """"the same", "better", "higher" ...: the figure against another, by polarity."""
+    """ "the same", "better", "higher" ...: the figure against another, by polarity."""
     if format_value(value, unit) == format_value(other, unit):
         return "the same"
     higher = value > other
@@ -104,19 +104,23 @@ def _against(value: float, other: float, unit: str, polarity: str) -> str:
 
 
 def benchmark_words(row) -> str:
-    """"England: 87.6% (DfE 2021), so this is worse; statistical neighbours: 84.1% (mean of 10 councils),
+    """ "England: 87.6% (DfE 2021), so this is worse; statistical neighbours: 84.1% (mean of 10 councils),
     worse; it is in the bottom quarter of councils."."""
     if row.unit not in COMPARABLE_UNITS:
         return ""
     parts = []
     if pd.notna(row.england):
-        parts.append(f"England: {format_value(row.england, row.unit)} (DfE {row.england_year}), so this is "
-                     f"{_against(row.value, row.england, row.unit, row.polarity)}")
+        parts.append(
+            f"England: {format_value(row.england, row.unit)} (DfE {row.england_year}), so this is "
+            f"{_against(row.value, row.england, row.unit, row.polarity)}"
+        )
     if pd.notna(row.neighbours):
         councils = f"mean of {int(row.neighbours_councils)} councils, " if pd.notna(row.neighbours_councils) else ""
-        parts.append(f"statistical neighbours: {format_value(row.neighbours, row.unit)} "
-                     f"({councils}DfE {row.neighbours_year}), "
-                     f"{_against(row.value, row.neighbours, row.unit, row.polarity)}")
+        parts.append(
+            f"statistical neighbours: {format_value(row.neighbours, row.unit)} "
+            f"({councils}DfE {row.neighbours_year}), "
+            f"{_against(row.value, row.neighbours, row.unit, row.polarity)}"
+        )
     if isinstance(row.quarter, str) and row.quarter:
         parts.append(f"it would sit in the {row.quarter} (England's quartiles, DfE {row.quartile_year})")
     if not parts:
@@ -130,18 +134,22 @@ def indicator_sentence(row, context: Context = Context()) -> str:
     who = row.name if not row.team else f"{row.name} for {team_label(row.team)}"
     month = format_month(row.period)
     if bool(row.suppressed):
-        return (f"{who} in {month} rests on a small number, so it is hidden (c), and nothing is said "
-                "that would narrow it down.")
+        return (
+            f"{who} in {month} rests on a small number, so it is hidden (c), and nothing is said "
+            "that would narrow it down."
+        )
     if pd.isna(row.value):
         return f"{who} has no figure for {month}."
     parts = [f"{who} was {format_value(row.value, row.unit)} in {month}"]
     if _shown(row.previous_value, row.previous_suppressed):
         before = months_before(row.period, 1)
-        parts.append(change_words(row.value, row.previous_value, row.polarity, row.unit,
-                                  f"in {format_month(before)}"))
+        parts.append(change_words(row.value, row.previous_value, row.polarity, row.unit, f"in {format_month(before)}"))
     if _shown(context.last_year, context.last_year_suppressed):
-        parts.append(change_words(row.value, context.last_year, row.polarity, row.unit, "a year earlier")
-                     .replace("was unchanged from a year earlier", "the same as a year earlier"))
+        parts.append(
+            change_words(row.value, context.last_year, row.polarity, row.unit, "a year earlier").replace(
+                "was unchanged from a year earlier", "the same as a year earlier"
+            )
+        )
     sentence = parts[0] + (": it " + " and ".join(parts[1:]) if len(parts) > 1 else "") + "."
     extras = [status_words(row)]
     signal = SIGNAL_WORDS.get(str(row.variation), "")
@@ -170,8 +178,15 @@ def reading(row) -> str:
     elif words:
         bits.append(words.capitalize() + (" this month" if row.rag != "green" else ""))
     if row.variation in SIGNALS:
-        bits.append({"improvement": "a real improvement", "concern": "a real deterioration",
-                     "neutral_high": "unusually high", "neutral_low": "unusually low"}[row.variation] + " (SPC)")
+        bits.append(
+            {
+                "improvement": "a real improvement",
+                "concern": "a real deterioration",
+                "neutral_high": "unusually high",
+                "neutral_low": "unusually low",
+            }[row.variation]
+            + " (SPC)"
+        )
     elif row.variation == "common_cause":
         bits.append("normal variation")
     if row.assurance == "fail":
@@ -213,10 +228,12 @@ def area_paragraph(rows: pd.DataFrame) -> str:
     if not rows:
         return "No figures can be shown for this area this month."
     sentences = []
-    for code, one, several in (("concern", "shows a real deterioration", "show a real deterioration"),
-                               ("improvement", "shows a real improvement", "show a real improvement"),
-                               ("neutral_high", "is unusually high", "are unusually high"),
-                               ("neutral_low", "is unusually low", "are unusually low")):
+    for code, one, several in (
+        ("concern", "shows a real deterioration", "show a real deterioration"),
+        ("improvement", "shows a real improvement", "show a real improvement"),
+        ("neutral_high", "is unusually high", "are unusually high"),
+        ("neutral_low", "is unusually low", "are unusually low"),
+    ):
         found = [row for row in rows if row["variation"] == code]
         if found:
             sentences.append(f"{_names(found)} {one if len(found) == 1 else several} (SPC), not chance.")
@@ -228,7 +245,9 @@ def area_paragraph(rows: pd.DataFrame) -> str:
     if longer:
         spells = [f"{row['name']} (since {_since(row)})" for row in longer]
         sentences.append("Still off target: " + ", ".join(spells) + ".")
-    steady = [row for row in rows if row["rag"] == "green" and row["variation"] in ("common_cause", "insufficient_data")]
+    steady = [
+        row for row in rows if row["rag"] == "green" and row["variation"] in ("common_cause", "insufficient_data")
+    ]
     if steady:
         sentences.append(f"On target and steady: {_names(steady)}.")
     if not sentences:
@@ -241,15 +260,21 @@ def service_summary(rows: pd.DataFrame) -> list[str]:
     rows = _shown_rows(rows)
     month = format_month(rows[0]["period"]) if rows else ""
     sentences = []
-    worse = [row for row in rows
-             if row["variation"] == "concern" or (row["rag"] == "red" and row["months_at_status"] == 1)]
+    worse = [
+        row for row in rows if row["variation"] == "concern" or (row["rag"] == "red" and row["months_at_status"] == 1)
+    ]
     if worse:
         sentences.append(f"Needs attention in {month}: {_names(worse)}.")
     better = [row for row in rows if row["variation"] == "improvement"]
     if better:
         sentences.append(f"Real improvements: {_names(better)}.")
-    longer = _longest_first([row for row in rows if row["rag"] == "red" and row["months_at_status"] > 1
-                             and not any(row is other for other in worse)])
+    longer = _longest_first(
+        [
+            row
+            for row in rows
+            if row["rag"] == "red" and row["months_at_status"] > 1 and not any(row is other for other in worse)
+        ]
+    )
     if longer:
         sentences.append(f"Off target for longer: {_names(longer)}.")
     amber = [row for row in rows if row["rag"] == "amber"]
@@ -264,30 +289,46 @@ def service_summary(rows: pd.DataFrame) -> list[str]:
     return sentences[:MOST_SENTENCES]
 
 
-def contexts(performance: Performance, rows: pd.DataFrame, revised: pd.DataFrame | None = None,
-             tuples: list | None = None) -> list[Context]:
+def contexts(
+    performance: Performance, rows: pd.DataFrame, revised: pd.DataFrame | None = None, tuples: list | None = None
+) -> list[Context]:
     """For each scorecard row: the same month a year earlier (as shown in this audience), the SPC rule behind
     a signal, and whether the figure was revised since the previous snapshot (revised: metrics.revisions rows).
     tuples: the rows as itertuples gives them, when the caller has them already."""
     if rows.empty:
         return []
     tuples = row_tuples(rows) if tuples is None else tuples
-    changed = set() if revised is None else set(zip(revised["indicator_id"].astype(str), revised["team"].astype(str),
-                                                     pd.to_datetime(revised["period"])))
+    changed = (
+        set()
+        if revised is None
+        else set(
+            zip(revised["indicator_id"].astype(str), revised["team"].astype(str), pd.to_datetime(revised["period"]))
+        )
+    )
     month = pd.Timestamp(rows["period"].iloc[0])
     year_ago = months_before(month, 12)
     indicators, teams = rows["indicator_id"].astype("object"), rows["team"].astype("object")
     earlier = performance.rows_between(year_ago, year_ago, list(dict.fromkeys(teams)))
     earlier = earlier[earlier["indicator_id"].isin(set(indicators)) & earlier["team"].isin(set(teams))]
     found: dict[tuple, tuple] = {}  # (indicator_id, team): (value, suppressed), the first row of each
-    for key, value, hidden in zip(zip(earlier["indicator_id"].astype("object"), earlier["team"].astype("object")),
-                                  earlier["value"].to_numpy(dtype="float64", na_value=np.nan),
-                                  earlier["suppressed"].to_numpy(dtype=bool), strict=True):
+    for key, value, hidden in zip(
+        zip(earlier["indicator_id"].astype("object"), earlier["team"].astype("object")),
+        earlier["value"].to_numpy(dtype="float64", na_value=np.nan),
+        earlier["suppressed"].to_numpy(dtype=bool),
+        strict=True,
+    ):
         found.setdefault(key, (value, hidden))
-    return [Context(None if np.isnan(value) else float(value), bool(hidden),
-                    (row.indicator_id, row.team, month) in changed, _rule(performance, row, month))
-            for (value, hidden), row in zip((found.get(key, (np.nan, False)) for key in zip(indicators, teams)),
-                                            tuples, strict=True)]
+    return [
+        Context(
+            None if np.isnan(value) else float(value),
+            bool(hidden),
+            (row.indicator_id, row.team, month) in changed,
+            _rule(performance, row, month),
+        )
+        for (value, hidden), row in zip(
+            (found.get(key, (np.nan, False)) for key in zip(indicators, teams)), tuples, strict=True
+        )
+    ]
 
 
 def _rule(performance: Performance, row, month: pd.Timestamp) -> str:
@@ -302,5 +343,6 @@ def _rule(performance: Performance, row, month: pd.Timestamp) -> str:
 def sentences(performance: Performance, rows: pd.DataFrame, revised: pd.DataFrame | None = None) -> list[str]:
     """indicator_sentence for every scorecard row, with its context."""
     tuples = row_tuples(rows)
-    return [indicator_sentence(row, context) for row, context in zip(tuples, contexts(performance, rows, revised,
-                                                                                      tuples))]
+    return [
+        indicator_sentence(row, context) for row, context in zip(tuples, contexts(performance, rows, revised, tuples))
+    ]

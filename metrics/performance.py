@@ -28,8 +28,7 @@ from metrics.status import SeriesOrder, direction_codes, rag_codes, status_runs,
 from metrics.suppression import suppress_figures, unsuppressed
 
 # Words repeated on millions of rows, held as categories (a byte a row, not a string).
-RATED_WORDS = {"rag": RAG_STATUSES, "direction": DIRECTIONS, "variation": spc.VARIATIONS,
-               "assurance": spc.ASSURANCES}
+RATED_WORDS = {"rag": RAG_STATUSES, "direction": DIRECTIONS, "variation": spc.VARIATIONS, "assurance": spc.ASSURANCES}
 NAME_COLUMNS = ("indicator_id", "team")  # names repeated on every rated row, held as categories
 INDICATORS_AT_ONCE = 4  # in memory at once, shared among the threads; fewer: less memory, a little more time
 # From this many values rows, parts are rated on a thread per core; below it a part takes milliseconds
@@ -71,8 +70,9 @@ class Performance:
     load_columns: Callable[[tuple[str, ...]], pd.DataFrame] | None = field(default=None, repr=False, compare=False)
     _slices: dict = field(default_factory=dict, repr=False, compare=False)
     _slices_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
-    _kept: KeptWithin = field(default_factory=lambda: KeptWithin(lambda: sys.maxsize, lambda table: 0),
-                              repr=False, compare=False)  # see keep(): nothing let go
+    _kept: KeptWithin = field(
+        default_factory=lambda: KeptWithin(lambda: sys.maxsize, lambda table: 0), repr=False, compare=False
+    )  # see keep(): nothing let go
     _sizes: dict = field(default_factory=dict, repr=False, compare=False)  # id: (table, bytes), see memory_bytes
     _sizes_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -135,8 +135,9 @@ class Performance:
         """The catalogue as columns (indicator_id first, then an `order` column), its text as Python
         strings: a scorecard joins it to a few dozen rows, where Arrow-backed text costs a call per take."""
         catalogue = self.indicators.reset_index()
-        catalogue = catalogue.astype({column: "object" for column in catalogue.columns
-                                      if pd.api.types.is_string_dtype(catalogue[column].dtype)})
+        catalogue = catalogue.astype(
+            {column: "object" for column in catalogue.columns if pd.api.types.is_string_dtype(catalogue[column].dtype)}
+        )
         catalogue["order"] = np.arange(len(catalogue))
         return catalogue
 
@@ -177,10 +178,21 @@ class Performance:
 
         Each table's size is worked out once: they are never changed, and an app server asks again
         whenever it keeps another snapshot."""
-        frames = [frame for frame in (self.indicators, self.whole_service, self.targets, self.benchmarks,
-                                      self.commentary, self.caseloads, self.__dict__.get("table"),
-                                      *list(self._slices.values()), *self._kept.values())
-                  if isinstance(frame, pd.DataFrame)]
+        frames = [
+            frame
+            for frame in (
+                self.indicators,
+                self.whole_service,
+                self.targets,
+                self.benchmarks,
+                self.commentary,
+                self.caseloads,
+                self.__dict__.get("table"),
+                *list(self._slices.values()),
+                *self._kept.values(),
+            )
+            if isinstance(frame, pd.DataFrame)
+        ]
         with self._sizes_lock:
             known = dict(self._sizes)
             self._sizes.clear()  # tables no longer held are forgotten
@@ -230,8 +242,9 @@ class Sources:
         self.positions = [_series_positions(table.keys()) for table in self.tables]
         # The rest of the snapshot (its catalogue, targets and small tables), without the values: the
         # resolved figures stand for them, and a caller that lets the snapshot go frees them.
-        self.snapshot = replace(snapshot, tables={name: frame for name, frame in snapshot.tables.items()
-                                                  if name != "values"})
+        self.snapshot = replace(
+            snapshot, tables={name: frame for name, frame in snapshot.tables.items() if name != "values"}
+        )
         self.names = [name for positions in self.positions for name in positions]
         self.rank = {name: rank for rank, name in enumerate(self.names)}  # the order of series_order
         self.workers = threads() if sum(map(len, self.tables)) >= THREADS_FROM_ROWS else 1
@@ -241,8 +254,11 @@ class Sources:
     def rows(self, names: list[str]) -> pd.DataFrame:
         """The resolved rows of these indicators, in series order (by indicator, team and month)."""
         names = sorted(names, key=self.rank.get)
-        parts = [table.take(np.concatenate(found)) for table, positions in zip(self.tables, self.positions)
-                 if (found := [positions[name] for name in names if name in positions])]
+        parts = [
+            table.take(np.concatenate(found))
+            for table, positions in zip(self.tables, self.positions)
+            if (found := [positions[name] for name in names if name in positions])
+        ]
         if not parts:
             return self.tables[0].take(np.zeros(0, dtype=np.int64))
         if len(parts) == 1:
@@ -273,8 +289,9 @@ class _Joined:
     def __init__(self, first: pd.DataFrame, second: pd.DataFrame):
         self.parts = (first, second)
         # A column of another type in each joins as a third (str and object as object): read as the join would.
-        self.same_type = {name: exact_type(first[name].dtype) == exact_type(second[name].dtype)
-                          for name in first.columns}
+        self.same_type = {
+            name: exact_type(first[name].dtype) == exact_type(second[name].dtype) for name in first.columns
+        }
 
     def __len__(self) -> int:
         return sum(map(len, self.parts))
@@ -326,14 +343,16 @@ def _chunks(sources: Sources, audiences) -> tuple[list[list[str]], dict]:
     with the public).
     """
     names = sources.names
-    chunks = [names[start:start + sources.per_part] for start in range(0, len(names), sources.per_part)]
+    chunks = [names[start : start + sources.per_part] for start in range(0, len(names), sources.per_part)]
     if PUBLIC not in audiences:
         return chunks, {}
     teams, months = sources.teams_and_months()
     blocks, columns = [], []
-    for block, block_columns in in_order(lambda chunk: suppression.column_block(
-            sources.rows(chunk), sources.indicators, teams, months), chunks,
-            sources.workers):
+    for block, block_columns in in_order(
+        lambda chunk: suppression.column_block(sources.rows(chunk), sources.indicators, teams, months),
+        chunks,
+        sources.workers,
+    ):
         blocks.append(block)
         columns += block_columns
     links = suppression.linked_columns(blocks, columns, teams, months)
@@ -351,8 +370,9 @@ Rated = tuple[pd.DataFrame | None, pd.DataFrame | None]  # a chunk's rated figur
 Made = TypeVar("Made")
 
 
-def rated_chunks(sources: Sources, audiences: list[str],
-                 then: Callable[[dict[str, Rated]], Made] | None = None) -> Iterator[dict[str, Rated] | Made]:
+def rated_chunks(
+    sources: Sources, audiences: list[str], then: Callable[[dict[str, Rated]], Made] | None = None
+) -> Iterator[dict[str, Rated] | Made]:
     """A snapshot's resolved figures (Sources) a few indicators at a time, rated for each audience: by
     audience, their rated figures and their caseload team figures (None when none).
 
@@ -395,7 +415,8 @@ def caseload_table(parts: list[pd.DataFrame]) -> pd.DataFrame | None:
     if not parts:
         return None
     return pd.concat(parts, ignore_index=True)[["indicator_id", "period", "team", "value", "suppressed"]].astype(
-        {"indicator_id": "str", "team": "str"})
+        {"indicator_id": "str", "team": "str"}
+    )
 
 
 def rate_snapshot(snapshot: Snapshot, audience: str = PUBLIC, sources: Sources | None = None) -> RatedSnapshot:
@@ -441,8 +462,12 @@ class _Keys:
 
 def _keys(figures: pd.DataFrame, snapshot: Snapshot, indicators: pd.DataFrame) -> _Keys:
     targets = targets_in_force(figures, snapshot.table("targets"))
-    return _Keys(per_row_words(figures["indicator_id"], indicators.set_index("indicator_id")["polarity"]),
-                 targets["target"].to_numpy(), targets["tolerance"].to_numpy(), SeriesOrder(figures))
+    return _Keys(
+        per_row_words(figures["indicator_id"], indicators.set_index("indicator_id")["polarity"]),
+        targets["target"].to_numpy(),
+        targets["tolerance"].to_numpy(),
+        SeriesOrder(figures),
+    )
 
 
 def _rate(figures: pd.DataFrame, keys: _Keys) -> pd.DataFrame:
@@ -468,8 +493,14 @@ def whole_service_rows(rated: pd.DataFrame) -> pd.DataFrame:
     return rated[rated["team"] == WHOLE_SERVICE].reset_index(drop=True)
 
 
-def assemble_performance(as_at, audience: str, tables: dict[str, pd.DataFrame], whole_service: pd.DataFrame,
-                         load_table: Callable[[], pd.DataFrame], **known) -> Performance:
+def assemble_performance(
+    as_at,
+    audience: str,
+    tables: dict[str, pd.DataFrame],
+    whole_service: pd.DataFrame,
+    load_table: Callable[[], pd.DataFrame],
+    **known,
+) -> Performance:
     """A Performance from a snapshot's catalogue and small tables, and its rated figures."""
     return Performance(
         as_at=pd.Timestamp(as_at),
@@ -487,12 +518,19 @@ def assemble_performance(as_at, audience: str, tables: dict[str, pd.DataFrame], 
 def build_performance(snapshot: Snapshot, audience: str = PUBLIC) -> Performance:
     """Resolve, suppress (public audience) and rate every figure of a snapshot."""
     rated = rate_snapshot(snapshot, audience)
-    return assemble_performance(snapshot.as_at, audience, snapshot.tables, whole_service_rows(rated.figures),
-                                lambda: rated.figures, caseloads=rated.caseloads)
+    return assemble_performance(
+        snapshot.as_at,
+        audience,
+        snapshot.tables,
+        whole_service_rows(rated.figures),
+        lambda: rated.figures,
+        caseloads=rated.caseloads,
+    )
 
 
-def sparklines(performance: Performance, rows: pd.DataFrame, month: pd.Timestamp,
-               months: int = 13) -> list[list[float | None]]:
+def sparklines(
+    performance: Performance, rows: pd.DataFrame, month: pd.Timestamp, months: int = 13
+) -> list[list[float | None]]:
     """For each (indicator_id, team) row, the last `months` values up to the month (None = gap)."""
     first = months_before(month, months - 1)
     teams = rows["team"].unique()
@@ -510,8 +548,9 @@ def sparklines(performance: Performance, rows: pd.DataFrame, month: pd.Timestamp
     for position, key in enumerate(zip(rows["indicator_id"].astype("object"), rows["team"].astype("object"))):
         places.setdefault(key, []).append(position)
     lines: list[list[float | None]] = [[None] * months for _ in range(len(rows))]
-    for indicator_id, team_name, step, value in zip(indicators.tolist(), team_names.tolist(), steps.tolist(),
-                                                    values.tolist()):
+    for indicator_id, team_name, step, value in zip(
+        indicators.tolist(), team_names.tolist(), steps.tolist(), values.tolist()
+    ):
         if value == value:  # the first figure a month has, as a gap when it has none
             for position in places.get((indicator_id, team_name), ()):
                 if lines[position][step] is None:

@@ -161,8 +161,10 @@ def _module_source(package: Path, module: str) -> Path | None:
     top, *parts = module.split(".")
     if top != package.name:
         return None
-    for candidate in (package.joinpath(*parts).with_suffix(".py") if parts else None,
-                      package.joinpath(*parts, "__init__.py")):
+    for candidate in (
+        package.joinpath(*parts).with_suffix(".py") if parts else None,
+        package.joinpath(*parts, "__init__.py"),
+    ):
         if candidate is not None and candidate.is_file():
             return candidate
     return None
@@ -265,8 +267,9 @@ def _arrow_part(rated: pd.DataFrame, order: np.ndarray) -> pa.Table:
     if text:
         rated = rated.astype(dict.fromkeys(text, "category"))
     schema, words = _arrow_layout(rated.dtypes)
-    return pa.Table.from_arrays([_arrow_column(rated[field.name], order, field.type, words.get(field.name))
-                                 for field in schema], schema=schema)
+    return pa.Table.from_arrays(
+        [_arrow_column(rated[field.name], order, field.type, words.get(field.name)) for field in schema], schema=schema
+    )
 
 
 _LAYOUTS: dict[tuple, tuple[pa.Schema, dict[str, pa.Array]]] = {}
@@ -290,10 +293,20 @@ def _arrow_layout(dtypes: pd.Series) -> tuple[pa.Schema, dict[str, pa.Array]]:
 def _layout_of(dtypes: pd.Series) -> tuple[pa.Schema, dict[str, pa.Array]]:
     empty = pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in dtypes.items()})
     schema = _to_arrow(empty).schema
-    schema = pa.schema([pa.field(field.name, pa.dictionary(pa.int32(), field.type.value_type))
-                        if pa.types.is_dictionary(field.type) else field for field in schema], metadata=schema.metadata)
-    words = {name: pa.array(np.asarray(dtype.categories, dtype=object), type=schema.field(name).type.value_type)
-             for name, dtype in dtypes.items() if isinstance(dtype, pd.CategoricalDtype)}
+    schema = pa.schema(
+        [
+            pa.field(field.name, pa.dictionary(pa.int32(), field.type.value_type))
+            if pa.types.is_dictionary(field.type)
+            else field
+            for field in schema
+        ],
+        metadata=schema.metadata,
+    )
+    words = {
+        name: pa.array(np.asarray(dtype.categories, dtype=object), type=schema.field(name).type.value_type)
+        for name, dtype in dtypes.items()
+        if isinstance(dtype, pd.CategoricalDtype)
+    }
     return schema, words
 
 
@@ -302,8 +315,7 @@ def _arrow_column(column: pd.Series, order: np.ndarray, kind: pa.DataType, words
     if pa.types.is_dictionary(kind):
         codes = codes_of(column)[order]
         missing = codes < 0
-        indices = pa.array(codes.astype(kind.index_type.to_pandas_dtype()),
-                           mask=missing if missing.any() else None)
+        indices = pa.array(codes.astype(kind.index_type.to_pandas_dtype()), mask=missing if missing.any() else None)
         return pa.DictionaryArray.from_arrays(indices, words)
     return pa.array(np.asarray(column)[order], type=kind, from_pandas=True)
 
@@ -326,8 +338,9 @@ class _Streamed:
             # Statistics only where reads filter (a third of the writing time is spent on them otherwise), and
             # no compression: the dictionary and run-length encoding already keep a regional snapshot's
             # files to tens of MB, and compressing took another 45 ms of every 240,000 rows.
-            self.writer = pq.ParquetWriter(self.temporary, table.schema, write_statistics=STATISTICS_COLUMNS,
-                                           compression="none")
+            self.writer = pq.ParquetWriter(
+                self.temporary, table.schema, write_statistics=STATISTICS_COLUMNS, compression="none"
+            )
         self.writer.write_table(table, row_group_size=row_group_size)
         # A table of no rows is written as one empty row group, which is counted too.
         written = range(self.groups, self.groups + max(1, -(-table.num_rows // row_group_size)))
@@ -406,8 +419,10 @@ def _series_of(rated: pd.DataFrame) -> pd.DataFrame:
     teams, team_names = coded(rated["team"])
     width = len(team_names) + 1  # codes from -1 (missing) up
     pairs = pd.unique((indicators.astype(np.int64) + 1) * width + teams + 1)
-    return pd.DataFrame({"indicator_id": _named(pairs // width - 1, indicator_names),
-                         "team": _named(pairs % width - 1, team_names)}, dtype=object)
+    return pd.DataFrame(
+        {"indicator_id": _named(pairs // width - 1, indicator_names), "team": _named(pairs % width - 1, team_names)},
+        dtype=object,
+    )
 
 
 def _named(codes: np.ndarray, names: np.ndarray) -> np.ndarray:
@@ -426,8 +441,10 @@ def _ready_for_files(parts: dict[str, Rated]) -> _Chunk:
         order, cuts = _by_month(rated["period"])
         codes, indicators = coded(rated["indicator_id"])
         codes = codes[order]
-        groups = [indicators[np.flatnonzero(np.bincount(codes[first:last], minlength=len(indicators)))]
-                  for first, last in zip(cuts[:-1], cuts[1:])]
+        groups = [
+            indicators[np.flatnonzero(np.bincount(codes[first:last], minlength=len(indicators)))]
+            for first, last in zip(cuts[:-1], cuts[1:])
+        ]
         whole = np.flatnonzero((rated["team"] == WHOLE_SERVICE).to_numpy())  # the same rows for every audience
     del rated
     ready = {}
@@ -437,8 +454,11 @@ def _ready_for_files(parts: dict[str, Rated]) -> _Chunk:
             ready[audience] = _Part(None, caseloads, [])
             continue
         by_month = _arrow_part(rated, order)
-        ready[audience] = _Part(rated.take(whole).reset_index(drop=True), caseloads,
-                                [by_month.slice(first, last - first) for first, last in zip(cuts[:-1], cuts[1:])])
+        ready[audience] = _Part(
+            rated.take(whole).reset_index(drop=True),
+            caseloads,
+            [by_month.slice(first, last - first) for first, last in zip(cuts[:-1], cuts[1:])],
+        )
         del rated
     return _Chunk(names, series, groups, ready)
 
@@ -474,8 +494,9 @@ class _Keeping:
     def whole_service(self, names: dict[str, set]) -> pd.DataFrame:
         whole_service = pd.concat(self.whole_parts, ignore_index=True)
         for column in NAME_COLUMNS:
-            whole_service[column] = pd.Categorical(whole_service[column].astype("object"),
-                                                   categories=sorted(names[column]))
+            whole_service[column] = pd.Categorical(
+                whole_service[column].astype("object"), categories=sorted(names[column])
+            )
         return whole_service
 
 
@@ -509,21 +530,31 @@ def _rate_and_keep(sources: Sources, audiences: list[str], entry: _Entry) -> dic
         log.warning("could not keep the rated rows in the cache (%s); a view works them out in memory instead", error)
         return None
     series = pd.concat(series_parts, ignore_index=True)
-    results = {keeper.audience: (keeper.whole_service(names), caseload_table(keeper.caseload_parts), series)
-               for keeper in keepers}
+    results = {
+        keeper.audience: (keeper.whole_service(names), caseload_table(keeper.caseload_parts), series)
+        for keeper in keepers
+    }
     # An empty table stands for "no caseloads", so that a missing file always means "not prepared".
-    written = [entry.write(f"caseloads-{audience}.parquet", lambda path, caseloads=caseloads: pq.write_table(
-        _to_arrow(caseloads if caseloads is not None else pd.DataFrame()), path))
-        for audience, (_, caseloads, _) in results.items()]
-    written.append(entry.write(SERIES_FILE, lambda path: pq.write_table(
-        pa.Table.from_pandas(series, preserve_index=False), path)))
+    written = [
+        entry.write(
+            f"caseloads-{audience}.parquet",
+            lambda path, caseloads=caseloads: pq.write_table(
+                _to_arrow(caseloads if caseloads is not None else pd.DataFrame()), path
+            ),
+        )
+        for audience, (_, caseloads, _) in results.items()
+    ]
+    written.append(
+        entry.write(SERIES_FILE, lambda path: pq.write_table(pa.Table.from_pandas(series, preserve_index=False), path))
+    )
     # Written last, and only when the rest is there: a reader that finds one knows every file of its
     # audience is there.
     if not all(written):
         return None
     for audience, (whole_service, _, _) in results.items():
-        if not entry.write(f"whole-{audience}.parquet", lambda path, whole=whole_service: pq.write_table(
-                _to_arrow(whole), path)):
+        if not entry.write(
+            f"whole-{audience}.parquet", lambda path, whole=whole_service: pq.write_table(_to_arrow(whole), path)
+        ):
             return None
     return results
 
@@ -533,7 +564,9 @@ def _summary(snapshot: Snapshot) -> CheckedSnapshot:
         return CheckedSnapshot(snapshot.as_at, snapshot.path, tuple(snapshot.problems))
     values = snapshot.values
     return CheckedSnapshot(
-        snapshot.as_at, snapshot.path, (),
+        snapshot.as_at,
+        snapshot.path,
+        (),
         months=tuple(pd.Timestamp(month) for month in sorted(values["period"].dropna().unique())),
         teams=tuple(sorted(str(team) for team in values["team"].dropna().unique())),
         indicator_count=int(snapshot.indicators["indicator_id"].nunique()),
@@ -541,22 +574,28 @@ def _summary(snapshot: Snapshot) -> CheckedSnapshot:
 
 
 def _summary_to_json(checked: CheckedSnapshot) -> bytes:
-    return json.dumps({
-        "problems": [asdict(problem) for problem in checked.problems],
-        "months": [month.isoformat() for month in checked.months],
-        "teams": list(checked.teams),
-        "indicator_count": checked.indicator_count,
-    }).encode()
+    return json.dumps(
+        {
+            "problems": [asdict(problem) for problem in checked.problems],
+            "months": [month.isoformat() for month in checked.months],
+            "teams": list(checked.teams),
+            "indicator_count": checked.indicator_count,
+        }
+    ).encode()
 
 
 def _summary_from_json(folder: SnapshotFolder, data: bytes) -> CheckedSnapshot | None:
     try:
         facts = json.loads(data)
         problems = tuple(Problem(**{**problem, "rows": tuple(problem["rows"])}) for problem in facts["problems"])
-        return CheckedSnapshot(folder.as_at, folder.path, problems,
-                               months=tuple(pd.Timestamp(month) for month in facts["months"]),
-                               teams=tuple(str(team) for team in facts["teams"]),
-                               indicator_count=int(facts["indicator_count"]))
+        return CheckedSnapshot(
+            folder.as_at,
+            folder.path,
+            problems,
+            months=tuple(pd.Timestamp(month) for month in facts["months"]),
+            teams=tuple(str(team) for team in facts["teams"]),
+            indicator_count=int(facts["indicator_count"]),
+        )
     except (ValueError, KeyError, TypeError):
         return None
 
@@ -603,13 +642,19 @@ def performance(root: DataRoot, folder: SnapshotFolder, audience: str) -> Perfor
     if whole_service is not None and series is not None and caseloads is not None:
         tables, problems = read_tables(root, folder.path, SMALL_TABLES)
         if not problems:
-            return assemble_performance(folder.as_at, audience, tables, whole_service,
-                                        functools.partial(_rated_table, root, folder, audience),
-                                        caseloads=caseloads if len(caseloads.columns) else None,
-                                        known_months=checked.months, known_teams=checked.teams,
-                                        known_series=pd.MultiIndex.from_frame(series),
-                                        load_rows=functools.partial(_rated_rows, root, folder, audience),
-                                        load_columns=functools.partial(_rated_columns, root, folder, audience))
+            return assemble_performance(
+                folder.as_at,
+                audience,
+                tables,
+                whole_service,
+                functools.partial(_rated_table, root, folder, audience),
+                caseloads=caseloads if len(caseloads.columns) else None,
+                known_months=checked.months,
+                known_teams=checked.teams,
+                known_series=pd.MultiIndex.from_frame(series),
+                load_rows=functools.partial(_rated_rows, root, folder, audience),
+                load_columns=functools.partial(_rated_columns, root, folder, audience),
+            )
     return _prepare(root, folder, audience, entry, checked)
 
 
@@ -637,8 +682,9 @@ def prepare(root: DataRoot, folder: SnapshotFolder, audiences: list[str]) -> Che
     return checked
 
 
-def _read_and_resolve(root: DataRoot, folder: SnapshotFolder, entry: _Entry,
-                      checked: CheckedSnapshot | None) -> tuple[CheckedSnapshot, Sources | None]:
+def _read_and_resolve(
+    root: DataRoot, folder: SnapshotFolder, entry: _Entry, checked: CheckedSnapshot | None
+) -> tuple[CheckedSnapshot, Sources | None]:
     """Read a snapshot and resolve its figures (Sources; None if it fails its checks), checking it first
     unless it was checked before (the checks then kept in the cache).
 
@@ -682,8 +728,9 @@ def _rate_into_cache(sources: Sources, audiences: list[str], entry: _Entry) -> d
         return None
 
 
-def _prepare(root: DataRoot, folder: SnapshotFolder, audience: str, entry: _Entry,
-             checked: CheckedSnapshot | None) -> Performance:
+def _prepare(
+    root: DataRoot, folder: SnapshotFolder, audience: str, entry: _Entry, checked: CheckedSnapshot | None
+) -> Performance:
     """Read (and check, unless already checked), rate and keep a snapshot for one audience.
 
     Once kept, its views read from the cache like everyone after; the values are let go once rated.
@@ -696,16 +743,29 @@ def _prepare(root: DataRoot, folder: SnapshotFolder, audience: str, entry: _Entr
     if kept is None:  # nowhere to keep it, or the cache could not take it: this process keeps the rows itself
         rated = rate_snapshot(sources.snapshot, audience, sources)
         del sources
-        return assemble_performance(folder.as_at, audience, tables, whole_service_rows(rated.figures),
-                                    lambda: rated.figures, caseloads=rated.caseloads)
+        return assemble_performance(
+            folder.as_at,
+            audience,
+            tables,
+            whole_service_rows(rated.figures),
+            lambda: rated.figures,
+            caseloads=rated.caseloads,
+        )
     del sources
     whole_service, caseloads, series = kept[audience]
-    return assemble_performance(folder.as_at, audience, tables, whole_service,
-                                functools.partial(_rated_table, root, folder, audience),
-                                caseloads=caseloads, known_months=checked.months, known_teams=checked.teams,
-                                known_series=pd.MultiIndex.from_frame(series),
-                                load_rows=functools.partial(_rated_rows, root, folder, audience),
-                                load_columns=functools.partial(_rated_columns, root, folder, audience))
+    return assemble_performance(
+        folder.as_at,
+        audience,
+        tables,
+        whole_service,
+        functools.partial(_rated_table, root, folder, audience),
+        caseloads=caseloads,
+        known_months=checked.months,
+        known_teams=checked.teams,
+        known_series=pd.MultiIndex.from_frame(series),
+        load_rows=functools.partial(_rated_rows, root, folder, audience),
+        load_columns=functools.partial(_rated_columns, root, folder, audience),
+    )
 
 
 def _rated_table(root: DataRoot, folder: SnapshotFolder, audience: str) -> pd.DataFrame:

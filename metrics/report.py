@@ -107,10 +107,22 @@ def appendix_rows(rows: pd.DataFrame) -> list[list[str]]:
     targets = format_values(rows["target"], rows["unit"], missing="")
     england = format_values(rows["england"], rows["unit"], missing="")
     return [
-        [row.name, value, RAG_LABELS[row.rag], f"{DIRECTION_LABELS[row.direction]} (from {last})", target,
-         "; ".join(part for part in (f"{bench} (DfE {row.england_year})" if bench else "",
-                                    f"{row.quarter}" if isinstance(row.quarter, str) else "") if part),
-         VARIATION_LABELS[row.variation]]
+        [
+            row.name,
+            value,
+            RAG_LABELS[row.rag],
+            f"{DIRECTION_LABELS[row.direction]} (from {last})",
+            target,
+            "; ".join(
+                part
+                for part in (
+                    f"{bench} (DfE {row.england_year})" if bench else "",
+                    f"{row.quarter}" if isinstance(row.quarter, str) else "",
+                )
+                if part
+            ),
+            VARIATION_LABELS[row.variation],
+        ]
         for row, value, last, target, bench in zip(rows.itertuples(index=False), values, previous, targets, england)
     ]
 
@@ -119,16 +131,21 @@ def _chart_png(performance: Performance, row) -> bytes:
     """The explore page's chart of the indicator over two years, as a picture."""
     start = pd.Timestamp(row.period) - pd.DateOffset(months=CHART_MONTHS - 1)
     series = indicator_series(performance, row.indicator_id, [row.team], start, pd.Timestamp(row.period))
-    title = (f"{row.name} ({UNIT_WORDS[row.unit]}) — {team_label(row.team)}, "
-             f"{format_month(start)} to {format_month(row.period)}")
+    title = (
+        f"{row.name} ({UNIT_WORDS[row.unit]}) — {team_label(row.team)}, "
+        f"{format_month(start)} to {format_month(row.period)}"
+    )
     chart = charts.indicator_chart(series, name=row.name, unit=row.unit, polarity=row.polarity, title=title)
     return vl_convert.vegalite_to_png(chart.properties(width=640, height=300).to_dict(), scale=2)
 
 
 def terms_used(text: str) -> dict[str, str]:
     """The glossary entries for every term and acronym the text uses."""
-    return {term: meaning for term, meaning in sorted(TERMS.items(), key=lambda item: item[0].lower())
-            if re.search(rf"(?<![A-Za-z]){re.escape(term)}(?![A-Za-z])", text)}
+    return {
+        term: meaning
+        for term, meaning in sorted(TERMS.items(), key=lambda item: item[0].lower())
+        if re.search(rf"(?<![A-Za-z]){re.escape(term)}(?![A-Za-z])", text)
+    }
 
 
 def build_report(performance: Performance, request: ReportRequest, revised: pd.DataFrame | None = None) -> bytes:
@@ -155,10 +172,14 @@ def build_report(performance: Performance, request: ReportRequest, revised: pd.D
             document.add_paragraph(text, style=style_or_level)
 
     say(0, title)
-    for label, value in (("Report to", COMMITTEE), ("Council", request.council or "the council"),
-                         ("Reporting month", month_words), ("Team", where),
-                         ("Figures", f"snapshot as at {performance.as_at:%d %B %Y}"),
-                         ("Audience", f"{performance.audience} (the figures as this audience may see them)")):
+    for label, value in (
+        ("Report to", COMMITTEE),
+        ("Council", request.council or "the council"),
+        ("Reporting month", month_words),
+        ("Team", where),
+        ("Figures", f"snapshot as at {performance.as_at:%d %B %Y}"),
+        ("Audience", f"{performance.audience} (the figures as this audience may see them)"),
+    ):
         say("Normal", f"{label}: {value}")
 
     say(1, "Summary")
@@ -176,12 +197,18 @@ def build_report(performance: Performance, request: ReportRequest, revised: pd.D
     for note in general:
         say("List Number", f"Officers' note: {note}")
 
-    pictured = [(row, sentence) for row, sentence in zip(rows.itertuples(index=False), sentences)
-                if not row.suppressed and (row.rag == "red" or row.variation == "concern")]
+    pictured = [
+        (row, sentence)
+        for row, sentence in zip(rows.itertuples(index=False), sentences)
+        if not row.suppressed and (row.rag == "red" or row.variation == "concern")
+    ]
     if pictured:
         say(1, "Charts")
-        say("Normal", "Each red indicator and each SPC concern over the last two years: the line is the figure, "
-                      "the dashed line the target and the shaded band amber.")
+        say(
+            "Normal",
+            "Each red indicator and each SPC concern over the last two years: the line is the figure, "
+            "the dashed line the target and the shaded band amber.",
+        )
         for row, sentence in pictured:
             say(2, row.name)
             _picture(document, _chart_png(performance, row), sentence)
@@ -200,17 +227,26 @@ def build_report(performance: Performance, request: ReportRequest, revised: pd.D
     say(1, "Data notes")
     latest = performance.latest_month
     behind = months_behind(latest, request.today) if latest is not None else 0
-    say("List Bullet", f"Figures from the snapshot as at {performance.as_at:%d %B %Y}, up to {format_month(latest)} "
-                       f"({behind} month{'s' if behind != 1 else ''} behind {request.today:%d %B %Y}).")
+    say(
+        "List Bullet",
+        f"Figures from the snapshot as at {performance.as_at:%d %B %Y}, up to {format_month(latest)} "
+        f"({behind} month{'s' if behind != 1 else ''} behind {request.today:%d %B %Y}).",
+    )
     if revised is None:
         say("List Bullet", "There is no earlier snapshot to compare with.")
     else:
-        say("List Bullet", f"{len(revised)} figure{'s were' if len(revised) != 1 else ' was'} revised since the "
-                           "previous snapshot, as late recording caught up.")
+        say(
+            "List Bullet",
+            f"{len(revised)} figure{'s were' if len(revised) != 1 else ' was'} revised since the "
+            "previous snapshot, as late recording caught up.",
+        )
     hidden = int(rows["suppressed"].sum())
     if performance.audience == "public":
-        say("List Bullet", f"Public view: numbers from 1 to 5, and figures from which one could be worked out, are "
-                           f"shown as “c”; {hidden} of this month's {len(rows)} figures are hidden.")
+        say(
+            "List Bullet",
+            f"Public view: numbers from 1 to 5, and figures from which one could be worked out, are "
+            f"shown as “c”; {hidden} of this month's {len(rows)} figures are hidden.",
+        )
 
     say(1, "Glossary")
     for term, meaning in terms_used("\n".join(texts)).items():

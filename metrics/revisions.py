@@ -33,16 +33,18 @@ def revisions(older: Performance, newer: Performance) -> pd.DataFrame:
     changed = np.flatnonzero((~old_hidden & ~new_hidden & value_changed) | (old_hidden != new_hidden))
     old_at, new_at = old_at[changed], new_at[changed]
     either_hidden = old_hidden[changed] | new_hidden[changed]
-    table = pd.DataFrame({
-        "indicator_id": pd.Series(old["indicator_id"].iloc[old_at].to_numpy(dtype=object), dtype=object),
-        "team": pd.Series(old["team"].iloc[old_at].to_numpy(dtype=object), dtype=object),
-        "period": old["period"].to_numpy(dtype="datetime64[ns]")[old_at],
-        "value_old": old_value[changed],
-        "suppressed_old": old_hidden[changed],
-        "value_new": new_value[changed],
-        "suppressed_new": new_hidden[changed],
-        "difference": np.where(either_hidden, np.nan, new_value[changed] - old_value[changed]),
-    })
+    table = pd.DataFrame(
+        {
+            "indicator_id": pd.Series(old["indicator_id"].iloc[old_at].to_numpy(dtype=object), dtype=object),
+            "team": pd.Series(old["team"].iloc[old_at].to_numpy(dtype=object), dtype=object),
+            "period": old["period"].to_numpy(dtype="datetime64[ns]")[old_at],
+            "value_old": old_value[changed],
+            "suppressed_old": old_hidden[changed],
+            "value_new": new_value[changed],
+            "suppressed_new": new_hidden[changed],
+            "difference": np.where(either_hidden, np.nan, new_value[changed] - old_value[changed]),
+        }
+    )
     catalogue = newer.indicators
     table.insert(1, "name", per_row(table["indicator_id"], catalogue["name"]))
     table["unit"] = per_row(table["indicator_id"], catalogue["unit"])
@@ -68,7 +70,7 @@ def _numbered_alike(old: pd.Series, new: pd.Series) -> tuple[int, list[np.ndarra
     one too, as a join matches it): how many numbers there are, and old's rows' and new's."""
     if not isinstance(old.dtype, pd.CategoricalDtype) or not isinstance(new.dtype, pd.CategoricalDtype):
         numbers, distinct = pd.factorize(np.concatenate([old.to_numpy(), new.to_numpy()]), use_na_sentinel=False)
-        return len(distinct), [numbers[:len(old)], numbers[len(old):]]
+        return len(distinct), [numbers[: len(old)], numbers[len(old) :]]
     names = pd.Index(old.cat.categories.astype("object")).union(pd.Index(new.cat.categories.astype("object")))
     numbers = []
     for column in (old, new):

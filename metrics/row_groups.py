@@ -43,8 +43,11 @@ def filtered_rows(path: Path, filters, columns=None) -> pa.Table:
         else:
             lowest, highest, known = _ranges(str(path), stat.st_size, stat.st_mtime_ns, column)
             may_match = np.ones(len(known), dtype=bool)  # a group without statistics may hold anything
-            may_match[known] = {"=": (lowest[known] <= value) & (value <= highest[known]),
-                                ">=": highest[known] >= value, "<=": lowest[known] <= value}[comparison]
+            may_match[known] = {
+                "=": (lowest[known] <= value) & (value <= highest[known]),
+                ">=": highest[known] >= value,
+                "<=": lowest[known] <= value,
+            }[comparison]
         chosen &= may_match
         wanted.append(COMPARISONS[comparison](pc.field(column), pa.scalar(value)))
     table = pq.ParquetFile(path, metadata=metadata).read_row_groups(np.flatnonzero(chosen).tolist(), columns=columns)
@@ -66,8 +69,13 @@ def _ranges(path: str, size: int, modified_ns: int, column: str) -> tuple[np.nda
     known = np.array([stats is not None and stats.has_min_max for stats in found], dtype=bool)
     dates = column in DATE_COLUMNS
     bound = (lambda value: pd.Timestamp(value).to_datetime64()) if dates else (lambda value: value)
-    lowest, highest = (np.array([bound(getattr(stats, end)) if ok else None for stats, ok in zip(found, known)],
-                                dtype="datetime64[ns]" if dates else object) for end in ("min", "max"))
+    lowest, highest = (
+        np.array(
+            [bound(getattr(stats, end)) if ok else None for stats, ok in zip(found, known)],
+            dtype="datetime64[ns]" if dates else object,
+        )
+        for end in ("min", "max")
+    )
     return lowest, highest, known
 
 

@@ -16,12 +16,32 @@ from metrics.formatting import export_figures
 from metrics.performance import Performance
 
 CONTRACT_COLUMNS = [
-    "indicator_id", "name", "area", "unit", "team", "period", "value", "target", "tolerance",
-    "rag", "previous_value", "direction",
+    "indicator_id",
+    "name",
+    "area",
+    "unit",
+    "team",
+    "period",
+    "value",
+    "target",
+    "tolerance",
+    "rag",
+    "previous_value",
+    "direction",
 ]
 EXTRA_COLUMNS = [
-    "variation", "assurance", "months_off_target", "months_close_to_target", "status_since",
-    "england", "england_year", "neighbours", "neighbours_year", "neighbours_councils", "quarter", "quartile_year",
+    "variation",
+    "assurance",
+    "months_off_target",
+    "months_close_to_target",
+    "status_since",
+    "england",
+    "england_year",
+    "neighbours",
+    "neighbours_year",
+    "neighbours_councils",
+    "quarter",
+    "quartile_year",
     "commentary",
 ]
 
@@ -37,8 +57,9 @@ def build_scorecard(performance: Performance, month: pd.Timestamp, teams: list[s
     month = pd.Timestamp(month)
     if not shares_every_month(performance) or month not in performance.months:
         return _build_scorecard(performance, [month], teams)
-    every = performance.keep(("scorecard",), lambda: _build_scorecard(
-        performance, performance.months, [WHOLE_SERVICE, *performance.teams]))
+    every = performance.keep(
+        ("scorecard",), lambda: _build_scorecard(performance, performance.months, [WHOLE_SERVICE, *performance.teams])
+    )
     periods, wanted = every["period"].to_numpy(), np.datetime64(month, "ns")
     first, last = np.searchsorted(periods, wanted, side="left"), np.searchsorted(periods, wanted, side="right")
     return of_teams(every.iloc[first:last], teams)
@@ -93,8 +114,9 @@ def _build_scorecard(performance: Performance, months: list[pd.Timestamp], teams
     set_at = set_of_month[months.get_indexer(rows["period"])]
     for column in COMPARATOR_COLUMNS:
         dtype = comparator_dtype(column)
-        figures = np.array([[found[column].get(indicator_id, np.nan) for indicator_id in indicators]
-                            for found in sets], dtype=dtype).reshape(len(sets), len(indicators))
+        figures = np.array(
+            [[found[column].get(indicator_id, np.nan) for indicator_id in indicators] for found in sets], dtype=dtype
+        ).reshape(len(sets), len(indicators))
         rows[column] = pd.Series(figures[set_at, indicator_at] if len(rows) else [], index=rows.index, dtype=dtype)
     rows["indicator_id"] = rows["indicator_id"].astype("object")  # plain text, like the scorecard's other names
     rows["quarter"] = pd.Series(quarters(rows), index=rows.index, dtype="object")  # None where it has none
@@ -103,9 +125,22 @@ def _build_scorecard(performance: Performance, months: list[pd.Timestamp], teams
         rows[column] = rows["months_at_status"].where(rows["rag"] == status, 0)
     rows["status_since"] = status_since(rows["period"], rows["months_at_status"])
     rows = rows.sort_values(["month_order", "team_order", "order"]).reset_index(drop=True)
-    keep = CONTRACT_COLUMNS + EXTRA_COLUMNS + [
-        "months_at_status", "status_from_start", "polarity", "lower_quartile", "upper_quartile", "definition", "numerator", "denominator", "suppressed", "previous_suppressed",
-    ]
+    keep = (
+        CONTRACT_COLUMNS
+        + EXTRA_COLUMNS
+        + [
+            "months_at_status",
+            "status_from_start",
+            "polarity",
+            "lower_quartile",
+            "upper_quartile",
+            "definition",
+            "numerator",
+            "denominator",
+            "suppressed",
+            "previous_suppressed",
+        ]
+    )
     return rows[keep]
 
 
@@ -113,8 +148,11 @@ def _comparators_by_month(performance: Performance, months: pd.DatetimeIndex) ->
     """The different sets of comparator_figures in force over the months (they change only in a month a
     comparator's year ends), each worked out once, and which set each month has."""
     benchmarks, units = performance.benchmarks, performance.indicators["unit"]
-    ends = np.array([], dtype="datetime64[ns]") if benchmarks is None or benchmarks.empty else \
-        np.unique(benchmarks["period"].to_numpy(dtype="datetime64[ns]"))
+    ends = (
+        np.array([], dtype="datetime64[ns]")
+        if benchmarks is None or benchmarks.empty
+        else np.unique(benchmarks["period"].to_numpy(dtype="datetime64[ns]"))
+    )
     numbered: dict[int, int] = {}
     sets, set_of_month = [], []
     for month, in_force in zip(months, np.searchsorted(ends, months.to_numpy(), side="right"), strict=True):
@@ -141,13 +179,23 @@ def _commentary(performance: Performance, rows: pd.DataFrame) -> list[str]:
         return [""] * len(rows)
     notes = notes[notes["indicator_id"].notna()]
     joined: dict[tuple, list[str]] = {}
-    for indicator_id, team, period, text in zip(notes["indicator_id"].astype("object"), notes["team"].astype("object"),
-                                                _month_numbers(notes["period"]), notes["text"].astype("object"),
-                                                strict=True):
+    for indicator_id, team, period, text in zip(
+        notes["indicator_id"].astype("object"),
+        notes["team"].astype("object"),
+        _month_numbers(notes["period"]),
+        notes["text"].astype("object"),
+        strict=True,
+    ):
         joined.setdefault((indicator_id, WHOLE_SERVICE if pd.isna(team) else team, period), []).append(text)
-    return [" ".join(joined.get(key, ())) for key in zip(rows["indicator_id"].astype("object"),
-                                                         rows["team"].astype("object"), _month_numbers(rows["period"]),
-                                                         strict=True)]
+    return [
+        " ".join(joined.get(key, ()))
+        for key in zip(
+            rows["indicator_id"].astype("object"),
+            rows["team"].astype("object"),
+            _month_numbers(rows["period"]),
+            strict=True,
+        )
+    ]
 
 
 def _month_numbers(periods: pd.Series) -> list[int]:

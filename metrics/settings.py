@@ -24,19 +24,32 @@ class Setting:
         return text or None
 
 
-DATA_DIR = Setting("PERFORMANCE_DATA_DIR", "data/ in the repository",
-                   "the data root: a folder, or s3://, gs://, abfs://")
+DATA_DIR = Setting(
+    "PERFORMANCE_DATA_DIR", "data/ in the repository", "the data root: a folder, or s3://, gs://, abfs://"
+)
 AUDIENCE = Setting("PERFORMANCE_AUDIENCE", "public", "public or internal (see SECURITY.md)")
-COUNCIL_NAME = Setting("PERFORMANCE_COUNCIL_NAME", "Example County Council on the demo data, none otherwise",
-                       "the council's name under the app's title")
-CACHE_DIR = Setting("PERFORMANCE_CACHE_DIR", "~/.cache/childrens-services-performance",
-                    "where prepared snapshots are kept; off to work everything out afresh each time")
-LISTING_SECONDS = Setting("PERFORMANCE_LISTING_SECONDS", "60",
-                          "how long an app server trusts its list of snapshots before it looks for new ones")
-MEMORY_MB = Setting("PERFORMANCE_MEMORY_MB", "1000",
-                    "about how much memory (MB) an app server gives to the snapshots it holds; the least "
-                    "recently used is let go first, and the one in use always stays; other prepared snapshots "
-                    "are read ahead while what is held is under half of it")
+COUNCIL_NAME = Setting(
+    "PERFORMANCE_COUNCIL_NAME",
+    "Example County Council on the demo data, none otherwise",
+    "the council's name under the app's title",
+)
+CACHE_DIR = Setting(
+    "PERFORMANCE_CACHE_DIR",
+    "~/.cache/childrens-services-performance",
+    "where prepared snapshots are kept; off to work everything out afresh each time",
+)
+LISTING_SECONDS = Setting(
+    "PERFORMANCE_LISTING_SECONDS",
+    "60",
+    "how long an app server trusts its list of snapshots before it looks for new ones",
+)
+MEMORY_MB = Setting(
+    "PERFORMANCE_MEMORY_MB",
+    "1000",
+    "about how much memory (MB) an app server gives to the snapshots it holds; the least "
+    "recently used is let go first, and the one in use always stays; other prepared snapshots "
+    "are read ahead while what is held is under half of it",
+)
 SETTINGS = (DATA_DIR, AUDIENCE, COUNCIL_NAME, CACHE_DIR, LISTING_SECONDS, MEMORY_MB)
 
 

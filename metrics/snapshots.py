@@ -49,7 +49,9 @@ def data_root(location: str | os.PathLike | None = None) -> DataRoot:
     """The data root: the argument, else PERFORMANCE_DATA_DIR, else the repository's data/."""
     text = str(location or DATA_DIR.value() or REPOSITORY_DATA_DIR)
     if "://" in text and not text.startswith("file://"):
-        filesystem, base = pafs.FileSystem.from_uri(text)  # made afresh: its endpoint and keys come from the environment
+        filesystem, base = pafs.FileSystem.from_uri(
+            text
+        )  # made afresh: its endpoint and keys come from the environment
         return DataRoot(filesystem, base, text, object_store=True)
     return _folder_root(text)
 
@@ -79,8 +81,10 @@ def find_snapshot_folders(root: DataRoot) -> tuple[list[SnapshotFolder], list[st
     try:
         if not root.object_store and root.filesystem.get_file_info(root.base).type != pafs.FileType.Directory:
             found = root.filesystem.get_file_info(root.base).type
-            raise InputError(f"the data root {root.uri} " + (
-                "does not exist" if found == pafs.FileType.NotFound else "is not a folder"))
+            raise InputError(
+                f"the data root {root.uri} "
+                + ("does not exist" if found == pafs.FileType.NotFound else "is not a folder")
+            )
         infos = root.filesystem.get_file_info(selector)
     except (OSError, pa.ArrowException) as error:
         raise InputError(f"cannot read the data root {root.uri}: {_first_line(error)}") from error

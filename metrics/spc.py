@@ -167,8 +167,12 @@ def deciding_rule(y: np.ndarray) -> str:
     if len(y) < MINIMUM_POINTS:
         return ""
     limits = process_limits(y)
-    rules = {"outside": outside_limits(y, limits), "trend": trend(y), "two_of_three": two_of_three_close(y, limits),
-             "shift": shift(y, limits)}
+    rules = {
+        "outside": outside_limits(y, limits),
+        "trend": trend(y),
+        "two_of_three": two_of_three_close(y, limits),
+        "shift": shift(y, limits),
+    }
     return next((RULE_WORDS[name, int(flags[-1])] for name, flags in rules.items() if flags[-1] != 0), "")
 
 
@@ -206,8 +210,13 @@ class SpcResult:
     assurance: str
 
 
-def analyse(series: pd.DataFrame, polarity: str, target: float | None = None,
-            rebase_from: pd.Timestamp | None = None, fix_after: int | None = None) -> SpcResult:
+def analyse(
+    series: pd.DataFrame,
+    polarity: str,
+    target: float | None = None,
+    rebase_from: pd.Timestamp | None = None,
+    fix_after: int | None = None,
+) -> SpcResult:
     """XmR analysis of a monthly series (period, value); missing months are left out.
 
     With rebase_from, the months before it and the months from it onwards get limits of their
@@ -291,7 +300,7 @@ def _screened_average_at_every_point(ranges: np.ndarray, points: _Grid) -> tuple
     months = np.arange(length)
     block = max(1, 2_000_000 // length)
     for start in range(0, len(series_of), block):
-        rows, at = series_of[start:start + block], point_of[start:start + block]
+        rows, at = series_of[start : start + block], point_of[start : start + block]
         big = grid[rows, at][:, None]
         with np.errstate(invalid="ignore"):
             screened_out = (months[None, :] >= at[:, None]) & (big >= limit[rows])
@@ -336,14 +345,18 @@ def signals_at_every_point(frame: pd.DataFrame, polarity, target, order: np.ndar
     has_value = np.flatnonzero(~np.isnan(value))
     if len(has_value):
         variation[has_value], assurance[has_value] = _rate_points(frame, value, has_value, polarity, target, order)
-    return pd.DataFrame({
-        "variation": pd.Categorical.from_codes(variation, categories=VARIATIONS),
-        "assurance": pd.Categorical.from_codes(assurance, categories=ASSURANCES),
-    }, index=frame.index)
+    return pd.DataFrame(
+        {
+            "variation": pd.Categorical.from_codes(variation, categories=VARIATIONS),
+            "assurance": pd.Categorical.from_codes(assurance, categories=ASSURANCES),
+        },
+        index=frame.index,
+    )
 
 
-def _rate_points(frame: pd.DataFrame, value: np.ndarray, has_value: np.ndarray, polarity,
-                 target, series_order: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+def _rate_points(
+    frame: pd.DataFrame, value: np.ndarray, has_value: np.ndarray, polarity, target, series_order: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
     """Variation and assurance codes for the rows with a value, in the order of has_value."""
     if series_order is None:
         indicator = codes_of(frame["indicator_id"])[has_value]
@@ -380,7 +393,7 @@ def _rate_points(frame: pd.DataFrame, value: np.ndarray, has_value: np.ndarray, 
         """Each point's series value k points earlier (0 where the series is shorter)."""
         earlier = np.empty_like(values)  # the array shifted k places: a copy, not a gather by index
         shift = min(k, len(values))
-        earlier[shift:], earlier[:shift] = values[:len(values) - shift], values[:1]
+        earlier[shift:], earlier[:shift] = values[: len(values) - shift], values[:1]
         return np.where(position >= k, earlier, 0)
 
     def side(k: int) -> np.ndarray:
@@ -395,8 +408,9 @@ def _rate_points(frame: pd.DataFrame, value: np.ndarray, has_value: np.ndarray, 
         return (position >= k) & near
 
     outside = np.where(y > upper + allowance, 1, np.where(y < lower - allowance, -1, 0)).astype("int8")
-    trend = np.where(count >= RUN_LENGTH,
-                     _same_sign_run((back(k, step) for k in range(RUN_LENGTH - 1)), count, RUN_LENGTH - 1), 0)
+    trend = np.where(
+        count >= RUN_LENGTH, _same_sign_run((back(k, step) for k in range(RUN_LENGTH - 1)), count, RUN_LENGTH - 1), 0
+    )
     last_three = [side(k) for k in range(3)]
     shift = _same_sign_run((*last_three, *(side(k) for k in range(3, RUN_LENGTH))), count, RUN_LENGTH)
     three_close = close(0).astype("int8") + close(1) + close(2)
@@ -405,8 +419,9 @@ def _rate_points(frame: pd.DataFrame, value: np.ndarray, has_value: np.ndarray, 
 
     direction = first_rule(outside, trend, two_of_three, shift)  # the same order as special_cause
     flagged = direction != 0
-    polarity, names = pd.factorize(polarity[rows] if isinstance(polarity, pd.Categorical)
-                                   else np.asarray(polarity, dtype=object)[rows])
+    polarity, names = pd.factorize(
+        polarity[rows] if isinstance(polarity, pd.Categorical) else np.asarray(polarity, dtype=object)[rows]
+    )
     names = np.asarray(names, dtype=object)
     high = _codes([VARIATION_BY_POLARITY[name][0] for name in names], VARIATIONS)[polarity]
     low = _codes([VARIATION_BY_POLARITY[name][1] for name in names], VARIATIONS)[polarity]
@@ -418,8 +433,13 @@ def _rate_points(frame: pd.DataFrame, value: np.ndarray, has_value: np.ndarray, 
     neutral = (names == "neutral")[polarity]
     above, below = target > upper, target < lower
     assurance = np.select(
-        [np.isnan(target) | neutral | np.isnan(average) | (count < MINIMUM_POINTS),
-         above & higher, below & higher, above & ~higher, below & ~higher],
+        [
+            np.isnan(target) | neutral | np.isnan(average) | (count < MINIMUM_POINTS),
+            above & higher,
+            below & higher,
+            above & ~higher,
+            below & ~higher,
+        ],
         [_codes([name], ASSURANCES)[0] for name in ("none", "fail", "pass", "pass", "fail")],
         default=ASSURANCES.index("inconsistent"),
     )
@@ -433,14 +453,19 @@ def limits_in_words(points: pd.DataFrame, fix_after: int | None, rebase_from: pd
     """Which months an analysis's limits come from, in words (points as analyse() returns them)."""
     if points.empty:
         return "none yet."
-    parts = [points] if rebase_from is None else [points[points["period"] < rebase_from],
-                                                   points[points["period"] >= rebase_from]]
+    parts = (
+        [points]
+        if rebase_from is None
+        else [points[points["period"] < rebase_from], points[points["period"] >= rebase_from]]
+    )
     texts = []
     for part in (part for part in parts if not part.empty):
         first = format_month(part["period"].iloc[0])
         if fix_after and len(part) > fix_after:
-            texts.append(f"worked out from {first} to {format_month(part['period'].iloc[fix_after - 1])} "
-                         f"(the baseline) and held for the months after")
+            texts.append(
+                f"worked out from {first} to {format_month(part['period'].iloc[fix_after - 1])} "
+                f"(the baseline) and held for the months after"
+            )
         else:
             texts.append(f"worked out from every month from {first} to {format_month(part['period'].iloc[-1])}")
     return "; new limits ".join(texts) + "."

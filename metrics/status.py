@@ -12,8 +12,9 @@ RUN_STATUSES = ("red", "amber")  # statuses whose runs are counted: off target, 
 SAME_VALUE_TOLERANCE = 1e-9
 
 
-def _apply_targets(rows: pd.DataFrame, positions: np.ndarray, periods: np.ndarray,
-                   target: np.ndarray, tolerance: np.ndarray) -> None:
+def _apply_targets(
+    rows: pd.DataFrame, positions: np.ndarray, periods: np.ndarray, target: np.ndarray, tolerance: np.ndarray
+) -> None:
     """Give each position the row with the latest effective_from on or before its month."""
     rows = rows.sort_values("effective_from")
     starts = rows["effective_from"].to_numpy(dtype="datetime64[ns]")

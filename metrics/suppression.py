@@ -74,22 +74,28 @@ class Quantities:
             parts.append(np.full(len(rows[-1]), part, dtype=np.int8))
         self.row = np.concatenate(rows)
         self.part = np.concatenate(parts)
-        self.amount = np.concatenate([figures[PARTS[part]].to_numpy(dtype="float64")[chosen]
-                                      for part, chosen in enumerate(rows)])
+        self.amount = np.concatenate(
+            [figures[PARTS[part]].to_numpy(dtype="float64")[chosen] for part, chosen in enumerate(rows)]
+        )
         self.additive = per_indicator(aggregation.isin(("sum", "ratio")))[self.row]
-        self.checked = per_indicator((aggregation == "ratio") | unit.isin(COUNTED_UNITS) & (
-            (aggregation == "sum") | (unit == "count")))[self.row]
+        self.checked = per_indicator(
+            (aggregation == "ratio") | unit.isin(COUNTED_UNITS) & ((aggregation == "sum") | (unit == "count"))
+        )[self.row]
         self.bounded_by_denominator = (self.part == NUMERATOR) & per_indicator(unit.isin(RATE_UNITS))[self.row]
         team_codes, team_names = coded(figures["team"])
-        self.is_total = (team_names == WHOLE_SERVICE)[team_codes[self.row]] if len(team_names) else \
-            np.zeros(len(self.row), dtype=bool)
+        self.is_total = (
+            (team_names == WHOLE_SERVICE)[team_codes[self.row]]
+            if len(team_names)
+            else np.zeros(len(self.row), dtype=bool)
+        )
 
         # Codes built from integers (factorising tuples of a MultiIndex is slow at millions of rows).
         indicator_codes, indicator_names = coded(figures["indicator_id"])
         column = indicator_codes[self.row].astype(np.int64) * len(PARTS) + self.part
         self.column_code, column_values = pd.factorize(column)
-        self.column_names = [(str(indicator_names[value // len(PARTS)]), PARTS[value % len(PARTS)])
-                             for value in column_values]
+        self.column_names = [
+            (str(indicator_names[value // len(PARTS)]), PARTS[value % len(PARTS)]) for value in column_values
+        ]
         self.team_code = team_codes[self.row]
         months = month_numbers(figures["period"])[self.row]
         self.period_code = dense_codes(months - months.min(initial=0))  # 0, 1, 2 ... in date order
@@ -157,16 +163,19 @@ class Relations:
 
     def __init__(self, q: Quantities):
         additive = np.r_[q.additive, np.ones(len(q.complement_of), dtype=bool)]
-        figures = {name: numbers[additive] for name, numbers in {
-            "column": np.r_[q.column_code, q.column_code[q.complement_of] + len(q.column_names)],
-            "period": np.r_[q.period_code, q.period_code[q.complement_of]],
-            "total": np.r_[q.is_total, q.is_total[q.complement_of]],
-            "team": np.r_[q.team_code, q.team_code[q.complement_of]],
-            "link": np.r_[q.link, -1 - q.column_code[q.complement_of]],
-            "figure": np.r_[q.cell, q.cells + np.arange(len(q.complement_of))],
-            "hides": np.r_[q.cell, q.complement_numerator],
-            "amount": np.r_[q.amount, q.complement_amount],
-        }.items()}
+        figures = {
+            name: numbers[additive]
+            for name, numbers in {
+                "column": np.r_[q.column_code, q.column_code[q.complement_of] + len(q.column_names)],
+                "period": np.r_[q.period_code, q.period_code[q.complement_of]],
+                "total": np.r_[q.is_total, q.is_total[q.complement_of]],
+                "team": np.r_[q.team_code, q.team_code[q.complement_of]],
+                "link": np.r_[q.link, -1 - q.column_code[q.complement_of]],
+                "figure": np.r_[q.cell, q.cells + np.arange(len(q.complement_of))],
+                "hides": np.r_[q.cell, q.complement_numerator],
+                "amount": np.r_[q.amount, q.complement_amount],
+            }.items()
+        }
         # Only where the whole service is the sum of its teams (a supplied whole-service figure may not be).
         # Each (column, month) as one number, summed by counting: a million rows in milliseconds.
         total = figures["total"]
@@ -190,7 +199,8 @@ class Relations:
         self.sign = np.concatenate([sign for _, _, sign in parts])
         self.figure, self.hides, self.is_total, self.amount = (
             np.concatenate([rows[name] for _, rows, _ in parts]).astype(kind)
-            for name, kind in (("figure", int), ("hides", int), ("total", bool), ("amount", "float64")))
+            for name, kind in (("figure", int), ("hides", int), ("total", bool), ("amount", "float64"))
+        )
         self.count = next_relation
 
     @staticmethod
@@ -212,22 +222,24 @@ class Relations:
             return
         # Each uneven (link, month)'s rows, totals among them, picked out in one pass over the figures.
         link_of_row = pd.Index(links).get_indexer(figures["link"])
-        place_of_row = np.where(link_of_row >= 0, link_of_row.astype(np.int64) * periods
-                                + figures["period"].astype(np.int64), -1)
+        place_of_row = np.where(
+            link_of_row >= 0, link_of_row.astype(np.int64) * periods + figures["period"].astype(np.int64), -1
+        )
         chosen = np.flatnonzero(np.isin(place_of_row, uneven))
         chosen = chosen[np.argsort(place_of_row[chosen], kind="stable")]
         bounds = np.searchsorted(place_of_row[chosen], np.r_[uneven, places])
         group_of = dict(zip(uneven.tolist(), zip(bounds[:-1].tolist(), bounds[1:].tolist())))
         table = pd.DataFrame({name: numbers[chosen] for name, numbers in figures.items()})
-        varied = pd.DataFrame({"link": links[uneven // periods], "period": uneven % periods,
-                               "place": uneven}).sort_values(["link", "period"])
+        varied = pd.DataFrame(
+            {"link": links[uneven // periods], "period": uneven % periods, "place": uneven}
+        ).sort_values(["link", "period"])
         for place in varied["place"].tolist():
             start, stop = group_of[place]
             members = table.iloc[start:stop]
             by_column = dict(list(members.groupby("column")))
             names = sorted(by_column)
             for position, first in enumerate(names):
-                for second in names[position + 1:]:
+                for second in names[position + 1 :]:
                     a, b = by_column[first], by_column[second]
                     if set(a.loc[~a["total"], "figure"]) == set(b.loc[~b["total"], "figure"]):
                         continue
@@ -237,8 +249,14 @@ class Relations:
                     only_b = b[~b["total"] & ~b["figure"].isin(same)]
                     # total a - total b - (teams only in a) + (teams only in b) = 0
                     rows = pd.concat([a[a["total"]], b[b["total"]], only_a, only_b])
-                    signs = np.concatenate([np.ones(a["total"].sum()), -np.ones(b["total"].sum()),
-                                            -np.ones(len(only_a)), np.ones(len(only_b))])
+                    signs = np.concatenate(
+                        [
+                            np.ones(a["total"].sum()),
+                            -np.ones(b["total"].sum()),
+                            -np.ones(len(only_a)),
+                            np.ones(len(only_b)),
+                        ]
+                    )
                     yield {name: rows[name].to_numpy() for name in ("figure", "hides", "total", "amount")}, signs
 
 
@@ -263,8 +281,9 @@ def link_classes(quantities: Quantities) -> dict[Column, int]:
     return linked(matrix, quantities.column_names, whole_service)
 
 
-def column_block(figures: pd.DataFrame, indicators: pd.DataFrame, teams: pd.Index,
-                 months: pd.DatetimeIndex) -> tuple[np.ndarray, list[Column]]:
+def column_block(
+    figures: pd.DataFrame, indicators: pd.DataFrame, teams: pd.Index, months: pd.DatetimeIndex
+) -> tuple[np.ndarray, list[Column]]:
     """These figures' columns (an indicator's value, or a ratio's numerator and denominator) as a block
     of a (team, month) by column matrix, for finding links; in the order Quantities numbers them.
 
@@ -274,8 +293,9 @@ def column_block(figures: pd.DataFrame, indicators: pd.DataFrame, teams: pd.Inde
     ratio = per_row(figures["indicator_id"], indicators.set_index("indicator_id")["aggregation"] == "ratio", "bool")
     indicator_codes, indicator_names = coded(figures["indicator_id"])
     team_codes, team_names = coded(figures["team"])
-    key = (teams.get_indexer(pd.Index(team_names))[team_codes] * len(months)
-           + months.get_indexer(pd.DatetimeIndex(figures["period"].to_numpy())))
+    key = teams.get_indexer(pd.Index(team_names))[team_codes] * len(months) + months.get_indexer(
+        pd.DatetimeIndex(figures["period"].to_numpy())
+    )
     keys, columns, amounts = [], [], []
     for part, present in ((VALUE, ~ratio), (NUMERATOR, ratio), (DENOMINATOR, ratio)):
         amount = figures[PARTS[part]].to_numpy(dtype="float64")
@@ -289,8 +309,9 @@ def column_block(figures: pd.DataFrame, indicators: pd.DataFrame, teams: pd.Inde
     return block, [(str(indicator_names[value // len(PARTS)]), PARTS[value % len(PARTS)]) for value in column_values]
 
 
-def linked_columns(blocks: list[np.ndarray], names: list[Column], teams: pd.Index,
-                   months: pd.DatetimeIndex) -> dict[Column, int]:
+def linked_columns(
+    blocks: list[np.ndarray], names: list[Column], teams: pd.Index, months: pd.DatetimeIndex
+) -> dict[Column, int]:
     """Link classes of the columns of column_blocks laid side by side."""
     if not blocks:
         return {}
@@ -325,20 +346,29 @@ def figure_ranges(q: Quantities, r: Relations, hidden_cell: np.ndarray) -> tuple
     relation, sign, figure = r.relation[entries], r.sign[entries], r.figure[entries]
     relation = dense_codes(relation)
     shown = ~hidden[figure]
-    fixed = np.bincount(relation[shown], weights=sign[shown] * known[figure[shown]],
-                        minlength=int(relation.max(initial=-1)) + 1)
+    fixed = np.bincount(
+        relation[shown], weights=sign[shown] * known[figure[shown]], minlength=int(relation.max(initial=-1)) + 1
+    )
     relation, sign, figure = relation[~shown], sign[~shown], figure[~shown]
     members = sorted_distinct(np.concatenate([figure, numerator, denominator, complement]))
-    figure, numerator, denominator, complement = (np.searchsorted(members, numbers) for numbers in (
-        figure, numerator, denominator, complement))
-    member_low, member_high = _narrowed(low[members], high[members], hidden[members], known[members],
-                                        (complement, numerator, denominator), (relation, sign, figure, fixed))
+    figure, numerator, denominator, complement = (
+        np.searchsorted(members, numbers) for numbers in (figure, numerator, denominator, complement)
+    )
+    member_low, member_high = _narrowed(
+        low[members],
+        high[members],
+        hidden[members],
+        known[members],
+        (complement, numerator, denominator),
+        (relation, sign, figure, fixed),
+    )
     low[members], high[members] = member_low, member_high
     return hidden, low, high
 
 
-def _narrowed(low: np.ndarray, high: np.ndarray, hidden: np.ndarray, known: np.ndarray, complements: tuple,
-              relations: tuple) -> tuple[np.ndarray, np.ndarray]:
+def _narrowed(
+    low: np.ndarray, high: np.ndarray, hidden: np.ndarray, known: np.ndarray, complements: tuple, relations: tuple
+) -> tuple[np.ndarray, np.ndarray]:
     """figure_ranges' passes over the figures that take part: (complement, numerator, denominator)
     triples, and the hidden entries of the relations in play with each relation's shown total."""
     complement, numerator, denominator = complements
@@ -425,8 +455,9 @@ def hidden_cells(q: Quantities) -> np.ndarray:
     raise RuntimeError("secondary suppression did not settle; a hidden figure may be exposed")
 
 
-def suppress_figures(figures: pd.DataFrame, indicators: pd.DataFrame,
-                     links: Mapping[Column, int] | None = None) -> pd.DataFrame:
+def suppress_figures(
+    figures: pd.DataFrame, indicators: pd.DataFrame, links: Mapping[Column, int] | None = None
+) -> pd.DataFrame:
     """Figures for the public audience: hidden figures lose their numbers and are flagged.
 
     `suppressed` flags a hidden value; `numerator_suppressed` and `denominator_suppressed` flag
@@ -441,8 +472,11 @@ def suppress_figures(figures: pd.DataFrame, indicators: pd.DataFrame,
     result["numerator_suppressed"] = flags[:, NUMERATOR]
     result["denominator_suppressed"] = flags[:, DENOMINATOR]
     result["suppressed"] = flags[:, VALUE] | flags[:, NUMERATOR] | flags[:, DENOMINATOR]
-    for column, hide in (("value", result["suppressed"]), ("numerator", result["numerator_suppressed"]),
-                         ("denominator", result["denominator_suppressed"])):
+    for column, hide in (
+        ("value", result["suppressed"]),
+        ("numerator", result["numerator_suppressed"]),
+        ("denominator", result["denominator_suppressed"]),
+    ):
         result.loc[hide.to_numpy(), column] = np.nan
     return result
 
@@ -450,4 +484,3 @@ def suppress_figures(figures: pd.DataFrame, indicators: pd.DataFrame,
 def unsuppressed(figures: pd.DataFrame) -> pd.DataFrame:
     """Figures for the internal audience: the same flags, none set."""
     return figures.assign(suppressed=False, numerator_suppressed=False, denominator_suppressed=False)
-

@@ -115,7 +115,7 @@ def duplicated_rows(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
         else:
             codes, distinct = pd.factorize(column, use_na_sentinel=True)
             size = len(distinct)
-        if width * (size + 1) >= 2 ** 62:  # too many combinations for one number: pandas' own way
+        if width * (size + 1) >= 2**62:  # too many combinations for one number: pandas' own way
             return frame.duplicated(subset=keys, keep=False).to_numpy()
         combined *= size + 1  # in place: at regional scale each copy is another 38 MB
         np.add(combined, codes, out=combined, casting="unsafe")
@@ -175,8 +175,9 @@ def check_values(frame: pd.DataFrame, indicators: pd.DataFrame) -> list[Problem]
 
     catalogue = indicators.drop_duplicates("indicator_id").set_index("indicator_id")
     is_ratio = per_row(frame["indicator_id"], catalogue["aggregation"] == "ratio", "bool")
-    numerator, denominator, value = (frame[column].to_numpy(dtype="float64")
-                                     for column in ("numerator", "denominator", "value"))
+    numerator, denominator, value = (
+        frame[column].to_numpy(dtype="float64") for column in ("numerator", "denominator", "value")
+    )
     with np.errstate(invalid="ignore"):
         checkable = np.flatnonzero(is_ratio & ~np.isnan(numerator) & (denominator > 0) & ~np.isnan(value))
     scale = per_row(frame["indicator_id"].iloc[checkable], catalogue["unit"].map(ratio_scale), "float64")
@@ -184,9 +185,7 @@ def check_values(frame: pd.DataFrame, indicators: pd.DataFrame) -> list[Problem]
     mismatch = pd.Series(False, index=frame.index)
     mismatch.iloc[checkable] = ~np.isclose(value[checkable], expected, rtol=RATIO_TOLERANCE, atol=0.0)
     if mismatch.any():
-        problems.append(
-            problem_at(file, "value", "does not equal numerator / denominator x scale", _rows(mismatch))
-        )
+        problems.append(problem_at(file, "value", "does not equal numerator / denominator x scale", _rows(mismatch)))
     return problems
 
 

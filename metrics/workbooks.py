@@ -17,8 +17,16 @@ def open_workbook(path: Path):
     """The workbook, read-only and values only; InputError if it is too large or not a workbook."""
     size = path.stat().st_size
     if size > MAX_WORKBOOK_MB * 1024 * 1024:
-        raise InputError([Problem(path.name, "-", f"is {size / 1024 / 1024:,.0f} MB; workbooks over "
-                                                  f"{MAX_WORKBOOK_MB} MB are refused (save the tables as CSV)")])
+        raise InputError(
+            [
+                Problem(
+                    path.name,
+                    "-",
+                    f"is {size / 1024 / 1024:,.0f} MB; workbooks over "
+                    f"{MAX_WORKBOOK_MB} MB are refused (save the tables as CSV)",
+                )
+            ]
+        )
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a damaged or non-Excel file

@@ -23,8 +23,13 @@ REVISION_WIDTHS = {"Month": 105, "Indicator": 190, "Team": 165, "Old value": 80,
 def describe(snapshot) -> dict:
     """One line of the snapshot list."""
     if not snapshot.valid:
-        return {"As at": f"{snapshot.as_at:%d %B %Y}", "Latest month": "", "Indicators": None, "Teams": None,
-                "Checks": f"✗ Failed: {len(snapshot.problems)} problem(s), see below"}
+        return {
+            "As at": f"{snapshot.as_at:%d %B %Y}",
+            "Latest month": "",
+            "Indicators": None,
+            "Teams": None,
+            "Checks": f"✗ Failed: {len(snapshot.problems)} problem(s), see below",
+        }
     return {
         "As at": f"{snapshot.as_at:%d %B %Y}",
         "Latest month": format_month(snapshot.latest_month) if snapshot.latest_month is not None else "",
@@ -45,16 +50,23 @@ else:
         f"The newest valid snapshot is **as at {newest.as_at:%d %B %Y}**, with figures up to "
         f"**{format_month(newest.latest_month)}**: {behind} month{'s' if behind != 1 else ''} behind today."
     )
-st.dataframe(pd.DataFrame([describe(s) for s in snapshots]), hide_index=True, key="data.snapshots",
-             alt="Every snapshot with its date, latest month and checks")
+st.dataframe(
+    pd.DataFrame([describe(s) for s in snapshots]),
+    hide_index=True,
+    key="data.snapshots",
+    alt="Every snapshot with its date, latest month and checks",
+)
 for snapshot in frame.invalid:
     with st.expander(f"Why the snapshot as at {snapshot.as_at:%d %B %Y} failed its checks"):
-        st.markdown("Each line names the file, the column and what is wrong, with the first rows affected "
-                    "(counted from 1, the first row of data).")
+        st.markdown(
+            "Each line names the file, the column and what is wrong, with the first rows affected "
+            "(counted from 1, the first row of data)."
+        )
         for problem in snapshot.problems:
             st.text(str(problem))
 for warning in frame.folder_warnings:
     st.warning(plain(warning))
+
 
 def revisions_section() -> None:
     """Two snapshots side by side: the figures revised for months both hold."""
@@ -68,20 +80,26 @@ def revisions_section() -> None:
     # snapshot the page is not showing yet because it is still being prepared.
     newer_index = min(options.index(frame.snapshot.as_at.isoformat()), len(options) - 2)
     left, right = st.columns(2)
-    older_iso = left.selectbox("Older snapshot", options, index=newer_index + 1, format_func=label.get,
-                               key="data.older")
-    newer_iso = right.selectbox("Newer snapshot", options, index=newer_index, format_func=label.get,
-                                key="data.newer")
+    older_iso = left.selectbox(
+        "Older snapshot", options, index=newer_index + 1, format_func=label.get, key="data.older"
+    )
+    newer_iso = right.selectbox("Newer snapshot", options, index=newer_index, format_func=label.get, key="data.newer")
     if older_iso == newer_iso:
         st.info("Choose two different snapshots.")
         return
     if older_iso > newer_iso:
         older_iso, newer_iso = newer_iso, older_iso
-    waiting = [s for s in frame.valid_snapshots if s.as_at.isoformat() in (older_iso, newer_iso)
-               and loaders.being_prepared(frame.cache_key[0], s, frame.audience)]
+    waiting = [
+        s
+        for s in frame.valid_snapshots
+        if s.as_at.isoformat() in (older_iso, newer_iso)
+        and loaders.being_prepared(frame.cache_key[0], s, frame.audience)
+    ]
     if waiting:
-        st.info(f"The snapshot as at {waiting[0].as_at:%d %B %Y} is still being prepared, so it cannot be "
-                "compared yet. Choose another pair, or come back in a minute or two.")
+        st.info(
+            f"The snapshot as at {waiting[0].as_at:%d %B %Y} is still being prepared, so it cannot be "
+            "compared yet. Choose another pair, or come back in a minute or two."
+        )
         return
     changes = loaders.revisions_between(frame.cache_key[0], older_iso, newer_iso, frame.audience)
 
@@ -89,12 +107,20 @@ def revisions_section() -> None:
     teams = sorted(changes["team"].map(team_label).unique())
     changes, chosen_indicators, chosen_teams = filter_by(changes, "data", "name", "Indicators", indicators, teams)
 
-    st.markdown(f"**{len(changes)} figure(s) revised** between the snapshots as at "
-                f"{pd.Timestamp(older_iso):%d %B %Y} and {pd.Timestamp(newer_iso):%d %B %Y}, for months both hold.")
-    table, export = loaders.revision_tables(frame.cache_key[0], older_iso, newer_iso, frame.audience,
-                                            tuple(chosen_indicators), tuple(chosen_teams))
-    st.dataframe(table, hide_index=True, key="data.revisions", alt="Figures revised between the two snapshots",
-                 column_config={name: st.column_config.Column(width=width) for name, width in REVISION_WIDTHS.items()})
+    st.markdown(
+        f"**{len(changes)} figure(s) revised** between the snapshots as at "
+        f"{pd.Timestamp(older_iso):%d %B %Y} and {pd.Timestamp(newer_iso):%d %B %Y}, for months both hold."
+    )
+    table, export = loaders.revision_tables(
+        frame.cache_key[0], older_iso, newer_iso, frame.audience, tuple(chosen_indicators), tuple(chosen_teams)
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        key="data.revisions",
+        alt="Figures revised between the two snapshots",
+        column_config={name: st.column_config.Column(width=width) for name, width in REVISION_WIDTHS.items()},
+    )
     downloads(export, f"revisions_{older_iso}_to_{newer_iso}", "data.download")
 
 
@@ -103,12 +129,16 @@ revisions_section()
 st.subheader("Compared with other councils")
 comparators = loaders.comparator_sources(*frame.cache_key)
 if comparators.empty:
-    st.info("This snapshot has no comparators. The command `python -m metrics.comparators` makes them from DfE's "
-            "published files.")
+    st.info(
+        "This snapshot has no comparators. The command `python -m metrics.comparators` makes them from DfE's "
+        "published files."
+    )
 else:
-    st.markdown("The yearly figures the scorecard, explore and compare pages set this council against, and where "
-                "each came from (with how many figures, where sources differ). They are public, so both audiences "
-                "see them.")
+    st.markdown(
+        "The yearly figures the scorecard, explore and compare pages set this council against, and where "
+        "each came from (with how many figures, where sources differ). They are public, so both audiences "
+        "see them."
+    )
     st.dataframe(comparators, hide_index=True, key="data.comparators", alt="Comparators in this snapshot")
 
 st.subheader("Import Ofsted Annex A")
@@ -117,8 +147,12 @@ st.markdown(
     "(sheets “List 1” to “List 11”) into a snapshot with one command, and get the monthly scorecard by team "
     "the same afternoon:"
 )
-st.code("python -m metrics.ingest --as-at 2022-03-11 --annex-a annex_a.xlsx \\\n"
-        "    --child-population 58000 --targets targets.csv", language="text", wrap_lines=True)
+st.code(
+    "python -m metrics.ingest --as-at 2022-03-11 --annex-a annex_a.xlsx \\\n"
+    "    --child-population 58000 --targets targets.csv",
+    language="text",
+    wrap_lines=True,
+)
 st.markdown(
     "- Headers are matched ignoring case, spaces and punctuation; coded answers such as “q) 6: Police” or "
     "“a) Yes” are read by their meaning; dates may be Excel dates or text.\n"
@@ -130,15 +164,18 @@ st.markdown(
     "- A missing sheet or column leaves out only the indicators that need it; a row that cannot be read "
     "(an impossible date, no Child Unique ID) is listed below with its list, row and column, never dropped silently."
 )
-report = loaders.annex_a_report(frame.cache_key[0], tuple((s.as_at, s.path) for s in frame.valid_snapshots),
-                                frame.audience)
+report = loaders.annex_a_report(
+    frame.cache_key[0], tuple((s.as_at, s.path) for s in frame.valid_snapshots), frame.audience
+)
 if report is None:
     st.info("None of the snapshots here came from an Annex A workbook yet.")
 else:
     as_at_text, found = report.as_at, report.report
-    st.markdown(f"**The last import** ({plain(found.source)}, snapshot as at {as_at_text}) covered "
-                f"{format_month(found.first_month + '-01')} to {format_month(found.last_month + '-01')} and gave "
-                f"{len(found.indicators)} indicators.")
+    st.markdown(
+        f"**The last import** ({plain(found.source)}, snapshot as at {as_at_text}) covered "
+        f"{format_month(found.first_month + '-01')} to {format_month(found.last_month + '-01')} and gave "
+        f"{len(found.indicators)} indicators."
+    )
     st.dataframe(report.rows_read, hide_index=True, key="data.annex_a_rows", alt="Rows read from each Annex A list")
     st.markdown(f"**Rows rejected: {len(found.rows_rejected)}**")
     for problem in found.rows_rejected:

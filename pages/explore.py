@@ -60,14 +60,24 @@ def over_time_chart(chart_teams: list[str], chart_title: str, rolling: bool, las
         extra_lines.append(shown.assign(value=earlier.to_numpy(), line="Same month last year", suppressed=False))
     notes = notes_between(performance, indicator_id, chart_teams, start, end)
     return charts.indicator_layout(
-        shown, name=name, unit=unit, polarity=polarity, title=chart_title,
-        benchmarks=comparator_points(performance.benchmarks, indicator_id, unit, compare_with, start, end), notes=notes,
+        shown,
+        name=name,
+        unit=unit,
+        polarity=polarity,
+        title=chart_title,
+        benchmarks=comparator_points(performance.benchmarks, indicator_id, unit, compare_with, start, end),
+        notes=notes,
         extra=pd.concat(extra_lines, ignore_index=True) if extra_lines else None,
     )
 
 
-view = st.radio("View", ["Over time", "Signal or noise (SPC)"], horizontal=True, key="explore.view",
-                help="SPC (statistical process control) shows whether a change is a real signal or ordinary variation.")
+view = st.radio(
+    "View",
+    ["Over time", "Signal or noise (SPC)"],
+    horizontal=True,
+    key="explore.view",
+    help="SPC (statistical process control) shows whether a change is a real signal or ordinary variation.",
+)
 
 if view == "Over time":
     options = st.columns(3)
@@ -77,21 +87,32 @@ if view == "Over time":
     compare_with = comparators_chooser(frame, "explore.compare", available(performance.benchmarks, indicator_id, unit))
     drawn = (rolling, last_year, tuple(compare_with))
     if layout == "One chart" or len(teams) == 1:
-        show_chart(frame.cache_key, (*view_key, "chart", *drawn),
-                   lambda: over_time_chart(teams, title, rolling, last_year, compare_with), "explore.chart")
+        show_chart(
+            frame.cache_key,
+            (*view_key, "chart", *drawn),
+            lambda: over_time_chart(teams, title, rolling, last_year, compare_with),
+            "explore.chart",
+        )
     else:
         for team in teams:
             team_title = f"{name} ({unit_words}) — {team_label(team)}, {period_words}"
-            show_chart(frame.cache_key, (*view_key, "chart", team, *drawn),
-                       lambda team=team, team_title=team_title: over_time_chart([team], team_title, rolling,
-                                                                                last_year, compare_with),
-                       f"explore.chart.{team or 'whole'}")
-    st.caption("Dashed grey line: the target; shaded band: amber; ▼: a note (point at it to read it). Comparators "
-               "(◆ England, ■ statistical neighbours, ▲▼ England's upper and lower quartiles, ✚ the council's own "
-               "published figure, ● the region) are yearly DfE figures, each drawn at the month its year ends and "
-               "labelled with its name and DfE year; the one in force when the chart starts is drawn at its start.")
-    for sentence in loaders.indicator_sentences(*frame.cache_key, indicator_id, f"{end:%Y-%m-%d}", tuple(teams),
-                                                frame.previous_snapshot):
+            show_chart(
+                frame.cache_key,
+                (*view_key, "chart", team, *drawn),
+                lambda team=team, team_title=team_title: over_time_chart(
+                    [team], team_title, rolling, last_year, compare_with
+                ),
+                f"explore.chart.{team or 'whole'}",
+            )
+    st.caption(
+        "Dashed grey line: the target; shaded band: amber; ▼: a note (point at it to read it). Comparators "
+        "(◆ England, ■ statistical neighbours, ▲▼ England's upper and lower quartiles, ✚ the council's own "
+        "published figure, ● the region) are yearly DfE figures, each drawn at the month its year ends and "
+        "labelled with its name and DfE year; the one in force when the chart starts is drawn at its start."
+    )
+    for sentence in loaders.indicator_sentences(
+        *frame.cache_key, indicator_id, f"{end:%Y-%m-%d}", tuple(teams), frame.previous_snapshot
+    ):
         st.markdown(plain(sentence))
 else:
     spc_team = st.selectbox("Team for the SPC chart", teams, format_func=team_label, key="explore.spc_team")
@@ -99,14 +120,18 @@ else:
     left, right = st.columns(2)
     baselines = [n for n in spc.BASELINES if n < len(months)] + [0]
     fix_after = left.selectbox(
-        "Work out the limits from", baselines, key="explore.baseline",
+        "Work out the limits from",
+        baselines,
+        key="explore.baseline",
         format_func=lambda n: f"The first {n} months shown, then hold them" if n else "Every month shown",
         help="A baseline: the limits come from the first months and later months are judged against them, "
-             "so a rise or fall since then shows as a signal rather than moving the limits with it.",
+        "so a rise or fall since then shows as a signal rather than moving the limits with it.",
     )
     rebase = right.selectbox(
-        "Start new limits from (after a change in practice or definition)", ["none", *months[1:]],
-        format_func=lambda m: "No new limits" if m == "none" else format_month(f"{m}-01"), key="explore.rebase",
+        "Start new limits from (after a change in practice or definition)",
+        ["none", *months[1:]],
+        format_func=lambda m: "No new limits" if m == "none" else format_month(f"{m}-01"),
+        key="explore.rebase",
     )
     one = series[series["team"] == spc_team]
     target_now = one["target"].dropna().iloc[-1] if one["target"].notna().any() else None
@@ -114,18 +139,24 @@ else:
     result = loaders.spc_reading(*frame.cache_key, indicator_id, spc_team, *choice[2:], rebase_from, fix_after or None)
     spc_title = f"{name} ({unit_words}) — SPC chart, {team_label(spc_team)}, {period_words}"
     if len(result.points) < spc.MINIMUM_POINTS:
-        st.info(f"SPC needs at least {spc.MINIMUM_POINTS} months of figures; this view has {len(result.points)}. "
-                "Choose a longer period.")
-    show_chart(frame.cache_key, (*view_key, "spc_chart", spc_team, rebase, fix_after),
-               lambda: charts.spc_layout(result.points, name=name, unit=unit, title=spc_title, target=target_now),
-               "explore.spc_chart")
+        st.info(
+            f"SPC needs at least {spc.MINIMUM_POINTS} months of figures; this view has {len(result.points)}. "
+            "Choose a longer period."
+        )
+    show_chart(
+        frame.cache_key,
+        (*view_key, "spc_chart", spc_team, rebase, fix_after),
+        lambda: charts.spc_layout(result.points, name=name, unit=unit, title=spc_title, target=target_now),
+        "explore.spc_chart",
+    )
     st.markdown(
         f"**Latest month's signal:** {VARIATION_LABELS[result.variation]}. "
         f"**Assurance against the target:** {ASSURANCE_LABELS[result.assurance]}."
     )
     with st.expander("How to read this chart", expanded=True):
+        limits = spc.limits_in_words(result.points, fix_after, rebase_from and pd.Timestamp(rebase_from))
         st.markdown(
-            f"- **Limits shown:** {spc.limits_in_words(result.points, fix_after, rebase_from and pd.Timestamp(rebase_from))}\n"
+            f"- **Limits shown:** {limits}\n"
             "- The **solid line** is the average; the **dashed lines** are the process limits: "
             "if nothing changes, almost every month will fall between them.\n"
             "- A point marked **▲ improvement** or **▼ concern** is a *special cause*: a point outside the limits, "
@@ -151,6 +182,7 @@ st.subheader("The figures")
 
 
 shown, status_config, export = loaders.explore_tables(*frame.cache_key, *choice)
-st.dataframe(shown, column_config=status_config, hide_index=True, key="explore.table",
-             alt=f"Monthly figures for {name}")
+st.dataframe(
+    shown, column_config=status_config, hide_index=True, key="explore.table", alt=f"Monthly figures for {name}"
+)
 downloads(export, f"{indicator_id}_{month_key(start)}_to_{month_key(end)}", "explore.download")

@@ -28,21 +28,32 @@ rules = search(ANNEX_A_RULES, query)
 if not rules:
     st.info("No Annex A rule matches that search.")
 else:
-    st.markdown("\n\n".join(f"**{plain(rule.removeprefix('Annex A: ').capitalize())}**: {plain(meaning)}"
-                             for rule, meaning in rules.items()))
+    st.markdown(
+        "\n\n".join(
+            f"**{plain(rule.removeprefix('Annex A: ').capitalize())}**: {plain(meaning)}"
+            for rule, meaning in rules.items()
+        )
+    )
 
 st.subheader("Indicators")
-indicators = pd.DataFrame({
-    "Indicator": catalogue["name"],
-    "Area": catalogue["area"],
-    "What it measures": catalogue["definition"],
-    "Unit": catalogue["unit"].map(UNIT_WORDS),
-    "Which way is better": catalogue["polarity"].map(POLARITY_WORDS),
-    "Source": catalogue["source"].fillna(""),
-}).reset_index(drop=True)
+indicators = pd.DataFrame(
+    {
+        "Indicator": catalogue["name"],
+        "Area": catalogue["area"],
+        "What it measures": catalogue["definition"],
+        "Unit": catalogue["unit"].map(UNIT_WORDS),
+        "Which way is better": catalogue["polarity"].map(POLARITY_WORDS),
+        "Source": catalogue["source"].fillna(""),
+    }
+).reset_index(drop=True)
 if query:
     text = indicators.apply(lambda row: " ".join(row.astype(str)).lower(), axis=1)
     indicators = indicators[[all(word in line for word in query.lower().split()) for line in text]]
-st.dataframe(indicators, hide_index=True, key="glossary.indicators", alt="Every indicator with its definition",
-             column_config={"What it measures": st.column_config.TextColumn(width="large")})
+st.dataframe(
+    indicators,
+    hide_index=True,
+    key="glossary.indicators",
+    alt="Every indicator with its definition",
+    column_config={"What it measures": st.column_config.TextColumn(width="large")},
+)
 downloads(indicators, "indicator_definitions", "glossary.download", "the definitions")

@@ -1,6 +1,5 @@
 """Off target: every indicator and team amber or red this month, worst first."""
 
-
 import streamlit as st
 
 from metrics.formatting import (
@@ -38,8 +37,9 @@ if rows.empty:
 
 
 link_snapshot = None if frame.snapshot.as_at == frame.valid[0] else frame.snapshot.as_at.isoformat()
-table = loaders.off_target_table(*frame.cache_key, f"{month:%Y-%m-%d}", tuple(chosen_areas),
-                                                tuple(chosen_teams), link_snapshot, ROWS_SHOWN)
+table = loaders.off_target_table(
+    *frame.cache_key, f"{month:%Y-%m-%d}", tuple(chosen_areas), tuple(chosen_teams), link_snapshot, ROWS_SHOWN
+)
 if len(rows) > ROWS_SHOWN:
     st.caption(f"Showing the {ROWS_SHOWN} most serious of {len(rows):,}; the download has them all.")
 html.show(table)

@@ -16,8 +16,15 @@ from streamlit.testing.v1 import AppTest
 
 TIMEOUT = 120
 ENTRY = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
-PAGES = ["streamlit_app.py", "pages/explore.py", "pages/compare.py", "pages/off_target.py",
-         "pages/caseloads.py", "pages/data.py", "pages/glossary.py"]
+PAGES = [
+    "streamlit_app.py",
+    "pages/explore.py",
+    "pages/compare.py",
+    "pages/off_target.py",
+    "pages/caseloads.py",
+    "pages/data.py",
+    "pages/glossary.py",
+]
 
 
 def open_page(page: str, **query) -> AppTest:
@@ -53,8 +60,7 @@ def chart_data(at: AppTest) -> list[pd.DataFrame]:
 def all_text(at: AppTest) -> str:
     """Every piece of text the page shows, tables included, as one string to search."""
     parts = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "success", "error",
-                 "text"):
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "success", "error", "text"):
         parts += [str(element.value) for element in at.get(kind)]
     parts += [str(metric.label) + " " + str(metric.value) for metric in at.metric]
     for frame in at.dataframe:
@@ -137,10 +143,12 @@ def download_frame(button) -> pd.DataFrame:
 
 def flat(frame: pd.DataFrame) -> pd.DataFrame:
     """A shown table with coloured-label cells (lists of one label) read back as their text."""
+
     def text(cell):
         if isinstance(cell, (list, tuple)) or hasattr(cell, "tolist"):
             return " ".join(str(item) for item in list(cell))
         return cell
+
     return frame.apply(lambda column: column.map(text) if column.dtype == object else column)
 
 

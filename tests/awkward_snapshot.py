@@ -16,33 +16,70 @@ TEAMS = [WEST, EAST, DISABILITIES, TINY]
 INDICATORS = pd.DataFrame(
     [
         ("cp_plans_open", "Child Protection plans open", "Child Protection", "count", "neutral", "sum"),
-        ("cp_plans_under_6_months", "Child Protection plans open under 6 months", "Child Protection", "percent",
-         "neutral", "ratio"),
-        ("cp_visits_in_time", "Child Protection visits in time", "Child Protection", "percent", "higher_is_better",
-         "ratio"),
-        ("cp_reviews_in_time", "Child Protection reviews in time", "Child Protection", "percent", "higher_is_better",
-         "ratio"),
-        ("cp_conferences_quorate", "Child Protection conferences quorate", "Child Protection", "percent",
-         "higher_is_better", "ratio"),
-        ("cp_rate_per_10k", "Child Protection plans per 10,000 children", "Child Protection", "rate_per_10k",
-         "neutral", "ratio"),
+        (
+            "cp_plans_under_6_months",
+            "Child Protection plans open under 6 months",
+            "Child Protection",
+            "percent",
+            "neutral",
+            "ratio",
+        ),
+        (
+            "cp_visits_in_time",
+            "Child Protection visits in time",
+            "Child Protection",
+            "percent",
+            "higher_is_better",
+            "ratio",
+        ),
+        (
+            "cp_reviews_in_time",
+            "Child Protection reviews in time",
+            "Child Protection",
+            "percent",
+            "higher_is_better",
+            "ratio",
+        ),
+        (
+            "cp_conferences_quorate",
+            "Child Protection conferences quorate",
+            "Child Protection",
+            "percent",
+            "higher_is_better",
+            "ratio",
+        ),
+        (
+            "cp_rate_per_10k",
+            "Child Protection plans per 10,000 children",
+            "Child Protection",
+            "rate_per_10k",
+            "neutral",
+            "ratio",
+        ),
         ("referrals_received", "Referrals received", "Front door", "count", "neutral", "sum"),
         ("referrals_nfa", "Referrals with no further action", "Front door", "percent", "lower_is_better", "ratio"),
         ("cin_plans_open", "Child in Need plans open", "Child in Need", "count", "neutral", "sum"),
-        ("cin_visits_in_time", "Child in Need visits in time", "Child in Need", "percent", "higher_is_better",
-         "ratio"),
+        ("cin_visits_in_time", "Child in Need visits in time", "Child in Need", "percent", "higher_is_better", "ratio"),
         ("average_caseload", "Average caseload", "Practice and workforce", "number", "lower_is_better", "ratio"),
-        ("workers_over_20_cases", "Workers with more than 20 cases", "Practice and workforce", "percent",
-         "lower_is_better", "ratio"),
+        (
+            "workers_over_20_cases",
+            "Workers with more than 20 cases",
+            "Practice and workforce",
+            "percent",
+            "lower_is_better",
+            "ratio",
+        ),
     ],
     columns=["indicator_id", "name", "area", "unit", "polarity", "aggregation"],
 ).assign(definition="A test indicator.", source=None)
 
 # Children on a CP plan in January 2022 are the issue's own figures: West 150, East 140 (hidden
 # only to protect the next one), Children with Disabilities 3, whole service 293.
-CP_PLANS = {"2021-11": {WEST: 148, EAST: 139, DISABILITIES: 4, TINY: 0},
-            "2021-12": {WEST: 151, EAST: 138, DISABILITIES: 2, TINY: 1},
-            "2022-01": {WEST: 150, EAST: 140, DISABILITIES: 3, TINY: 0}}
+CP_PLANS = {
+    "2021-11": {WEST: 148, EAST: 139, DISABILITIES: 4, TINY: 0},
+    "2021-12": {WEST: 151, EAST: 138, DISABILITIES: 2, TINY: 1},
+    "2022-01": {WEST: 150, EAST: 140, DISABILITIES: 3, TINY: 0},
+}
 # Workers per team: one alone, two, and teams large enough to show.
 WORKERS = {WEST: 8, EAST: 6, DISABILITIES: 2, TINY: 1}
 
@@ -88,8 +125,13 @@ def awkward_values(caseloads: pd.DataFrame) -> pd.DataFrame:
             if team != TINY:
                 rows.append(("cin_visits_in_time", month, team, count - 1 - number, count, NAN))
     month_rows = caseloads.assign(over=caseloads["cases"] > 20).groupby(["period", "team"])
-    per_team = pd.DataFrame({"workers": month_rows["worker_id"].nunique(), "cases": month_rows["cases"].sum(),
-                             "over": month_rows["over"].sum()}).reset_index()
+    per_team = pd.DataFrame(
+        {
+            "workers": month_rows["worker_id"].nunique(),
+            "cases": month_rows["cases"].sum(),
+            "over": month_rows["over"].sum(),
+        }
+    ).reset_index()
     for row in per_team.itertuples():
         month = row.period.strftime("%Y-%m")
         rows.append(("average_caseload", month, row.team, float(row.cases), float(row.workers), NAN))

@@ -75,16 +75,19 @@ def publish_rated(publications: Publications, rated: pd.DataFrame, catalogue: pd
             publications.number((row.indicator_id, "value", team, month), "c" if row.suppressed else row.value)
 
 
-def publish_dfe_own_figures(publications: Publications, benchmarks: pd.DataFrame, catalogue: pd.DataFrame,
-                            at_the_month: set[str]) -> None:
+def publish_dfe_own_figures(
+    publications: Publications, benchmarks: pd.DataFrame, catalogue: pd.DataFrame, at_the_month: set[str]
+) -> None:
     """The council's own figures as DfE publishes them (comparator "Published (this council)"): public
     anyway, on DfE's site. Where one is the same quantity as a whole-service cell (at_the_month: the
     indicators DfE counts at its year's last month, such as children in care at 31 March) a reader
     knows that cell too; yearly flows are other quantities and tie nothing."""
     units = catalogue.set_index("indicator_id")["unit"]
     aggregations = catalogue.set_index("indicator_id")["aggregation"]
-    own = benchmarks[(benchmarks["comparator"].astype(str) == "Published (this council)")
-                     & benchmarks["indicator_id"].astype(str).isin(at_the_month)]
+    own = benchmarks[
+        (benchmarks["comparator"].astype(str) == "Published (this council)")
+        & benchmarks["indicator_id"].astype(str).isin(at_the_month)
+    ]
     for row in own.itertuples():
         indicator_id, month = str(row.indicator_id), pd.Timestamp(row.period)
         if aggregations[indicator_id] == "ratio":
@@ -124,8 +127,9 @@ def publish_series_export(publications: Publications, table: pd.DataFrame) -> No
             publications.number((row.indicator_id, part, team, month), getattr(row, part))
 
 
-def publish_caseload_table(publications: Publications, table: pd.DataFrame, month: pd.Timestamp,
-                           whole_service: dict | None = None) -> None:
+def publish_caseload_table(
+    publications: Publications, table: pd.DataFrame, month: pd.Timestamp, whole_service: dict | None = None
+) -> None:
     """The caseloads page's table (and its headline figures): headcounts, averages and shares."""
     rows = table.to_dict("records") + ([{**whole_service, "Team": "Whole service"}] if whole_service else [])
     for row in rows:
@@ -139,8 +143,9 @@ def publish_caseload_table(publications: Publications, table: pd.DataFrame, mont
         publications.ratio((OVER_THRESHOLD, "value", team, month), workers, row[share], 100.0, 0.05)
 
 
-def truth(rated_internal: pd.DataFrame, caseloads_internal: pd.DataFrame | None,
-          catalogue: pd.DataFrame) -> dict[Cell, float]:
+def truth(
+    rated_internal: pd.DataFrame, caseloads_internal: pd.DataFrame | None, catalogue: pd.DataFrame
+) -> dict[Cell, float]:
     """Every counting cell's true figure, from the internal view."""
     aggregation = catalogue.set_index("indicator_id")["aggregation"]
     cells: dict[Cell, float] = {}
@@ -181,13 +186,14 @@ def same_figures(cells: dict[Cell, float]) -> dict[Cell, tuple]:
         """The same figure, unless that would make a ratio's numerator its own denominator (100% is not identity)."""
         left, right = root(left), root(right)
         together = members[left] | members[right]
-        if left != right and not any((indicator, "numerator") in together and (indicator, "denominator") in together
-                                     for indicator, _ in together):
+        if left != right and not any(
+            (indicator, "numerator") in together and (indicator, "denominator") in together for indicator, _ in together
+        ):
             parent[right] = left
             members[left] = together
 
     for i, left in enumerate(names):
-        for right in names[i + 1:]:
+        for right in names[i + 1 :]:
             shared = columns[left].keys() & columns[right].keys()
             if not columns[left] or not columns[right]:  # a column of whole-service figures only
                 shared = wholes[left].keys() & wholes[right].keys()
@@ -229,8 +235,11 @@ def audit(publications: Publications, cells: dict[Cell, float], catalogue: pd.Da
     for numerator, denominator in sorted(publications.hidden_ratios, key=str):
         top, bottom = known.get(figure_of.get(numerator)), known.get(figure_of.get(denominator))
         if top is not None and (top == 0 or bottom is not None):
-            findings.append(Finding(numerator, cells.get(numerator, np.nan), top, top,
-                                    "a hidden ratio follows from its published parts"))
+            findings.append(
+                Finding(
+                    numerator, cells.get(numerator, np.nan), top, top, "a hidden ratio follows from its published parts"
+                )
+            )
     unknown = sorted(hidden - set(known), key=str)
     by_month: dict[pd.Timestamp, list[Cell]] = defaultdict(list)
     for cell in unknown:
@@ -303,10 +312,15 @@ def _audit_month(month, variables, cells, figure_of, known, publications, catalo
     findings = []
 
     def largest(objective: np.ndarray, constant: float) -> float:
-        result = linprog(-objective, A_ub=np.array(inequalities) if inequalities else None,
-                         b_ub=np.array(inequality_rhs) if inequalities else None,
-                         A_eq=np.array(equalities) if equalities else None,
-                         b_eq=np.array(equality_rhs) if equalities else None, bounds=bounds, method="highs")
+        result = linprog(
+            -objective,
+            A_ub=np.array(inequalities) if inequalities else None,
+            b_ub=np.array(inequality_rhs) if inequalities else None,
+            A_eq=np.array(equalities) if equalities else None,
+            b_eq=np.array(equality_rhs) if equalities else None,
+            bounds=bounds,
+            method="highs",
+        )
         return np.inf if result.status == 3 else -result.fun + constant
 
     for numerator, denominator in sorted(publications.hidden_ratios, key=str):
@@ -323,17 +337,23 @@ def _audit_month(month, variables, cells, figure_of, known, publications, catalo
                 else:
                     objective[position] += sign
             if largest(objective, constant) <= 1e-9:
-                findings.append(Finding(numerator, cells.get(numerator, np.nan), 0, 0,
-                                        f"a hidden percentage must be {what}"))
+                findings.append(
+                    Finding(numerator, cells.get(numerator, np.nan), 0, 0, f"a hidden percentage must be {what}")
+                )
     for position, cell in enumerate(variables):
         limits = []
         for sense in (1.0, -1.0):
             objective = np.zeros(len(variables))
             objective[position] = sense
-            result = linprog(objective, A_ub=np.array(inequalities) if inequalities else None,
-                             b_ub=np.array(inequality_rhs) if inequalities else None,
-                             A_eq=np.array(equalities) if equalities else None,
-                             b_eq=np.array(equality_rhs) if equalities else None, bounds=bounds, method="highs")
+            result = linprog(
+                objective,
+                A_ub=np.array(inequalities) if inequalities else None,
+                b_ub=np.array(inequality_rhs) if inequalities else None,
+                A_eq=np.array(equalities) if equalities else None,
+                b_eq=np.array(equality_rhs) if equalities else None,
+                bounds=bounds,
+                method="highs",
+            )
             if result.status == 3:  # unbounded
                 limits.append(-np.inf * sense)
             elif result.status != 0:

@@ -30,27 +30,44 @@ def odd_values() -> pd.DataFrame:
 
 def odd_tables() -> dict[str, pd.DataFrame]:
     months = pd.to_datetime([f"{m}-01" for m in MONTHS if m != GAP_MONTH])
-    caseloads = pd.DataFrame([
-        (month, team, f"W{index}{worker}", 10 + worker * 4 + index)
-        for month in months for index, team in enumerate(ODD_TEAMS) for worker in range(1 + index)
-    ], columns=["period", "team", "worker_id", "cases"])
+    caseloads = pd.DataFrame(
+        [
+            (month, team, f"W{index}{worker}", 10 + worker * 4 + index)
+            for month in months
+            for index, team in enumerate(ODD_TEAMS)
+            for worker in range(1 + index)
+        ],
+        columns=["period", "team", "worker_id", "cases"],
+    )
     return {
         "indicators": TINY_INDICATORS.copy(),
         "values": odd_values(),
-        "targets": pd.DataFrame({
-            "indicator_id": ["timeliness", "repeats", "caseload"], "team": [None, None, None],
-            "effective_from": pd.to_datetime(["2020-01-01", "2020-01-01", "2020-01-01"]),
-            "target": [70.0, 20.0, 16.0], "tolerance": [5.0, 5.0, 1.0],
-        }),
-        "benchmarks": pd.DataFrame({"indicator_id": ["cla_rate"], "comparator": ["England"],
-                                    "period": pd.to_datetime(["2020-03-31"]), "value": [67.0]}),
+        "targets": pd.DataFrame(
+            {
+                "indicator_id": ["timeliness", "repeats", "caseload"],
+                "team": [None, None, None],
+                "effective_from": pd.to_datetime(["2020-01-01", "2020-01-01", "2020-01-01"]),
+                "target": [70.0, 20.0, 16.0],
+                "tolerance": [5.0, 5.0, 1.0],
+            }
+        ),
+        "benchmarks": pd.DataFrame(
+            {
+                "indicator_id": ["cla_rate"],
+                "comparator": ["England"],
+                "period": pd.to_datetime(["2020-03-31"]),
+                "value": [67.0],
+            }
+        ),
         "caseloads": caseloads,
-        "commentary": pd.DataFrame({
-            "period": pd.to_datetime(["2021-06-01", "2021-06-01"]),
-            "indicator_id": ["timeliness", None],
-            "team": [None, "Smith & Jones"],
-            "text": ["<b>bold</b> <script>alert('note')</script> [link](http://example.org)", "A general note."],
-        }),
+        "commentary": pd.DataFrame(
+            {
+                "period": pd.to_datetime(["2021-06-01", "2021-06-01"]),
+                "indicator_id": ["timeliness", None],
+                "team": [None, "Smith & Jones"],
+                "text": ["<b>bold</b> <script>alert('note')</script> [link](http://example.org)", "A general note."],
+            }
+        ),
     }
 
 

@@ -41,9 +41,14 @@ def two_snapshots(tmp_path, monkeypatch):
 
 def checked(months: int, teams: int, indicators: int) -> CheckedSnapshot:
     first = pd.Timestamp("2020-01-01")
-    return CheckedSnapshot(pd.Timestamp("2022-04-10").date(), "x", (),
-                           months=tuple(first + pd.DateOffset(months=step) for step in range(months)),
-                           teams=tuple(f"Team {number}" for number in range(teams)), indicator_count=indicators)
+    return CheckedSnapshot(
+        pd.Timestamp("2022-04-10").date(),
+        "x",
+        (),
+        months=tuple(first + pd.DateOffset(months=step) for step in range(months)),
+        teams=tuple(f"Team {number}" for number in range(teams)),
+        indicator_count=indicators,
+    )
 
 
 def test_a_snapshot_is_large_from_a_quarter_of_a_million_rows():
@@ -140,8 +145,11 @@ def ahead_pages(two_snapshots, cache, monkeypatch):
     """Every snapshot counts as large; starting a process is recorded instead of done."""
     monkeypatch.setattr(ahead, "AHEAD_FROM_ROWS", 0)
     started = []
-    monkeypatch.setattr(ahead.AHEAD, "start", lambda root, folder, audiences: started.append(
-        (folder.as_at.isoformat(), list(audiences))) or True)
+    monkeypatch.setattr(
+        ahead.AHEAD,
+        "start",
+        lambda root, folder, audiences: started.append((folder.as_at.isoformat(), list(audiences))) or True,
+    )
     return two_snapshots, started
 
 
@@ -200,11 +208,9 @@ def test_data_page_compares_the_snapshot_it_shows_not_one_still_being_prepared(a
 
 def test_data_page_compares_a_chosen_snapshot_with_the_one_before_or_after_it():
     at = open_page("pages/data.py", snapshot="2021-12-13")
-    assert (at.selectbox(key="data.older").value, at.selectbox(key="data.newer").value) == (
-        "2021-11-12", "2021-12-13")
+    assert (at.selectbox(key="data.older").value, at.selectbox(key="data.newer").value) == ("2021-11-12", "2021-12-13")
     at = open_page("pages/data.py", snapshot="2021-10-12")  # the oldest: with the one after it
-    assert (at.selectbox(key="data.older").value, at.selectbox(key="data.newer").value) == (
-        "2021-10-12", "2021-11-12")
+    assert (at.selectbox(key="data.older").value, at.selectbox(key="data.newer").value) == ("2021-10-12", "2021-11-12")
 
 
 def test_data_page_does_not_wait_for_a_snapshot_being_prepared(ahead_pages, monkeypatch):
@@ -270,6 +276,7 @@ def test_the_spinner_says_a_large_snapshot_takes_a_while_the_first_time(two_snap
     assert waiting_words(root, newer, "public") == "Working out the figures…"  # small
     monkeypatch.setattr(ahead, "AHEAD_FROM_ROWS", 0)
     assert waiting_words(root, newer, "public").startswith(
-        "The snapshot as at 10 March 2021 is large and is being prepared on this server for the first time")
+        "The snapshot as at 10 March 2021 is large and is being prepared on this server for the first time"
+    )
     prepared.prepare(root, newer, ["public"])
     assert waiting_words(root, newer, "public") == "Working out the figures…"  # prepared: only read

@@ -31,8 +31,13 @@ def test_both_settings_are_asked_for_together(monkeypatch):
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's")
 def test_glibc_takes_them():
     """In a process of its own, as the prepare command runs."""
-    said = subprocess.run([sys.executable, "-c", "from metrics.allocator import reuse_freed_memory as r; print(r())"],
-                          cwd=Path(allocator.__file__).parent.parent, capture_output=True, text=True, check=True)
+    said = subprocess.run(
+        [sys.executable, "-c", "from metrics.allocator import reuse_freed_memory as r; print(r())"],
+        cwd=Path(allocator.__file__).parent.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert said.stdout.strip() == "True"
 
 
@@ -54,6 +59,9 @@ def test_the_prepare_command_asks_for_it_and_an_app_server_does_not(monkeypatch,
     monkeypatch.setenv("PERFORMANCE_CACHE_DIR", str(tmp_path))
     assert prepare_command.main([]) == 0  # the shipped demo snapshots
     assert asked == [True]
-    app_code = [path for path in Path(allocator.__file__).parent.parent.glob("**/*.py")
-                if "reuse_freed_memory" in path.read_text() and "tests" not in path.parts]
+    app_code = [
+        path
+        for path in Path(allocator.__file__).parent.parent.glob("**/*.py")
+        if "reuse_freed_memory" in path.read_text() and "tests" not in path.parts
+    ]
     assert sorted(path.name for path in app_code) == ["allocator.py", "prepare.py"]

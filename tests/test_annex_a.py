@@ -23,34 +23,58 @@ AS_AT = date(2021, 3, 10)
 
 SHEETS = {
     # Header spelling varies on purpose; dates are Excel dates or text.
-    "List 1 - Contacts": (["Child Unique ID", "Gender", "date of contact", "Contact Source"], [
-        ["C1", "a) Male", datetime(2020, 12, 3), "q) 6: Police"],
-        ["C2", "b) Female", datetime(2020, 12, 15), "b) 1B: Individual"],
-        ["C2", "b) Female", datetime(2020, 12, 15), "b) 1B: Individual"],  # the same contact twice
-        ["C1", "a) Male", "05/01/2021", "q) 6: Police"],
-        ["C3", "a) Male", "2021-02-30", "q) 6: Police"],  # row 6: an impossible date
-    ]),
-    "List 3": (["CHILD UNIQUE ID", "Referral Date", "Referral NFA?", "Allocated team"], [
-        ["C1", datetime(2020, 12, 3), "b) No", "Team A"],
-        ["C1", datetime(2021, 2, 10), "a) Yes", "Team A"],  # referred again within 12 months
-        ["C2", "20/01/2021", "No", "Team B"],
-        ["C4", datetime(2021, 2, 15), "No", None],  # not allocated: whole service only
-    ]),
-    "List 4": (["Child Unique ID", "Continuous Assessment Start Date", "Continuous Assessment Date of Authorisation",
-                "Allocated Team"], [
-        ["C1", datetime(2020, 12, 1), datetime(2021, 2, 3), "Team A"],  # 43 working days across Christmas
-        ["C2", datetime(2020, 12, 1), datetime(2021, 2, 8), "Team B"],  # 46 working days
-        ["C3", datetime(2021, 1, 4), None, "Team A"],  # still open
-    ]),
-    "List 5": (["Child Unique ID", "Strategy discussion initiating Section 47 Enquiry Start Date", "Allocated Team"], [
-        ["C1", datetime(2021, 1, 10), "Team A"],
-    ]),
-    "List 7": (["Child Unique ID", "Child Protection Plan Start Date", "Child Protection Plan End Date",
-                "Number of Previous Child Protection Plans", "Allocated Team"], [
-        ["C5", datetime(2020, 6, 1), datetime(2021, 1, 31), 0, "Team B"],  # closes on a month end
-        ["C6", datetime(2018, 11, 1), None, 0, "Team B"],  # open more than two years
-        ["C7", datetime(2021, 1, 15), None, 1, "Team A"],  # a repeat plan
-    ]),
+    "List 1 - Contacts": (
+        ["Child Unique ID", "Gender", "date of contact", "Contact Source"],
+        [
+            ["C1", "a) Male", datetime(2020, 12, 3), "q) 6: Police"],
+            ["C2", "b) Female", datetime(2020, 12, 15), "b) 1B: Individual"],
+            ["C2", "b) Female", datetime(2020, 12, 15), "b) 1B: Individual"],  # the same contact twice
+            ["C1", "a) Male", "05/01/2021", "q) 6: Police"],
+            ["C3", "a) Male", "2021-02-30", "q) 6: Police"],  # row 6: an impossible date
+        ],
+    ),
+    "List 3": (
+        ["CHILD UNIQUE ID", "Referral Date", "Referral NFA?", "Allocated team"],
+        [
+            ["C1", datetime(2020, 12, 3), "b) No", "Team A"],
+            ["C1", datetime(2021, 2, 10), "a) Yes", "Team A"],  # referred again within 12 months
+            ["C2", "20/01/2021", "No", "Team B"],
+            ["C4", datetime(2021, 2, 15), "No", None],  # not allocated: whole service only
+        ],
+    ),
+    "List 4": (
+        [
+            "Child Unique ID",
+            "Continuous Assessment Start Date",
+            "Continuous Assessment Date of Authorisation",
+            "Allocated Team",
+        ],
+        [
+            ["C1", datetime(2020, 12, 1), datetime(2021, 2, 3), "Team A"],  # 43 working days across Christmas
+            ["C2", datetime(2020, 12, 1), datetime(2021, 2, 8), "Team B"],  # 46 working days
+            ["C3", datetime(2021, 1, 4), None, "Team A"],  # still open
+        ],
+    ),
+    "List 5": (
+        ["Child Unique ID", "Strategy discussion initiating Section 47 Enquiry Start Date", "Allocated Team"],
+        [
+            ["C1", datetime(2021, 1, 10), "Team A"],
+        ],
+    ),
+    "List 7": (
+        [
+            "Child Unique ID",
+            "Child Protection Plan Start Date",
+            "Child Protection Plan End Date",
+            "Number of Previous Child Protection Plans",
+            "Allocated Team",
+        ],
+        [
+            ["C5", datetime(2020, 6, 1), datetime(2021, 1, 31), 0, "Team B"],  # closes on a month end
+            ["C6", datetime(2018, 11, 1), None, 0, "Team B"],  # open more than two years
+            ["C7", datetime(2021, 1, 15), None, 1, "Team A"],  # a repeat plan
+        ],
+    ),
 }
 
 
@@ -77,8 +101,11 @@ def imported(workbook):
 
 
 def figure(values: pd.DataFrame, indicator_id: str, month: str, team: str = "") -> tuple:
-    row = values[(values["indicator_id"] == indicator_id) & (values["period"] == pd.Timestamp(f"{month}-01"))
-                 & (values["team"] == team)]
+    row = values[
+        (values["indicator_id"] == indicator_id)
+        & (values["period"] == pd.Timestamp(f"{month}-01"))
+        & (values["team"] == team)
+    ]
     assert len(row) == 1, (indicator_id, month, team, row)
     row = row.iloc[0]
     return (row["value"],) if pd.isna(row["numerator"]) else (row["numerator"], row["denominator"])
@@ -109,7 +136,8 @@ def test_the_impossible_date_is_reported_not_dropped_silently(imported):
     _, report = imported
     assert report.rows_rejected == [
         "List 1: Date of Contact: row 6: '2021-02-30' is not a date, so the row is left out of List 1's measures "
-        "(rows: 6)"]
+        "(rows: 6)"
+    ]
     assert report.rows_read["List 1"] == 5
 
 
@@ -156,7 +184,9 @@ def test_ingest_command_writes_a_valid_snapshot_and_report(workbook, tmp_path, m
     monkeypatch.setenv("PERFORMANCE_DATA_DIR", str(tmp_path))
     targets = tmp_path / "targets.csv"
     targets.write_text("indicator_id,team,effective_from,target,tolerance\nassessments_in_45_days,,2020-04-01,85,5\n")
-    assert ingest_command.main(["--as-at", AS_AT.isoformat(), "--annex-a", str(workbook), "--targets", str(targets)]) == 0
+    assert (
+        ingest_command.main(["--as-at", AS_AT.isoformat(), "--annex-a", str(workbook), "--targets", str(targets)]) == 0
+    )
     out = capsys.readouterr().out
     assert "left out cin_plans_open: the workbook has no “List 6” sheet" in out
     assert "rejected List 1: Date of Contact: row 6" in out
@@ -187,7 +217,9 @@ def sample_root(tmp_path_factory):
 def test_the_real_sample_imports_validates_and_every_page_runs(sample_root, monkeypatch):
     monkeypatch.setenv("PERFORMANCE_DATA_DIR", str(sample_root))
     if not (sample_root / "snapshots").exists():
-        assert ingest_command.main(["--as-at", "2021-03-31", "--annex-a", str(SAMPLE), "--child-population", "50000"]) == 0
+        assert (
+            ingest_command.main(["--as-at", "2021-03-31", "--annex-a", str(SAMPLE), "--child-population", "50000"]) == 0
+        )
     assert validate_command.main([]) == 0
     report = json.loads((sample_root / "snapshots" / "2021-03-31" / "annex_a_report.json").read_text())
     assert report["rows_rejected"] == [] and len(report["indicators"]) == 26

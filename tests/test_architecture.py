@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,10 +14,35 @@ from metrics.glossary import ACRONYMS, ANNEX_A_RULES, TERMS
 from metrics.snapshots import REPOSITORY_DATA_DIR, read_snapshot_folder
 
 ROOT = Path(__file__).resolve().parent.parent
-UI_FILES = [ROOT / "streamlit_app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py")),
-            ROOT / "metrics" / "charts.py", ROOT / "metrics" / "narrative.py", ROOT / "metrics" / "report.py"]
+UI_FILES = [
+    ROOT / "streamlit_app.py",
+    *sorted((ROOT / "pages").glob("*.py")),
+    *sorted((ROOT / "ui").glob("*.py")),
+    ROOT / "metrics" / "charts.py",
+    ROOT / "metrics" / "narrative.py",
+    ROOT / "metrics" / "report.py",
+]
 ACRONYM = re.compile(r"\b(?:[A-Z]{2,}[0-9]*|S47)\b")
-NOT_ACRONYMS = {"CSV", "PNG", "SVG", "URL", "HTML", "OK", "YYYY", "MM", "DD", "II", "UTF", "XSRF", "TLS", "UK", "MS", "ID", "NFKC", "GB"}  # NFKC: a Unicode form name in code; GB: in the language code en-GB; MS: pandas' month-start code
+NOT_ACRONYMS = {
+    "CSV",
+    "PNG",
+    "SVG",
+    "URL",
+    "HTML",
+    "OK",
+    "YYYY",
+    "MM",
+    "DD",
+    "II",
+    "UTF",
+    "XSRF",
+    "TLS",
+    "UK",
+    "MS",
+    "ID",
+    "NFKC",
+    "GB",
+}  # NFKC: a Unicode form name in code; GB: in the language code en-GB; MS: pandas' month-start code
 
 
 def imports(path: Path) -> set[str]:
@@ -46,11 +73,19 @@ def test_html_only_from_the_module_that_escapes_it():
 def strings_shown(path: Path) -> list[str]:
     """String literals in a UI file (what the pages can show), docstrings left out."""
     tree = ast.parse(path.read_text())
-    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
-                  if isinstance(node, ast.FunctionDef | ast.Module | ast.ClassDef) and node.body
-                  and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
-    return [node.value for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings]
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.Module | ast.ClassDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    ]
 
 
 def test_every_acronym_the_app_shows_is_in_the_glossary():
@@ -65,9 +100,28 @@ def test_every_acronym_the_app_shows_is_in_the_glossary():
 
 
 def test_the_glossary_has_every_term_the_service_uses():
-    required = {"MASH", "EHA", "CIN", "CP", "CLA", "Children in care", "S47", "ICPC", "RAG", "SPC", "Annex A", "ChAT",
-                "LAIT", "IRO", "UASC", "EET", "Statistical neighbours", "Working days", "Direction of travel",
-                "Suppression"}
+    required = {
+        "MASH",
+        "EHA",
+        "CIN",
+        "CP",
+        "CLA",
+        "Children in care",
+        "S47",
+        "ICPC",
+        "RAG",
+        "SPC",
+        "Annex A",
+        "ChAT",
+        "LAIT",
+        "IRO",
+        "UASC",
+        "EET",
+        "Statistical neighbours",
+        "Working days",
+        "Direction of travel",
+        "Suppression",
+    }
     assert required <= set(TERMS)
 
 
@@ -84,8 +138,12 @@ AUDIENCE_FREE_LOADERS = {"snapshot_folders", "_survey", "_worker_caseloads"}
 
 def cached_functions(path: Path) -> list[ast.FunctionDef]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    return [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
-            and any("cache_" in ast.unparse(decorator) for decorator in node.decorator_list)]
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef)
+        and any("cache_" in ast.unparse(decorator) for decorator in node.decorator_list)
+    ]
 
 
 def test_every_cache_is_keyed_by_the_audience():
@@ -101,11 +159,27 @@ def test_every_cache_is_keyed_by_the_audience():
         assert "memo(" not in path.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("ci", "outcome"), [("true", pytest.fail.Exception), ("1", pytest.fail.Exception),
-                                             ("", pytest.skip.Exception), ("false", pytest.skip.Exception)])
+@pytest.mark.parametrize(
+    ("ci", "outcome"),
+    [
+        ("true", pytest.fail.Exception),
+        ("1", pytest.fail.Exception),
+        ("", pytest.skip.Exception),
+        ("false", pytest.skip.Exception),
+    ],
+)
 def test_something_a_test_needs_that_is_missing_fails_ci_and_is_skipped_elsewhere(monkeypatch, ci, outcome):
     from tests.helpers import missing
 
     monkeypatch.setenv("CI", ci)
     with pytest.raises(outcome, match="chromium"):
         missing("/usr/bin/chromium is missing")
+
+
+@pytest.mark.parametrize("command", [["check", "."], ["format", "--check", "."]], ids=["check", "format"])
+def test_ruff_is_clean(command):
+    """The code stays as ruff checks and formats it (pyproject.toml holds its settings)."""
+    ruff = shutil.which("ruff")
+    assert ruff, "ruff is in requirements-dev.txt"
+    finished = subprocess.run([ruff, *command], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert finished.returncode == 0, finished.stdout + finished.stderr

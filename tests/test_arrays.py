@@ -24,7 +24,7 @@ def test_lexsorted_is_numpys_lexsort_ties_kept_in_order(shuffled):
 
 
 def test_lexsorted_with_keys_too_wide_for_one_number_or_negative_or_empty():
-    wide = np.array([2 ** 61, 0, 2 ** 61, 5], dtype=np.int64)
+    wide = np.array([2**61, 0, 2**61, 5], dtype=np.int64)
     other = np.array([1, 1, 0, 0])
     np.testing.assert_array_equal(lexsorted((wide, other)), np.lexsort((wide, other)))  # falls back
     negative = np.array([-3, 7, -3, 0])
@@ -44,31 +44,36 @@ def test_per_row_looks_up_each_distinct_id_with_none_nan_or_false_for_unknown():
 
 @pytest.mark.parametrize("as_categories", [True, False])
 def test_rows_in_series_order_are_sort_values_order(as_categories):
-    frame = pd.DataFrame({
-        "indicator_id": ["b", "a", "b", "a", "a"],
-        "team": ["", "North", "North", "", "North"],
-        "period": pd.to_datetime(["2021-02-01", "2021-03-01", "2021-01-01", "2021-01-01", "2021-01-01"]),
-        "value": [1.0, 2.0, 3.0, 4.0, 5.0],
-    })
+    frame = pd.DataFrame(
+        {
+            "indicator_id": ["b", "a", "b", "a", "a"],
+            "team": ["", "North", "North", "", "North"],
+            "period": pd.to_datetime(["2021-02-01", "2021-03-01", "2021-01-01", "2021-01-01", "2021-01-01"]),
+            "value": [1.0, 2.0, 3.0, 4.0, 5.0],
+        }
+    )
     if as_categories:  # the whole service "" last, as team_figures adds it
         frame["indicator_id"] = frame["indicator_id"].astype("category")
         frame["team"] = pd.Categorical(frame["team"], categories=["North", ""])
     expected = frame.sort_values(["indicator_id", "team", "period"], ignore_index=True)
     pd.testing.assert_frame_equal(in_series_order(frame), expected)
-    assert list(in_series_order(frame)["value"]) == ([5.0, 2.0, 4.0, 3.0, 1.0] if as_categories
-                                                     else [4.0, 5.0, 2.0, 1.0, 3.0])
+    assert list(in_series_order(frame)["value"]) == (
+        [5.0, 2.0, 4.0, 3.0, 1.0] if as_categories else [4.0, 5.0, 2.0, 1.0, 3.0]
+    )
 
 
 def test_row_tuples_are_what_itertuples_gives():
     from metrics.arrays import row_tuples
 
-    frame = pd.DataFrame({
-        "period": pd.to_datetime(["2021-01-01", "2021-02-01", None]),
-        "rag": pd.Series(["red", None, "green"], dtype="category"),
-        "value": [1.5, float("nan"), 3.0],
-        "Compared with": ["England", "Region", None],  # not a Python name: renamed as itertuples does
-        "class": [1, 2, 3],
-    })
+    frame = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2021-01-01", "2021-02-01", None]),
+            "rag": pd.Series(["red", None, "green"], dtype="category"),
+            "value": [1.5, float("nan"), 3.0],
+            "Compared with": ["England", "Region", None],  # not a Python name: renamed as itertuples does
+            "class": [1, 2, 3],
+        }
+    )
     rows, expected = row_tuples(frame), list(frame.itertuples(index=False))
 
     def same(a, b) -> bool:
@@ -103,8 +108,11 @@ def test_codes_of_give_one_number_per_value_and_months_count_from_1970():
     assert codes_of(names).tolist() == [0, 1, 0]
     assert codes_of(names.astype("category")).tolist() == [1, 0, 1]  # the categories' own codes
     # with the distinct values, as plain objects, missing as -1: the one way every rule numbers names
-    for column in (pd.Series(["b", None, "a", "b"]), pd.Series(["b", None, "a", "b"], dtype="string"),
-                   pd.Series(["b", None, "a", "b"]).astype("category")):
+    for column in (
+        pd.Series(["b", None, "a", "b"]),
+        pd.Series(["b", None, "a", "b"], dtype="string"),
+        pd.Series(["b", None, "a", "b"]).astype("category"),
+    ):
         codes, distinct = coded(column)
         assert codes[1] == -1 and [distinct[code] for code in codes[[0, 2, 3]]] == ["b", "a", "b"]
         assert distinct.dtype == object and all(type(value) is str for value in distinct)

@@ -24,9 +24,13 @@ from tests.apptest_helpers import table as shown_table
 from tests.odd_snapshot import ODD_TEAMS, write_odd_snapshot
 from ui.audience import allowed
 
-AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
-        "client_id": "id", "client_secret": "secret",
-        "server_metadata_url": "https://login.microsoftonline.com/tenant/v2.0/.well-known/openid-configuration"}
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "x" * 32,
+    "client_id": "id",
+    "client_secret": "secret",
+    "server_metadata_url": "https://login.microsoftonline.com/tenant/v2.0/.well-known/openid-configuration",
+}
 SMALL = {"1", "2", "3", "4", "5"}
 WORKER_ID = re.compile(r"\bW\d+\b")
 
@@ -88,20 +92,23 @@ def test_an_allowed_user_gets_the_internal_view(email, monkeypatch):
 ACCESS = {"internal_domains": ["example.gov.uk"], "internal_emails": ["chair@partner.org.uk"]}
 
 
-@pytest.mark.parametrize(("claims", "expected"), [
-    ({"email": "manager@example.gov.uk", "email_verified": True}, True),
-    ({"email": "MANAGER@Example.Gov.UK", "email_verified": True}, True),
-    ({"email": "chair@partner.org.uk", "email_verified": True}, True),
-    ({"email": "manager@example.gov.uk"}, False),  # no email_verified claim
-    ({"email": "manager@example.gov.uk", "email_verified": False}, False),
-    ({"email": "manager@example.gov.uk", "email_verified": "true"}, False),  # a string is not the claim's true
-    ({"email": "manager@example.gov.u\u212a", "email_verified": True}, False),  # Kelvin sign folds to "k"
-    ({"email": "manager@еxample.gov.uk", "email_verified": True}, False),  # Cyrillic "е"
-    ({"email": "manager@example.gov.uk.evil.com", "email_verified": True}, False),
-    ({"email": "manager@notexample.gov.uk", "email_verified": True}, False),
-    ({"email": "a@b@example.gov.uk", "email_verified": True}, False),
-    ({"email": None, "email_verified": True}, False),
-])
+@pytest.mark.parametrize(
+    ("claims", "expected"),
+    [
+        ({"email": "manager@example.gov.uk", "email_verified": True}, True),
+        ({"email": "MANAGER@Example.Gov.UK", "email_verified": True}, True),
+        ({"email": "chair@partner.org.uk", "email_verified": True}, True),
+        ({"email": "manager@example.gov.uk"}, False),  # no email_verified claim
+        ({"email": "manager@example.gov.uk", "email_verified": False}, False),
+        ({"email": "manager@example.gov.uk", "email_verified": "true"}, False),  # a string is not the claim's true
+        ({"email": "manager@example.gov.u\u212a", "email_verified": True}, False),  # Kelvin sign folds to "k"
+        ({"email": "manager@еxample.gov.uk", "email_verified": True}, False),  # Cyrillic "е"
+        ({"email": "manager@example.gov.uk.evil.com", "email_verified": True}, False),
+        ({"email": "manager@notexample.gov.uk", "email_verified": True}, False),
+        ({"email": "a@b@example.gov.uk", "email_verified": True}, False),
+        ({"email": None, "email_verified": True}, False),
+    ],
+)
 def test_the_allow_list_takes_only_verified_plain_addresses(claims, expected):
     assert allowed(claims, ACCESS) is expected
 
@@ -117,8 +124,9 @@ def test_entra_id_is_verified_by_its_tenant_not_an_email_claim():
 
 
 def test_a_user_not_on_the_list_stays_public(monkeypatch):
-    at = signed_in({"email": "someone@elsewhere.com", "email_verified": True, "is_logged_in": True}, "internal",
-                   monkeypatch)
+    at = signed_in(
+        {"email": "someone@elsewhere.com", "email_verified": True, "is_logged_in": True}, "internal", monkeypatch
+    )
     assert "Audience: public" in sidebar_text(at)
     assert "not on the list for the internal view" in sidebar_text(at)
 
@@ -158,8 +166,10 @@ def referral_rows(at) -> list[str]:
 PUBLIC_VIEWS = [
     ("streamlit_app.py", {"teams": team, "month": month}) for team in ODD_TEAMS for month in ("2021-06", "2020-10")
 ] + [
-    ("pages/explore.py", {"indicator": "referrals", "teams": ["Whole service", *ODD_TEAMS], "from": "2020-01",
-                          "to": "2021-06"}),
+    (
+        "pages/explore.py",
+        {"indicator": "referrals", "teams": ["Whole service", *ODD_TEAMS], "from": "2020-01", "to": "2021-06"},
+    ),
     ("pages/compare.py", {"indicator": "referrals", "month": "2021-06"}),
     ("pages/off_target.py", {"month": "2021-06"}),
     ("pages/data.py", {}),
@@ -196,8 +206,14 @@ def test_internal_pages_show_the_small_numbers_and_workers(small_numbers, monkey
 
 
 def test_annex_a_row_counts_of_1_to_5_are_hidden_in_public(tiny_root, monkeypatch):
-    report = ImportReport(source="annex_a.xlsx", as_at="2021-02-10", first_month="2021-01", last_month="2021-01",
-                          rows_read={"List 1": 3, "List 3": 0, "List 4": 120}, indicators=["referrals"])
+    report = ImportReport(
+        source="annex_a.xlsx",
+        as_at="2021-02-10",
+        first_month="2021-01",
+        last_month="2021-01",
+        rows_read={"List 1": 3, "List 3": 0, "List 4": 120},
+        indicators=["referrals"],
+    )
     (tiny_root / "snapshots" / "2021-02-10" / REPORT_FILE).write_bytes(report.to_json())
     monkeypatch.setenv("PERFORMANCE_DATA_DIR", str(tiny_root))
     rows = table_with(open_page("pages/data.py"), "List").set_index("List")["Rows read"].to_dict()

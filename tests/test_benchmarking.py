@@ -40,19 +40,22 @@ def benchmarks() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["indicator_id", "comparator", "period", "value", "year", "councils", "source"])
 
 
-@pytest.mark.parametrize(("value", "polarity", "words"), [
-    (88.0, "higher_is_better", TOP),  # at the upper quartile counts as the top quarter
-    (95.0, "higher_is_better", TOP),
-    (80.0, "higher_is_better", MIDDLE),
-    (70.0, "higher_is_better", BOTTOM),
-    (95.0, "lower_is_better", BOTTOM),  # high is bad where lower is better
-    (60.0, "lower_is_better", TOP),
-    (80.0, "lower_is_better", MIDDLE),
-    (95.0, "neutral", HIGHEST),  # a volume is never good or bad
-    (60.0, "neutral", LOWEST),
-    (80.0, "neutral", MIDDLE),
-    (NAN, "higher_is_better", None),
-])
+@pytest.mark.parametrize(
+    ("value", "polarity", "words"),
+    [
+        (88.0, "higher_is_better", TOP),  # at the upper quartile counts as the top quarter
+        (95.0, "higher_is_better", TOP),
+        (80.0, "higher_is_better", MIDDLE),
+        (70.0, "higher_is_better", BOTTOM),
+        (95.0, "lower_is_better", BOTTOM),  # high is bad where lower is better
+        (60.0, "lower_is_better", TOP),
+        (80.0, "lower_is_better", MIDDLE),
+        (95.0, "neutral", HIGHEST),  # a volume is never good or bad
+        (60.0, "neutral", LOWEST),
+        (80.0, "neutral", MIDDLE),
+        (NAN, "higher_is_better", None),
+    ],
+)
 def test_quarter_by_polarity(value, polarity, words):
     assert quarter(value, 70.0, 88.0, polarity) == words
 
@@ -89,16 +92,19 @@ def test_the_scorecards_figures_in_force_are_in_forces_rows(month):
 
     assert comparable_form(records) == comparable_form(expected[columns].itertuples(index=False, name=None))
     if month >= "2020-03-01":
-        assert ("timeliness", "England", 99.0 if month < "2021-03-01" else 81.0) in {
-            record[:3] for record in records}
+        assert ("timeliness", "England", 99.0 if month < "2021-03-01" else 81.0) in {record[:3] for record in records}
 
 
 def test_quarters_of_a_scorecard_are_quarter_row_by_row():
-    cases = [(value, lower, upper, polarity) for value in (NAN, 60.0, 70.0, 80.0, 88.0, 95.0)
-             for lower, upper in ((70.0, 88.0), (NAN, 88.0), (70.0, NAN), (90.0, 80.0))
-             for polarity in ("higher_is_better", "lower_is_better", "neutral")]
+    cases = [
+        (value, lower, upper, polarity)
+        for value in (NAN, 60.0, 70.0, 80.0, 88.0, 95.0)
+        for lower, upper in ((70.0, 88.0), (NAN, 88.0), (70.0, NAN), (90.0, 80.0))
+        for polarity in ("higher_is_better", "lower_is_better", "neutral")
+    ]
     rows = pd.DataFrame(cases, columns=["value", "lower_quartile", "upper_quartile", "polarity"]).assign(
-        team="", suppressed=False)
+        team="", suppressed=False
+    )
     assert quarters(rows) == [quarter(*case) for case in cases]
     assert set(quarters(rows)) == {None, TOP, MIDDLE, BOTTOM, HIGHEST, LOWEST}
 
@@ -114,43 +120,75 @@ def test_scorecard_comparators_leave_counts_empty():
     units = pd.Series({"timeliness": "percent", "children": "count"})
     table = scorecard_comparators(benchmarks(), units, pd.Timestamp("2021-06-01"))
     assert table.loc["timeliness"].to_dict() == {
-        "england": 81.0, "england_year": "2021", "neighbours": 79.0, "neighbours_year": "2021",
-        "neighbours_councils": 9.0, "lower_quartile": 71.0, "upper_quartile": 89.0, "quartile_year": "2021"}
+        "england": 81.0,
+        "england_year": "2021",
+        "neighbours": 79.0,
+        "neighbours_year": "2021",
+        "neighbours_councils": 9.0,
+        "lower_quartile": 71.0,
+        "upper_quartile": 89.0,
+        "quartile_year": "2021",
+    }
     assert table.loc["children"].isna().all()
 
 
 def test_quarters_only_for_the_whole_service_and_never_for_a_hidden_figure():
-    rows = pd.DataFrame({"value": [95.0, 95.0, 95.0], "lower_quartile": 70.0, "upper_quartile": 88.0,
-                         "polarity": "higher_is_better", "team": ["", "Team A", ""],
-                         "suppressed": [False, False, True]})
+    rows = pd.DataFrame(
+        {
+            "value": [95.0, 95.0, 95.0],
+            "lower_quartile": 70.0,
+            "upper_quartile": 88.0,
+            "polarity": "higher_is_better",
+            "team": ["", "Team A", ""],
+            "suppressed": [False, False, True],
+        }
+    )
     assert quarters(rows) == [TOP, None, None]
 
 
 def test_comparator_points_are_yearly_and_labelled():
-    points = comparator_points(benchmarks(), "timeliness", "percent", ["England", "North West"],
-                               pd.Timestamp("2020-06-01"), pd.Timestamp("2021-12-01"))
+    points = comparator_points(
+        benchmarks(),
+        "timeliness",
+        "percent",
+        ["England", "North West"],
+        pd.Timestamp("2020-06-01"),
+        pd.Timestamp("2021-12-01"),
+    )
     england = points[points["comparator"] == "England"]
     # the year in force at the start is drawn at the start, labelled with its year; the next at its year end
     assert list(england["shown_at"]) == [pd.Timestamp("2020-06-01"), pd.Timestamp("2021-03-01")]
     assert list(england["year"]) == ["2020", "2021"]
     assert set(points["comparator"]) == {"England", "North West"}
-    counted = comparator_points(benchmarks(), "children", "count", ["England", "Published (this council)"],
-                                pd.Timestamp("2020-06-01"), pd.Timestamp("2021-12-01"))
+    counted = comparator_points(
+        benchmarks(),
+        "children",
+        "count",
+        ["England", "Published (this council)"],
+        pd.Timestamp("2020-06-01"),
+        pd.Timestamp("2021-12-01"),
+    )
     assert set(counted["comparator"]) == {"Published (this council)"}
 
 
 def test_available_comparators_england_first_then_region_neighbours_quartiles_own():
     assert available(benchmarks(), "timeliness", "percent") == [
-        "England", "North West", "Statistical neighbours", "England lower quartile", "England upper quartile",
-        "Published (this council)"]
+        "England",
+        "North West",
+        "Statistical neighbours",
+        "England lower quartile",
+        "England upper quartile",
+        "Published (this council)",
+    ]
     assert available(benchmarks(), "children", "count") == ["Published (this council)"]
     assert available(None, "timeliness", "percent") == []
 
 
 def test_comparator_points_by_comparator_then_year_without_the_optional_columns():
     bare = benchmarks()[["indicator_id", "comparator", "period", "value"]]
-    points = comparator_points(bare, "timeliness", "percent", ["North West", "England"],
-                               pd.Timestamp("2020-06-01"), pd.Timestamp("2021-12-01"))
+    points = comparator_points(
+        bare, "timeliness", "percent", ["North West", "England"], pd.Timestamp("2020-06-01"), pd.Timestamp("2021-12-01")
+    )
     assert list(points.columns) == ["comparator", "period", "value", "year", "councils", "source", "shown_at"]
     assert list(points["comparator"]) == ["England", "England", "North West", "North West"]
     assert list(points["value"]) == [80.0, 81.0, 79.0, 80.0]

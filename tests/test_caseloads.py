@@ -20,8 +20,14 @@ JAN, FEB = pd.Timestamp("2022-01-01"), pd.Timestamp("2022-02-01")
 
 
 def caseloads() -> pd.DataFrame:
-    rows = [(JAN, "North", "W1", 10), (JAN, "North", "W2", 21), (JAN, "North", "W3", 26),
-            (JAN, "South", "W4", 20), (FEB, "North", "W1", 12), (FEB, "North", "W2", 22)]
+    rows = [
+        (JAN, "North", "W1", 10),
+        (JAN, "North", "W2", 21),
+        (JAN, "North", "W3", 26),
+        (JAN, "South", "W4", 20),
+        (FEB, "North", "W1", 12),
+        (FEB, "North", "W2", 22),
+    ]
     return pd.DataFrame(rows, columns=["period", "team", "worker_id", "cases"])
 
 
@@ -41,13 +47,15 @@ def test_internal_summary_per_team_and_for_the_whole_service():
 
 
 def test_public_summary_hides_an_average_or_share_whose_parts_are_hidden():
-    figures = pd.DataFrame({
-        "indicator_id": [WORKERS, CASES, OVER_THRESHOLD] * 2,
-        "period": [JAN] * 6,
-        "team": ["North"] * 3 + ["South"] * 3,
-        "value": [8.0, 160.0, np.nan, np.nan, 40.0, 0.0],
-        "suppressed": [False, False, True, True, False, False],
-    })
+    figures = pd.DataFrame(
+        {
+            "indicator_id": [WORKERS, CASES, OVER_THRESHOLD] * 2,
+            "period": [JAN] * 6,
+            "team": ["North"] * 3 + ["South"] * 3,
+            "value": [8.0, 160.0, np.nan, np.nan, 40.0, 0.0],
+            "suppressed": [False, False, True, True, False, False],
+        }
+    )
     summary = summary_from_figures(figures, JAN).set_index("team")
     assert summary.loc["North", "mean"] == 20.0 and pd.isna(summary.loc["North", "share_over"])
     assert summary.loc["North", "share_over_hidden"] and not summary.loc["North", "mean_hidden"]

@@ -13,6 +13,7 @@ def page_text(at) -> str:
     """The page's text as read: without markdown's escapes or the word joiners plain() puts after colons."""
     return all_text(at).replace("\\", "").replace("\u2060", "")
 
+
 ASSESSMENTS = "Assessments completed within 45 working days"
 
 
@@ -32,15 +33,23 @@ def test_scorecard_shows_england_neighbours_year_and_quarter():
     rows = scorecard_rows(at)
     assessments = rows.loc[ASSESSMENTS]
     # January 2022's 71.2% against DfE's year to March 2021 (metrics/demo_dfe: England 87.6%, neighbours 84.06)
-    assert (assessments["This month"], assessments["England"], assessments["Similar councils"]) == ("71.2%", "87.6%", "84.1%")
+    assert (assessments["This month"], assessments["England"], assessments["Similar councils"]) == (
+        "71.2%",
+        "87.6%",
+        "84.1%",
+    )
     assert assessments["England detail"] == "DfE 2021 · bottom quarter of councils"
     assert assessments["Similar councils detail"] == "DfE 2021 · mean of 10"
     assert rows.loc["Re-referrals within 12 months", "England detail"] == "DfE 2021 · top quarter of councils"
     # a neutral rate sits in the highest quarter, never the "top" or "bottom" one
     assert rows.loc["Child Protection plans per 10,000 children", "England detail"] == (
-        "DfE 2021 · highest quarter of councils")
+        "DfE 2021 · highest quarter of councils"
+    )
     # a neighbour with no published figure is left out of the mean, which says so
-    assert rows.loc["Care leavers in education, employment or training", "Similar councils detail"] == "DfE 2021 · mean of 9"
+    assert (
+        rows.loc["Care leavers in education, employment or training", "Similar councils detail"]
+        == "DfE 2021 · mean of 9"
+    )
     # counts are never set against other places
     assert rows.loc["Children in care", "England"] == "" and rows.loc["Children in care", "Similar councils"] == ""
 
@@ -79,21 +88,31 @@ def test_explore_draws_england_and_neighbours_as_yearly_points_by_default():
     assert list(pd.to_datetime(england["shown_at"]).dt.strftime("%Y-%m")) == ["2020-01", "2020-03", "2021-03"]
     assert list(england["value"]) == [83.1, 84.1, 87.6]
     assert at.multiselect(key="explore.compare").value == ["England", "Statistical neighbours"]
-    assert ("England: 87.6% (DfE 2021), so this is worse; statistical neighbours: 84.1% (mean of 10 councils, "
-            "DfE 2021), worse; it would sit in the bottom quarter of councils (England's quartiles, DfE 2021)."
-            in page_text(at))
+    assert (
+        "England: 87.6% (DfE 2021), so this is worse; statistical neighbours: 84.1% (mean of 10 councils, "
+        "DfE 2021), worse; it would sit in the bottom quarter of councils (England's quartiles, DfE 2021)."
+        in page_text(at)
+    )
     spec = chart_specs(at)[0]
-    assert not [layer for layer in spec["layer"] if layer["mark"] in ("line", {"type": "line"})
-                and layer.get("encoding", {}).get("x", {}).get("field") == "shown_at"]  # never a monthly line
+    assert not [
+        layer
+        for layer in spec["layer"]
+        if layer["mark"] in ("line", {"type": "line"})
+        and layer.get("encoding", {}).get("x", {}).get("field") == "shown_at"
+    ]  # never a monthly line
 
 
 def test_explore_comparators_follow_the_link_and_the_picker():
-    at = open_page("pages/explore.py", indicator="assessments_in_45_days",
-                   compare=["England upper quartile", "Example Region"])
+    at = open_page(
+        "pages/explore.py", indicator="assessments_in_45_days", compare=["England upper quartile", "Example Region"]
+    )
     assert set(comparator_frame(at)["comparator"]) == {"England upper quartile", "Example Region"}
     at.multiselect(key="explore.compare").select("Published (this council)").run()
-    assert set(comparator_frame(at)["comparator"]) == {"England upper quartile", "Example Region",
-                                                       "Published (this council)"}
+    assert set(comparator_frame(at)["comparator"]) == {
+        "England upper quartile",
+        "Example Region",
+        "Published (this council)",
+    }
     assert at.query_params["compare"] == ["England upper quartile", "Example Region", "Published (this council)"]
 
 
@@ -114,8 +133,7 @@ def test_compare_draws_comparator_lines_across_the_team_bars():
     lines = [frame for frame in chart_data(at) if set(frame.columns) == {"value", "label"}]  # a rule each
     assert len(lines) == 1
     assert sorted(lines[0]["label"]) == ["England (DfE 2021): 87.6%", "Statistical neighbours (DfE 2021): 84.1%"]
-    assert ("Dotted purple lines: England, 87.6% (DfE 2021); Statistical neighbours, 84.1% (DfE 2021)."
-            in page_text(at))
+    assert "Dotted purple lines: England, 87.6% (DfE 2021); Statistical neighbours, 84.1% (DfE 2021)." in page_text(at)
     at.multiselect(key="compare.compare").set_value([]).run()
     assert not [frame for frame in chart_data(at) if set(frame.columns) == {"value", "label"}]
 

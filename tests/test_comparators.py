@@ -22,8 +22,10 @@ from metrics.comparators import (
 from metrics.ingest import convert
 from metrics.problems import InputError
 
-HEADER = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
-          "old_la_code,new_la_code,la_name,age,percent_seen")
+HEADER = (
+    "time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
+    "old_la_code,new_la_code,la_name,age,percent_seen"
+)
 COUNCIL = "E10000001"
 NEIGHBOURS = ["E10000002", "E10000003", "E10000004"]
 # Twelve councils with a figure (and one with "c"), sorted: 12 15 18 20 22 25 27 30 31 35 40 52.
@@ -47,20 +49,33 @@ COUNCILS = [
 MAPPING = [MappingRow(1, "seen_in_time", "test_measure", "percent_seen", (("age", "Total"),), 1.0, 3)]
 
 
-def dfe_file(folder: Path, name: str, period: str = "202021", identifier: str = "Financial year",
-             councils=COUNCILS, england: str = "25.5", extra_rows: list[str] = ()) -> Path:
+def dfe_file(
+    folder: Path,
+    name: str,
+    period: str = "202021",
+    identifier: str = "Financial year",
+    councils=COUNCILS,
+    england: str = "25.5",
+    extra_rows: list[str] = (),
+) -> Path:
     """A DfE-layout file: England, two regions and the councils, with an age filter (Total and Under 1)."""
     lines = [HEADER]
     for age, shift in (("Total", 0), ("Under 1", 50)):
-        def cell(text: str) -> str:
+
+        def cell(text: str, shift: int = shift) -> str:
             return str(float(text) + shift) if shift and text.replace(".", "").isdigit() else text
+
         lines.append(f"{period},{identifier},National,E92000001,England,,,,,,{age},{cell(england)}")
-        lines.append(f"{period},{identifier},Regional,E92000001,England,E12000001,Example Region,,,,{age},{cell('24.0')}")
+        lines.append(
+            f"{period},{identifier},Regional,E92000001,England,E12000001,Example Region,,,,{age},{cell('24.0')}"
+        )
         lines.append(f"{period},{identifier},Regional,E92000001,England,E12000002,Other Region,,,,{age},{cell('26.0')}")
         for code, old, la_name, region, value in councils:
             region_code = "E12000001" if region == "Example Region" else "E12000002"
-            lines.append(f"{period},{identifier},Local authority,E92000001,England,{region_code},{region},{old},{code},"
-                         f"{la_name},{age},{cell(value)}")
+            lines.append(
+                f"{period},{identifier},Local authority,E92000001,England,{region_code},{region},{old},{code},"
+                f"{la_name},{age},{cell(value)}"
+            )
     lines += extra_rows
     path = folder / name
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -95,13 +110,16 @@ def test_old_codes_find_the_same_councils(tmp_path):
     pd.testing.assert_frame_equal(by_new, by_old)
 
 
-@pytest.mark.parametrize(("period", "identifier", "year_ends", "month", "label"), [
-    ("202021", "Financial year", 9, "2021-03", "2020-21"),  # a financial year always ends in March
-    ("2022", "Reporting year", 3, "2022-03", "2022"),  # children in need, children looked after: 31 March
-    ("2022", "Reporting year", 9, "2022-09", "2022"),  # the workforce: 30 September
-    ("202122", "Academic year", 3, "2022-08", "2021/22"),
-    ("2022", "Calendar year", 3, "2022-12", "2022"),
-])
+@pytest.mark.parametrize(
+    ("period", "identifier", "year_ends", "month", "label"),
+    [
+        ("202021", "Financial year", 9, "2021-03", "2020-21"),  # a financial year always ends in March
+        ("2022", "Reporting year", 3, "2022-03", "2022"),  # children in need, children looked after: 31 March
+        ("2022", "Reporting year", 9, "2022-09", "2022"),  # the workforce: 30 September
+        ("202122", "Academic year", 3, "2022-08", "2021/22"),
+        ("2022", "Calendar year", 3, "2022-12", "2022"),
+    ],
+)
 def test_year_ends(period, identifier, year_ends, month, label):
     assert year_end(period, identifier, year_ends) == (pd.Timestamp(f"{month}-01"), label)
 
@@ -128,15 +146,18 @@ def test_text_that_is_neither_a_number_nor_a_symbol_is_refused(tmp_path):
     path = dfe_file(tmp_path, "test_measure_2021.csv", councils=councils)
     with pytest.raises(InputError) as error:
         import_comparators([path], COUNCIL, NEIGHBOURS, MAPPING)
-    assert str(error.value).startswith("test_measure_2021.csv: percent_seen: is neither a number nor one of DfE's "
-                                       "symbols")
+    assert str(error.value).startswith(
+        "test_measure_2021.csv: percent_seen: is neither a number nor one of DfE's symbols"
+    )
     assert "(rows: 8)" in str(error.value)  # England, 2 regions, then the 5th council: the file's 8th data row
 
 
 def test_unknown_la_codes_are_refused_by_name(tmp_path):
     path = dfe_file(tmp_path, "test_measure_2021.csv")
-    with pytest.raises(InputError, match="unknown local authority code E10000099: no Local authority row of "
-                                         "test_measure_2021.csv has it"):
+    with pytest.raises(
+        InputError,
+        match="unknown local authority code E10000099: no Local authority row of test_measure_2021.csv has it",
+    ):
         import_comparators([path], "E10000099", NEIGHBOURS, MAPPING)
     with pytest.raises(InputError, match="unknown local authority codes E10000098, 999"):
         import_comparators([path], COUNCIL, ["E10000002", "E10000098", "999"], MAPPING)
@@ -157,17 +178,24 @@ def test_neighbours_from_the_command_line_or_a_file(tmp_path):
 def test_a_later_file_revises_an_earlier_one(tmp_path):
     first = dfe_file(tmp_path, "test_measure_2013_to_2021.csv", england="25.5")
     second = dfe_file(tmp_path, "test_measure_2013_to_2022.csv", england="25.7")
-    assert by_comparator(import_comparators([first, second], COUNCIL, NEIGHBOURS, MAPPING).benchmarks)["England"][0] \
+    assert (
+        by_comparator(import_comparators([first, second], COUNCIL, NEIGHBOURS, MAPPING).benchmarks)["England"][0]
         == 25.7
-    assert by_comparator(import_comparators([second, first], COUNCIL, NEIGHBOURS, MAPPING).benchmarks)["England"][0] \
+    )
+    assert (
+        by_comparator(import_comparators([second, first], COUNCIL, NEIGHBOURS, MAPPING).benchmarks)["England"][0]
         == 25.5
+    )
 
 
 def test_a_filter_value_not_in_the_file_names_what_is(tmp_path):
     path = dfe_file(tmp_path, "test_measure_2021.csv")
     mapping = [MappingRow(4, "seen_in_time", "test_measure", "percent_seen", (("age", "All ages"),), 1.0, 3)]
-    with pytest.raises(InputError, match="test_measure_2021.csv: age: no row has 'All ages' \\(mapping row 4, "
-                                         "seen_in_time\\); the file holds: Total, Under 1"):
+    with pytest.raises(
+        InputError,
+        match="test_measure_2021.csv: age: no row has 'All ages' \\(mapping row 4, "
+        "seen_in_time\\); the file holds: Total, Under 1",
+    ):
         import_comparators([path], COUNCIL, NEIGHBOURS, mapping)
 
 
@@ -201,8 +229,19 @@ def test_the_command_writes_a_benchmarks_table_that_ingest_accepts(tmp_path):
     path = dfe_file(tmp_path, "test_measure_2021.csv")
     mapping = write_mapping(tmp_path, ["cla_rate,test_measure,percent_seen,age=Total,1"])
     output = tmp_path / "benchmarks.csv"
-    code, out, err = run(["--la", COUNCIL, "--neighbours", ",".join(NEIGHBOURS), "--mapping", str(mapping),
-                          "--output", str(output), str(path)])
+    code, out, err = run(
+        [
+            "--la",
+            COUNCIL,
+            "--neighbours",
+            ",".join(NEIGHBOURS),
+            "--mapping",
+            str(mapping),
+            "--output",
+            str(output),
+            str(path),
+        ]
+    )
     assert (code, err) == (0, "")
     assert out.splitlines()[0] == f"wrote {output}: 6 rows for 1 indicators, 1 years (2020-21 to 2020-21)"
     assert "Statistical neighbours: 1 figures (mean of 2 to 2 neighbours with a figure)" in out
@@ -216,14 +255,16 @@ def test_the_command_writes_a_benchmarks_table_that_ingest_accepts(tmp_path):
 
 def test_a_mapping_column_missing_from_the_file_writes_nothing(tmp_path):
     path = dfe_file(tmp_path, "test_measure_2021.csv")
-    mapping = write_mapping(tmp_path, ["cla_rate,test_measure,percent_seen,age=Total,1",
-                                       "cin_rate,test_measure,rate_per_10000,,1"])
+    mapping = write_mapping(
+        tmp_path, ["cla_rate,test_measure,percent_seen,age=Total,1", "cin_rate,test_measure,rate_per_10000,,1"]
+    )
     output = tmp_path / "benchmarks.csv"
     output.write_text("what was there before\n", encoding="utf-8")
     code, out, err = run(["--la", COUNCIL, "--mapping", str(mapping), "--output", str(output), str(path)])
     assert code == 1 and out == ""
-    assert err == ("comparators: test_measure_2021.csv: rate_per_10000: column is missing (named by mapping row 2, "
-                   "cin_rate)\n")
+    assert err == (
+        "comparators: test_measure_2021.csv: rate_per_10000: column is missing (named by mapping row 2, cin_rate)\n"
+    )
     assert output.read_text(encoding="utf-8") == "what was there before\n"  # nothing written
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".benchmarks")] == []  # no half-written file
 

@@ -61,7 +61,7 @@ def test_the_story_figures(newest):
     assert in_care[pd.Timestamp("2021-03-01")] < in_care[pd.Timestamp("2021-09-01")]
     assert timeliness[pd.Timestamp("2021-11-01")] == pytest.approx(58.0)
     assert timeliness[pd.Timestamp("2021-12-01")] == pytest.approx(67.0)
-    recovering = timeliness[pd.Timestamp("2021-09-01"):pd.Timestamp("2022-01-01")]
+    recovering = timeliness[pd.Timestamp("2021-09-01") : pd.Timestamp("2022-01-01")]
     assert recovering.is_monotonic_increasing
 
 
@@ -73,8 +73,9 @@ def test_contacts_rise_through_2021_with_a_december_dip(newest):
 
 
 def test_assessment_teams_carry_far_higher_caseloads(newest):
-    caseload = newest.table[(newest.table["indicator_id"] == "average_caseload")
-                            & (newest.table["period"] == pd.Timestamp("2022-01-01"))].set_index("team")["value"]
+    caseload = newest.table[
+        (newest.table["indicator_id"] == "average_caseload") & (newest.table["period"] == pd.Timestamp("2022-01-01"))
+    ].set_index("team")["value"]
     assert 16 <= caseload[""] <= 19
     assert caseload["Assessment Team 1"] > 24 and caseload["Assessment Team 2"] > 24
 
@@ -95,7 +96,7 @@ def team_series(performance, indicator_id) -> pd.DataFrame:
 def test_the_spring_2020_lockdown_dip_and_the_september_rush(newest):
     for indicator_id in ("contacts_received", "referrals_received"):
         figures = whole_service(newest, indicator_id)
-        before = figures[pd.Timestamp("2020-01-01"):pd.Timestamp("2020-02-01")].mean()
+        before = figures[pd.Timestamp("2020-01-01") : pd.Timestamp("2020-02-01")].mean()
         assert figures[pd.Timestamp("2020-04-01")] < 0.8 * before, indicator_id
         assert figures[pd.Timestamp("2020-05-01")] < 0.85 * before, indicator_id
         assert figures[pd.Timestamp("2020-09-01")] > figures[pd.Timestamp("2020-08-01")] * 1.1, indicator_id
@@ -128,6 +129,6 @@ def test_teams_differ_in_shape_not_only_in_level(newest):
 def test_assessment_caseloads_rise_from_summer_2021(newest):
     caseload = team_series(newest, "average_caseload")
     for team in ("Assessment Team 1", "Assessment Team 2"):
-        assert caseload.loc[:pd.Timestamp("2021-06-01"), team].max() < 21, team  # below the threshold of 22
-        assert (caseload.loc[pd.Timestamp("2021-12-01"):, team] > 24).all(), team
-        assert caseload.loc[pd.Timestamp("2021-07-01"):, team].is_monotonic_increasing, team
+        assert caseload.loc[: pd.Timestamp("2021-06-01"), team].max() < 21, team  # below the threshold of 22
+        assert (caseload.loc[pd.Timestamp("2021-12-01") :, team] > 24).all(), team
+        assert caseload.loc[pd.Timestamp("2021-07-01") :, team].is_monotonic_increasing, team

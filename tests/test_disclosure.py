@@ -46,8 +46,10 @@ def rated_publications(snapshot) -> tuple[Publications, dict]:
     publish_rated(publications, public.table, catalogue)
     if public.caseloads is not None:
         for row in public.caseloads.itertuples():
-            publications.number((row.indicator_id, "value", str(row.team), pd.Timestamp(row.period)),
-                                "c" if row.suppressed else row.value)
+            publications.number(
+                (row.indicator_id, "value", str(row.team), pd.Timestamp(row.period)),
+                "c" if row.suppressed else row.value,
+            )
     return publications, truth(internal.table, internal.caseloads, catalogue)
 
 
@@ -85,9 +87,17 @@ def test_the_audit_passes_on_everything_the_public_view_publishes(awkward_root, 
         button = next(b for b in at.get("download_button") if b.label.endswith("(CSV)"))
         publish_series_export(publications, download_frame(button))
     at = open_page("pages/caseloads.py", month="2022-01")
-    publish_caseload_table(publications, shown_table(at, 0), JANUARY,
-                           {"Workers": "", "Average": at.metric[0].value, "Over 20": at.metric[1].value,
-                            "Share over 20": at.metric[2].value})
+    publish_caseload_table(
+        publications,
+        shown_table(at, 0),
+        JANUARY,
+        {
+            "Workers": "",
+            "Average": at.metric[0].value,
+            "Over 20": at.metric[1].value,
+            "Share over 20": at.metric[2].value,
+        },
+    )
     findings = audit(publications, cells, catalogue)
     assert findings == [], "\n".join(map(str, findings))
     assert len(publications.hidden) > 30  # the snapshot really does hide things
@@ -113,8 +123,12 @@ MUTATIONS = {
     "no secondary suppression": ("_widen", lambda *args: False),
     "a hidden denominator leaves its numerator": ("_hide_with_denominators", lambda *args: False),
     "linked indicators suppressed apart": ("linked", no_links),
-    "a hidden 100% left to be worked out": ("_exposed", lambda q, hidden, low, high: hidden & (
-        np.arange(len(hidden)) < q.cells) & (high - low < suppression.PROTECTION_WIDTH)),
+    "a hidden 100% left to be worked out": (
+        "_exposed",
+        lambda q, hidden, low, high: (
+            hidden & (np.arange(len(hidden)) < q.cells) & (high - low < suppression.PROTECTION_WIDTH)
+        ),
+    ),
 }
 
 
@@ -138,6 +152,7 @@ def test_the_audit_fails_without_the_difference_of_linked_columns(awkward_root, 
 
 # --- the leaks found in review, with their figures -------------------------------------------------
 
+
 def test_a_linked_denominator_does_not_print_a_hidden_count(awkward_root):
     """CP plans open, January 2022: West 150, East c, Children with Disabilities c (3), whole service 293.
     Before, the explore table for CP plans under 6 months printed East's denominator 140, so 3 followed."""
@@ -157,8 +172,11 @@ def test_a_linked_denominator_does_not_print_a_hidden_count(awkward_root):
 def test_the_caseloads_page_hides_what_the_scorecard_hides(monkeypatch):
     """Demo, January 2022: the scorecard hid "Workers with more than 20 cases" for three teams whose counts
     the public caseloads page then printed: 2 of 10, 2 of 10 and 0 of 6 workers over 20."""
-    leaked = {"Safeguarding and Family Support East": ("2", "10"), "Safeguarding and Family Support West": ("2", "10"),
-              "Early Help South": ("0", "6")}
+    leaked = {
+        "Safeguarding and Family Support East": ("2", "10"),
+        "Safeguarding and Family Support West": ("2", "10"),
+        "Early Help South": ("0", "6"),
+    }
     monkeypatch.setenv("PERFORMANCE_AUDIENCE", "internal")
     internal = shown_table(open_page("pages/caseloads.py", month="2022-01"), 0).set_index("Team")
     assert {team: (internal.loc[team, "Over 20"], internal.loc[team, "Workers"]) for team in leaked} == leaked

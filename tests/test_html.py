@@ -8,13 +8,23 @@ import re
 from ui.html import Cell, Column, sparkline, table_html
 
 HOSTILE = '<img src=x onerror="alert(1)">"&\'<script>alert(2)</script>'
-COLUMNS = [Column("Indicator <b>", "name"), Column("Value", "value"), Column("Status", "status"),
-           Column("Link", "link", in_card=False)]
+COLUMNS = [
+    Column("Indicator <b>", "name"),
+    Column("Value", "value"),
+    Column("Status", "status"),
+    Column("Link", "link", in_card=False),
+]
 
 
 def test_every_kind_of_cell_escapes_data_text():
-    rows = [[Cell(HOSTILE, HOSTILE), Cell(HOSTILE), Cell("✗ " + HOSTILE, kind="status"),
-             Cell(HOSTILE, kind="link", href='/explore?x="><script>alert(3)</script>')]]
+    rows = [
+        [
+            Cell(HOSTILE, HOSTILE),
+            Cell(HOSTILE),
+            Cell("✗ " + HOSTILE, kind="status"),
+            Cell(HOSTILE, kind="link", href='/explore?x="><script>alert(3)</script>'),
+        ]
+    ]
     html = table_html(COLUMNS, rows, HOSTILE)
     assert "<script" not in html and "<img" not in html and "<b>" not in html
     assert 'onerror="' not in html  # the quote that would open the attribute is escaped
@@ -23,7 +33,9 @@ def test_every_kind_of_cell_escapes_data_text():
 
 
 def test_table_structure_labels_each_cell_for_the_narrow_cards():
-    html = table_html(COLUMNS, [[Cell("Referrals"), Cell("393"), Cell("✓ Green", kind="status", tone="good"), Cell()]], "Front door")
+    html = table_html(
+        COLUMNS, [[Cell("Referrals"), Cell("393"), Cell("✓ Green", kind="status", tone="good"), Cell()]], "Front door"
+    )
     assert '<th scope="col" class="col-name">Indicator &lt;b&gt;</th>' in html
     assert '<th scope="row" class="col-name" data-label="Indicator &lt;b&gt;">' in html
     assert 'class="col-link wide-only empty" data-label="Link"' in html  # an empty cell is left out of a card

@@ -72,7 +72,9 @@ def test_ingest_without_optional_tables(root, tmp_path):
     write_csv_folder(tmp_path / "source", tables)
     assert ingest_command.main(["--as-at", "2021-02-10", str(tmp_path / "source")]) == 0
     assert sorted(p.name for p in (root / "snapshots" / "2021-02-10").iterdir()) == [
-        "indicators.parquet", "values.parquet"]
+        "indicators.parquet",
+        "values.parquet",
+    ]
 
 
 def test_ingest_refuses_to_overwrite(root, tmp_path, capsys):
@@ -144,15 +146,23 @@ def test_a_crash_mid_write_leaves_the_data_root_exactly_as_before(root, tmp_path
     assert sorted(os.listdir(root / "snapshots")) == ["2021-01-10"]
 
 
-@pytest.mark.parametrize("cells", [
-    ["North", "North ", None, "", float("nan")],  # text: each distinct cell read once
-    ["North", 7, pd.NaT, "  ", None],  # mixed types: cell by cell
-])
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["North", "North ", None, "", float("nan")],  # text: each distinct cell read once
+        ["North", 7, pd.NaT, "  ", None],  # mixed types: cell by cell
+    ],
+)
 def test_text_cells_are_stripped_and_blank_or_missing_cells_are_missing(cells):
     converted, problems = ingest._convert_column("values.csv", "team", "string", pd.Series(cells, dtype=object), None)
     assert problems == []
     assert [None if pd.isna(value) else value for value in converted] == [
-        "North", "North" if cells[1] == "North " else "7", None, None, None]
+        "North",
+        "North" if cells[1] == "North " else "7",
+        None,
+        None,
+        None,
+    ]
 
 
 def test_ingest_holds_each_large_table_once(tmp_path, monkeypatch):

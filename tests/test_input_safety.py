@@ -24,21 +24,41 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 AS_AT = dt.date(2022, 2, 10)
 
 
-@pytest.mark.parametrize(("cell", "why"), [
-    ("0001-01-01", "outside the months"), ("9999-12-31", "outside the months"), ("2262-04-12", "outside the months"),
-    ("1999-12-01", "outside the months"), ("2023-03-01", "outside the months"),
-    (20210101, "is a number"), (44197, "is a number"), ("2021-01-01T09:00:00+01:00", "time zone"),
-    ("2021-01-01T00:00:00Z", "time zone"), (pd.Timestamp("2021-01-01", tz="Europe/London"), "time zone"),
-    (["2021-01-01"], "holds a list"), ("2021-02-30", "not a real date"), ("01/02/2021", "is not a date"),
-])
+@pytest.mark.parametrize(
+    ("cell", "why"),
+    [
+        ("0001-01-01", "outside the months"),
+        ("9999-12-31", "outside the months"),
+        ("2262-04-12", "outside the months"),
+        ("1999-12-01", "outside the months"),
+        ("2023-03-01", "outside the months"),
+        (20210101, "is a number"),
+        (44197, "is a number"),
+        ("2021-01-01T09:00:00+01:00", "time zone"),
+        ("2021-01-01T00:00:00Z", "time zone"),
+        (pd.Timestamp("2021-01-01", tz="Europe/London"), "time zone"),
+        (["2021-01-01"], "holds a list"),
+        ("2021-02-30", "not a real date"),
+        ("01/02/2021", "is not a date"),
+    ],
+)
 def test_doubtful_dates_are_refused(cell, why):
     dates, refused = read_dates(pd.Series([cell, "2021-06-01"], dtype=object), AS_AT)
     assert [reason for reason in refused if why in reason] and list(refused.values())[0].tolist() == [0]
     assert pd.isna(dates[0]) and dates[1] == pd.Timestamp("2021-06-01")
 
 
-@pytest.mark.parametrize("cell", ["2021-06-01", "2021-06-01 00:00:00", dt.date(2021, 6, 1),
-                                  dt.datetime(2021, 6, 1, 0, 0), pd.Timestamp("2021-06-01"), "2023-02-01"])
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "2021-06-01",
+        "2021-06-01 00:00:00",
+        dt.date(2021, 6, 1),
+        dt.datetime(2021, 6, 1, 0, 0),
+        pd.Timestamp("2021-06-01"),
+        "2023-02-01",
+    ],
+)
 def test_plain_dates_are_read(cell):
     dates, refused = read_dates(pd.Series([cell], dtype=object), AS_AT)
     assert refused == {} and dates[0] in (pd.Timestamp("2021-06-01"), pd.Timestamp("2023-02-01"))
@@ -63,6 +83,7 @@ def test_an_ancient_month_is_refused_with_file_column_and_row(tmp_path, monkeypa
             frame = frame.astype({"period": object})
             frame.loc[1, "period"] = "0001-01-01"
         return frame
+
     code, root = ingest_folder(tmp_path, monkeypatch, ancient)
     error = capsys.readouterr().err
     assert code == 1 and "values.csv: period: is outside the months a snapshot as at 2021-02-10 can hold" in error
@@ -76,6 +97,7 @@ def test_a_period_with_time_zones_is_refused_without_a_traceback(tmp_path, monke
         table = pa.Table.from_pandas(frame.drop(columns="period"), preserve_index=False)
         stamps = pa.array([pd.Timestamp("2021-01-01", tz="Europe/London")] * len(frame), pa.timestamp("us", "UTC"))
         return table.append_column("period", stamps)
+
     code, _ = ingest_folder(tmp_path, monkeypatch, zoned)
     error = capsys.readouterr().err
     assert code == 1 and "values.parquet: period: has a time zone" in error and "Traceback" not in error
@@ -87,8 +109,10 @@ def test_a_list_in_a_cell_is_refused(tmp_path, monkeypatch, capsys):
             return frame
         frame = frame.astype({"team": object})
         frame["team"] = [["Team A", "Team B"]] + list(frame["team"][1:])
-        return pa.Table.from_pandas(frame.assign(team=frame["team"].map(lambda t: t if isinstance(t, list) else [t])),
-                                    preserve_index=False)
+        return pa.Table.from_pandas(
+            frame.assign(team=frame["team"].map(lambda t: t if isinstance(t, list) else [t])), preserve_index=False
+        )
+
     code, _ = ingest_folder(tmp_path, monkeypatch, listed)
     error = capsys.readouterr().err
     assert code == 1 and "values.parquet: team: holds a list, not a single value" in error
@@ -125,17 +149,31 @@ def test_a_workbook_over_the_limit_is_refused_and_unused_sheets_are_not_read(tmp
     assert "workbooks over 0 MB are refused" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command", [["metrics.validate"], ["metrics.commands.prepare"],
-                                     ["metrics.scorecard", "--period", "2022-01"]])
+@pytest.mark.parametrize(
+    "command", [["metrics.validate"], ["metrics.commands.prepare"], ["metrics.scorecard", "--period", "2022-01"]]
+)
 @pytest.mark.parametrize("root", ["missing", "a file"])
 def test_every_command_answers_a_bad_data_root_in_one_line(command, root, tmp_path):
     location = tmp_path / "nowhere"
     if root == "a file":
         location.write_text("not a folder")
-    done = subprocess.run([sys.executable, "-m", *command], cwd=REPOSITORY, capture_output=True, text=True,
-                          env={"PATH": "/usr/bin:/bin", "PERFORMANCE_DATA_DIR": str(location),
-                               "PERFORMANCE_CACHE_DIR": str(tmp_path / "cache"), "HOME": str(tmp_path)},
-                          timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", *command],
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "PERFORMANCE_DATA_DIR": str(location),
+            "PERFORMANCE_CACHE_DIR": str(tmp_path / "cache"),
+            "HOME": str(tmp_path),
+        },
+        timeout=120,
+    )
     assert done.returncode == 1 and "Traceback" not in done.stderr
     lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and ("does not exist" in lines[0] or "is not a folder" in lines[0]) and str(location) in lines[0]
+    assert (
+        len(lines) == 1
+        and ("does not exist" in lines[0] or "is not a folder" in lines[0])
+        and str(location) in lines[0]
+    )

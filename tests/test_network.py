@@ -20,8 +20,11 @@ def asyncio_as_shipped(monkeypatch):
 
 
 def _asyncio_rule(sock):  # asyncio's rule: only sockets that name the TCP protocol
-    if sock.family in {socket.AF_INET, socket.AF_INET6} and sock.type == socket.SOCK_STREAM \
-            and sock.proto == socket.IPPROTO_TCP:
+    if (
+        sock.family in {socket.AF_INET, socket.AF_INET6}
+        and sock.type == socket.SOCK_STREAM
+        and sock.proto == socket.IPPROTO_TCP
+    ):
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 

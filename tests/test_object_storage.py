@@ -35,8 +35,11 @@ def free_port() -> int:
 def start_moto() -> tuple[subprocess.Popen, str, int]:
     """moto's S3-compatible server on a free 127.0.0.1 port, once it answers: (process, endpoint, port)."""
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     endpoint = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -59,8 +62,12 @@ def s3_server():
 @pytest.fixture
 def bucket(s3_server, monkeypatch, tmp_path):
     endpoint, port = s3_server
-    for name, value in {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": REGION,
-                        "AWS_EC2_METADATA_DISABLED": "true"}.items():
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }.items():
         monkeypatch.setenv(name, value)
     client = boto3.client("s3", endpoint_url=endpoint, region_name=REGION)
     name = f"{BUCKET}-{tmp_path.name.lower().replace('_', '-')[-20:]}"
@@ -109,6 +116,7 @@ def test_the_scorecard_from_object_storage_matches_the_local_one(bucket, tmp_pat
 
 def test_a_snapshot_without_its_marker_is_ignored(bucket, tmp_path, monkeypatch):
     client, name, uri = bucket
+
     def connection_lost(root, target):
         raise OSError("connection lost")
 

@@ -86,8 +86,12 @@ def test_every_page_runs_without_the_optional_tables(page, tmp_path, monkeypatch
 
 
 def test_odd_text_is_never_html(odd_root):
-    at = open_page("pages/explore.py", indicator="timeliness", teams=["Whole service", "Smith & Jones"],
-                   **{"from": "2021-01", "to": "2021-06"})
+    at = open_page(
+        "pages/explore.py",
+        indicator="timeliness",
+        teams=["Whole service", "Smith & Jones"],
+        **{"from": "2021-01", "to": "2021-06"},
+    )
     assert exceptions(at) == []
     markdown = [str(m.value) for m in [*at.markdown, *at.caption]]
     # data text reaches markdown only escaped, so Streamlit shows it as typed
@@ -126,6 +130,7 @@ def command_rows(*args: str) -> pd.DataFrame:
 
 # --- the scorecard (home page) -------------------------------------------------------------
 
+
 def scorecard_rows(at) -> pd.DataFrame:
     return pd.concat(html_tables(at), ignore_index=True)
 
@@ -153,9 +158,18 @@ def test_scorecard_month_and_team_pickers_change_the_figures():
     assert at.query_params["teams"] in ("Assessment Team 1", ["Assessment Team 1"])
 
 
-@pytest.mark.parametrize("team", ["MASH", "Early Help North", "Assessment Team 2",
-                                  "Safeguarding and Family Support West", "Children in Care", "Care Leavers",
-                                  "Children with Disabilities"])
+@pytest.mark.parametrize(
+    "team",
+    [
+        "MASH",
+        "Early Help North",
+        "Assessment Team 2",
+        "Safeguarding and Family Support West",
+        "Children in Care",
+        "Care Leavers",
+        "Children with Disabilities",
+    ],
+)
 def test_scorecard_runs_for_each_team(team):
     at = open_page("streamlit_app.py", teams=team)
     assert exceptions(at) == []
@@ -199,8 +213,13 @@ def test_warm_rerun_uses_the_caches(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("a warm rerun worked something out again")
 
-    for target in ("metrics.prepared.performance", "metrics.prepared.rate_snapshot", "ui.loaders.build_scorecard",
-                   "ui.loaders.scorecard_cells", "ui.loaders.sparklines"):
+    for target in (
+        "metrics.prepared.performance",
+        "metrics.prepared.rate_snapshot",
+        "ui.loaders.build_scorecard",
+        "ui.loaders.scorecard_cells",
+        "ui.loaders.sparklines",
+    ):
         monkeypatch.setattr(target, refuse)
     at.run()
     assert exceptions(at) == []
@@ -209,23 +228,32 @@ def test_warm_rerun_uses_the_caches(monkeypatch):
 
 # --- explore -----------------------------------------------------------------------------------
 
+
 def explore_series(at) -> pd.DataFrame:
     return next(frame for frame in chart_data(at) if "team_label" in frame.columns and "rag_text" in frame.columns)
 
 
 def test_explore_link_selects_indicator_teams_and_period():
-    at = open_page("pages/explore.py", indicator="assessments_in_45_days",
-                   teams=["Whole service", "Assessment Team 2"], **{"from": "2021-01", "to": "2021-12"})
+    at = open_page(
+        "pages/explore.py",
+        indicator="assessments_in_45_days",
+        teams=["Whole service", "Assessment Team 2"],
+        **{"from": "2021-01", "to": "2021-12"},
+    )
     assert exceptions(at) == []
     series = explore_series(at)
     assert set(series["team_label"]) == {"Whole service", "Assessment Team 2"}
     assert series["period"].min() == pd.Timestamp("2021-01-01") and series["period"].max() == pd.Timestamp("2021-12-01")
     spec = chart_specs(at)[0]
-    assert spec["description"] == ("Assessments completed within 45 working days (%) — Whole service, "
-                                   "Assessment Team 2, January 2021 to December 2021")
+    assert spec["description"] == (
+        "Assessments completed within 45 working days (%) — Whole service, "
+        "Assessment Team 2, January 2021 to December 2021"
+    )
     # drawn as two lines, so that neither runs off a phone's screen
-    assert spec["title"] == {"text": "Assessments completed within 45 working days (%)",
-                             "subtitle": "Whole service, Assessment Team 2, January 2021 to December 2021"}
+    assert spec["title"] == {
+        "text": "Assessments completed within 45 working days (%)",
+        "subtitle": "Whole service, Assessment Team 2, January 2021 to December 2021",
+    }
 
 
 def test_explore_widgets_change_the_chart_and_the_link():
@@ -265,13 +293,20 @@ def test_explore_rolling_average_small_multiples_and_spc():
 
 
 def test_explore_nonsense_link_gives_a_notice_not_an_error():
-    at = open_page("pages/explore.py", indicator="<script>nope</script>", teams=["Team that is not"],
-                   **{"from": "2021-99", "to": "yesterday"}, snapshot="1999-01-01")
+    at = open_page(
+        "pages/explore.py",
+        indicator="<script>nope</script>",
+        teams=["Team that is not"],
+        **{"from": "2021-99", "to": "yesterday"},
+        snapshot="1999-01-01",
+    )
     assert exceptions(at) == []
     notices = " ".join(str(i.value) for i in at.info)
     assert "does not match anything here" in notices
     assert "<script>" not in notices  # shown escaped
-    assert at.selectbox(key="explore.indicator").value == "re_referrals_12_months"  # the default: the first red indicator
+    assert (
+        at.selectbox(key="explore.indicator").value == "re_referrals_12_months"
+    )  # the default: the first red indicator
     assert at.multiselect(key="explore.teams").value == ["Whole service"]
 
 
@@ -281,10 +316,12 @@ def test_explore_table_shows_numerator_and_denominator_for_ratios(monkeypatch):
     table = shown_table(at, 0)
     assert list(table.columns[:5]) == ["Month", "Team", "Value", "Numerator", "Denominator"]
     assert table.loc[table["Month"] == "November 2021", ["Value", "Numerator", "Denominator"]].values.tolist() == [
-        ["58.0%", "174", "300"]]
+        ["58.0%", "174", "300"]
+    ]
 
 
 # --- compare -----------------------------------------------------------------------------------
+
 
 def test_compare_teams_for_a_month_and_the_matrix():
     at = open_page("pages/compare.py", indicator="assessments_in_45_days", month="2021-11")
@@ -297,9 +334,11 @@ def test_compare_teams_for_a_month_and_the_matrix():
     cell = matrix.loc[matrix["Team"] == "Whole service", "Assessments completed within 45 working days"].item()
     assert cell == "58.0% ✗ Red"
     at.selectbox(key="compare.indicator").select("cin_visits_in_time").run()
-    assert set(shown_table(at, 0)["Team"]) == {"Safeguarding and Family Support East",
-                                                  "Safeguarding and Family Support West",
-                                                  "Children with Disabilities"}
+    assert set(shown_table(at, 0)["Team"]) == {
+        "Safeguarding and Family Support East",
+        "Safeguarding and Family Support West",
+        "Children with Disabilities",
+    }
 
 
 def test_a_large_grid_keeps_its_status_words_without_colour(monkeypatch):
@@ -323,8 +362,10 @@ def test_many_teams_chart_both_ends_of_the_ranking_and_the_table_lists_all(monke
     table = shown_table(at, 0)
     assert len(table) == 3 and len(bars) == 2
     assert list(bars["team_label"]) == [table["Team"].iloc[0], table["Team"].iloc[-1]]  # highest and lowest
-    assert any(spec.get("title", {}).get("subtitle") == "November 2021: the 1 highest and 1 lowest of 3 teams"
-               for spec in chart_specs(at))
+    assert any(
+        spec.get("title", {}).get("subtitle") == "November 2021: the 1 highest and 1 lowest of 3 teams"
+        for spec in chart_specs(at)
+    )
     assert any("lists all 3 teams" in caption.value for caption in at.caption)
 
 
@@ -336,6 +377,7 @@ def test_choices_follow_the_user_between_pages():
 
 
 # --- off target --------------------------------------------------------------------------------
+
 
 def test_off_target_lists_red_before_amber_with_filters():
     at = open_page("pages/off_target.py", month="2021-11")
@@ -358,6 +400,7 @@ def test_off_target_links_keep_the_snapshot_and_month():
 
 
 # --- caseloads ---------------------------------------------------------------------------------
+
 
 def test_caseloads_public_hides_worker_ids_and_internal_shows_them(monkeypatch):
     at = open_page("pages/caseloads.py")
@@ -386,8 +429,13 @@ def test_caseloads_of_small_teams_are_hidden_in_public(odd_root):
     at = open_page("pages/caseloads.py")
     table = shown_table(at, 0)
     # every odd team has 1 to 5 workers: headcount, average and share are all hidden; the service's 15 show
-    assert set(table["Team"]) == {"Équipe d'Été", 'The "Quoted" Team', "Smith & Jones",
-                                  "<script>alert('x')</script>", "$x$ *team*"}
+    assert set(table["Team"]) == {
+        "Équipe d'Été",
+        'The "Quoted" Team',
+        "Smith & Jones",
+        "<script>alert('x')</script>",
+        "$x$ *team*",
+    }
     assert set(table["Workers"]) == {"c"} and set(table["Average"]) == {"c"}
     assert [frame for frame in chart_data(at) if "mean" in frame.columns and len(frame)] == []
     assert at.metric[0].value != "c"
@@ -395,17 +443,26 @@ def test_caseloads_of_small_teams_are_hidden_in_public(odd_root):
 
 # --- data and snapshots ------------------------------------------------------------------------
 
+
 def test_snapshot_list_and_a_revision_checked_by_hand(monkeypatch):
     monkeypatch.setenv("PERFORMANCE_AUDIENCE", "internal")
     at = open_page("pages/data.py")
     snapshots = shown_table(at, 0)
-    assert list(snapshots["As at"]) == ["10 February 2022", "12 January 2022", "13 December 2021",
-                                        "12 November 2021", "12 October 2021"]
+    assert list(snapshots["As at"]) == [
+        "10 February 2022",
+        "12 January 2022",
+        "13 December 2021",
+        "12 November 2021",
+        "12 October 2021",
+    ]
     assert set(snapshots["Checks"]) == {"✓ Passed"}
     revisions = shown_table(at, 1)
     # December 2021 contacts: the January snapshot held 95% of the final figure, rounded down
-    row = revisions[(revisions["Indicator"] == "Contacts received") & (revisions["Month"] == "December 2021")
-                    & (revisions["Team"] == "Whole service")]
+    row = revisions[
+        (revisions["Indicator"] == "Contacts received")
+        & (revisions["Month"] == "December 2021")
+        & (revisions["Team"] == "Whole service")
+    ]
     final = 1220
     assert row[["Old value", "New value"]].values.tolist() == [[f"{int(final * 0.95):,}", f"{final:,}"]]
     assert set(revisions["Month"]) == {"December 2021", "November 2021"}
@@ -424,13 +481,17 @@ def test_revisions_fit_a_tablet_held_upright_without_scrolling_sideways():
     """At 768 pixels the table has about 700; sized to its contents, the difference was off the edge."""
     at = open_page("pages/data.py")
     grid = next(grid for grid in at.dataframe if "Difference" in grid.value.columns)
-    widths = {name: column.get("width") for name, column in json.loads(grid.proto.columns).items()
-              if name in grid.value.columns}
+    widths = {
+        name: column.get("width")
+        for name, column in json.loads(grid.proto.columns).items()
+        if name in grid.value.columns
+    }
     assert set(widths) == set(grid.value.columns) and all(isinstance(width, int) for width in widths.values())
     assert sum(widths.values()) <= 700
 
 
 # --- glossary ----------------------------------------------------------------------------------
+
 
 def test_glossary_search_narrows_terms_and_indicators():
     at = open_page("pages/glossary.py")
@@ -440,8 +501,11 @@ def test_glossary_search_narrows_terms_and_indicators():
     assert headings.index("Terms and acronyms") < headings.index("How a snapshot built from Annex A counts")
     at.text_input(key="glossary.search").input("visits").run()
     indicators = shown_table(at, 0)
-    assert set(indicators["Indicator"]) == {"Child in Need visits in time", "Child Protection visits in time",
-                                            "Children in care visits in time"}
+    assert set(indicators["Indicator"]) == {
+        "Child in Need visits in time",
+        "Child Protection visits in time",
+        "Children in care visits in time",
+    }
 
 
 @pytest.mark.parametrize("team", ["", "Assessment Team 1", "Children in Care"])
@@ -455,7 +519,9 @@ def test_scorecard_spc_agrees_with_the_command_for_every_indicator(team):
     rows = scorecard_rows(at)
     assert len(rows) == len(expected)
     assert list(rows["Signal (SPC)"]) == [VARIATION_LABELS[v] for v in expected["variation"]]
-    assert list(rows["Signal (SPC) detail"]) == [ASSURANCE_LABELS[a] if a != "none" else "" for a in expected["assurance"]]
+    assert list(rows["Signal (SPC) detail"]) == [
+        ASSURANCE_LABELS[a] if a != "none" else "" for a in expected["assurance"]
+    ]
 
 
 CHART_COLUMNS = ("line_chart", "area_chart", "bar_chart")
@@ -500,7 +566,9 @@ def test_explore_spc_holds_limits_from_a_baseline_and_says_which():
     at.selectbox(key="explore.baseline").set_value(0).run()
     points = next(frame for frame in chart_data(at) if "upper" in frame.columns)
     assert points["mean"].iloc[0] == pytest.approx(points["value"].mean())
-    assert "worked out from every month from February 2020 to January 2022" in " ".join(str(m.value) for m in at.markdown)
+    assert "worked out from every month from February 2020 to January 2022" in " ".join(
+        str(m.value) for m in at.markdown
+    )
 
 
 def test_explore_says_the_figure_in_words_with_its_revision_and_rule():
@@ -510,21 +578,28 @@ def test_explore_says_the_figure_in_words_with_its_revision_and_rule():
     assert "Contacts received was 1,220 in December 2021" in said
     assert "This figure was revised since the previous snapshot." in said
     assert "SPC shows it is unusually high: a real rise, not chance: seven months in a row above the average." in said
-    at = open_page("pages/explore.py", indicator="contacts_received", **{"from": "2021-01", "to": "2021-12"},
-                   snapshot="2021-10-12")  # the oldest snapshot: nothing to compare with
+    at = open_page(
+        "pages/explore.py", indicator="contacts_received", **{"from": "2021-01", "to": "2021-12"}, snapshot="2021-10-12"
+    )  # the oldest snapshot: nothing to compare with
     assert "revised" not in " ".join(str(m.value) for m in at.markdown)
 
 
 def test_explore_links_name_the_indicator_team_month_and_snapshot(monkeypatch):
     from ui.state import explore_urls
 
-    links = explore_urls(["referrals_received", "referrals_received", "cp_plans"], ["", 'A & "B" Team', ""],
-                         pd.Timestamp("2021-06-01"), "2021-07-10")
+    links = explore_urls(
+        ["referrals_received", "referrals_received", "cp_plans"],
+        ["", 'A & "B" Team', ""],
+        pd.Timestamp("2021-06-01"),
+        "2021-07-10",
+    )
     assert links == [
         "/explore?indicator=referrals_received&teams=Whole+service&to=2021-06&month=2021-06&snapshot=2021-07-10",
         "/explore?indicator=referrals_received&teams=A+%26+%22B%22+Team&to=2021-06&month=2021-06&snapshot=2021-07-10",
         "/explore?indicator=cp_plans&teams=Whole+service&to=2021-06&month=2021-06&snapshot=2021-07-10",
     ]
-    assert explore_urls(["x"], ["T"], pd.Timestamp("2021-06-01"), None) == ["/explore?indicator=x&teams=T&to=2021-06&month=2021-06"]
+    assert explore_urls(["x"], ["T"], pd.Timestamp("2021-06-01"), None) == [
+        "/explore?indicator=x&teams=T&to=2021-06&month=2021-06"
+    ]
     monkeypatch.setattr("streamlit.get_option", lambda name: "/council/" if name == "server.baseUrlPath" else None)
     assert explore_urls(["x"], ["T"], pd.Timestamp("2021-06-01"), None)[0].startswith("/council/explore?indicator=x&")

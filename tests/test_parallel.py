@@ -128,8 +128,9 @@ def test_each_few_indicators_get_the_rows_they_would_have_resolved_alone():
     for names in (["supervision_in_time", "contacts_received"], ["average_caseload", *caseload_ids]):
         parts = [table[table["indicator_id"].isin(names)] for table in (values, team_figures)]
         parts = [part for part in parts if len(part)]
-        alone = resolve_figures(parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True),
-                                sources.indicators)
+        alone = resolve_figures(
+            parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True), sources.indicators
+        )
         pd.testing.assert_frame_equal(sources.rows(names), alone)
 
 
@@ -165,8 +166,9 @@ def test_both_audiences_are_rated_in_one_pass_as_each_would_be_alone(monkeypatch
         together = in_series_order(together.astype({"indicator_id": "str", "team": "str"}))
         expected = in_series_order(rated.figures.astype({"indicator_id": "str", "team": "str"}))
         pd.testing.assert_frame_equal(together, expected)
-        caseloads = performance_module.caseload_table([part[audience][1] for part in parts
-                                                       if part[audience][1] is not None])
+        caseloads = performance_module.caseload_table(
+            [part[audience][1] for part in parts if part[audience][1] is not None]
+        )
         pd.testing.assert_frame_equal(caseloads, rated.caseloads)
     hidden = pd.concat([part["public"][0] for part in parts])["suppressed"]
     assert hidden.any() and not pd.concat([part["internal"][0] for part in parts])["suppressed"].any()
@@ -182,8 +184,11 @@ def test_rated_parts_are_made_ready_for_the_files_on_the_threads_that_rated_them
     monkeypatch.setattr(performance_module, "threads", lambda: 2)
     where = []
     real = prepared._arrow_part
-    monkeypatch.setattr(prepared, "_arrow_part", lambda rated, order: where.append(threading.current_thread().name)
-                        or real(rated, order))
+    monkeypatch.setattr(
+        prepared,
+        "_arrow_part",
+        lambda rated, order: where.append(threading.current_thread().name) or real(rated, order),
+    )
     root = data_root(REPOSITORY_DATA_DIR)
     prepared.prepare(root, find_snapshot_folders(root)[0][0], ["public", "internal"])
     assert len(where) > 2 and threading.current_thread().name not in where
@@ -193,14 +198,24 @@ def test_rated_parts_are_made_ready_for_the_files_on_the_threads_that_rated_them
 def test_two_tables_read_as_one_give_the_rows_a_join_would():
     """The supplied figures and the derived whole service are read as one table without joining them (a
     copy of every row): any positions give what the join's would, whatever each column's type."""
-    first = pd.DataFrame({"indicator_id": pd.Categorical(["a", "b", "a"], categories=["a", "b"]),
-                          "period": pd.to_datetime(["2021-01-01", "2021-02-01", "2021-03-01"]),
-                          "team": pd.Categorical(["T", "", "T"], categories=["T", ""]),
-                          "value": [1.0, np.nan, 3.0], "note": pd.Series(["x", "y", "z"], dtype="str")})
-    second = pd.DataFrame({"indicator_id": pd.Categorical(["b", "a"], categories=["a", "b"]),
-                           "period": pd.to_datetime(["2021-04-01", "2021-05-01"]),
-                           "team": pd.Categorical(["", ""], categories=["T", ""]),
-                           "value": [4.0, 5.0], "note": pd.Series(["v", None], dtype=object)})  # another type
+    first = pd.DataFrame(
+        {
+            "indicator_id": pd.Categorical(["a", "b", "a"], categories=["a", "b"]),
+            "period": pd.to_datetime(["2021-01-01", "2021-02-01", "2021-03-01"]),
+            "team": pd.Categorical(["T", "", "T"], categories=["T", ""]),
+            "value": [1.0, np.nan, 3.0],
+            "note": pd.Series(["x", "y", "z"], dtype="str"),
+        }
+    )
+    second = pd.DataFrame(
+        {
+            "indicator_id": pd.Categorical(["b", "a"], categories=["a", "b"]),
+            "period": pd.to_datetime(["2021-04-01", "2021-05-01"]),
+            "team": pd.Categorical(["", ""], categories=["T", ""]),
+            "value": [4.0, 5.0],
+            "note": pd.Series(["v", None], dtype=object),
+        }
+    )  # another type
     joined = performance_module._Joined(first, second)
     together = pd.concat([first, second], ignore_index=True)
     assert len(joined) == 5

@@ -184,8 +184,14 @@ def test_prepare_command_prepares_valid_snapshots_and_names_failed_ones(tiny_roo
     valid = next(folder for folder in find_snapshot_folders(root)[0] if folder.as_at.isoformat() == "2021-02-10")
     entry = cache / prepared.entry_key(root, valid)
     assert {path.name for path in entry.iterdir()} == {
-        "check.json", "series.parquet", "rated-public.parquet", "rated-internal.parquet", "whole-public.parquet",
-        "whole-internal.parquet", "caseloads-public.parquet", "caseloads-internal.parquet",
+        "check.json",
+        "series.parquet",
+        "rated-public.parquet",
+        "rated-internal.parquet",
+        "whole-public.parquet",
+        "whole-internal.parquet",
+        "caseloads-public.parquet",
+        "caseloads-internal.parquet",
     }
 
 
@@ -194,12 +200,18 @@ def test_prepare_command_run_as_a_program_says_everything_and_exits_with_its_sta
     reach a pipe, and its exit status be the one main returned."""
     environment = {**os.environ, "PERFORMANCE_DATA_DIR": str(tiny_root), prepared.CACHE_VARIABLE: str(cache)}
     environment.pop("PYTHONUNBUFFERED", None)  # its output buffered, as a pipe's is by default
-    done = subprocess.run([sys.executable, "-m", "metrics.commands.prepare"], capture_output=True, text=True,
-                          env=environment, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "metrics.commands.prepare"], capture_output=True, text=True, env=environment, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == f"1 prepared, 0 failed their checks, in {cache}"
-    missing = subprocess.run([sys.executable, "-m", "metrics.commands.prepare", "--snapshot", "1999-01-01"],
-                             capture_output=True, text=True, env=environment, timeout=120)
+    missing = subprocess.run(
+        [sys.executable, "-m", "metrics.commands.prepare", "--snapshot", "1999-01-01"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+    )
     assert missing.returncode == 1 and "there is no snapshot as at 1999-01-01" in missing.stderr
 
 
@@ -254,8 +266,10 @@ def test_prepare_reads_a_snapshot_once_for_both_audiences_and_not_again(tiny_roo
     assert reads == [False] and len(checks) == 1  # both kept: nothing read or checked again
     monkeypatch.setattr(prepared, "rate_snapshot", refuse)
     for audience in ("public", "internal"):
-        pd.testing.assert_frame_equal(prepared.performance(root, folder, audience).table,
-                                      build_performance(read_snapshot(root, folder), audience).table)
+        pd.testing.assert_frame_equal(
+            prepared.performance(root, folder, audience).table,
+            build_performance(read_snapshot(root, folder), audience).table,
+        )
 
 
 def test_prepare_reads_no_further_than_the_checks_of_a_failed_snapshot(tmp_path, cache, monkeypatch):
@@ -356,23 +370,28 @@ def test_a_small_snapshot_is_read_whole_once_instead_of_slice_by_slice(three_mon
     performance = prepared.performance(root, folder, "internal")
     for month in ("2021-01-01", "2021-02-01", "2021-03-01"):
         month = pd.Timestamp(month)
-        pd.testing.assert_frame_equal(build_scorecard(performance, month, ["Team A", "Team B"]),
-                                      build_scorecard(built, month, ["Team A", "Team B"]))
+        pd.testing.assert_frame_equal(
+            build_scorecard(performance, month, ["Team A", "Team B"]),
+            build_scorecard(built, month, ["Team A", "Team B"]),
+        )
     pd.testing.assert_frame_equal(performance.series("referrals", "Team A"), built.series("referrals", "Team A"))
     assert slices == []
     assert "table" in performance.__dict__  # read once, then every view filters it
 
 
 def test_rated_table_is_kept_month_by_month_with_the_row_groups_of_each_indicator_in_its_footer(
-        three_months, cache, monkeypatch):
+    three_months, cache, monkeypatch
+):
     monkeypatch.setattr(performance_module, "INDICATORS_AT_ONCE", 1)  # an indicator at a time
     monkeypatch.setattr(prepared, "MONTH_GROUP_ROWS", 4)  # and row groups of a few months
     root, folder = only_folder(three_months)
     prepared.performance(root, folder, "internal")  # no linked indicators rated together, as in public
     path = cache / prepared.entry_key(root, folder) / "rated-internal.parquet"
     file = prepared.pq.ParquetFile(path)
-    ids = [file.read_row_group(group, columns=["indicator_id"]).column(0).to_pylist()
-           for group in range(file.num_row_groups)]
+    ids = [
+        file.read_row_group(group, columns=["indicator_id"]).column(0).to_pylist()
+        for group in range(file.num_row_groups)
+    ]
     held = {}
     for group, names in enumerate(ids):
         for name in set(names):
@@ -381,16 +400,19 @@ def test_rated_table_is_kept_month_by_month_with_the_row_groups_of_each_indicato
     assert index == held and len(held) == 4 and file.num_row_groups > 4  # each indicator's groups, exactly
     rows = pd.read_parquet(path)
     assert (rows["indicator_id"] != rows["indicator_id"].shift()).sum() == 4  # an indicator at a time
-    assert rows.groupby("indicator_id", observed=True)["period"].apply(lambda months: months.is_monotonic_increasing).all()
+    assert (
+        rows.groupby("indicator_id", observed=True)["period"].apply(lambda months: months.is_monotonic_increasing).all()
+    )
 
 
-def test_one_indicator_for_every_team_is_read_without_the_whole_table(three_months, cache, monkeypatch,
-                                                                      read_in_slices):
+def test_one_indicator_for_every_team_is_read_without_the_whole_table(three_months, cache, monkeypatch, read_in_slices):
     built, performance = built_and_read_back(three_months, monkeypatch)
     start, end = pd.Timestamp("2021-01-01"), pd.Timestamp("2021-03-01")
     for teams in (["Team A", "Team B"], ["", "Team B"]):
-        pd.testing.assert_frame_equal(indicator_series(performance, "referrals", teams, start, end),
-                                      indicator_series(built, "referrals", teams, start, end))
+        pd.testing.assert_frame_equal(
+            indicator_series(performance, "referrals", teams, start, end),
+            indicator_series(built, "referrals", teams, start, end),
+        )
     assert indicator_series(performance, "referrals", ["Team A"], start, end)["value"].tolist() == [12.0, 13.0, 14.0]
 
 
@@ -402,7 +424,9 @@ def test_ingest_prepares_the_new_snapshot_so_no_visitor_waits(tmp_path, cache, m
     root_path = tmp_path / "root"
     monkeypatch.setenv("PERFORMANCE_DATA_DIR", str(root_path))
     reads, read = [], prepared.read_snapshot
-    monkeypatch.setattr(prepared, "read_snapshot", lambda *args, **kwargs: reads.append(kwargs) or read(*args, **kwargs))
+    monkeypatch.setattr(
+        prepared, "read_snapshot", lambda *args, **kwargs: reads.append(kwargs) or read(*args, **kwargs)
+    )
     assert ingest_main(["--as-at", "2021-02-10", str(source)]) == 0
     assert "prepared it for the app in " in capsys.readouterr().out
     assert reads == [{"check": False}]  # read back once, checked beside resolving, rated for both in one pass
@@ -435,24 +459,42 @@ def _package(root, files: dict[str, str]):
 
 
 def test_the_code_version_covers_what_prepared_imports_however_it_is_imported(tmp_path):
-    package = _package(tmp_path, {
-        "__init__.py": "",
-        "prepared.py": "import os\nfrom rules_package import rules\n\ndef later():\n"
-                       "    from rules_package.annex_a.measures import WINDOW\n",
-        "rules.py": "import rules_package.links as links\nfrom rules_package.words import Missing\nTARGET = 1\n",
-        "links.py": "", "words.py": "", "charts.py": "from rules_package import rules\n",
-        "annex_a/__init__.py": "", "annex_a/measures.py": "WINDOW = 12\n",
-    })
+    package = _package(
+        tmp_path,
+        {
+            "__init__.py": "",
+            "prepared.py": "import os\nfrom rules_package import rules\n\ndef later():\n"
+            "    from rules_package.annex_a.measures import WINDOW\n",
+            "rules.py": "import rules_package.links as links\nfrom rules_package.words import Missing\nTARGET = 1\n",
+            "links.py": "",
+            "words.py": "",
+            "charts.py": "from rules_package import rules\n",
+            "annex_a/__init__.py": "",
+            "annex_a/measures.py": "WINDOW = 12\n",
+        },
+    )
     found = prepared.preparing_sources(package)
     assert {path.relative_to(package).as_posix() for path in found} == {
-        "__init__.py", "prepared.py", "rules.py", "links.py", "words.py", "annex_a/__init__.py",
-        "annex_a/measures.py"}  # not charts.py, which nothing prepared imports
+        "__init__.py",
+        "prepared.py",
+        "rules.py",
+        "links.py",
+        "words.py",
+        "annex_a/__init__.py",
+        "annex_a/measures.py",
+    }  # not charts.py, which nothing prepared imports
 
 
 def test_a_release_that_changes_a_rule_prepares_afresh_and_one_that_changes_a_chart_does_not(tmp_path, monkeypatch):
-    package = _package(tmp_path, {"prepared.py": "from rules_package.annex_a import measures\n",
-                                  "annex_a/__init__.py": "", "annex_a/measures.py": "WINDOW = 12\n",
-                                  "charts.py": "HEIGHT = 440\n"})
+    package = _package(
+        tmp_path,
+        {
+            "prepared.py": "from rules_package.annex_a import measures\n",
+            "annex_a/__init__.py": "",
+            "annex_a/measures.py": "WINDOW = 12\n",
+            "charts.py": "HEIGHT = 440\n",
+        },
+    )
     monkeypatch.setattr(prepared, "PACKAGE", package)
     version = prepared.code_version.__wrapped__  # worked out afresh, not the process's remembered one
     before = version()
@@ -467,8 +509,18 @@ def test_a_release_that_changes_a_rule_prepares_afresh_and_one_that_changes_a_ch
 
 def test_every_rule_that_shapes_a_prepared_file_is_in_the_code_version():
     names = {path.name for path in prepared.preparing_sources(prepared.PACKAGE)}
-    assert {"prepared.py", "performance.py", "suppression.py", "spc.py", "status.py", "aggregation.py",
-            "snapshots.py", "validation.py", "links.py", "contract.py"} <= names
+    assert {
+        "prepared.py",
+        "performance.py",
+        "suppression.py",
+        "spc.py",
+        "status.py",
+        "aggregation.py",
+        "snapshots.py",
+        "validation.py",
+        "links.py",
+        "contract.py",
+    } <= names
     assert not names & {"charts.py", "narrative.py", "report.py", "scorecard.py", "benchmarking.py", "ingest.py"}
 
 
@@ -497,15 +549,21 @@ def test_a_span_of_months_is_read_alone_in_month_order_a_few_indicators_at_a_tim
     assert not [path.name for path in entry.iterdir() if path.name.endswith(".tmp")]
     read = []
     original = prepared.pq.ParquetFile.read_row_groups
-    monkeypatch.setattr(prepared.pq.ParquetFile, "read_row_groups",
-                        lambda self, groups, **options: read.append(list(groups)) or original(self, groups, **options))
+    monkeypatch.setattr(
+        prepared.pq.ParquetFile,
+        "read_row_groups",
+        lambda self, groups, **options: read.append(list(groups)) or original(self, groups, **options),
+    )
     one = prepared._rated_rows(root, folder, "public", (("indicator_id", "=", "supervision_in_time"),))
     expected = built[built["indicator_id"] == "supervision_in_time"]
     names = {"indicator_id": str, "team": str}
     pd.testing.assert_frame_equal(in_series_order(one.astype(names)), in_series_order(expected.astype(names)))
     file = prepared.pq.ParquetFile(entry / "rated-public.parquet")
-    holding = [group for group in range(file.num_row_groups)
-               if "supervision_in_time" in file.read_row_group(group, columns=["indicator_id"]).column(0).to_pylist()]
+    holding = [
+        group
+        for group in range(file.num_row_groups)
+        if "supervision_in_time" in file.read_row_group(group, columns=["indicator_id"]).column(0).to_pylist()
+    ]
     assert read == [holding] and len(holding) < months.num_row_groups / 4  # its own row groups, not the rest
 
 
@@ -524,8 +582,9 @@ def test_the_footer_names_each_indicators_row_groups_whatever_sizes_the_parts_co
         for name in set(file.read_row_group(group, columns=["indicator_id"]).column(0).to_pylist()):
             held.setdefault(name, []).append(group)
     assert file.num_row_groups == 6  # empty, a, b b, b, empty, c
-    assert json.loads(file.metadata.metadata[b"row groups by indicator_id"]) == held == {"a": [1], "b": [2, 3],
-                                                                                          "c": [5]}
+    assert (
+        json.loads(file.metadata.metadata[b"row groups by indicator_id"]) == held == {"a": [1], "b": [2, 3], "c": [5]}
+    )
 
 
 def test_a_cache_that_fails_part_way_leaves_no_half_file_and_still_gives_the_figures(tiny_root, cache, monkeypatch):
@@ -565,8 +624,11 @@ def test_revisions_read_only_the_columns_they_compare(three_months, cache, monke
     changed = revisions(*read_back)
     pd.testing.assert_frame_equal(changed, revisions(*built))
     # referrals, three months: each team 5 more, and the whole service (their sum) 10 more
-    assert len(changed) == 9 and dict(zip(changed["team"], changed["difference"])) == {"": 10.0, "Team A": 5.0,
-                                                                                       "Team B": 5.0}
+    assert len(changed) == 9 and dict(zip(changed["team"], changed["difference"])) == {
+        "": 10.0,
+        "Team A": 5.0,
+        "Team B": 5.0,
+    }
     assert all("table" not in performance.__dict__ for performance in read_back)
 
 
@@ -582,8 +644,9 @@ def test_a_part_is_put_month_by_month_keeping_each_months_rows_in_rated_order(mo
     """One order for every audience (their parts differ only in figures), by a one-pass sort of month numbers:
     rows of the same month keep the order they were rated in, and row groups end on a month's last row."""
     monkeypatch.setattr(prepared, "MONTH_GROUP_ROWS", 3)
-    periods = pd.to_datetime(["2021-03-01", "2021-01-01", "2021-02-01", "2021-01-01", "2021-03-01", "2021-02-01",
-                              "2021-01-01"])
+    periods = pd.to_datetime(
+        ["2021-03-01", "2021-01-01", "2021-02-01", "2021-01-01", "2021-03-01", "2021-02-01", "2021-01-01"]
+    )
     order, cuts = prepared._by_month(periods)
     assert order.tolist() == [1, 3, 6, 2, 5, 0, 4]  # January's three rows, then February's, then March's
     assert cuts == [0, 3, 7]  # January alone fills a group; February and March share the last
@@ -598,29 +661,43 @@ def test_a_part_in_arrow_is_what_pandas_own_conversion_makes_put_in_order():
     """Built a column at a time from numpy (quicker, and mostly without Python's lock), a part must be the very
     table pandas' conversion gives: nulls where figures are missing, names and words as dictionaries of the
     categories with int32 indices, a name held as text turned into categories, and pandas' metadata."""
-    rated = pd.DataFrame({
-        "indicator_id": pd.Series(["b", "a", "b"], dtype="str"),  # text, as a caseload team figure's may be
-        "period": pd.to_datetime(["2021-02-01", "2021-01-01", "2021-01-01"]),
-        "team": pd.Categorical(["T1", "", None], categories=["T1", "T2", ""]),  # an unused category, a missing one
-        "value": [1.5, np.nan, 3.0],
-        "suppressed": [False, True, False],
-        "months_at_status": np.array([0, 2, 1], dtype="int64"),
-        "rag": pd.Categorical.from_codes([0, 2, 1], categories=["green", "amber", "red", "none"]),
-    })
+    rated = pd.DataFrame(
+        {
+            "indicator_id": pd.Series(["b", "a", "b"], dtype="str"),  # text, as a caseload team figure's may be
+            "period": pd.to_datetime(["2021-02-01", "2021-01-01", "2021-01-01"]),
+            "team": pd.Categorical(["T1", "", None], categories=["T1", "T2", ""]),  # an unused category, a missing one
+            "value": [1.5, np.nan, 3.0],
+            "suppressed": [False, True, False],
+            "months_at_status": np.array([0, 2, 1], dtype="int64"),
+            "rag": pd.Categorical.from_codes([0, 2, 1], categories=["green", "amber", "red", "none"]),
+        }
+    )
     order = np.array([2, 0, 1])
     table = prepared._arrow_part(rated, order)
     named = rated.astype({"indicator_id": "category"})
     expected = pa.Table.from_pandas(named, preserve_index=False)
-    expected = expected.cast(pa.schema([pa.field(field.name, pa.dictionary(pa.int32(), field.type.value_type))
-                                        if pa.types.is_dictionary(field.type) else field for field in expected.schema],
-                                       metadata=expected.schema.metadata)).take(order)
+    expected = expected.cast(
+        pa.schema(
+            [
+                pa.field(field.name, pa.dictionary(pa.int32(), field.type.value_type))
+                if pa.types.is_dictionary(field.type)
+                else field
+                for field in expected.schema
+            ],
+            metadata=expected.schema.metadata,
+        )
+    ).take(order)
     assert table.equals(expected, check_metadata=True)
     assert table.column("value").null_count == 1 and table.column("team").null_count == 1
 
 
 def test_a_parts_series_are_its_name_pairs_in_order_of_first_appearance():
-    rated = pd.DataFrame({"indicator_id": pd.Series(["b", "a", "b", "a", None, "b"], dtype="str"),
-                          "team": pd.Categorical(["x", None, "x", None, "y", ""], categories=["", "x", "y", "z"])})
+    rated = pd.DataFrame(
+        {
+            "indicator_id": pd.Series(["b", "a", "b", "a", None, "b"], dtype="str"),
+            "team": pd.Categorical(["x", None, "x", None, "y", ""], categories=["", "x", "y", "z"]),
+        }
+    )
     expected = rated.drop_duplicates().astype("object").reset_index(drop=True)
     pd.testing.assert_frame_equal(prepared._series_of(rated), expected)
     assert len(prepared._series_of(rated.iloc[:0])) == 0
@@ -632,7 +709,12 @@ def test_parts_whose_categories_come_in_another_order_keep_their_own_words():
     column types must tell the orders apart, or a part's codes would be read against another's words."""
     order = np.array([0, 1])
     for categories in (["T1", "T2"], ["T2", "T1"]):  # as two snapshots' files might list the same teams
-        rated = pd.DataFrame({"indicator_id": pd.Categorical(["a", "a"]),
-                              "team": pd.Categorical(["T1", "T2"], categories=categories), "value": [1.0, 2.0]})
+        rated = pd.DataFrame(
+            {
+                "indicator_id": pd.Categorical(["a", "a"]),
+                "team": pd.Categorical(["T1", "T2"], categories=categories),
+                "value": [1.0, 2.0],
+            }
+        )
         table = prepared._arrow_part(rated, order)
         assert table.column("team").to_pylist() == ["T1", "T2"]

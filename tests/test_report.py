@@ -45,7 +45,14 @@ def test_clean_word_headings_language_title_and_repeating_header_rows(document):
     styles = [paragraph.style.name for paragraph in document.paragraphs]
     assert styles[0] == "Title"
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert headings == ["Summary", "Key considerations", "Charts", "Appendix A: the scorecard", "Data notes", "Glossary"]
+    assert headings == [
+        "Summary",
+        "Key considerations",
+        "Charts",
+        "Appendix A: the scorecard",
+        "Data notes",
+        "Glossary",
+    ]
     assert document.core_properties.title == "Children's services performance: Whole service, November 2021"
     assert document.core_properties.language == "en-GB"
     assert len(document.tables) == 9  # one per area
@@ -67,21 +74,25 @@ def test_appendix_figures_are_the_scorecard_commands(public, document):
     exported = export_table(rows)
     shown = [row for table in document.tables for row in table.rows[1:]]
     assert len(shown) == len(exported) == 38
-    for cells, (_, expected), source in zip(shown, exported.iterrows(), rows.itertuples()):
+    for cells, (_, expected) in zip(shown, exported.iterrows()):
         value = cells.cells[1].text
         if expected["value"] == "c":
             assert value == "c"
         else:
-            assert float(value.rstrip("%").replace(",", "").split(" ")[0]) == pytest.approx(float(expected["value"]), abs=0.05)
+            assert float(value.rstrip("%").replace(",", "").split(" ")[0]) == pytest.approx(
+                float(expected["value"]), abs=0.05
+            )
     assert appendix_rows(rows.iloc[[0]])[0][1] == "1,364"  # contacts in November, as on the pages
 
 
 def test_the_glossary_lists_every_acronym_used(document):
     glossary_start = [p.text for p in document.paragraphs].index("Glossary")
-    glossary = {p.text.split(":")[0] for p in document.paragraphs[glossary_start + 1:]}
-    body = "\n".join([p.text for p in document.paragraphs[:glossary_start]]
-                     + [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-                     + [shape._inline.docPr.get("descr") for shape in document.inline_shapes])
+    glossary = {p.text.split(":")[0] for p in document.paragraphs[glossary_start + 1 :]}
+    body = "\n".join(
+        [p.text for p in document.paragraphs[:glossary_start]]
+        + [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+        + [shape._inline.docPr.get("descr") for shape in document.inline_shapes]
+    )
     used = {acronym for acronym in ACRONYMS if re.search(rf"(?<![A-Za-z]){acronym}(?![A-Za-z])", body)}
     assert {"SPC"} <= used <= glossary
 

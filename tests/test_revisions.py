@@ -11,8 +11,9 @@ from metrics.revisions import revisions
 
 JANUARY, FEBRUARY, MARCH = (pd.Timestamp(month) for month in ("2021-01-01", "2021-02-01", "2021-03-01"))
 COLUMNS = ["indicator_id", "team", "period", "value", "suppressed"]
-CATALOGUE = pd.DataFrame({"indicator_id": ["referrals", "timeliness"], "name": ["Referrals", "Timeliness"],
-                          "unit": ["count", "percent"]}).set_index("indicator_id")
+CATALOGUE = pd.DataFrame(
+    {"indicator_id": ["referrals", "timeliness"], "name": ["Referrals", "Timeliness"], "unit": ["count", "percent"]}
+).set_index("indicator_id")
 nan = np.nan
 
 OLDER = [
@@ -43,26 +44,47 @@ def performance(rows: list[tuple], held_as: str, order: list[str] | None = None)
         for column in ("indicator_id", "team"):
             names = sorted(set(table[column]), reverse=order is not None) + (order or [])
             table[column] = pd.Categorical(table[column], categories=list(dict.fromkeys(names)))
-    return Performance(as_at=pd.Timestamp("2021-04-10"), audience="public", indicators=CATALOGUE,
-                       whole_service=table[table["team"] == ""], load_table=lambda: table)
+    return Performance(
+        as_at=pd.Timestamp("2021-04-10"),
+        audience="public",
+        indicators=CATALOGUE,
+        whole_service=table[table["team"] == ""],
+        load_table=lambda: table,
+    )
 
 
-@pytest.mark.parametrize(("older_as", "newer_as", "newer_order"), [
-    ("object", "object", None),
-    ("category", "category", None),
-    ("category", "category", ["Team C"]),  # numbered in another order, with a team the older does not have
-    ("object", "category", ["Team C"]),
-])
+@pytest.mark.parametrize(
+    ("older_as", "newer_as", "newer_order"),
+    [
+        ("object", "object", None),
+        ("category", "category", None),
+        ("category", "category", ["Team C"]),  # numbered in another order, with a team the older does not have
+        ("object", "category", ["Team C"]),
+    ],
+)
 def test_revisions_worked_by_hand(older_as, newer_as, newer_order):
     changed = revisions(performance(OLDER, older_as), performance(NEWER, newer_as, newer_order))
-    assert list(changed.columns) == ["indicator_id", "name", "team", "period", "value_old", "suppressed_old",
-                                     "value_new", "suppressed_new", "difference", "unit"]
-    expected = pd.DataFrame([
-        ("referrals", "Referrals", "", FEBRUARY, 90.0, False, 92.0, False, 2.0, "count"),
-        ("referrals", "Referrals", "Team A", FEBRUARY, nan, True, 7.0, False, nan, "count"),
-        ("referrals", "Referrals", "Team A", JANUARY, 60.0, False, 61.0, False, 1.0, "count"),
-        ("referrals", "Referrals", "Team B", JANUARY, 40.0, False, nan, True, nan, "count"),
-    ], columns=changed.columns)  # the latest month first, then by indicator and team
+    assert list(changed.columns) == [
+        "indicator_id",
+        "name",
+        "team",
+        "period",
+        "value_old",
+        "suppressed_old",
+        "value_new",
+        "suppressed_new",
+        "difference",
+        "unit",
+    ]
+    expected = pd.DataFrame(
+        [
+            ("referrals", "Referrals", "", FEBRUARY, 90.0, False, 92.0, False, 2.0, "count"),
+            ("referrals", "Referrals", "Team A", FEBRUARY, nan, True, 7.0, False, nan, "count"),
+            ("referrals", "Referrals", "Team A", JANUARY, 60.0, False, 61.0, False, 1.0, "count"),
+            ("referrals", "Referrals", "Team B", JANUARY, 40.0, False, nan, True, nan, "count"),
+        ],
+        columns=changed.columns,
+    )  # the latest month first, then by indicator and team
     expected[["indicator_id", "team"]] = expected[["indicator_id", "team"]].astype(object)
     pd.testing.assert_frame_equal(changed, expected, check_dtype=False)
     assert changed["indicator_id"].dtype == object and changed["team"].dtype == object

@@ -20,24 +20,35 @@ VOLUME = ("volume", "Cases open", "Front door", "count", "neutral", "sum", "Case
 def worked_root(tmp_path, monkeypatch):
     """A snapshot whose scorecard figures are worked out by hand in the tests below."""
     indicators = pd.concat([TINY_INDICATORS, pd.DataFrame([VOLUME], columns=TINY_INDICATORS.columns)])
-    values = values_frame([
-        # timeliness: Team A and Team B with unequal denominators
-        ("timeliness", "2021-01", "Team A", 9, 10, NAN), ("timeliness", "2021-01", "Team B", 30, 50, NAN),
-        ("timeliness", "2021-02", "Team A", 8, 10, NAN), ("timeliness", "2021-02", "Team B", 20, 40, NAN),
-        ("timeliness", "2021-03", "Team A", 0, 0, NAN), ("timeliness", "2021-03", "Team B", 33, 50, NAN),
-        # no April at all: a gap month
-        ("timeliness", "2021-05", "Team A", 10, 10, NAN), ("timeliness", "2021-05", "Team B", 45, 50, NAN),
-        ("volume", "2021-01", "Team A", NAN, NAN, 12), ("volume", "2021-01", "Team B", NAN, NAN, 8),
-        ("volume", "2021-02", "Team A", NAN, NAN, 15), ("volume", "2021-02", "Team B", NAN, NAN, 10),
-        ("volume", "2021-03", "Team A", NAN, NAN, 3), ("volume", "2021-03", "Team B", NAN, NAN, 20),
-    ])
-    targets = pd.DataFrame({
-        "indicator_id": ["timeliness", "timeliness", "timeliness", "volume"],
-        "team": [None, None, "Team B", None],
-        "effective_from": pd.to_datetime(["2021-01-01", "2021-03-01", "2021-01-01", "2021-01-01"]),
-        "target": [80.0, 60.0, 55.0, 22.0],
-        "tolerance": [5.0, 5.0, 5.0, 2.0],
-    })
+    values = values_frame(
+        [
+            # timeliness: Team A and Team B with unequal denominators
+            ("timeliness", "2021-01", "Team A", 9, 10, NAN),
+            ("timeliness", "2021-01", "Team B", 30, 50, NAN),
+            ("timeliness", "2021-02", "Team A", 8, 10, NAN),
+            ("timeliness", "2021-02", "Team B", 20, 40, NAN),
+            ("timeliness", "2021-03", "Team A", 0, 0, NAN),
+            ("timeliness", "2021-03", "Team B", 33, 50, NAN),
+            # no April at all: a gap month
+            ("timeliness", "2021-05", "Team A", 10, 10, NAN),
+            ("timeliness", "2021-05", "Team B", 45, 50, NAN),
+            ("volume", "2021-01", "Team A", NAN, NAN, 12),
+            ("volume", "2021-01", "Team B", NAN, NAN, 8),
+            ("volume", "2021-02", "Team A", NAN, NAN, 15),
+            ("volume", "2021-02", "Team B", NAN, NAN, 10),
+            ("volume", "2021-03", "Team A", NAN, NAN, 3),
+            ("volume", "2021-03", "Team B", NAN, NAN, 20),
+        ]
+    )
+    targets = pd.DataFrame(
+        {
+            "indicator_id": ["timeliness", "timeliness", "timeliness", "volume"],
+            "team": [None, None, "Team B", None],
+            "effective_from": pd.to_datetime(["2021-01-01", "2021-03-01", "2021-01-01", "2021-01-01"]),
+            "target": [80.0, 60.0, 55.0, 22.0],
+            "tolerance": [5.0, 5.0, 5.0, 2.0],
+        }
+    )
     write_snapshot(tmp_path, "2021-06-10", {"indicators": indicators, "values": values, "targets": targets})
     monkeypatch.setenv("PERFORMANCE_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("PERFORMANCE_AUDIENCE", "internal")
@@ -132,13 +143,19 @@ def test_json_format(worked_root):
     assert timeliness["value"] == pytest.approx(65.0) and timeliness["team"] == ""
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--period", "2020-12"], "has no figures for that month (it covers 2021-01 to 2021-05)"),
-    (["--period", "Jan 2021"], "is not a month written as YYYY-MM"),
-    (["--period", "2021-01", "--team", "Team Z"], "'Team Z' is not a team in this snapshot (teams: Team A, Team B)"),
-    (["--period", "2021-01", "--snapshot", "2021-07-01"], "no such snapshot"),
-    (["--period", "2021-01", "--snapshot", "yesterday"], "is not a date written as YYYY-MM-DD"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--period", "2020-12"], "has no figures for that month (it covers 2021-01 to 2021-05)"),
+        (["--period", "Jan 2021"], "is not a month written as YYYY-MM"),
+        (
+            ["--period", "2021-01", "--team", "Team Z"],
+            "'Team Z' is not a team in this snapshot (teams: Team A, Team B)",
+        ),
+        (["--period", "2021-01", "--snapshot", "2021-07-01"], "no such snapshot"),
+        (["--period", "2021-01", "--snapshot", "yesterday"], "is not a date written as YYYY-MM-DD"),
+    ],
+)
 def test_bad_arguments_give_a_clear_message_and_exit_1(worked_root, capsys, args, message):
     assert scorecard_command.main(args) == 1
     err = capsys.readouterr().err

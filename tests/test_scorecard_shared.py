@@ -19,8 +19,9 @@ def direct(performance, month, teams):
     return scorecard._build_scorecard(performance, [month], list(dict.fromkeys(teams)))
 
 
-@pytest.mark.parametrize("teams", [[""], ["MASH"], ["MASH", ""], ["No such team", "Care Leavers", ""],
-                                   ["Care Leavers", "Care Leavers"]])
+@pytest.mark.parametrize(
+    "teams", [[""], ["MASH"], ["MASH", ""], ["No such team", "Care Leavers", ""], ["Care Leavers", "Care Leavers"]]
+)
 def test_each_choice_gets_the_rows_a_build_of_its_own_gives(demo, teams):
     for month in demo.months[-14:]:
         pd.testing.assert_frame_equal(scorecard.build_scorecard(demo, month, teams), direct(demo, month, teams))

@@ -11,16 +11,22 @@ from metrics.series import notes_between
 
 def with_notes() -> SimpleNamespace:
     """A stand-in for a Performance: only its commentary is read."""
-    return SimpleNamespace(commentary=pd.DataFrame({
-        "period": pd.to_datetime(["2021-01-01", "2021-02-01", "2021-03-01", "2021-03-01", "2021-04-01"]),
-        "indicator_id": pd.Series(["visits", "visits", None, "visits", "other"], dtype="category"),
-        "team": pd.Series([None, "Team A", None, "Team B", None], dtype="category"),
-        "text": pd.Series(["Whole service", "Team A's note", "General", "Team B's note", "Other"], dtype="str"),
-    }))
+    return SimpleNamespace(
+        commentary=pd.DataFrame(
+            {
+                "period": pd.to_datetime(["2021-01-01", "2021-02-01", "2021-03-01", "2021-03-01", "2021-04-01"]),
+                "indicator_id": pd.Series(["visits", "visits", None, "visits", "other"], dtype="category"),
+                "team": pd.Series([None, "Team A", None, "Team B", None], dtype="category"),
+                "text": pd.Series(["Whole service", "Team A's note", "General", "Team B's note", "Other"], dtype="str"),
+            }
+        )
+    )
 
 
 def test_notes_on_the_indicator_for_the_chosen_teams_and_months():
-    notes = notes_between(with_notes(), "visits", ["", "Team A"], pd.Timestamp("2021-01-01"), pd.Timestamp("2021-03-01"))
+    notes = notes_between(
+        with_notes(), "visits", ["", "Team A"], pd.Timestamp("2021-01-01"), pd.Timestamp("2021-03-01")
+    )
     assert notes["text"].tolist() == ["Whole service", "Team A's note"]
     assert notes["team"].tolist() == ["", "Team A"]  # the whole service's note: a missing team is ""
     assert notes["team_label"].tolist() == ["Whole service", "Team A"]
@@ -30,14 +36,20 @@ def test_notes_on_the_indicator_for_the_chosen_teams_and_months():
 def test_months_are_inclusive_and_other_teams_left_out():
     notes = notes_between(with_notes(), "visits", ["Team B"], pd.Timestamp("2021-03-01"), pd.Timestamp("2021-03-01"))
     assert notes["text"].tolist() == ["Team B's note"]
-    assert notes_between(with_notes(), "visits", ["Team B"], pd.Timestamp("2021-04-01"),
-                         pd.Timestamp("2021-12-01")).empty
+    assert notes_between(
+        with_notes(), "visits", ["Team B"], pd.Timestamp("2021-04-01"), pd.Timestamp("2021-12-01")
+    ).empty
 
 
 def test_no_notes_at_all():
     for commentary in (None, with_notes().commentary.iloc[:0]):
-        notes = notes_between(SimpleNamespace(commentary=commentary), "visits", [""], pd.Timestamp("2021-01-01"),
-                              pd.Timestamp("2021-12-01"))
+        notes = notes_between(
+            SimpleNamespace(commentary=commentary),
+            "visits",
+            [""],
+            pd.Timestamp("2021-01-01"),
+            pd.Timestamp("2021-12-01"),
+        )
         assert notes.empty and list(notes.columns) == ["period", "team", "team_label", "text"]
 
 
@@ -48,11 +60,19 @@ def test_every_month_of_every_chosen_team_with_a_row_where_there_is_no_figure():
     from tests.conftest import tiny_tables
 
     tables = tiny_tables()
-    tables["values"] = pd.concat([tables["values"], tables["values"].iloc[2:3].assign(
-        period=pd.Timestamp("2021-03-01"), numerator=77.0, denominator=100.0, value=77.0)], ignore_index=True)
+    tables["values"] = pd.concat(
+        [
+            tables["values"],
+            tables["values"]
+            .iloc[2:3]
+            .assign(period=pd.Timestamp("2021-03-01"), numerator=77.0, denominator=100.0, value=77.0),
+        ],
+        ignore_index=True,
+    )
     performance = build_performance(Snapshot(pd.Timestamp("2021-04-10").date(), "tiny", tables, []), "internal")
-    series = indicator_series(performance, "timeliness", ["Team A", "Team C", ""], pd.Timestamp("2021-01-01"),
-                              pd.Timestamp("2021-03-01"))
+    series = indicator_series(
+        performance, "timeliness", ["Team A", "Team C", ""], pd.Timestamp("2021-01-01"), pd.Timestamp("2021-03-01")
+    )
     assert series["team"].tolist() == ["Team A"] * 3 + ["Team C"] * 3 + [""] * 3  # in the order chosen
     assert series["period"].dt.month.tolist() == [1, 2, 3] * 3
     assert series["value"].iloc[[0, 2]].tolist() == [90.0, 77.0]
@@ -72,9 +92,14 @@ def test_the_same_month_last_year_row_for_row():
 
     tables = tiny_tables()
     values = tables["values"]
-    tables["values"] = pd.concat([values, values.iloc[:2].assign(period=pd.Timestamp("2020-01-01"), value=[20.0, 4.0]),
-                                  values.iloc[:1].assign(period=pd.Timestamp("2020-12-01"), value=30.0)],
-                                 ignore_index=True)
+    tables["values"] = pd.concat(
+        [
+            values,
+            values.iloc[:2].assign(period=pd.Timestamp("2020-01-01"), value=[20.0, 4.0]),
+            values.iloc[:1].assign(period=pd.Timestamp("2020-12-01"), value=30.0),
+        ],
+        ignore_index=True,
+    )
     performance = build_performance(Snapshot(pd.Timestamp("2021-02-10").date(), "tiny", tables, []), "internal")
     teams, start, end = ["Team A", "Team B"], pd.Timestamp("2020-12-01"), pd.Timestamp("2021-01-01")
     series = indicator_series(performance, "referrals", teams, start, end)

@@ -9,14 +9,18 @@ from metrics.audience import audience_from, configured_audience
 from metrics.settings import SETTINGS
 
 ROOT = Path(__file__).resolve().parent.parent
-APP_FILES = [ROOT / "streamlit_app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py")),
-             *sorted((ROOT / "metrics").rglob("*.py"))]
+APP_FILES = [
+    ROOT / "streamlit_app.py",
+    *sorted((ROOT / "pages").glob("*.py")),
+    *sorted((ROOT / "ui").glob("*.py")),
+    *sorted((ROOT / "metrics").rglob("*.py")),
+]
 
 
 def readme_settings() -> dict[str, str]:
     """The README's Settings table: variable name -> the rest of its row."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text[text.index("## Settings"):text.index("## Audiences and small numbers")]
+    section = text[text.index("## Settings") : text.index("## Audiences and small numbers")]
     return {match.group(1): match.group(2) for match in re.finditer(r"^\| `(\w+)` \|(.*)$", section, re.M)}
 
 

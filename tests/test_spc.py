@@ -13,8 +13,12 @@ STABLE = [10, 12] * 6  # mean 11, every moving range 2, so limits 11 +/- 5.32
 
 
 def series(values, start="2020-01") -> pd.DataFrame:
-    return pd.DataFrame({"period": pd.date_range(f"{start}-01", periods=len(values), freq="MS"),
-                         "value": np.asarray(values, dtype="float64")})
+    return pd.DataFrame(
+        {
+            "period": pd.date_range(f"{start}-01", periods=len(values), freq="MS"),
+            "value": np.asarray(values, dtype="float64"),
+        }
+    )
 
 
 def test_limits_of_a_stable_series():
@@ -30,11 +34,19 @@ def test_one_huge_moving_range_is_screened_out():
     assert spc.average_moving_range([10, 12, 10, 12, 10, 40]) == 2
 
 
-@pytest.mark.parametrize(("target", "polarity", "expected"), [
-    (5, "higher_is_better", "pass"), (11, "higher_is_better", "inconsistent"), (17, "higher_is_better", "fail"),
-    (5, "lower_is_better", "fail"), (11, "lower_is_better", "inconsistent"), (17, "lower_is_better", "pass"),
-    (5, "neutral", "none"), (None, "higher_is_better", "none"),
-])
+@pytest.mark.parametrize(
+    ("target", "polarity", "expected"),
+    [
+        (5, "higher_is_better", "pass"),
+        (11, "higher_is_better", "inconsistent"),
+        (17, "higher_is_better", "fail"),
+        (5, "lower_is_better", "fail"),
+        (11, "lower_is_better", "inconsistent"),
+        (17, "lower_is_better", "pass"),
+        (5, "neutral", "none"),
+        (None, "higher_is_better", "none"),
+    ],
+)
 def test_assurance_of_a_stable_series(target, polarity, expected):
     result = spc.analyse(series(STABLE), polarity, target)
     assert result.variation == "common_cause"
@@ -137,8 +149,14 @@ def test_every_point_agrees_with_analyse_of_the_series_up_to_it():
     for number, (name, values) in enumerate(shapes.items()):
         polarity = ("higher_is_better", "lower_is_better", "neutral")[number % 3]
         targets = [None, 5.0, 11.0, 17.0, float(np.nanmean(np.asarray(values, dtype="float64")))]
-        rows.append(series(values).assign(indicator_id=f"i{number % 4}", team=name, polarity=polarity,
-                                          target=np.resize(targets[number % 5:] + targets, len(values))))
+        rows.append(
+            series(values).assign(
+                indicator_id=f"i{number % 4}",
+                team=name,
+                polarity=polarity,
+                target=np.resize(targets[number % 5 :] + targets, len(values)),
+            )
+        )
     frame = pd.concat(rows, ignore_index=True).sample(frac=1, random_state=3)  # any row order
     signals = spc.signals_at_every_point(frame, frame["polarity"], frame["target"].astype("float64"))
     checked = 0
@@ -155,8 +173,9 @@ def test_every_point_agrees_with_analyse_of_the_series_up_to_it():
     assert checked > 1000
     assert set(signals["variation"]) >= {"common_cause", "improvement", "concern", "neutral_high", "insufficient_data"}
     # Given the rows' series order (as rating has it already), the same answers without sorting again.
-    ordered = spc.signals_at_every_point(frame, frame["polarity"], frame["target"].astype("float64"),
-                                         SeriesOrder(frame).order)
+    ordered = spc.signals_at_every_point(
+        frame, frame["polarity"], frame["target"].astype("float64"), SeriesOrder(frame).order
+    )
     pd.testing.assert_frame_equal(ordered, signals)
 
 
@@ -189,8 +208,11 @@ def test_conflicting_rules_follow_nhsrplotthedots_order_the_trend_wins_over_the_
 
 def test_conflicting_rules_in_the_every_point_implementation_too():
     frame = series(RISING_BELOW).assign(indicator_id="x", team="")
-    for polarity, expected in (("higher_is_better", "improvement"), ("lower_is_better", "concern"),
-                               ("neutral", "neutral_high")):
+    for polarity, expected in (
+        ("higher_is_better", "improvement"),
+        ("lower_is_better", "concern"),
+        ("neutral", "neutral_high"),
+    ):
         signals = spc.signals_at_every_point(frame, [polarity] * len(frame), [np.nan] * len(frame))
         assert signals["variation"].iloc[-1] == expected
 
@@ -205,9 +227,28 @@ def test_rule_order_outside_the_limits_first_then_trend_then_two_of_three_then_s
 
 
 # NHSRplotthedots' own test data (tests/testthat/test-ptd_spc_standard.R): set.seed(123); rnorm(20)
-RNORM = [-0.56047565, -0.23017749, 1.55870831, 0.07050839, 0.12928774, 1.71506499, 0.46091621, -1.26506123,
-         -0.68685285, -0.44566197, 1.22408180, 0.35981383, 0.40077145, 0.11068272, -0.55584113, 1.78691314,
-         0.49785048, -1.96661716, 0.70135590, -0.47279141]
+RNORM = [
+    -0.56047565,
+    -0.23017749,
+    1.55870831,
+    0.07050839,
+    0.12928774,
+    1.71506499,
+    0.46091621,
+    -1.26506123,
+    -0.68685285,
+    -0.44566197,
+    1.22408180,
+    0.35981383,
+    0.40077145,
+    0.11068272,
+    -0.55584113,
+    1.78691314,
+    0.49785048,
+    -1.96661716,
+    0.70135590,
+    -0.47279141,
+]
 
 
 def test_limits_match_nhsrplotthedots_and_a_fixed_baseline_uses_the_first_points_only():
@@ -243,19 +284,22 @@ def test_a_fixed_baseline_judges_later_months_against_it():
 def test_which_limits_are_shown_in_words():
     points = spc.analyse(series([10, 12] * 9, start="2020-01"), "neutral").points  # January 2020 to June 2021
     assert spc.limits_in_words(points, 12, None) == (
-        "worked out from January 2020 to December 2020 (the baseline) and held for the months after.")
+        "worked out from January 2020 to December 2020 (the baseline) and held for the months after."
+    )
     assert spc.limits_in_words(points, None, None) == "worked out from every month from January 2020 to June 2021."
     # twelve months before the new limits: the baseline is all of them
     assert spc.limits_in_words(points, 12, pd.Timestamp("2021-01-01")) == (
         "worked out from every month from January 2020 to December 2020; "
-        "new limits worked out from every month from January 2021 to June 2021.")
+        "new limits worked out from every month from January 2021 to June 2021."
+    )
 
 
 def test_the_rule_that_decides_the_last_point_in_words():
     assert spc.deciding_rule(STABLE + [30]) == "this month is above the upper process limit"
     # a falling trend whose last month is also below the lower limit: outside the limits decides first
     assert spc.deciding_rule([12, 13, 12, 13, 12, 13, 20, 18, 16, 14, 12, 10, 8]) == (
-        "this month is below the lower process limit")
+        "this month is below the lower process limit"
+    )
     assert spc.deciding_rule(RISING_BELOW) == "seven months in a row each higher than the last"  # not the shift
     assert spc.deciding_rule([10, 12] * 5 + [13, 14, 13, 14, 13, 14, 13]) == "seven months in a row above the average"
     assert spc.deciding_rule(STABLE) == "" and spc.deciding_rule([1, 2, 3]) == ""

@@ -97,10 +97,13 @@ def test_percentage_with_a_small_numerator():
 
 
 def test_rates_and_numbers_are_judged_by_their_parts_and_other_units_are_left():
-    frame = pd.DataFrame([
-        ("cla_rate", WHOLE_SERVICE, 4.0, 10_000.0, 4.0),
-        ("caseload", WHOLE_SERVICE, NAN, NAN, 3.0),
-    ], columns=["indicator_id", "team", "numerator", "denominator", "value"]).assign(period=pd.Timestamp("2021-01-01"))
+    frame = pd.DataFrame(
+        [
+            ("cla_rate", WHOLE_SERVICE, 4.0, 10_000.0, 4.0),
+            ("caseload", WHOLE_SERVICE, NAN, NAN, 3.0),
+        ],
+        columns=["indicator_id", "team", "numerator", "denominator", "value"],
+    ).assign(period=pd.Timestamp("2021-01-01"))
     result = suppress_figures(frame, TINY_INDICATORS)
     assert result["suppressed"].tolist() == [True, False]
 
@@ -135,8 +138,10 @@ def test_the_blocks_links_are_found_in_hold_every_counted_figure_where_the_quant
     block, names = column_block(figures, snapshot.indicators, teams, months)
     q = Quantities(figures, snapshot.indicators, links={})
     assert names == q.column_names and block.shape == (len(teams) * len(months), len(names))
-    row = teams.get_indexer(figures["team"].astype(object))[q.row] * len(months) + months.get_indexer(
-        figures["period"])[q.row]
+    row = (
+        teams.get_indexer(figures["team"].astype(object))[q.row] * len(months)
+        + months.get_indexer(figures["period"])[q.row]
+    )
     assert np.array_equal(block[row, q.column_code], q.amount)
     assert np.count_nonzero(~np.isnan(block)) == len(q.amount)  # and nothing else
     assert {part for _, part in names} == set(PARTS)
@@ -163,9 +168,16 @@ def test_protection_and_resolving_leave_what_they_were_given_as_it_was():
     assert result["suppressed"].sum() == 2 and result.loc[result["suppressed"], "value"].isna().all()
     pd.testing.assert_frame_equal(given, before)
 
-    ratio = pd.DataFrame({"indicator_id": ["timeliness", "timeliness"], "period": pd.Timestamp("2021-01-01"),
-                          "team": ["A", "B"], "numerator": [3.0, NAN], "denominator": [4.0, 5.0],
-                          "value": [1.0, 2.0]})
+    ratio = pd.DataFrame(
+        {
+            "indicator_id": ["timeliness", "timeliness"],
+            "period": pd.Timestamp("2021-01-01"),
+            "team": ["A", "B"],
+            "numerator": [3.0, NAN],
+            "denominator": [4.0, 5.0],
+            "value": [1.0, 2.0],
+        }
+    )
     before = ratio.copy(deep=True)
     resolved = team_figures(ratio, TINY_INDICATORS)
     assert resolved["value"].tolist()[0] == 75.0 and np.isnan(resolved["denominator"].iloc[1])

@@ -37,6 +37,7 @@ class Log:
                 with self.lock:
                     self.working -= 1
                     self.events.append(("end", name))
+
         return run
 
 
@@ -72,8 +73,9 @@ def test_with_two_at_once_two_work_together_and_the_rest_wait():
 
 def test_a_run_that_steps_aside_lets_the_next_one_start_before_it_ends():
     queue, log = Turns(at_once=1, longest=5.0), Log()
-    finish(arrive_in_order(queue, [log.work("waits for a snapshot", 0.5, during=queue.step_aside),
-                                   log.work("next", 0.05)]))
+    finish(
+        arrive_in_order(queue, [log.work("waits for a snapshot", 0.5, during=queue.step_aside), log.work("next", 0.05)])
+    )
     assert log.events.index(("end", "next")) < log.events.index(("end", "waits for a snapshot"))
 
 

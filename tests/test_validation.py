@@ -32,7 +32,12 @@ def test_the_demo_data_is_valid():
     folders, warnings = find_snapshot_folders(root)
     snapshots = [read_snapshot(root, folder) for folder in folders]
     assert [s.as_at.isoformat() for s in snapshots] == [
-        "2022-02-10", "2022-01-12", "2021-12-13", "2021-11-12", "2021-10-12"]
+        "2022-02-10",
+        "2022-01-12",
+        "2021-12-13",
+        "2021-11-12",
+        "2021-10-12",
+    ]
     assert all(s.valid for s in snapshots) and warnings == []
 
 
@@ -74,16 +79,23 @@ def test_wrong_unit_and_polarity_are_reported(tmp_path):
     def change(tables):
         tables["indicators"].loc[1, "unit"] = "percentage"
         tables["indicators"].loc[2, "polarity"] = "up_is_good"
+
     problems = problems_after(tmp_path, change)
-    assert "indicators.parquet: unit: 'percentage' is not one of count, percent, rate_per_10k, days, number (rows: 2)" in problems
-    assert any(p.startswith("indicators.parquet: polarity: 'up_is_good' is not one of") and p.endswith("(rows: 3)")
-               for p in problems)
+    assert (
+        "indicators.parquet: unit: 'percentage' is not one of count, percent, rate_per_10k, days, number (rows: 2)"
+        in problems
+    )
+    assert any(
+        p.startswith("indicators.parquet: polarity: 'up_is_good' is not one of") and p.endswith("(rows: 3)")
+        for p in problems
+    )
 
 
 def test_bad_and_repeated_indicator_ids_are_reported(tmp_path):
     def change(tables):
         tables["indicators"].loc[0, "indicator_id"] = "Referrals Received"
         tables["indicators"].loc[2, "indicator_id"] = "timeliness"
+
     problems = problems_after(tmp_path, change)
     assert "indicators.parquet: indicator_id: must use only lower-case letters, digits and _ (rows: 1)" in problems
     assert "indicators.parquet: indicator_id: appears more than once (rows: 2, 3)" in problems
@@ -97,14 +109,17 @@ def test_empty_required_field_is_reported(tmp_path):
 def test_duplicate_value_row_is_reported(tmp_path):
     def change(tables):
         tables["values"] = pd.concat([tables["values"], tables["values"].iloc[[0]]], ignore_index=True)
+
     problems = problems_after(tmp_path, change)
     assert problems == [
-        "values.parquet: indicator_id, period, team: more than one row for the same indicator, month and team (rows: 1, 7)"]
+        "values.parquet: indicator_id, period, team: more than one row for the same indicator, month and team (rows: 1, 7)"
+    ]
 
 
 def test_duplicate_whole_service_row_is_reported(tmp_path):
     def change(tables):
         tables["values"] = pd.concat([tables["values"], tables["values"].iloc[[4]]], ignore_index=True)
+
     assert problems_after(tmp_path, change)[0].endswith("(rows: 5, 7)")
 
 
@@ -112,9 +127,13 @@ def test_unknown_indicator_is_reported(tmp_path):
     def change(tables):
         tables["values"].loc[0, "indicator_id"] = "made_up"
         tables["targets"].loc[0, "indicator_id"] = "also_made_up"
+
     problems = problems_after(tmp_path, change)
     assert "values.parquet: indicator_id: unknown indicator made_up (not in indicators.parquet) (rows: 1)" in problems
-    assert "targets.parquet: indicator_id: unknown indicator also_made_up (not in indicators.parquet) (rows: 1)" in problems
+    assert (
+        "targets.parquet: indicator_id: unknown indicator also_made_up (not in indicators.parquet) (rows: 1)"
+        in problems
+    )
 
 
 def test_ratio_value_must_match_numerator_over_denominator(tmp_path):
@@ -123,18 +142,22 @@ def test_ratio_value_must_match_numerator_over_denominator(tmp_path):
 
 
 def test_ratio_value_within_tolerance_is_accepted(tmp_path):
-    assert problems_after(tmp_path, lambda t: t["values"].__setitem__("value", [12, 8, 90, 60.00000001, 60, 17.5])) == []
+    assert (
+        problems_after(tmp_path, lambda t: t["values"].__setitem__("value", [12, 8, 90, 60.00000001, 60, 17.5])) == []
+    )
 
 
 def test_ratio_with_zero_denominator_is_not_an_error(tmp_path):
     def change(tables):
         tables["values"].loc[3, ["numerator", "denominator", "value"]] = [0.0, 0.0, None]
+
     assert problems_after(tmp_path, change) == []
 
 
 def test_negative_denominator_is_reported(tmp_path):
     def change(tables):
         tables["values"].loc[3, ["denominator", "value"]] = [-50.0, None]
+
     assert problems_after(tmp_path, change) == ["values.parquet: denominator: must not be negative (rows: 4)"]
 
 
@@ -142,6 +165,7 @@ def test_negative_cases_and_tolerance_are_reported(tmp_path):
     def change(tables):
         tables["caseloads"].loc[1, "cases"] = -3
         tables["targets"].loc[0, "tolerance"] = -1.0
+
     problems = problems_after(tmp_path, change)
     assert "caseloads.parquet: cases: must not be negative (rows: 2)" in problems
     assert "targets.parquet: tolerance: must not be negative (rows: 1)" in problems
@@ -163,6 +187,7 @@ def test_folder_names_that_are_not_dates_are_ignored_with_a_warning(tiny_root):
 def test_periods_are_normalised_to_the_first_of_the_month(tmp_path):
     def change(tables):
         tables["values"]["period"] = pd.to_datetime("2021-01-17")
+
     folder_problems = problems_after(tmp_path, change)
     assert folder_problems == []
     snapshot = read_snapshot_folder(tmp_path / "snapshots" / FOLDER)
@@ -199,15 +224,23 @@ def test_validate_command_rejects_a_folder_not_named_as_a_date(tmp_path, capsys,
 def test_repeated_rows_are_found_by_their_keys_alone_missing_equal_to_missing():
     from metrics.validation import duplicated_rows
 
-    frame = pd.DataFrame({
-        "indicator_id": pd.Categorical(["a", "a", "a", "b", "b", "a"]),
-        "period": pd.to_datetime(["2021-01-01", "2021-01-01", "2021-02-01", "2021-01-01", "2021-01-01", None]),
-        "team": pd.Categorical(["North", None, None, None, None, None]),
-    })
+    frame = pd.DataFrame(
+        {
+            "indicator_id": pd.Categorical(["a", "a", "a", "b", "b", "a"]),
+            "period": pd.to_datetime(["2021-01-01", "2021-01-01", "2021-02-01", "2021-01-01", "2021-01-01", None]),
+            "team": pd.Categorical(["North", None, None, None, None, None]),
+        }
+    )
     # rows 3 and 4 share every key (b, January, whole service); row 1 differs from row 0 by its team,
     # and from row 2 by its month; row 5 alone has no month
     assert duplicated_rows(frame, ["indicator_id", "period", "team"]).tolist() == [
-        False, False, False, True, True, False]
+        False,
+        False,
+        False,
+        True,
+        True,
+        False,
+    ]
     assert duplicated_rows(frame, ["indicator_id", "team"]).tolist() == [False, True, True, True, True, True]
     # Keys with more combinations than can be counted one by one are sorted instead: the same answer.
     wide = pd.DataFrame({"first": range(1100), "second": range(1100, 0, -1)})  # 1,101 x 1,101 combinations

@@ -58,8 +58,11 @@ def verified_identity(claims: Mapping, access: Mapping) -> bool:
     if claims.get("email_verified") is True:
         return True
     tenant = str(access.get("tenant_id", "")).strip().casefold()
-    return bool(tenant) and str(claims.get("tid", "")).casefold() == tenant and (
-        f"/{tenant}/" in str(claims.get("iss", "")).casefold())
+    return (
+        bool(tenant)
+        and str(claims.get("tid", "")).casefold() == tenant
+        and (f"/{tenant}/" in str(claims.get("iss", "")).casefold())
+    )
 
 
 def allowed(claims: Mapping, access: Mapping) -> bool:
@@ -92,8 +95,10 @@ def sign_in_controls() -> None:
     if st.user.get("is_logged_in", False):
         st.caption(f"Signed in as {plain(st.user.get('email', 'you'))}")
         if not _signed_in_and_allowed():
-            st.caption("Your account is not on the list for the internal view, or its email address is not "
-                       "verified by your sign-in provider.")
+            st.caption(
+                "Your account is not on the list for the internal view, or its email address is not "
+                "verified by your sign-in provider."
+            )
         st.button("Sign out", on_click=st.logout, key="frame.sign_out")
     else:
         st.button("Sign in for the internal view", on_click=st.login, key="frame.sign_in")

@@ -17,8 +17,9 @@ def month_chooser(frame: Frame, key: str, label: str = "Month") -> pd.Timestamp:
     """Pick a month of the snapshot (newest by default); shared as `month`."""
     months = [month_key(month) for month in reversed(frame.performance.months)]
     chosen = state.single_choice("month", months, months[0], key, frame.notify)
-    st.selectbox(label, months, key=key, format_func=lambda m: format_month(f"{m}-01"),
-                 on_change=state.on_change("month", key))
+    st.selectbox(
+        label, months, key=key, format_func=lambda m: format_month(f"{m}-01"), on_change=state.on_change("month", key)
+    )
     state.publish(month=chosen)
     return pd.Timestamp(f"{chosen}-01")
 
@@ -45,8 +46,13 @@ def teams_chooser(frame: Frame, key: str) -> list[str]:
     """Pick several teams (whole service by default); shared as `teams`."""
     options = team_options(frame)
     chosen = state.many_choice("teams", options, [WHOLE_SERVICE_LABEL], key, frame.notify)
-    chosen = st.multiselect("Teams", options, key=key, on_change=state.on_change("teams", key, many=True),
-                            placeholder="Choose one or more teams")
+    chosen = st.multiselect(
+        "Teams",
+        options,
+        key=key,
+        on_change=state.on_change("teams", key, many=True),
+        placeholder="Choose one or more teams",
+    )
     state.publish(teams=chosen)
     return [as_team(label) for label in chosen]
 
@@ -60,8 +66,13 @@ def indicator_chooser(frame: Frame, key: str, default: str | None = None) -> str
     ids = list(catalogue.index)
     labels = dict(zip(ids, catalogue["area"] + ": " + catalogue["name"]))
     chosen = state.single_choice("indicator", ids, default if default in labels else ids[0], key, frame.notify)
-    st.selectbox("Indicator (type to search)", ids, key=key, format_func=labels.__getitem__,
-                 on_change=state.on_change("indicator", key))
+    st.selectbox(
+        "Indicator (type to search)",
+        ids,
+        key=key,
+        format_func=labels.__getitem__,
+        on_change=state.on_change("indicator", key),
+    )
     state.publish(indicator=chosen)
     return chosen
 
@@ -76,19 +87,30 @@ def period_chooser(frame: Frame, key: str, default_months: int = 24) -> tuple[pd
         st.session_state[f"{key}.from"], st.session_state[f"{key}.to"] = end, start
     left, right = st.columns(2)
     with left:
-        start = st.selectbox("From", months, key=f"{key}.from", format_func=lambda m: format_month(f"{m}-01"),
-                             on_change=state.on_change("from", f"{key}.from"))
+        start = st.selectbox(
+            "From",
+            months,
+            key=f"{key}.from",
+            format_func=lambda m: format_month(f"{m}-01"),
+            on_change=state.on_change("from", f"{key}.from"),
+        )
     with right:
-        end = st.selectbox("To", months, key=f"{key}.to", format_func=lambda m: format_month(f"{m}-01"),
-                           on_change=state.on_change("to", f"{key}.to"))
+        end = st.selectbox(
+            "To",
+            months,
+            key=f"{key}.to",
+            format_func=lambda m: format_month(f"{m}-01"),
+            on_change=state.on_change("to", f"{key}.to"),
+        )
     if start > end:
         start, end = end, start
     state.publish(**{"from": start, "to": end})
     return pd.Timestamp(f"{start}-01"), pd.Timestamp(f"{end}-01")
 
 
-def filter_by(rows: pd.DataFrame, key: str, column: str, label: str, options: list[str],
-              teams: list[str]) -> tuple[pd.DataFrame, list[str], list[str]]:
+def filter_by(
+    rows: pd.DataFrame, key: str, column: str, label: str, options: list[str], teams: list[str]
+) -> tuple[pd.DataFrame, list[str], list[str]]:
     """Two filters side by side, on `column` and on team; nothing chosen means everything.
 
     Returns the rows left and the two choices (for caching and file names).
@@ -103,13 +125,19 @@ def comparators_chooser(frame: Frame, key: str, options: list[str]) -> list[str]
     """Pick the yearly DfE comparators to draw (England and statistical neighbours by default); shared as
     `compare`. Nothing is shown, and nothing chosen, when the indicator has none."""
     if not options:
-        st.caption("DfE publishes no figure this indicator can fairly be set against (a count is only compared "
-                   "with the council's own published count).")
+        st.caption(
+            "DfE publishes no figure this indicator can fairly be set against (a count is only compared "
+            "with the council's own published count)."
+        )
         return []
     default = [option for option in options if option in (ENGLAND, NEIGHBOURS)] or options[:1]
     state.many_choice("compare", options, default, key, frame.notify)
-    chosen = st.multiselect("Compare with (yearly figures published by DfE)", options, key=key,
-                            on_change=state.on_change("compare", key, many=True),
-                            placeholder="Choose England, the region, neighbours or quartiles")
+    chosen = st.multiselect(
+        "Compare with (yearly figures published by DfE)",
+        options,
+        key=key,
+        on_change=state.on_change("compare", key, many=True),
+        placeholder="Choose England, the region, neighbours or quartiles",
+    )
     state.publish(compare=chosen)
     return chosen

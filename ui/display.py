@@ -22,10 +22,18 @@ MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&])")
 # Status labels keep their word and symbol; the colour only repeats them (theme colours suit light and dark).
 # Keyed by status code, so a relabelled status keeps its colour.
 RAG_COLOURS = {"green": "green", "amber": "orange", "red": "red", "none": "gray"}
-VARIATION_COLOURS = {"improvement": "blue", "concern": "orange", "neutral_high": "violet", "neutral_low": "violet",
-                     "common_cause": "gray", "insufficient_data": "gray"}
-STATUS_COLOURS = {**{RAG_LABELS[code]: colour for code, colour in RAG_COLOURS.items()},
-                  **{VARIATION_LABELS[code]: colour for code, colour in VARIATION_COLOURS.items()}}
+VARIATION_COLOURS = {
+    "improvement": "blue",
+    "concern": "orange",
+    "neutral_high": "violet",
+    "neutral_low": "violet",
+    "common_cause": "gray",
+    "insufficient_data": "gray",
+}
+STATUS_COLOURS = {
+    **{RAG_LABELS[code]: colour for code, colour in RAG_COLOURS.items()},
+    **{VARIATION_LABELS[code]: colour for code, colour in VARIATION_COLOURS.items()},
+}
 
 
 # Escapes do not stop everything Streamlit's markdown does: it still turns www. and scheme:// into links,
@@ -60,8 +68,11 @@ def with_status_labels(frame: pd.DataFrame, columns: list[str], helps: dict[str,
         options = sorted(set(texts) - {""})
         labels[column] = [[text] if text else [] for text in texts]
         config[column] = st.column_config.MultiselectColumn(
-            column, options=options, color=[status_colour(option) for option in options] or None,
-            disabled=True, help=(helps or {}).get(column),
+            column,
+            options=options,
+            color=[status_colour(option) for option in options] or None,
+            disabled=True,
+            help=(helps or {}).get(column),
         )
     return frame.assign(**labels), config
 
@@ -76,8 +87,9 @@ def safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_.") or "table"
 
 
-def downloads(frame: pd.DataFrame | Callable[[], pd.DataFrame], file_stem: str, key: str,
-              what: str = "this table") -> None:
+def downloads(
+    frame: pd.DataFrame | Callable[[], pd.DataFrame], file_stem: str, key: str, what: str = "this table"
+) -> None:
     """CSV and Excel download buttons for exactly this table (or a function that makes it).
 
     Each file is made only when someone asks for it, on a thread of its own, so a page that offers
@@ -89,15 +101,21 @@ def downloads(frame: pd.DataFrame | Callable[[], pd.DataFrame], file_stem: str, 
     left, right = st.columns(2, gap="small")
     with left:
         st.download_button(
-            f"Download {what} (CSV)", lambda: csv_bytes(table()),
-            file_name=f"{file_stem}.csv", mime="text/csv", key=f"{key}.csv", on_click="ignore",
+            f"Download {what} (CSV)",
+            lambda: csv_bytes(table()),
+            file_name=f"{file_stem}.csv",
+            mime="text/csv",
+            key=f"{key}.csv",
+            on_click="ignore",
         )
     with right:
         st.download_button(
-            f"Download {what} (Excel)", lambda: excel_bytes(table(), file_stem),
+            f"Download {what} (Excel)",
+            lambda: excel_bytes(table(), file_stem),
             file_name=f"{file_stem}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key=f"{key}.xlsx", on_click="ignore",
+            key=f"{key}.xlsx",
+            on_click="ignore",
         )
 
 
@@ -138,8 +156,12 @@ def _chart_table(frame: pd.DataFrame) -> bytes:
 CHART_PARTS = ("layer", "concat", "hconcat", "vconcat", "spec")
 
 
-def _name_tables(chart: alt.SchemaBase, names: dict[int, str], datasets: dict[str, bytes],
-                 replaced: list[tuple[alt.SchemaBase, pd.DataFrame]]) -> None:
+def _name_tables(
+    chart: alt.SchemaBase,
+    names: dict[int, str],
+    datasets: dict[str, bytes],
+    replaced: list[tuple[alt.SchemaBase, pd.DataFrame]],
+) -> None:
     """Put each table of the chart and its parts into datasets (as Arrow) and point the chart at it by
     name, noting in replaced what was changed so it can be put back."""
     data = chart._kwds.get("data", alt.Undefined)
@@ -181,8 +203,9 @@ def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
 def layout_spec(layout: Layout) -> dict:
     """A Layout's spec, the same as vega_lite_spec(layout.chart()) gives: its layers' spec, worked out
     once per shape, with this view's title and tables (as Arrow)."""
-    spec = _filled(_layers_spec(layout.draw, layout.shape),
-                   {word_placeholder(name): text for name, text in layout.words.items()})
+    spec = _filled(
+        _layers_spec(layout.draw, layout.shape), {word_placeholder(name): text for name, text in layout.words.items()}
+    )
     spec["title"], spec["description"] = chart_title(layout.title), layout.title
     spec["datasets"] = {name: _chart_table(table) for name, table in layout.tables.items()}
     return spec

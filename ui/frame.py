@@ -95,11 +95,15 @@ def data_age(snapshot: CheckedSnapshot, latest_month: pd.Timestamp, today: date)
     """How current the figures are: on real data, how many months behind today; the shipped demo says
     what it is instead (its months are years old on purpose, and "57 months behind" would alarm)."""
     if shipped_demo():
-        return (f"Demonstration data for {DEMO_COUNCIL}, up to **{format_month(latest_month)}** "
-                f"(snapshot as at {snapshot.as_at:%d %B %Y}).")
+        return (
+            f"Demonstration data for {DEMO_COUNCIL}, up to **{format_month(latest_month)}** "
+            f"(snapshot as at {snapshot.as_at:%d %B %Y})."
+        )
     behind = months_behind(latest_month, today)
-    return (f"Snapshot as at {snapshot.as_at:%d %B %Y}: figures up to **{format_month(latest_month)}**, "
-            f"{behind} month{'s' if behind != 1 else ''} behind today ({today:%d %B %Y}).")
+    return (
+        f"Snapshot as at {snapshot.as_at:%d %B %Y}: figures up to **{format_month(latest_month)}**, "
+        f"{behind} month{'s' if behind != 1 else ''} behind today ({today:%d %B %Y})."
+    )
 
 
 @functools.cache
@@ -155,15 +159,18 @@ def _say_when_the_newest_is_ready(notices, newest: CheckedSnapshot, opened_on: C
         notices.info(
             f"The newest snapshot, as at {newest.as_at:%d %B %Y}, is still being prepared, so this page "
             f"shows the one as at {opened_on.as_at:%d %B %Y}. Choose the newest under Snapshot in a minute "
-            f"or two, or open the page again.", icon=":material/hourglass_top:",
+            f"or two, or open the page again.",
+            icon=":material/hourglass_top:",
         )
         st.session_state[WAITING_FOR_KEY] = newest.as_at.isoformat()
     elif st.session_state.get(WAITING_FOR_KEY) == newest.as_at.isoformat():
         if chosen == newest.as_at.isoformat():
             del st.session_state[WAITING_FOR_KEY]
         else:
-            notices.info(f"The newest snapshot, as at {newest.as_at:%d %B %Y}, is ready now: choose it under "
-                         "Snapshot.", icon=":material/check_circle:")
+            notices.info(
+                f"The newest snapshot, as at {newest.as_at:%d %B %Y}, is ready now: choose it under Snapshot.",
+                icon=":material/check_circle:",
+            )
 
 
 def page_frame(title: str, summary: str) -> Frame:
@@ -190,10 +197,13 @@ def page_frame(title: str, summary: str) -> Frame:
         _navigation()
         st.divider()
         opened_on = _opened_on(location, valid, audience)
-        chosen = state.single_choice("snapshot", options, opened_on.as_at.isoformat(), "frame.snapshot",
-                                     lambda text: notice(notices, text))
+        chosen = state.single_choice(
+            "snapshot", options, opened_on.as_at.isoformat(), "frame.snapshot", lambda text: notice(notices, text)
+        )
         st.selectbox(
-            "Snapshot (the day the figures were extracted)", options, key="frame.snapshot",
+            "Snapshot (the day the figures were extracted)",
+            options,
+            key="frame.snapshot",
             format_func=lambda iso: f"As at {date.fromisoformat(iso):%d %B %Y}",
             on_change=state.on_change("snapshot", "frame.snapshot"),
         )

@@ -22,8 +22,14 @@ STYLESHEET = Path(__file__).resolve().parent / "static" / "app.css"
 # The tone (colour class) of a status label, by status code: the symbol and word carry the meaning,
 # the colour only repeats it.
 RAG_TONES = {"green": "good", "amber": "warn", "red": "bad", "none": "plain"}
-VARIATION_TONES = {"improvement": "info", "concern": "warn", "neutral_high": "note", "neutral_low": "note",
-                   "common_cause": "plain", "insufficient_data": "plain"}
+VARIATION_TONES = {
+    "improvement": "info",
+    "concern": "warn",
+    "neutral_high": "note",
+    "neutral_low": "note",
+    "common_cause": "plain",
+    "insufficient_data": "plain",
+}
 
 
 @dataclass(frozen=True)
@@ -86,11 +92,15 @@ def table_html(columns: list[Column], rows: list[list[Cell]], caption: str) -> s
             scope = ' scope="row"' if position == 0 else ""
             hide = "" if column.in_card else " wide-only"
             empty = " empty" if not (cell.text or cell.detail) else ""
-            cells.append(f'<{tag}{scope} class="col-{column.css}{hide}{empty}" data-label="{escape(column.header)}">'
-                         f'<span class="cell">{_cell_html(cell)}</span></{tag}>')
+            cells.append(
+                f'<{tag}{scope} class="col-{column.css}{hide}{empty}" data-label="{escape(column.header)}">'
+                f'<span class="cell">{_cell_html(cell)}</span></{tag}>'
+            )
         body.append(f"<tr>{''.join(cells)}</tr>")
-    return (f'<div class="figures"><table><caption>{escape(caption)}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
+    return (
+        f'<div class="figures"><table><caption>{escape(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
 
 
 def show(table: str) -> None:
@@ -131,21 +141,24 @@ def sparkline(values: list[float | None], label: str) -> str:
     if current:
         segments.append(current)
     lines = "".join(
-        f'<polyline points="{" ".join(f"{px:.1f},{py:.1f}" for px, py in segment)}" />' if len(segment) > 1
+        f'<polyline points="{" ".join(f"{px:.1f},{py:.1f}" for px, py in segment)}" />'
+        if len(segment) > 1
         else f'<circle cx="{segment[0][0]:.1f}" cy="{segment[0][1]:.1f}" r="1.6" fill="{LINE}" stroke="none" />'
         for segment in segments
     )
     gaps = "".join(
         f'<line x1="{x(i):.1f}" x2="{x(i):.1f}" y1="{SPARK_HEIGHT - 4}" y2="{SPARK_HEIGHT}" />'
-        for i, v in enumerate(values) if v is None or math.isnan(v)
+        for i, v in enumerate(values)
+        if v is None or math.isnan(v)
     )
     last_i, last_v = shown[-1]
-    drawing = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SPARK_WIDTH} {SPARK_HEIGHT}" '
-               f'width="{SPARK_WIDTH}" height="{SPARK_HEIGHT}">'
-               f'<g fill="none" stroke="{LINE}" stroke-width="1.5">{lines}</g>'
-               f'<g stroke="{GAP}" stroke-width="1.5">{gaps}</g>'
-               f'<circle cx="{x(last_i):.1f}" cy="{y(last_v):.1f}" r="2.2" fill="{LINE}" /></svg>')
+    drawing = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SPARK_WIDTH} {SPARK_HEIGHT}" '
+        f'width="{SPARK_WIDTH}" height="{SPARK_HEIGHT}">'
+        f'<g fill="none" stroke="{LINE}" stroke-width="1.5">{lines}</g>'
+        f'<g stroke="{GAP}" stroke-width="1.5">{gaps}</g>'
+        f'<circle cx="{x(last_i):.1f}" cy="{y(last_v):.1f}" r="2.2" fill="{LINE}" /></svg>'
+    )
     # An image, not inline SVG: the page's HTML sanitiser removes inline SVG, and an image prints.
     source = "data:image/svg+xml;base64," + base64.b64encode(drawing.encode()).decode()
-    return (f'<img class="spark" src="{source}" alt="{escape(label)}" '
-            f'width="{SPARK_WIDTH}" height="{SPARK_HEIGHT}" />')
+    return f'<img class="spark" src="{source}" alt="{escape(label)}" width="{SPARK_WIDTH}" height="{SPARK_HEIGHT}" />'

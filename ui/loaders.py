@@ -57,8 +57,9 @@ Folder = tuple[date, str]  # (as-at date, path)
 
 
 @st.cache_resource(max_entries=4, show_spinner="Checking the snapshots…")
-def _survey(location: str, folders: tuple[Folder, ...],
-            settled: tuple[Folder, ...]) -> tuple[list[CheckedSnapshot], list[CheckedSnapshot], tuple[Folder, ...]]:
+def _survey(
+    location: str, folders: tuple[Folder, ...], settled: tuple[Folder, ...]
+) -> tuple[list[CheckedSnapshot], list[CheckedSnapshot], tuple[Folder, ...]]:
     """Valid and invalid snapshots, and the large new ones left to a process of their own to check (while
     another snapshot is valid to show) until they are among the settled."""
     step_aside()  # a new snapshot is read and checked
@@ -109,6 +110,7 @@ def performance(location: str, as_at: date, path: str, audience: str) -> Perform
     """The rated performance table of one snapshot for one audience (prepared once, then read), kept in
     memory while the snapshots held fit PERFORMANCE_MEMORY_MB: the demo's five snapshots take a few MB
     each, a regional-scale one that has loaded every team some 450 MB."""
+
     def prepare() -> Performance:
         step_aside()  # read, or waited for while it is prepared
         root, folder = data_root(location), SnapshotFolder(as_at, path)
@@ -124,9 +126,11 @@ def waiting_words(root: DataRoot, folder: SnapshotFolder, audience: str) -> str:
     checks = prepared.checked_before(root, folder)
     if checks is None or not large(checks) or prepared.is_prepared(root, folder, audience):
         return "Working out the figures…"
-    return (f"The snapshot as at {folder.as_at:%d %B %Y} is large and is being prepared on this server for the "
-            "first time (checks, small-number protection and ratings): up to a minute, once. Every page "
-            "after that opens in moments.")
+    return (
+        f"The snapshot as at {folder.as_at:%d %B %Y} is large and is being prepared on this server for the "
+        "first time (checks, small-number protection and ratings): up to a minute, once. Every page "
+        "after that opens in moments."
+    )
 
 
 _READY: set[tuple] = set()  # snapshots (and audiences) known to be ready: snapshots never change
@@ -138,8 +142,12 @@ def ready(location: str, snapshot: CheckedSnapshot, audience: str) -> bool:
     key = (location, snapshot.as_at, snapshot.path, audience)
     if key in _READY:
         return True
-    if (not large(snapshot) or key in _PERFORMANCES or prepared.cache_folder() is None
-            or prepared.is_prepared(data_root(location), SnapshotFolder(snapshot.as_at, snapshot.path), audience)):
+    if (
+        not large(snapshot)
+        or key in _PERFORMANCES
+        or prepared.cache_folder() is None
+        or prepared.is_prepared(data_root(location), SnapshotFolder(snapshot.as_at, snapshot.path), audience)
+    ):
         _READY.add(key)
         return True
     return False
@@ -147,8 +155,9 @@ def ready(location: str, snapshot: CheckedSnapshot, audience: str) -> bool:
 
 def being_prepared(location: str, snapshot: CheckedSnapshot, audience: str) -> bool:
     """True while a process of its own is preparing the snapshot and it is not ready for the audience yet."""
-    return (not ready(location, snapshot, audience)
-            and AHEAD.running(data_root(location), SnapshotFolder(snapshot.as_at, snapshot.path)))
+    return not ready(location, snapshot, audience) and AHEAD.running(
+        data_root(location), SnapshotFolder(snapshot.as_at, snapshot.path)
+    )
 
 
 def prepare_ahead(location: str, snapshot: CheckedSnapshot, audiences: list[str]) -> None:
@@ -239,8 +248,9 @@ def caseload_months(location: str, as_at: date, path: str, audience: str) -> lis
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def caseload_summary(location: str, as_at: date, path: str, audience: str, month: str,
-                     threshold: int) -> CaseloadSummary:
+def caseload_summary(
+    location: str, as_at: date, path: str, audience: str, month: str, threshold: int
+) -> CaseloadSummary:
     """By team for the month: in public the disclosure-controlled team figures (at the default
     threshold only), internally every figure from the workers' caseloads."""
     if audience == PUBLIC:
@@ -285,8 +295,9 @@ class AreaTable:
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
-def scorecard(location: str, as_at: date, path: str, audience: str, month: str,
-              teams: tuple[str, ...]) -> tuple[pd.DataFrame, list[AreaTable], list[str]]:
+def scorecard(
+    location: str, as_at: date, path: str, audience: str, month: str, teams: tuple[str, ...]
+) -> tuple[pd.DataFrame, list[AreaTable], list[str]]:
     """The scorecard rows for a month and teams, per area the table as people read it, and the summary.
 
     Shared between sessions and never changed, so it is built once per choice.
@@ -309,8 +320,17 @@ def scorecard(location: str, as_at: date, path: str, audience: str, month: str,
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def committee_report(location: str, as_at: date, path: str, audience: str, month: str, team: str,
-                     previous: str | None, council: str, today: date) -> bytes:
+def committee_report(
+    location: str,
+    as_at: date,
+    path: str,
+    audience: str,
+    month: str,
+    team: str,
+    previous: str | None,
+    council: str,
+    today: date,
+) -> bytes:
     """The committee report (.docx) for a month and team; previous is the next older valid snapshot's
     as-at date (YYYY-MM-DD), for what was revised since."""
     rated = performance(location, as_at, path, audience)
@@ -319,8 +339,16 @@ def committee_report(location: str, as_at: date, path: str, audience: str, month
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def indicator_sentences(location: str, as_at: date, path: str, audience: str, indicator_id: str, month: str,
-                        teams: tuple[str, ...], previous: str | None) -> list[str]:
+def indicator_sentences(
+    location: str,
+    as_at: date,
+    path: str,
+    audience: str,
+    indicator_id: str,
+    month: str,
+    teams: tuple[str, ...],
+    previous: str | None,
+) -> list[str]:
     """One indicator's sentence for each team in the month (teams that report it); previous is the next older
     valid snapshot's as-at date (YYYY-MM-DD), for what was revised since."""
     rated = performance(location, as_at, path, audience)
@@ -365,16 +393,32 @@ def revisions_between(location: str, older: str, newer: str, audience: str) -> p
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def indicator_series(location: str, as_at: date, path: str, audience: str, indicator_id: str,
-                     teams: tuple[str, ...], start: str, end: str) -> pd.DataFrame:
+def indicator_series(
+    location: str,
+    as_at: date,
+    path: str,
+    audience: str,
+    indicator_id: str,
+    teams: tuple[str, ...],
+    start: str,
+    end: str,
+) -> pd.DataFrame:
     """One indicator month by month for the teams, from start to end (YYYY-MM-DD)."""
     rated = performance(location, as_at, path, audience)
     return series.indicator_series(rated, indicator_id, list(teams), pd.Timestamp(start), pd.Timestamp(end))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def explore_tables(location: str, as_at: date, path: str, audience: str, indicator_id: str,
-                   teams: tuple[str, ...], start: str, end: str) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
+def explore_tables(
+    location: str,
+    as_at: date,
+    path: str,
+    audience: str,
+    indicator_id: str,
+    teams: tuple[str, ...],
+    start: str,
+    end: str,
+) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
     """The explore page's figures as people read them (statuses as labels), their config, and the download."""
     rated = performance(location, as_at, path, audience)
     figures = indicator_series(location, as_at, path, audience, indicator_id, teams, start, end)
@@ -384,8 +428,18 @@ def explore_tables(location: str, as_at: date, path: str, audience: str, indicat
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def spc_reading(location: str, as_at: date, path: str, audience: str, indicator_id: str, team: str,
-                start: str, end: str, rebase: str | None, fix_after: int | None = None) -> spc.SpcResult:
+def spc_reading(
+    location: str,
+    as_at: date,
+    path: str,
+    audience: str,
+    indicator_id: str,
+    team: str,
+    start: str,
+    end: str,
+    rebase: str | None,
+    fix_after: int | None = None,
+) -> spc.SpcResult:
     """The SPC reading of one team's series over the period, with new limits from rebase (YYYY-MM-DD) on
     and, with fix_after, limits from each part's first fix_after months."""
     rated = performance(location, as_at, path, audience)
@@ -396,23 +450,26 @@ def spc_reading(location: str, as_at: date, path: str, audience: str, indicator_
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def teams_for_month(location: str, as_at: date, path: str, audience: str, indicator_id: str,
-                    month: str) -> pd.DataFrame:
+def teams_for_month(
+    location: str, as_at: date, path: str, audience: str, indicator_id: str, month: str
+) -> pd.DataFrame:
     """Each team's figure for one indicator and month, highest first."""
     return comparison.teams_for_month(performance(location, as_at, path, audience), indicator_id, pd.Timestamp(month))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def comparators_in_force(location: str, as_at: date, path: str, audience: str, indicator_id: str, month: str,
-                         comparators: tuple[str, ...]) -> pd.DataFrame:
+def comparators_in_force(
+    location: str, as_at: date, path: str, audience: str, indicator_id: str, month: str, comparators: tuple[str, ...]
+) -> pd.DataFrame:
     """The chosen comparators' figures in force for one indicator in the month (shared: never changed)."""
     current = benchmarking.in_force(performance(location, as_at, path, audience).benchmarks, pd.Timestamp(month))
     return current[(current["indicator_id"] == indicator_id) & current["comparator"].isin(comparators)]
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def compare_table(location: str, as_at: date, path: str, audience: str, indicator_id: str, month: str,
-                  link_snapshot: str | None) -> tuple[pd.DataFrame, pa.Table, dict]:
+def compare_table(
+    location: str, as_at: date, path: str, audience: str, indicator_id: str, month: str, link_snapshot: str | None
+) -> tuple[pd.DataFrame, pa.Table, dict]:
     """The compare page's team table: as downloaded, as drawn (statuses as labels), and its config."""
     rated = performance(location, as_at, path, audience)
     rows = teams_for_month(location, as_at, path, audience, indicator_id, month)
@@ -423,8 +480,9 @@ def compare_table(location: str, as_at: date, path: str, audience: str, indicato
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def team_grid(location: str, as_at: date, path: str, audience: str, month: str,
-              coloured_up_to: int) -> tuple[pd.DataFrame, pa.Table, dict]:
+def team_grid(
+    location: str, as_at: date, path: str, audience: str, month: str, coloured_up_to: int
+) -> tuple[pd.DataFrame, pa.Table, dict]:
     """Teams by indicators for the month: the plain grid, the grid as drawn, and its config."""
     rated = performance(location, as_at, path, audience)
     grid = tables.team_grid(comparison.rag_matrix(rated, pd.Timestamp(month)), rated.indicators)
@@ -435,8 +493,17 @@ def team_grid(location: str, as_at: date, path: str, audience: str, month: str,
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def off_target_table(location: str, as_at: date, path: str, audience: str, month: str, areas: tuple[str, ...],
-                     teams: tuple[str, ...], link_snapshot: str | None, rows_shown: int) -> str:
+def off_target_table(
+    location: str,
+    as_at: date,
+    path: str,
+    audience: str,
+    month: str,
+    areas: tuple[str, ...],
+    teams: tuple[str, ...],
+    link_snapshot: str | None,
+    rows_shown: int,
+) -> str:
     """The most serious off-target rows for the chosen areas and teams, as an HTML table."""
     rows = filtered_off_target(location, as_at, path, audience, month, areas, teams)
     cells = tables.off_target_cells(rows.head(rows_shown), pd.Timestamp(month), link_snapshot)
@@ -444,16 +511,18 @@ def off_target_table(location: str, as_at: date, path: str, audience: str, month
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def filtered_off_target(location: str, as_at: date, path: str, audience: str, month: str,
-                        areas: tuple[str, ...], teams: tuple[str, ...]) -> pd.DataFrame:
+def filtered_off_target(
+    location: str, as_at: date, path: str, audience: str, month: str, areas: tuple[str, ...], teams: tuple[str, ...]
+) -> pd.DataFrame:
     """Off-target rows of the chosen areas and teams (team labels; none chosen means all), worst first."""
     rows = off_target(location, as_at, path, audience, month)
     return tables.chosen_rows(rows, "area", areas, teams).reset_index(drop=True)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def revision_tables(location: str, older: str, newer: str, audience: str, names: tuple[str, ...],
-                    teams: tuple[str, ...]) -> tuple[pa.Table, pd.DataFrame]:
+def revision_tables(
+    location: str, older: str, newer: str, audience: str, names: tuple[str, ...], teams: tuple[str, ...]
+) -> tuple[pa.Table, pd.DataFrame]:
     """Revisions of the chosen indicators and teams: as drawn, and as downloaded."""
     changes = tables.chosen_rows(revisions_between(location, older, newer, audience), "name", names, teams)
     table, export = tables.revisions(changes)

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.aggregation import WHOLE_SERVICE
+from metrics.arrays import row_tuples
 from metrics.audience import PUBLIC
 from metrics.formatting import (
     ASSURANCE_LABELS,
@@ -26,7 +27,6 @@ from metrics.formatting import (
     status_run_text,
     team_label,
 )
-from metrics.arrays import row_tuples
 from metrics.narrative import reading
 from metrics.suppression import is_small
 from ui.html import RAG_TONES, VARIATION_TONES, Cell, Column, sparkline
@@ -64,8 +64,12 @@ def neighbours_cell(row) -> Cell:
 
 
 def status_cell(row) -> Cell:
-    return Cell(RAG_LABELS[row.rag], status_run_text(row.rag, row.months_at_status, row.status_from_start, row.period),
-                kind="status", tone=RAG_TONES[row.rag])
+    return Cell(
+        RAG_LABELS[row.rag],
+        status_run_text(row.rag, row.months_at_status, row.status_from_start, row.period),
+        kind="status",
+        tone=RAG_TONES[row.rag],
+    )
 
 
 def trend_label(values: list[float | None], unit: str, month: pd.Timestamp) -> str:
@@ -75,8 +79,10 @@ def trend_label(values: list[float | None], unit: str, month: pd.Timestamp) -> s
         return ""
     (first_step, first), (last_step, last) = shown[0], shown[-1]
     first_month, last_month = (months_before(month, len(values) - 1 - step) for step in (first_step, last_step))
-    text = (f"{len(values)} months to {format_month(month)}: {format_value(first, unit)} in {format_month(first_month)}, "
-            f"{format_value(last, unit)} in {format_month(last_month)}")
+    text = (
+        f"{len(values)} months to {format_month(month)}: {format_value(first, unit)} in {format_month(first_month)}, "
+        f"{format_value(last, unit)} in {format_month(last_month)}"
+    )
     gaps = len(values) - len(shown)
     return text + (f"; {gaps} month{'s' if gaps != 1 else ''} hidden or missing" if gaps else "")
 
@@ -90,19 +96,27 @@ def scorecard_cells(scorecard: pd.DataFrame, trends: list[list[float | None]]) -
     for row, value, last, trend in zip(row_tuples(scorecard), values, previous, trends):
         spark = sparkline(trend, trend_label(trend, row.unit, row.period))
         line = reading(row)
-        rows.append([
-            Cell(row.name, " · ".join(part for part in (team_label(row.team) if several_teams else "", line) if part)),
-            Cell(value),
-            status_cell(row),
-            Cell(DIRECTION_LABELS[row.direction], f"from {last}" if last != NO_DATA else "last month: no data"),
-            Cell(format_value(row.target, row.unit, missing="")),
-            england_cell(row),
-            neighbours_cell(row),
-            Cell(spark, kind="trend"),
-            Cell(VARIATION_LABELS[row.variation], ASSURANCE_LABELS[row.assurance] if row.assurance != "none" else "",
-                 kind="status", tone=VARIATION_TONES[row.variation]),
-            Cell(row.commentary or ""),
-        ])
+        rows.append(
+            [
+                Cell(
+                    row.name, " · ".join(part for part in (team_label(row.team) if several_teams else "", line) if part)
+                ),
+                Cell(value),
+                status_cell(row),
+                Cell(DIRECTION_LABELS[row.direction], f"from {last}" if last != NO_DATA else "last month: no data"),
+                Cell(format_value(row.target, row.unit, missing="")),
+                england_cell(row),
+                neighbours_cell(row),
+                Cell(spark, kind="trend"),
+                Cell(
+                    VARIATION_LABELS[row.variation],
+                    ASSURANCE_LABELS[row.assurance] if row.assurance != "none" else "",
+                    kind="status",
+                    tone=VARIATION_TONES[row.variation],
+                ),
+                Cell(row.commentary or ""),
+            ]
+        )
     return rows
 
 
@@ -124,11 +138,13 @@ def caseload_summary(summary: pd.DataFrame, threshold: int, detailed: bool) -> C
     def hidden(column: str) -> pd.Series:
         return summary[f"{column}_hidden"] if f"{column}_hidden" in summary.columns else pd.Series(False, summary.index)
 
-    table = pd.DataFrame({
-        "Team": summary["team"].map(team_label),
-        "Workers": [format_count(v, h) for v, h in zip(summary["workers"], hidden("workers"))],
-        "Average": format_values(summary["mean"], "number", hidden("mean")),
-    })
+    table = pd.DataFrame(
+        {
+            "Team": summary["team"].map(team_label),
+            "Workers": [format_count(v, h) for v, h in zip(summary["workers"], hidden("workers"))],
+            "Average": format_values(summary["mean"], "number", hidden("mean")),
+        }
+    )
     if detailed:
         table["Median"] = format_values(summary["median"], "number")
         table["Highest"] = [format_count(v) for v in summary["max"]]
@@ -153,32 +169,41 @@ def caseload_summary(summary: pd.DataFrame, threshold: int, detailed: bool) -> C
 
 def explore_figures(series: pd.DataFrame, unit: str, ratio: bool) -> pd.DataFrame:
     """An indicator's monthly figures as people read them; a ratio's parts where they may be shown."""
-    table = pd.DataFrame({
-        "Month": series["period"].map(format_month),
-        "Team": series["team_label"],
-        "Value": format_values(series["value"], unit, series["suppressed"]),
-        "Target": format_values(series["target"], unit, missing=""),
-        "Status": in_words(series["rag"], RAG_LABELS),
-        "Change": in_words(series["direction"], DIRECTION_LABELS),
-    })
+    table = pd.DataFrame(
+        {
+            "Month": series["period"].map(format_month),
+            "Team": series["team_label"],
+            "Value": format_values(series["value"], unit, series["suppressed"]),
+            "Target": format_values(series["target"], unit, missing=""),
+            "Status": in_words(series["rag"], RAG_LABELS),
+            "Change": in_words(series["direction"], DIRECTION_LABELS),
+        }
+    )
     if ratio:
-        table.insert(3, "Numerator", [format_count(n, s) for n, s in
-                                      zip(series["numerator"], series["numerator_suppressed"])])
-        table.insert(4, "Denominator", [format_count(d, s) for d, s in
-                                        zip(series["denominator"], series["denominator_suppressed"])])
+        table.insert(
+            3, "Numerator", [format_count(n, s) for n, s in zip(series["numerator"], series["numerator_suppressed"])]
+        )
+        table.insert(
+            4,
+            "Denominator",
+            [format_count(d, s) for d, s in zip(series["denominator"], series["denominator_suppressed"])],
+        )
     return table
 
 
-def compare_teams(rows: pd.DataFrame, unit: str, indicator_id: str, month: pd.Timestamp,
-                  snapshot: str | None) -> pd.DataFrame:
+def compare_teams(
+    rows: pd.DataFrame, unit: str, indicator_id: str, month: pd.Timestamp, snapshot: str | None
+) -> pd.DataFrame:
     """One indicator's teams for a month as people read them, each with a link to its trend."""
-    return pd.DataFrame({
-        "Team": rows["team"].map(team_label),
-        "Value": format_values(rows["value"], unit, rows["suppressed"]),
-        "Target": format_values(rows["target"], unit, missing=""),
-        "Status": in_words(rows["rag"], RAG_LABELS),
-        "Explore": explore_urls([indicator_id] * len(rows), rows["team"].tolist(), month, snapshot),
-    })
+    return pd.DataFrame(
+        {
+            "Team": rows["team"].map(team_label),
+            "Value": format_values(rows["value"], unit, rows["suppressed"]),
+            "Target": format_values(rows["target"], unit, missing=""),
+            "Status": in_words(rows["rag"], RAG_LABELS),
+            "Explore": explore_urls([indicator_id] * len(rows), rows["team"].tolist(), month, snapshot),
+        }
+    )
 
 
 def team_grid(matrix: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
@@ -235,29 +260,38 @@ def off_target_cells(rows: pd.DataFrame, month: pd.Timestamp, snapshot: str | No
 
 def revisions(changes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Revised figures as people read them, and as downloaded (numbers, "c" where hidden)."""
-    table = pd.DataFrame({
-        "Month": changes["period"].map(format_month),
-        "Indicator": changes["name"],
-        "Team": changes["team"].map(team_label),
-        "Old value": format_values(changes["value_old"], changes["unit"], changes["suppressed_old"]),
-        "New value": format_values(changes["value_new"], changes["unit"], changes["suppressed_new"]),
-        "Difference": ["" if pd.isna(d) else f"{d:+,.1f}" for d in changes["difference"]],
-    })
-    export = pd.DataFrame({
-        "period": changes["period"].map(month_key), "indicator_id": changes["indicator_id"],
-        "team": changes["team"],
-        "old_value": export_figures(changes["value_old"], changes["suppressed_old"]),
-        "new_value": export_figures(changes["value_new"], changes["suppressed_new"]),
-        "difference": changes["difference"],
-    })
+    table = pd.DataFrame(
+        {
+            "Month": changes["period"].map(format_month),
+            "Indicator": changes["name"],
+            "Team": changes["team"].map(team_label),
+            "Old value": format_values(changes["value_old"], changes["unit"], changes["suppressed_old"]),
+            "New value": format_values(changes["value_new"], changes["unit"], changes["suppressed_new"]),
+            "Difference": ["" if pd.isna(d) else f"{d:+,.1f}" for d in changes["difference"]],
+        }
+    )
+    export = pd.DataFrame(
+        {
+            "period": changes["period"].map(month_key),
+            "indicator_id": changes["indicator_id"],
+            "team": changes["team"],
+            "old_value": export_figures(changes["value_old"], changes["suppressed_old"]),
+            "new_value": export_figures(changes["value_new"], changes["suppressed_new"]),
+            "difference": changes["difference"],
+        }
+    )
     return table, export
 
 
 def rows_read(counts: dict[str, int], audience: str) -> pd.DataFrame:
     """Rows read from each Annex A list; in public a count of 1 to 5 shows as "c" like any other."""
     public = audience == PUBLIC
-    return pd.DataFrame({"List": list(counts),
-                         "Rows read": [format_count(n, public and bool(is_small([n])[0])) for n in counts.values()]})
+    return pd.DataFrame(
+        {
+            "List": list(counts),
+            "Rows read": [format_count(n, public and bool(is_small([n])[0])) for n in counts.values()],
+        }
+    )
 
 
 def chosen_rows(rows: pd.DataFrame, column: str, values, teams) -> pd.DataFrame:

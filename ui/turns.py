@@ -98,6 +98,7 @@ def take_turns() -> bool:
             return True
         try:
             from streamlit.runtime.scriptrunner import script_runner
+
             running = script_runner.exec_func_with_error_handling
         except (ImportError, AttributeError) as error:
             log.warning("page runs cannot take turns with this Streamlit (%s); they share the server", error)

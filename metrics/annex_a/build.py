@@ -44,7 +44,8 @@ def coverage(lists: dict[int, AnnexList], as_at: date) -> Window:
     last = pd.Timestamp(as_at).to_period("M").to_timestamp() - pd.DateOffset(months=1)
     earliest = last - pd.DateOffset(months=LONGEST_COVERAGE_MONTHS - 1)
     firsts = [
-        lists[number].rows[name].min() for number, name in EVENT_FIELDS.items()
+        lists[number].rows[name].min()
+        for number, name in EVENT_FIELDS.items()
         if number in lists and name in lists[number].rows and lists[number].rows[name].notna().any()
     ]
     first = max(min(firsts).to_period("M").to_timestamp(), earliest) if firsts else last - pd.DateOffset(months=11)
@@ -58,12 +59,20 @@ def usable_rows(annex_list: AnnexList) -> tuple[AnnexList, list[Problem]]:
     rows = annex_list.rows
     if "child_id" in rows:
         no_id = rows["child_id"].isna() & ~rows["row"].isin(bad_rows)
-        rejected += [Problem(f"List {annex_list.number}", COLUMNS["child_id"][0],
-                             f"row {row}: no Child Unique ID, so the row is left out of List {annex_list.number}'s "
-                             "measures", (row,), 1) for row in rows.loc[no_id, "row"]]
+        rejected += [
+            Problem(
+                f"List {annex_list.number}",
+                COLUMNS["child_id"][0],
+                f"row {row}: no Child Unique ID, so the row is left out of List {annex_list.number}'s measures",
+                (row,),
+                1,
+            )
+            for row in rows.loc[no_id, "row"]
+        ]
         bad_rows |= set(rows.loc[no_id, "row"])
-    kept = AnnexList(annex_list.number, annex_list.sheet, rows[~rows["row"].isin(bad_rows)].copy(),
-                     annex_list.missing, [])
+    kept = AnnexList(
+        annex_list.number, annex_list.sheet, rows[~rows["row"].isin(bad_rows)].copy(), annex_list.missing, []
+    )
     return kept, rejected
 
 
@@ -74,21 +83,30 @@ def _rates(values: pd.DataFrame, child_population: int) -> list[pd.DataFrame]:
         counts = values[(values["indicator_id"] == source) & values["team"].isna()]
         if counts.empty:
             continue
-        frames.append(pd.DataFrame({
-            "indicator_id": rate, "period": counts["period"].to_numpy(), "team": None,
-            "numerator": counts["value"].to_numpy(), "denominator": float(child_population),
-            "value": counts["value"].to_numpy() / child_population * 10_000,
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "indicator_id": rate,
+                    "period": counts["period"].to_numpy(),
+                    "team": None,
+                    "numerator": counts["value"].to_numpy(),
+                    "denominator": float(child_population),
+                    "value": counts["value"].to_numpy() / child_population * 10_000,
+                }
+            )
+        )
     return frames
 
 
-def annex_a_tables(path: Path, as_at: date, child_population: int | None = None,
-                   targets: pd.DataFrame | None = None) -> tuple[dict[str, pd.DataFrame], ImportReport]:
+def annex_a_tables(
+    path: Path, as_at: date, child_population: int | None = None, targets: pd.DataFrame | None = None
+) -> tuple[dict[str, pd.DataFrame], ImportReport]:
     """Contract tables built from an Annex A workbook, and the import report."""
     lists = read_workbook(path)
     window = coverage(lists, as_at)
-    report = ImportReport(path.name, as_at.isoformat(), window.months[0].strftime("%Y-%m"),
-                          window.latest.strftime("%Y-%m"))
+    report = ImportReport(
+        path.name, as_at.isoformat(), window.months[0].strftime("%Y-%m"), window.latest.strftime("%Y-%m")
+    )
     frames: list[pd.DataFrame] = []
     for number, (measure, required, gives) in MEASURES.items():
         if number not in lists:
@@ -129,9 +147,6 @@ def annex_a_tables(path: Path, as_at: date, child_population: int | None = None,
     if problems:
         raise InputError(problems)
     return tables, report
-
-
-
 
 
 def read_report(root: DataRoot, snapshot_path: str) -> ImportReport | None:

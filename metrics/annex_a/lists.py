@@ -25,29 +25,56 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "team": ("Allocated Team", "Team", "Allocated Team Name", "Team Name"),
     "contact_date": ("Date of Contact", "Contact Date"),
     "eh_start": ("Assessment start date", "Early Help Assessment Start Date", "EHA Start Date"),
-    "eh_end": ("Assessment completion date", "Early Help Assessment Completion Date", "EHA Completion Date",
-               "Assessment end date"),
+    "eh_end": (
+        "Assessment completion date",
+        "Early Help Assessment Completion Date",
+        "EHA Completion Date",
+        "Assessment end date",
+    ),
     "referral_date": ("Date of Referral", "Referral Date"),
     "referral_nfa": ("Referral NFA?", "Referral NFA", "Referral resulting in NFA", "NFA"),
     "assessment_start": ("Continuous Assessment Start Date", "Assessment Start Date", "Single Assessment Start Date"),
-    "assessment_end": ("Continuous Assessment Date of Authorisation", "Assessment Date of Authorisation",
-                       "Date of Authorisation", "Assessment Authorisation Date", "Assessment Completion Date"),
-    "strategy_date": ("Strategy discussion initiating Section 47 Enquiry Start Date", "Section 47 Enquiry Start Date",
-                      "Strategy Discussion Date", "S47 Start Date", "Date of Strategy Discussion"),
-    "icpc_date": ("Date of Initial Child Protection Conference", "ICPC Date",
-                  "Initial Child Protection Conference Date"),
+    "assessment_end": (
+        "Continuous Assessment Date of Authorisation",
+        "Assessment Date of Authorisation",
+        "Date of Authorisation",
+        "Assessment Authorisation Date",
+        "Assessment Completion Date",
+    ),
+    "strategy_date": (
+        "Strategy discussion initiating Section 47 Enquiry Start Date",
+        "Section 47 Enquiry Start Date",
+        "Strategy Discussion Date",
+        "S47 Start Date",
+        "Date of Strategy Discussion",
+    ),
+    "icpc_date": (
+        "Date of Initial Child Protection Conference",
+        "ICPC Date",
+        "Initial Child Protection Conference Date",
+    ),
     "cin_start": ("CIN Start Date", "Child in Need Start Date"),
     "cin_end": ("CIN Closure Date", "Child in Need Closure Date", "CIN End Date"),
     "case_status": ("Case Status",),
     "cp_start": ("Child Protection Plan Start Date", "CP Plan Start Date", "CPP Start Date"),
     "cp_end": ("Child Protection Plan End Date", "CP Plan End Date", "CPP End Date"),
-    "cp_previous": ("Number of Previous Child Protection Plans", "Previous Child Protection Plans",
-                    "Number of previous CP plans"),
-    "cla_start": ("Date Started to be Looked After", "Date Started Looked After", "Date Became Looked After",
-                  "Date Started to be Looked After (CLA)"),
+    "cp_previous": (
+        "Number of Previous Child Protection Plans",
+        "Previous Child Protection Plans",
+        "Number of previous CP plans",
+    ),
+    "cla_start": (
+        "Date Started to be Looked After",
+        "Date Started Looked After",
+        "Date Became Looked After",
+        "Date Started to be Looked After (CLA)",
+    ),
     "cla_end": ("Date Ceased to be Looked After", "Date Ceased Looked After"),
-    "placements_12_months": ("Number of Placements in the Last 12 months", "Number of Placements in Last 12 Months",
-                             "Placements in the last 12 months"),
+    "placements_12_months": (
+        "Number of Placements in the Last 12 months",
+        "Number of Placements in Last 12 Months",
+        "Placements in the last 12 months",
+    ),
     "placement_type": ("Placement Type",),
     "in_touch": ("LA in Touch", "Local Authority in Touch", "In Touch"),
     "accommodation_suitable": ("Suitability of Accommodation", "Accommodation Suitability", "Suitable Accommodation"),
@@ -142,7 +169,7 @@ def _read_sheet(number: int, sheet_name: str, values: list[tuple]) -> AnnexList:
         if name and name not in positions:
             positions[name] = index
     records, rejected = [], []
-    for offset, row in enumerate(values[header_row + 1:]):
+    for offset, row in enumerate(values[header_row + 1 :]):
         if not any(cell not in (None, "") for cell in row):
             continue
         excel_row = header_row + offset + 2
@@ -154,9 +181,16 @@ def _read_sheet(number: int, sheet_name: str, values: list[tuple]) -> AnnexList:
                     record[name] = to_date(cell)
                 except (ValueError, OverflowError):
                     record[name] = None
-                    rejected.append(Problem(f"List {number}", COLUMNS[name][0],
-                                            f"row {excel_row}: {str(cell)[:40]!r} is not a date, so the row is left "
-                                            f"out of List {number}'s measures", (excel_row,), 1))
+                    rejected.append(
+                        Problem(
+                            f"List {number}",
+                            COLUMNS[name][0],
+                            f"row {excel_row}: {str(cell)[:40]!r} is not a date, so the row is left "
+                            f"out of List {number}'s measures",
+                            (excel_row,),
+                            1,
+                        )
+                    )
             else:
                 record[name] = cell
         records.append(record)

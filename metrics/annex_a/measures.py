@@ -57,8 +57,9 @@ def _teams(rows: pd.DataFrame, by_team: bool) -> list[tuple[str | None, pd.DataF
     return groups
 
 
-def monthly_count(indicator_id: str, rows: pd.DataFrame, date_field: str, window: Window,
-                  by_team: bool) -> pd.DataFrame:
+def monthly_count(
+    indicator_id: str, rows: pd.DataFrame, date_field: str, window: Window, by_team: bool
+) -> pd.DataFrame:
     """Events per month, one per child and day."""
     keys = ["child_id", date_field, *(["team"] if by_team and "team" in rows else [])]
     events = rows.dropna(subset=[date_field]).drop_duplicates(keys)
@@ -88,8 +89,14 @@ def monthly_children(indicator_id: str, open_rows: pd.DataFrame, window: Window,
     return pd.DataFrame(out, columns=VALUE_COLUMNS)
 
 
-def monthly_share(indicator_id: str, rows: pd.DataFrame, flag: str, window: Window, by_team: bool,
-                  months: pd.DatetimeIndex | None = None) -> pd.DataFrame:
+def monthly_share(
+    indicator_id: str,
+    rows: pd.DataFrame,
+    flag: str,
+    window: Window,
+    by_team: bool,
+    months: pd.DatetimeIndex | None = None,
+) -> pd.DataFrame:
     """Percentage of rows (with a period) where `flag` is true, per month: numerator over denominator."""
     months = window.months if months is None else months
     out = []
@@ -115,8 +122,10 @@ def list_2(early_help: AnnexList, window: Window) -> list[pd.DataFrame]:
     """early_help_assessments_completed by completion month; early_help_assessments_open at month end."""
     rows = early_help.rows
     open_rows = open_at_month_end(rows, "eh_start", "eh_end", window)
-    return [monthly_count("early_help_assessments_completed", rows, "eh_end", window, by_team=False),
-            monthly_children("early_help_assessments_open", open_rows, window, by_team=False)]
+    return [
+        monthly_count("early_help_assessments_completed", rows, "eh_end", window, by_team=False),
+        monthly_children("early_help_assessments_open", open_rows, window, by_team=False),
+    ]
 
 
 def list_3(referrals: AnnexList, window: Window) -> list[pd.DataFrame]:
@@ -130,8 +139,10 @@ def list_3(referrals: AnnexList, window: Window) -> list[pd.DataFrame]:
         re_referral=earlier.notna() & (earlier >= rows["referral_date"] - pd.DateOffset(months=RE_REFERRAL_MONTHS)),
     )
     in_window = rows[rows["period"].isin(window.months)]
-    frames = [monthly_count("referrals_received", in_window, "referral_date", window, by_team=True),
-              monthly_share("re_referrals_12_months", in_window, "re_referral", window, by_team=True)]
+    frames = [
+        monthly_count("referrals_received", in_window, "referral_date", window, by_team=True),
+        monthly_share("re_referrals_12_months", in_window, "re_referral", window, by_team=True),
+    ]
     if referrals.has("referral_nfa"):
         nfa = in_window.assign(nfa=in_window["referral_nfa"].map(yes_no).fillna(False).astype(bool))
         frames.append(monthly_share("referrals_nfa", nfa, "nfa", window, by_team=True))
@@ -147,9 +158,11 @@ def list_4(assessments: AnnexList, window: Window) -> list[pd.DataFrame]:
     done = done.assign(period=_month(done["assessment_end"]), in_time=(days <= ASSESSMENT_WORKING_DAYS))
     done = done[done["assessment_start"].notna()]
     open_rows = open_at_month_end(rows, "assessment_start", "assessment_end", window)
-    return [monthly_count("assessments_completed", done, "assessment_end", window, by_team=True),
-            monthly_share("assessments_in_45_days", done, "in_time", window, by_team=True),
-            monthly_children("assessments_open", open_rows, window, by_team=True)]
+    return [
+        monthly_count("assessments_completed", done, "assessment_end", window, by_team=True),
+        monthly_share("assessments_in_45_days", done, "in_time", window, by_team=True),
+        monthly_children("assessments_open", open_rows, window, by_team=True),
+    ]
 
 
 def list_5(enquiries: AnnexList, window: Window) -> list[pd.DataFrame]:
@@ -185,9 +198,11 @@ def list_7(protection: AnnexList, window: Window) -> list[pd.DataFrame]:
     keys = ["child_id", "period", *(["team"] if "team" in open_rows else [])]
     recent = open_rows.drop_duplicates(keys)
     recent = recent.assign(short=recent["cp_start"] > recent["month_end"] - pd.DateOffset(months=SHORT_PLAN_MONTHS))
-    frames = [monthly_children("cp_plans_open", open_rows, window, by_team=True),
-              monthly_children("cp_plans_2_years", long_plans, window, by_team=True),
-              monthly_share("cp_plans_under_6_months", recent, "short", window, by_team=True)]
+    frames = [
+        monthly_children("cp_plans_open", open_rows, window, by_team=True),
+        monthly_children("cp_plans_2_years", long_plans, window, by_team=True),
+        monthly_share("cp_plans_under_6_months", recent, "short", window, by_team=True),
+    ]
     if protection.has("cp_previous"):
         started = rows.dropna(subset=["cp_start"]).drop_duplicates(["child_id", "cp_start"])
         previous = pd.to_numeric(started["cp_previous"], errors="coerce").fillna(0)
@@ -202,26 +217,42 @@ def list_8(in_care: AnnexList, window: Window) -> list[pd.DataFrame]:
     (placement types U1 to U6: foster care, including with family and friends)."""
     rows = in_care.rows
     open_rows = open_at_month_end(rows, "cla_start", "cla_end", window)
-    frames = [monthly_children("children_in_care", open_rows, window, by_team=True),
-              monthly_count("cla_started", rows, "cla_start", window, by_team=True)]
+    frames = [
+        monthly_children("children_in_care", open_rows, window, by_team=True),
+        monthly_count("cla_started", rows, "cla_start", window, by_team=True),
+    ]
     frames.append(monthly_count("cla_ceased", rows, "cla_end", window, by_team=True))
     latest = open_rows[open_rows["period"] == window.latest].drop_duplicates(["child_id"])
     latest_month = pd.DatetimeIndex([window.latest])
     if in_care.has("placements_12_months"):
         moves = pd.to_numeric(latest["placements_12_months"], errors="coerce").fillna(0)
-        frames.append(monthly_share("cla_3_placements", latest.assign(many=moves >= PLACEMENT_MOVES), "many",
-                                    window, by_team=True, months=latest_month))
+        frames.append(
+            monthly_share(
+                "cla_3_placements",
+                latest.assign(many=moves >= PLACEMENT_MOVES),
+                "many",
+                window,
+                by_team=True,
+                months=latest_month,
+            )
+        )
     if in_care.has("placement_type"):
         family = latest["placement_type"].map(code).isin(FAMILY_SETTINGS)
-        frames.append(monthly_share("cla_family_settings", latest.assign(family=family), "family", window,
-                                    by_team=True, months=latest_month))
+        frames.append(
+            monthly_share(
+                "cla_family_settings", latest.assign(family=family), "family", window, by_team=True, months=latest_month
+            )
+        )
     return frames
 
 
 def _in_education_employment_or_training(value: object) -> bool:
     text = (meaning(value) or "").lower()
-    return bool(text) and "not in education" not in text and any(
-        word in text for word in ("education", "employment", "training", "apprentice"))
+    return (
+        bool(text)
+        and "not in education" not in text
+        and any(word in text for word in ("education", "employment", "training", "apprentice"))
+    )
 
 
 def list_9(care_leavers: AnnexList, window: Window) -> list[pd.DataFrame]:
@@ -232,33 +263,57 @@ def list_9(care_leavers: AnnexList, window: Window) -> list[pd.DataFrame]:
     frames = []
     if care_leavers.has("in_touch"):
         in_touch = rows["in_touch"].map(lambda v: (meaning(v) or "").lower() in ("yes", "y"))
-        frames.append(monthly_share("care_leavers_in_touch", rows.assign(flag=in_touch), "flag", window,
-                                    by_team=True, months=latest_month))
+        frames.append(
+            monthly_share(
+                "care_leavers_in_touch", rows.assign(flag=in_touch), "flag", window, by_team=True, months=latest_month
+            )
+        )
     if care_leavers.has("accommodation_suitable"):
         suitable = rows["accommodation_suitable"].map(lambda v: (meaning(v) or "").lower() == "suitable")
-        frames.append(monthly_share("care_leavers_suitable_accommodation", rows.assign(flag=suitable), "flag",
-                                    window, by_team=True, months=latest_month))
+        frames.append(
+            monthly_share(
+                "care_leavers_suitable_accommodation",
+                rows.assign(flag=suitable),
+                "flag",
+                window,
+                by_team=True,
+                months=latest_month,
+            )
+        )
     if care_leavers.has("activity"):
         eet = rows["activity"].map(_in_education_employment_or_training)
-        frames.append(monthly_share("care_leavers_eet", rows.assign(flag=eet), "flag", window, by_team=True,
-                                    months=latest_month))
+        frames.append(
+            monthly_share("care_leavers_eet", rows.assign(flag=eet), "flag", window, by_team=True, months=latest_month)
+        )
     return frames
 
 
 # list number: (the function, the fields it cannot do without, the indicators it gives)
 MEASURES: dict[int, tuple[Measure, tuple[str, ...], tuple[str, ...]]] = {
     1: (list_1, ("child_id", "contact_date"), ("contacts_received",)),
-    2: (list_2, ("child_id", "eh_start", "eh_end"),
-        ("early_help_assessments_completed", "early_help_assessments_open")),
+    2: (
+        list_2,
+        ("child_id", "eh_start", "eh_end"),
+        ("early_help_assessments_completed", "early_help_assessments_open"),
+    ),
     3: (list_3, ("child_id", "referral_date"), ("referrals_received", "re_referrals_12_months", "referrals_nfa")),
-    4: (list_4, ("child_id", "assessment_start", "assessment_end"),
-        ("assessments_completed", "assessments_in_45_days", "assessments_open")),
+    4: (
+        list_4,
+        ("child_id", "assessment_start", "assessment_end"),
+        ("assessments_completed", "assessments_in_45_days", "assessments_open"),
+    ),
     5: (list_5, ("child_id", "strategy_date"), ("section_47_enquiries", "icpc_in_15_days")),
     6: (list_6, ("child_id", "cin_start", "cin_end"), ("cin_plans_open",)),
-    7: (list_7, ("child_id", "cp_start", "cp_end"),
-        ("cp_plans_open", "cp_plans_2_years", "cp_repeat_plans", "cp_plans_under_6_months")),
-    8: (list_8, ("child_id", "cla_start", "cla_end"),
-        ("children_in_care", "cla_started", "cla_ceased", "cla_3_placements", "cla_family_settings")),
+    7: (
+        list_7,
+        ("child_id", "cp_start", "cp_end"),
+        ("cp_plans_open", "cp_plans_2_years", "cp_repeat_plans", "cp_plans_under_6_months"),
+    ),
+    8: (
+        list_8,
+        ("child_id", "cla_start", "cla_end"),
+        ("children_in_care", "cla_started", "cla_ceased", "cla_3_placements", "cla_family_settings"),
+    ),
     9: (list_9, ("child_id",), ("care_leavers_in_touch", "care_leavers_suitable_accommodation", "care_leavers_eet")),
 }
 

@@ -34,11 +34,13 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m metrics.comparators", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m metrics.comparators", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--la", required=True, help="the council's code: new (E10000900) or old (900)")
-    parser.add_argument("--neighbours", default="",
-                        help="statistical neighbours: codes separated by commas, or a file listing them")
+    parser.add_argument(
+        "--neighbours", default="", help="statistical neighbours: codes separated by commas, or a file listing them"
+    )
     parser.add_argument("--mapping", type=Path, default=MAPPING_FILE, help="which DfE column is which indicator")
     parser.add_argument("--output", required=True, type=Path, help="the benchmarks .csv to write")
     parser.add_argument("files", nargs="+", type=Path, help="DfE data files (.csv); a later file revises an earlier")
@@ -58,14 +60,20 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     table, council = imported.benchmarks, imported.council
     years = sorted(table["year"].unique())
-    print(f"wrote {args.output}: {len(table):,} rows for {table['indicator_id'].nunique()} indicators, "
-          f"{len(years)} years ({years[0]} to {years[-1]})")
-    print(f"council: {council.name} ({council.code}), region {council.region}; "
-          f"{len(council.neighbours)} statistical neighbours")
+    print(
+        f"wrote {args.output}: {len(table):,} rows for {table['indicator_id'].nunique()} indicators, "
+        f"{len(years)} years ({years[0]} to {years[-1]})"
+    )
+    print(
+        f"council: {council.name} ({council.code}), region {council.region}; "
+        f"{len(council.neighbours)} statistical neighbours"
+    )
     for comparator, rows in table.groupby("comparator", sort=False):
         extra = ""
         if comparator == NEIGHBOURS:
-            extra = f" (mean of {int(rows['councils'].min())} to {int(rows['councils'].max())} neighbours with a figure)"
+            extra = (
+                f" (mean of {int(rows['councils'].min())} to {int(rows['councils'].max())} neighbours with a figure)"
+            )
         print(f"  {comparator}: {len(rows)} figures{extra}")
     if imported.not_given:
         print(f"not in the files given: {', '.join(imported.not_given)}")

@@ -31,9 +31,19 @@ def _annex_a(args: argparse.Namespace, as_at: date) -> tuple[dict[str, pd.DataFr
 
     targets = None
     if args.targets:
-        raw, _ = source_tables(args.targets) if args.targets.suffix.lower() == ".xlsx" else (
-            {"targets": (args.targets.name, pd.read_csv(args.targets, dtype=str, keep_default_na=False,
-                                                        na_values=[""]))}, [])
+        raw, _ = (
+            source_tables(args.targets)
+            if args.targets.suffix.lower() == ".xlsx"
+            else (
+                {
+                    "targets": (
+                        args.targets.name,
+                        pd.read_csv(args.targets, dtype=str, keep_default_na=False, na_values=[""]),
+                    )
+                },
+                [],
+            )
+        )
         if "targets" not in raw:
             raise InputError([Problem(args.targets.name, "-", "has no targets table (a sheet named targets)")])
         targets, problems = convert("targets", *raw["targets"], as_at)
@@ -60,8 +70,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--annex-a", type=Path, metavar="WORKBOOK", help="build the snapshot from Ofsted Annex A lists")
     parser.add_argument("--child-population", type=int, help="with --annex-a: children aged 0 to 17, for rates")
     parser.add_argument("--targets", type=Path, help="with --annex-a: a targets table (.csv or .xlsx)")
-    parser.add_argument("--no-prepare", action="store_true",
-                        help="leave preparing the snapshot for the app to the app (or python -m metrics.commands.prepare)")
+    parser.add_argument(
+        "--no-prepare",
+        action="store_true",
+        help="leave preparing the snapshot for the app to the app (or python -m metrics.commands.prepare)",
+    )
     args = parser.parse_args(argv)
     try:
         as_at = parse_as_at(args.as_at)
@@ -103,9 +116,10 @@ def prepare_new(root: DataRoot, as_at: date) -> None:
     started = time.perf_counter()
     # Read once, checked, then rated for both audiences in one pass, as the prepare command does.
     prepared.prepare(root, SnapshotFolder(as_at, root.snapshot_path(as_at)), list(AUDIENCES))
-    print(f"prepared it for the app in {time.perf_counter() - started:.1f} s "
-          f"(app servers elsewhere: run python -m metrics.commands.prepare there)")
-
+    print(
+        f"prepared it for the app in {time.perf_counter() - started:.1f} s "
+        f"(app servers elsewhere: run python -m metrics.commands.prepare there)"
+    )
 
 
 if __name__ == "__main__":

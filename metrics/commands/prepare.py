@@ -26,12 +26,23 @@ LOWER_PRIORITY = 10  # nice: an app server's pages come first on a busy machine;
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m metrics.commands.prepare", description=__doc__)
-    parser.add_argument("--audience", choices=AUDIENCES, action="append",
-                        help="prepare for this audience only (may be repeated; default: both)")
-    parser.add_argument("--snapshot", type=date.fromisoformat, metavar="YYYY-MM-DD",
-                        help="prepare this snapshot only (default: every snapshot)")
-    parser.add_argument("--lower-priority", action="store_true",
-                        help="run at a lower CPU priority (nice 10), as an app server runs it beside its pages")
+    parser.add_argument(
+        "--audience",
+        choices=AUDIENCES,
+        action="append",
+        help="prepare for this audience only (may be repeated; default: both)",
+    )
+    parser.add_argument(
+        "--snapshot",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="prepare this snapshot only (default: every snapshot)",
+    )
+    parser.add_argument(
+        "--lower-priority",
+        action="store_true",
+        help="run at a lower CPU priority (nice 10), as an app server runs it beside its pages",
+    )
     args = parser.parse_args(argv)
     audiences = list(dict.fromkeys(args.audience or AUDIENCES))
     if args.lower_priority and hasattr(os, "nice"):
@@ -55,8 +66,10 @@ def main(argv: list[str] | None = None) -> int:
         checked = prepared.prepare(root, folder, audiences)
         if not checked.valid:
             invalid += 1
-            print(f"{folder.as_at}: fails its checks ({len(checked.problems)} problem(s); "
-                  f"python -m metrics.validate says which)")
+            print(
+                f"{folder.as_at}: fails its checks ({len(checked.problems)} problem(s); "
+                f"python -m metrics.validate says which)"
+            )
             continue
         print(f"{folder.as_at}: prepared for {' and '.join(audiences)} in {time.perf_counter() - started:.1f} s")
     print(f"{len(folders) - invalid} prepared, {invalid} failed their checks, in {prepared.cache_folder()}")

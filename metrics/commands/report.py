@@ -24,8 +24,9 @@ def previous_performance(current: Performance, audience: str) -> Performance | N
     """The newest valid snapshot older than this one, for what was revised since; None if there is none."""
     root = data_root()
     folders, _ = find_snapshot_folders(root)
-    older = [folder for folder in folders
-             if folder.as_at < pd.Timestamp(current.as_at).date() and check(root, folder).valid]
+    older = [
+        folder for folder in folders if folder.as_at < pd.Timestamp(current.as_at).date() and check(root, folder).valid
+    ]
     return performance(root, older[0], audience) if older else None
 
 

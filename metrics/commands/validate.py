@@ -42,4 +42,3 @@ def main(argv: list[str] | None = None) -> int:
     invalid = sum(not snapshot.valid for snapshot in snapshots)
     print(f"{len(snapshots) - invalid} valid, {invalid} invalid")
     return 1 if invalid else 0
-

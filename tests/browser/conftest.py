@@ -17,13 +17,22 @@ from ui.frame import NAVIGATION
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SCREENSHOTS = REPOSITORY / "screenshots"
 STARTUP_SECONDS = 60
 # Each page's heading (its label in our navigation) and address
-PAGES = {label: "" if path == "streamlit_app.py" else Path(path).stem
-         for pages in NAVIGATION.values() for path, label, _ in pages}
+PAGES = {
+    label: "" if path == "streamlit_app.py" else Path(path).stem
+    for pages in NAVIGATION.values()
+    for path, label, _ in pages
+}
 
 
 def pytest_collection_modifyitems(items):
@@ -52,8 +61,13 @@ def free_port() -> int:
 class AppServer:
     """`streamlit run streamlit_app.py` on a free port, stopped when done."""
 
-    def __init__(self, audience: str = "public", extra_args: tuple[str, ...] = (), port: int | None = None,
-                 data_dir: Path | str | None = None):
+    def __init__(
+        self,
+        audience: str = "public",
+        extra_args: tuple[str, ...] = (),
+        port: int | None = None,
+        data_dir: Path | str | None = None,
+    ):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "PERFORMANCE_AUDIENCE": audience}
@@ -61,10 +75,26 @@ class AppServer:
         if data_dir is not None:
             env["PERFORMANCE_DATA_DIR"] = str(data_dir)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             *extra_args],
-            cwd=REPOSITORY, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "streamlit_app.py",
+                "--server.port",
+                str(self.port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                *extra_args,
+            ],
+            cwd=REPOSITORY,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline:
@@ -128,7 +158,8 @@ def wait_for_page(page, heading: str) -> None:
         " && document.fonts.status === 'loaded'"
         # code blocks drawn (their highlighting is loaded separately)
         " && [...document.querySelectorAll('[data-testid=\"stCode\"]')].every(c => c.querySelector('code')?.textContent)",
-        timeout=60_000)
+        timeout=60_000,
+    )
     settle(page)
 
 

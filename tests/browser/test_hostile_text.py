@@ -8,8 +8,10 @@ from tests.browser.conftest import AppServer, wait_for_page
 from tests.helpers import write_snapshot
 from tests.odd_snapshot import odd_tables
 
-HOSTILE = ("Ask www.evil.example or https://evil.example/steal, write to boss@evil.example; "
-           ":smile: :material/home: :red[alarm]")
+HOSTILE = (
+    "Ask www.evil.example or https://evil.example/steal, write to boss@evil.example; "
+    ":smile: :material/home: :red[alarm]"
+)
 HOSTILE_TEAM = "www.team.example :fire:"
 
 
@@ -31,8 +33,9 @@ def test_data_text_never_becomes_a_link_an_emoji_or_an_icon(browser, hostile_app
     page = context.new_page()
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
-    page.goto(f"{hostile_app.url}/explore?indicator=timeliness&teams={HOSTILE_TEAM.replace(' ', '+')}"
-              "&from=2021-01&to=2021-06")
+    page.goto(
+        f"{hostile_app.url}/explore?indicator=timeliness&teams={HOSTILE_TEAM.replace(' ', '+')}&from=2021-01&to=2021-06"
+    )
     wait_for_page(page, "Explore an indicator")
     main = page.get_by_test_id("stMain")
     assert main.locator("a[href*='evil'], a[href^='mailto:'], a[href*='team.example']").count() == 0

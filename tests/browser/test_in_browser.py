@@ -38,8 +38,10 @@ def choose(page, label: str, option: str) -> None:
     box.fill(option)
     page.get_by_role("option", name=option, exact=True).click()
     page.keyboard.press("Escape")
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-                           " && !document.querySelector('[data-stale=\"true\"]')")
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-stale=\"true\"]')"
+    )
     settle(page)
 
 
@@ -74,9 +76,18 @@ def test_scorecard_download_matches_the_scorecard_command(page, app):
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the scorecard (CSV)").click()
     downloaded = pd.read_csv(download.value.path(), dtype=str, keep_default_na=False)
-    command = subprocess.run([sys.executable, "-m", "metrics.scorecard", "--period", "2021-11"], cwd=REPOSITORY,
-                             capture_output=True, text=True, check=True, env={"PATH": "", "PERFORMANCE_AUDIENCE": "public",
-                                  "PERFORMANCE_CACHE_DIR": os.environ["PERFORMANCE_CACHE_DIR"]})
+    command = subprocess.run(
+        [sys.executable, "-m", "metrics.scorecard", "--period", "2021-11"],
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={
+            "PATH": "",
+            "PERFORMANCE_AUDIENCE": "public",
+            "PERFORMANCE_CACHE_DIR": os.environ["PERFORMANCE_CACHE_DIR"],
+        },
+    )
     expected = pd.read_csv(io.StringIO(command.stdout), dtype=str, keep_default_na=False)
     assert list(downloaded["indicator_id"]) == list(expected["indicator_id"])
     assert list(downloaded["value"]) == list(expected["value"])
@@ -94,8 +105,10 @@ def _axe_violations(page) -> list[str]:
 
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):  # once per page load, not per check
         page.evaluate(Axe().axe_script)
-    response = page.evaluate("options => axe.run(document, options)",
-                             {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
+    response = page.evaluate(
+        "options => axe.run(document, options)",
+        {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
+    )
     return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} at "
         + "; ".join(f"{node['target']} {node['html'][:200]}" for node in violation["nodes"][:3])

@@ -120,8 +120,9 @@ def test_the_scorecard_prints_on_a4_with_every_column_and_indicator_and_no_sideb
     page = context.new_page()
     open_page(page, app, "Scorecard")
     # each indicator's name: the row header's own text, not the reading beneath it
-    names = page.evaluate("() => [...document.querySelectorAll('.figures tbody th .cell')]"
-                          ".map(cell => cell.firstChild.textContent)")
+    names = page.evaluate(
+        "() => [...document.querySelectorAll('.figures tbody th .cell')].map(cell => cell.firstChild.textContent)"
+    )
     page.emulate_media(media="print")
     pdf = tmp_path / "scorecard.pdf"
     page.pdf(path=str(pdf), format="A4", print_background=True)

@@ -27,11 +27,16 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 @pytest.fixture
 def bucket_uri(tmp_path, monkeypatch):
     server, endpoint, port = start_moto()
-    for name, value in {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": REGION,
-                        "AWS_EC2_METADATA_DISABLED": "true"}.items():
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }.items():
         monkeypatch.setenv(name, value)
     boto3.client("s3", endpoint_url=endpoint, region_name=REGION).create_bucket(
-        Bucket="replicas", CreateBucketConfiguration={"LocationConstraint": REGION})
+        Bucket="replicas", CreateBucketConfiguration={"LocationConstraint": REGION}
+    )
     uri = f"s3://replicas/example-county?endpoint_override=127.0.0.1:{port}&scheme=http&region={REGION}"
     monkeypatch.setenv("PERFORMANCE_DATA_DIR", uri)
     monkeypatch.setenv("PERFORMANCE_LISTING_SECONDS", str(LISTING_SECONDS))
@@ -49,8 +54,11 @@ class Nginx:
         self.log = folder / "performance-access.log"
         conf = folder / "nginx.conf"
         conf.write_text(local_config(self.port, upstreams, folder), encoding="utf-8")
-        self.process = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(folder), "-g", "daemon off;"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.process = subprocess.Popen(
+            [NGINX, "-c", str(conf), "-p", str(folder), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             try:
@@ -120,7 +128,7 @@ def test_two_replicas_behind_nginx(browser, bucket_uri, tmp_path, monkeypatch):
             if len(people) == 2:
                 break
         assert set(people) == set(by_address)
-        for context, page in people.values():
+        for _context, page in people.values():
             assert "as at 12 January 2022" in sidebar_text(page)
             assert "Children in care per 10,000 children" in indicator_shown(page)
 

@@ -49,8 +49,12 @@ def signed_app(provider, tmp_path_factory):
 
 
 def register(provider: str, sub: str, claims: dict) -> None:
-    request = urllib.request.Request(f"{provider}/users/{urllib.request.quote(sub)}", method="PUT",
-                                     data=json.dumps(claims).encode(), headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{provider}/users/{urllib.request.quote(sub)}",
+        method="PUT",
+        data=json.dumps(claims).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.status == 204
 
@@ -94,13 +98,16 @@ def test_an_allowed_verified_user_gets_internal_and_signing_out_returns_to_publi
     assert "Audience: public" in sidebar(fresh_page)
 
 
-@pytest.mark.parametrize(("sub", "claims"), [
-    ("stranger", {"email": "someone@elsewhere.com", "email_verified": True}),
-    ("unverified", {"email": f"new.starter@{ALLOWED_DOMAIN}", "email_verified": False}),
-    ("no-claim", {"email": f"no.claim@{ALLOWED_DOMAIN}"}),
-    ("kelvin", {"email": "manager@example.gov.u\u212a", "email_verified": True}),
-    ("look-alike", {"email": f"manager@{ALLOWED_DOMAIN}.evil.example", "email_verified": True}),
-])
+@pytest.mark.parametrize(
+    ("sub", "claims"),
+    [
+        ("stranger", {"email": "someone@elsewhere.com", "email_verified": True}),
+        ("unverified", {"email": f"new.starter@{ALLOWED_DOMAIN}", "email_verified": False}),
+        ("no-claim", {"email": f"no.claim@{ALLOWED_DOMAIN}"}),
+        ("kelvin", {"email": "manager@example.gov.u\u212a", "email_verified": True}),
+        ("look-alike", {"email": f"manager@{ALLOWED_DOMAIN}.evil.example", "email_verified": True}),
+    ],
+)
 def test_everyone_else_stays_public(fresh_page, signed_app, provider, sub, claims):
     register(provider, sub, claims)
     sign_in(fresh_page, signed_app, provider, sub)

@@ -4,9 +4,10 @@ import functools
 
 import streamlit as st
 
-from metrics.formatting import format_month, team_label
-from metrics.scorecard import export_table
-from metrics.snapshots import council_name
+from metrics.core.months import format_month
+from metrics.outputs.formatting import team_label
+from metrics.outputs.scorecard import export_table
+from metrics.snapshot.reading import council_name
 from ui import html, loaders
 from ui.choosers import month_chooser, team_chooser
 from ui.display import downloads, plain, safe_name

@@ -81,8 +81,8 @@ TEAMS = ["Whole service", "MASH", "Assessment Team 1", "Children in Care", "Safe
 def choices_from(data_dir: str) -> None:
     """Pick indicators, months and teams from the newest snapshot under data_dir instead of the demo's."""
     os.environ["PERFORMANCE_DATA_DIR"] = data_dir
-    from metrics import prepared
-    from metrics.snapshots import data_root, find_snapshot_folders, read_tables
+    from metrics.prepare import prepared
+    from metrics.snapshot.reading import data_root, find_snapshot_folders, read_tables
 
     root = data_root()
     folder = find_snapshot_folders(root)[0][0]
@@ -315,8 +315,8 @@ async def new_snapshot(
 ) -> tuple[list[Run], float, float | None]:
     """A crowd acting every 4-6 s while a new snapshot is written; the runs, when it was written, and the
     seconds from then to its being prepared for the public (None if not within the crowd's time)."""
-    from metrics.prepared import is_prepared
-    from metrics.snapshots import SnapshotFolder, data_root, find_snapshot_folders
+    from metrics.prepare.prepared import is_prepared
+    from metrics.snapshot.reading import SnapshotFolder, data_root, find_snapshot_folders
 
     runs: list[Run] = []
     started = time.perf_counter()

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from metrics import charts
-from metrics.audience import PUBLIC
-from metrics.caseloads import DEFAULT_THRESHOLD
-from metrics.formatting import format_month, month_key
-from metrics.suppression import SUPPRESSED
+from metrics.core.months import format_month, month_key
+from metrics.disclosure.audience import PUBLIC
+from metrics.disclosure.suppression import SUPPRESSED
+from metrics.outputs import charts
+from metrics.rating.caseloads import DEFAULT_THRESHOLD
 from ui import loaders
 from ui.choosers import month_chooser
 from ui.display import downloads, plain, show_chart

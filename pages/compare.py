@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from metrics import charts
-from metrics.benchmarking import available
-from metrics.formatting import UNIT_WORDS, format_month, format_value, month_key, team_label
-from metrics.suppression import SUPPRESSED
+from metrics.comparators.benchmarking import available
+from metrics.core.months import format_month, month_key
+from metrics.disclosure.suppression import SUPPRESSED
+from metrics.outputs import charts
+from metrics.outputs.formatting import UNIT_WORDS, format_value, team_label
 from ui import display, loaders
 from ui.choosers import comparators_chooser, indicator_chooser, month_chooser
 from ui.display import downloads, plain, show_chart

@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from metrics.formatting import format_month, months_behind, team_label
+from metrics.core.months import format_month, months_behind
+from metrics.outputs.formatting import team_label
 from ui import loaders
 from ui.choosers import filter_by
 from ui.display import downloads, plain

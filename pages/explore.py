@@ -3,18 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from metrics import charts, spc
-from metrics.benchmarking import available, comparator_points
-from metrics.formatting import (
-    ASSURANCE_LABELS,
-    POLARITY_WORDS,
-    UNIT_WORDS,
-    VARIATION_LABELS,
-    format_month,
-    month_key,
-    team_label,
-)
-from metrics.series import notes_between, rolling_average, same_month_last_year
+from metrics.comparators.benchmarking import available, comparator_points
+from metrics.core.months import format_month, month_key
+from metrics.outputs import charts
+from metrics.outputs.formatting import ASSURANCE_LABELS, POLARITY_WORDS, UNIT_WORDS, VARIATION_LABELS, team_label
+from metrics.outputs.series import notes_between, rolling_average, same_month_last_year
+from metrics.rating import spc
 from ui import loaders
 from ui.choosers import comparators_chooser, indicator_chooser, period_chooser, teams_chooser
 from ui.display import downloads, plain, show_chart

@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from metrics.formatting import POLARITY_WORDS, UNIT_WORDS
-from metrics.glossary import ANNEX_A_RULES, TERMS, search
+from metrics.outputs.formatting import POLARITY_WORDS, UNIT_WORDS
+from metrics.outputs.glossary import ANNEX_A_RULES, TERMS, search
 from ui.display import downloads, plain
 from ui.frame import page_frame
 

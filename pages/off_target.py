@@ -2,12 +2,9 @@
 
 import streamlit as st
 
-from metrics.formatting import (
-    WHOLE_SERVICE_LABEL,
-    format_month,
-    month_key,
-)
-from metrics.scorecard import export_table
+from metrics.core.months import format_month, month_key
+from metrics.outputs.formatting import WHOLE_SERVICE_LABEL
+from metrics.outputs.scorecard import export_table
 from ui import html, loaders
 from ui.choosers import filter_by, month_chooser
 from ui.display import downloads

@@ -1,6 +1,6 @@
 """The disclosure audit: collect what the public view publishes, then work out what a reader could.
 
-Written apart from metrics.suppression on purpose: it finds linked figures its own way, reads the
+Written apart from metrics.disclosure.suppression on purpose: it finds linked figures its own way, reads the
 published figures back from the outputs people get (the rated table, the scorecard command, the
 pages' downloads and tables), and uses linear programming (as tau-Argus audits a table) to find,
 for every cell the public view hides, the lowest and highest value it could take given:
@@ -20,10 +20,9 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
 
-from metrics.aggregation import WHOLE_SERVICE
-from metrics.caseloads import CASES, OVER_THRESHOLD, WORKERS
-from metrics.contract import ratio_scale
-from metrics.suppression import PROTECTION_WIDTH, SMALLEST_SHOWN
+from metrics.disclosure.suppression import PROTECTION_WIDTH, SMALLEST_SHOWN
+from metrics.rating.caseloads import CASES, OVER_THRESHOLD, WORKERS
+from metrics.snapshot.contract import WHOLE_SERVICE, ratio_scale
 
 PARTS = ("value", "numerator", "denominator")
 Cell = tuple[str, str, str, pd.Timestamp]  # (indicator_id, part, team, month)

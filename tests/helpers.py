@@ -10,8 +10,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from metrics.ingest import to_arrow
-from metrics.snapshots import normalise
+from metrics.snapshot.reading import normalise
+from metrics.snapshot.writing import to_arrow
 
 NAN = float("nan")
 

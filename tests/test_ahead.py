@@ -8,12 +8,12 @@ import time
 import pandas as pd
 import pytest
 
-from metrics import ahead, prepared
-from metrics.ahead import Ahead, estimated_rows, large
 from metrics.commands.prepare import LOWER_PRIORITY
 from metrics.commands.prepare import main as prepare_main
-from metrics.prepared import CheckedSnapshot
-from metrics.snapshots import data_root, find_snapshot_folders
+from metrics.prepare import ahead, prepared
+from metrics.prepare.ahead import Ahead, estimated_rows, large
+from metrics.prepare.prepared import CheckedSnapshot
+from metrics.snapshot.reading import data_root, find_snapshot_folders
 from tests.apptest_helpers import all_text, open_page
 from tests.conftest import tiny_tables
 from tests.helpers import write_snapshot

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from metrics import allocator
 from metrics.commands import prepare as prepare_command
+from metrics.core import allocator
 
 
 def test_both_settings_are_asked_for_together(monkeypatch):
@@ -32,8 +32,8 @@ def test_both_settings_are_asked_for_together(monkeypatch):
 def test_glibc_takes_them():
     """In a process of its own, as the prepare command runs."""
     said = subprocess.run(
-        [sys.executable, "-c", "from metrics.allocator import reuse_freed_memory as r; print(r())"],
-        cwd=Path(allocator.__file__).parent.parent,
+        [sys.executable, "-c", "from metrics.core.allocator import reuse_freed_memory as r; print(r())"],
+        cwd=Path(allocator.__file__).parents[2],
         capture_output=True,
         text=True,
         check=True,
@@ -61,7 +61,7 @@ def test_the_prepare_command_asks_for_it_and_an_app_server_does_not(monkeypatch,
     assert asked == [True]
     app_code = [
         path
-        for path in Path(allocator.__file__).parent.parent.glob("**/*.py")
+        for path in Path(allocator.__file__).parents[2].glob("**/*.py")
         if "reuse_freed_memory" in path.read_text() and "tests" not in path.parts
     ]
     assert sorted(path.name for path in app_code) == ["allocator.py", "prepare.py"]

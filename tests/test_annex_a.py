@@ -234,7 +234,7 @@ def test_the_real_sample_imports_validates_and_every_page_runs(sample_root, monk
 
 def test_the_glossary_explains_the_rules_for_every_list():
     from metrics.annex_a.measures import MEASURES
-    from metrics.glossary import ANNEX_A_RULES
+    from metrics.outputs.glossary import ANNEX_A_RULES
 
     rules = " ".join(ANNEX_A_RULES.values())
     for number in MEASURES:

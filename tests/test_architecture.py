@@ -10,17 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from metrics.glossary import ACRONYMS, ANNEX_A_RULES, TERMS
-from metrics.snapshots import REPOSITORY_DATA_DIR, read_snapshot_folder
+from metrics.outputs.glossary import ACRONYMS, ANNEX_A_RULES, TERMS
+from metrics.snapshot.reading import REPOSITORY_DATA_DIR, read_snapshot_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 UI_FILES = [
     ROOT / "streamlit_app.py",
     *sorted((ROOT / "pages").glob("*.py")),
     *sorted((ROOT / "ui").glob("*.py")),
-    ROOT / "metrics" / "charts.py",
-    ROOT / "metrics" / "narrative.py",
-    ROOT / "metrics" / "report.py",
+    ROOT / "metrics" / "outputs" / "charts.py",
+    ROOT / "metrics" / "outputs" / "narrative.py",
+    ROOT / "metrics" / "outputs" / "report.py",
 ]
 ACRONYM = re.compile(r"\b(?:[A-Z]{2,}[0-9]*|S47)\b")
 NOT_ACRONYMS = {
@@ -183,3 +183,87 @@ def test_ruff_is_clean(command):
     assert ruff, "ruff is in requirements-dev.txt"
     finished = subprocess.run([ruff, *command], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert finished.returncode == 0, finished.stdout + finished.stderr
+
+
+# metrics/ in layers, lowest first: a package imports only from its own and those before it.
+LAYERS = ("core", "snapshot", "annex_a", "disclosure", "comparators", "rating", "prepare", "plan", "outputs", "demo")
+COMMANDS = "commands"  # above every layer: they parse arguments and call the library
+METRICS = ROOT / "metrics"
+
+
+def metrics_modules() -> dict[str, Path]:
+    """Every module of metrics/ by its dotted name (a package by its __init__)."""
+    found = {}
+    for path in METRICS.rglob("*.py"):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+def metrics_imports(path: Path, modules: dict[str, Path], top_level_only: bool = False) -> set[str]:
+    """The modules of metrics/ a file imports (`from metrics.rating import spc` names metrics.rating.spc)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    nodes = tree.body if top_level_only else list(ast.walk(tree))
+    named = set()
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            named |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            named |= {
+                f"{node.module}.{alias.name}" if f"{node.module}.{alias.name}" in modules else node.module
+                for alias in node.names
+            }
+    return {name for name in named if name in modules or name.split(".")[0] == "metrics"}
+
+
+def layer_of(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 2 or (len(parts) == 2 and parts[1] in (*LAYERS, COMMANDS)) else None
+
+
+def test_every_module_of_metrics_is_in_a_layer_or_is_a_command_entry():
+    for module, path in metrics_modules().items():
+        layer = layer_of(module)
+        if layer is None or path.name == "__main__.py":  # metrics/ingest.py and friends: the commands' names
+            assert path.name == "__main__.py" or module == "metrics" or "if __name__ ==" in path.read_text(), module
+        else:
+            assert layer in (*LAYERS, COMMANDS), f"{module} is in no layer: add its package to LAYERS"
+
+
+def test_no_module_imports_a_layer_above_its_own():
+    modules = metrics_modules()
+    order = {layer: rank for rank, layer in enumerate((*LAYERS, COMMANDS))}
+    offences = []
+    for module, path in modules.items():
+        layer = layer_of(module)
+        for imported in metrics_imports(path, modules):
+            assert imported in modules, f"{module} imports {imported}, which is not a module of metrics"
+            if layer is None or path.name == "__main__.py":
+                if layer_of(imported) != COMMANDS:
+                    offences.append(f"{module} (a command's name) imports {imported}, not its command")
+            elif layer_of(imported) is None or order[layer_of(imported)] > order[layer]:
+                offences.append(f"{module} ({layer}) imports {imported}")
+    assert offences == []
+
+
+def test_no_import_cycles_among_the_modules_of_metrics():
+    """Imports at a module's top level only (one inside a function runs when it is called, not on import)."""
+    modules = metrics_modules()
+    graph = {module: metrics_imports(path, modules, top_level_only=True) for module, path in modules.items()}
+    for module in modules:  # importing a.b.c runs a/__init__ and a/b/__init__ first
+        graph[module] |= {".".join(module.split(".")[:n]) for n in range(1, module.count(".") + 1)} & set(modules)
+    state, cycles = {}, []
+
+    def visit(module, trail):
+        state[module] = "open"
+        for imported in sorted(graph[module]):
+            if state.get(imported) == "open":
+                cycles.append(" -> ".join([*trail[trail.index(imported) :], imported]))
+            elif imported not in state:
+                visit(imported, [*trail, imported])
+        state[module] = "done"
+
+    for module in sorted(modules):
+        if module not in state:
+            visit(module, [module])
+    assert cycles == []

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from metrics.aggregation import in_series_order
-from metrics.arrays import coded, codes_of, dense_codes, exact_type, lexsorted, month_numbers
-from metrics.contract import per_row, per_row_words
+from metrics.core.arrays import coded, codes_of, dense_codes, exact_type, lexsorted, month_numbers
+from metrics.rating.aggregation import in_series_order
+from metrics.snapshot.contract import per_row, per_row_words
 
 
 @pytest.mark.parametrize("shuffled", [False, True])
@@ -63,7 +63,7 @@ def test_rows_in_series_order_are_sort_values_order(as_categories):
 
 
 def test_row_tuples_are_what_itertuples_gives():
-    from metrics.arrays import row_tuples
+    from metrics.core.arrays import row_tuples
 
     frame = pd.DataFrame(
         {

@@ -1,11 +1,11 @@
-"""How the council compares (metrics/benchmarking.py): comparators in force, what can be compared, quarters."""
+"""How the council compares (metrics/comparators/benchmarking.py): comparators in force, what can be compared, quarters."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from metrics.benchmarking import (
+from metrics.comparators.benchmarking import (
     BOTTOM,
     HIGHEST,
     LOWEST,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.caseloads import (
+from metrics.rating.caseloads import (
     CASES,
     OVER_THRESHOLD,
     WORKERS,

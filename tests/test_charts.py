@@ -9,12 +9,12 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from metrics import charts
-from metrics.benchmarking import comparator_points
-from metrics.performance import build_performance
-from metrics.series import indicator_series
-from metrics.snapshots import REPOSITORY_DATA_DIR, read_snapshot_folder
-from metrics.spc import analyse
+from metrics.comparators.benchmarking import comparator_points
+from metrics.outputs import charts
+from metrics.outputs.series import indicator_series
+from metrics.rating.performance import build_performance
+from metrics.rating.spc import analyse
+from metrics.snapshot.reading import REPOSITORY_DATA_DIR, read_snapshot_folder
 from ui.display import layout_spec, vega_lite_spec
 
 

@@ -148,8 +148,8 @@ def test_glossary_explains_neighbours_quartiles_and_dfe_years():
 def test_published_counts_match_the_public_whole_service_figure_for_that_month():
     """DfE's count for the council is public; where the app shows the month it equals, it must show the same
     figure, or a hidden team could be worked out from DfE's total and the teams shown."""
-    from metrics.benchmarking import PUBLISHED
-    from metrics.prepared import open_performance
+    from metrics.comparators.benchmarking import PUBLISHED
+    from metrics.prepare.prepared import open_performance
 
     performance = open_performance(None, "public")
     published = performance.benchmarks[performance.benchmarks["comparator"] == PUBLISHED]

@@ -1,4 +1,4 @@
-"""The DfE importer (metrics/comparators.py, `python -m metrics.comparators`) on files written by hand."""
+"""The DfE importer (metrics/comparators/dfe.py, `python -m metrics.comparators`) on files written by hand."""
 
 from __future__ import annotations
 
@@ -9,18 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from metrics import demo_dfe
 from metrics.commands.comparators import main
-from metrics.comparators import (
-    MAPPING_FILE,
-    MappingRow,
-    import_comparators,
-    read_codes,
-    read_mapping,
-    year_end,
-)
-from metrics.ingest import convert
-from metrics.problems import InputError
+from metrics.comparators.dfe import MAPPING_FILE, MappingRow, import_comparators, read_codes, read_mapping, year_end
+from metrics.core.problems import InputError
+from metrics.demo import dfe as demo_dfe
+from metrics.snapshot.sources import convert
 
 HEADER = (
     "time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"

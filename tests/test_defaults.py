@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from metrics.comparison import first_red_indicator, indicator_most_teams_report
-from metrics.performance import build_performance
-from metrics.snapshots import read_snapshot_folder
+from metrics.outputs.comparison import first_red_indicator, indicator_most_teams_report
+from metrics.rating.performance import build_performance
+from metrics.snapshot.reading import read_snapshot_folder
 from tests.apptest_helpers import chart_data, open_page
 from tests.conftest import tiny_tables
 from tests.helpers import write_snapshot

@@ -6,11 +6,11 @@ import pandas as pd
 import pandas.testing as pdt
 import pytest
 
-from metrics import demo
-from metrics.audience import INTERNAL
-from metrics.contract import TABLES
-from metrics.performance import build_performance
-from metrics.snapshots import REPOSITORY_DATA_DIR, read_snapshot_folder
+from metrics.demo import build as demo
+from metrics.disclosure.audience import INTERNAL
+from metrics.rating.performance import build_performance
+from metrics.snapshot.contract import TABLES
+from metrics.snapshot.reading import REPOSITORY_DATA_DIR, read_snapshot_folder
 
 
 @pytest.fixture(scope="module")

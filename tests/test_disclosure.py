@@ -11,11 +11,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from metrics import demo_dfe, suppression
-from metrics.caseloads import CATALOGUE as CASELOAD_CATALOGUE
 from metrics.commands import scorecard as scorecard_command
-from metrics.performance import build_performance
-from metrics.snapshots import REPOSITORY_DATA_DIR, read_snapshot_folder
+from metrics.demo import dfe as demo_dfe
+from metrics.disclosure import suppression
+from metrics.rating.caseloads import CATALOGUE as CASELOAD_CATALOGUE
+from metrics.rating.performance import build_performance
+from metrics.snapshot.reading import REPOSITORY_DATA_DIR, read_snapshot_folder
 from tests.apptest_helpers import download_frame, exceptions, open_page, record_downloads
 from tests.apptest_helpers import table as shown_table
 from tests.awkward_snapshot import DISABILITIES, EAST, INDICATORS, TINY, WEST, write_awkward_snapshot

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from metrics.commands import scorecard as scorecard_command
-from metrics.exports import csv_bytes, excel_bytes, safe_text
+from metrics.outputs.exports import csv_bytes, excel_bytes, safe_text
 from tests.apptest_helpers import download_bytes, open_page, record_downloads
 from tests.conftest import tiny_tables
 from tests.helpers import write_snapshot

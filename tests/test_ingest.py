@@ -8,9 +8,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from metrics import ingest
 from metrics.commands import ingest as ingest_command
-from metrics.snapshots import read_snapshot_folder
+from metrics.snapshot import sources as ingest
+from metrics.snapshot.reading import read_snapshot_folder
 from tests.conftest import tiny_tables
 from tests.helpers import counted_releases
 

@@ -13,10 +13,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from metrics import workbooks
 from metrics.commands.ingest import main as ingest_main
-from metrics.dates import read_dates
-from metrics.snapshots import data_root, find_snapshot_folders
+from metrics.snapshot import workbooks
+from metrics.snapshot.dates import read_dates
+from metrics.snapshot.reading import data_root, find_snapshot_folders
 from tests.conftest import tiny_tables
 from tests.helpers import write_snapshot
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from metrics.kept import KeptWithin
+from metrics.core.kept import KeptWithin
 
 
 def kept_within(budget: int) -> KeptWithin[list[int]]:
@@ -75,7 +75,7 @@ def test_a_failure_is_not_kept_and_the_next_asker_tries_again():
 
 
 def test_a_performance_counts_the_rows_it_has_read():
-    from metrics.prepared import open_performance
+    from metrics.prepare.prepared import open_performance
 
     performance = open_performance("2022-02-10", "public")
     before = performance.memory_bytes()

@@ -7,8 +7,8 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from metrics import narrative
-from metrics.narrative import Context, area_paragraph, indicator_sentence, reading, service_summary
+from metrics.outputs import narrative
+from metrics.outputs.narrative import Context, area_paragraph, indicator_sentence, reading, service_summary
 
 NAN = float("nan")
 
@@ -219,9 +219,9 @@ def test_service_summary_order_rule():
 
 
 def test_the_demo_story_in_words():
-    from metrics.performance import build_performance
-    from metrics.scorecard import build_scorecard
-    from metrics.snapshots import REPOSITORY_DATA_DIR, read_snapshot_folder
+    from metrics.outputs.scorecard import build_scorecard
+    from metrics.rating.performance import build_performance
+    from metrics.snapshot.reading import REPOSITORY_DATA_DIR, read_snapshot_folder
 
     performance = build_performance(read_snapshot_folder(REPOSITORY_DATA_DIR / "snapshots" / "2022-02-10"), "public")
     rows = build_scorecard(performance, pd.Timestamp("2021-11-01"), [""])

@@ -15,11 +15,11 @@ import boto3
 import pandas as pd
 import pytest
 
-from metrics import ingest
 from metrics.commands import ingest as ingest_command
 from metrics.commands import scorecard as scorecard_command
 from metrics.commands import validate as validate_command
-from metrics.snapshots import REPOSITORY_DATA_DIR, data_root, find_snapshot_folders, read_snapshot_folder
+from metrics.snapshot import writing
+from metrics.snapshot.reading import REPOSITORY_DATA_DIR, data_root, find_snapshot_folders, read_snapshot_folder
 from tests.apptest_helpers import PAGES, exceptions, open_page
 
 BUCKET = "council-performance"
@@ -120,7 +120,7 @@ def test_a_snapshot_without_its_marker_is_ignored(bucket, tmp_path, monkeypatch)
     def connection_lost(root, target):
         raise OSError("connection lost")
 
-    monkeypatch.setattr(ingest, "_write_success_marker", connection_lost)
+    monkeypatch.setattr(writing, "_write_success_marker", connection_lost)
     assert ingest_command.main(["--as-at", "2022-02-10", str(demo_as_csv(tmp_path / "csv"))]) == 1
     # what was written before the crash is removed again (pyarrow keeps an empty "snapshots/" marker)
     assert [key for key in keys(client, name) if "2022-02-10" in key] == []

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from metrics.commands import scorecard as scorecard_command
-from metrics.snapshots import REPOSITORY_DATA_DIR
+from metrics.snapshot.reading import REPOSITORY_DATA_DIR
 from tests.apptest_helpers import (
     PAGES,
     all_text,
@@ -214,8 +214,8 @@ def test_warm_rerun_uses_the_caches(monkeypatch):
         raise AssertionError("a warm rerun worked something out again")
 
     for target in (
-        "metrics.prepared.performance",
-        "metrics.prepared.rate_snapshot",
+        "metrics.prepare.prepared.performance",
+        "metrics.prepare.prepared.rate_snapshot",
         "ui.loaders.build_scorecard",
         "ui.loaders.scorecard_cells",
         "ui.loaders.sparklines",
@@ -356,7 +356,7 @@ def test_a_large_grid_keeps_its_status_words_without_colour(monkeypatch):
 
 
 def test_many_teams_chart_both_ends_of_the_ranking_and_the_table_lists_all(monkeypatch):
-    monkeypatch.setattr("metrics.charts.BARS_AT_EACH_END", 1)
+    monkeypatch.setattr("metrics.outputs.charts.BARS_AT_EACH_END", 1)
     at = open_page("pages/compare.py", indicator="cin_visits_in_time", month="2021-11")
     bars = next(frame for frame in chart_data(at) if "team_label" in frame.columns and "row_order" in frame.columns)
     table = shown_table(at, 0)
@@ -510,7 +510,7 @@ def test_glossary_search_narrows_terms_and_indicators():
 
 @pytest.mark.parametrize("team", ["", "Assessment Team 1", "Children in Care"])
 def test_scorecard_spc_agrees_with_the_command_for_every_indicator(team):
-    from metrics.formatting import ASSURANCE_LABELS, VARIATION_LABELS
+    from metrics.outputs.formatting import ASSURANCE_LABELS, VARIATION_LABELS
 
     args = ["--period", "2021-12"] + (["--team", team] if team else [])
     expected = command_rows(*args)

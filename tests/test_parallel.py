@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from metrics import parallel
-from metrics import performance as performance_module
-from metrics.performance import rate_snapshot
-from metrics.snapshots import REPOSITORY_DATA_DIR, data_root, find_snapshot_folders, read_snapshot
+from metrics.core import parallel
+from metrics.rating import performance as performance_module
+from metrics.rating.performance import rate_snapshot
+from metrics.snapshot.reading import REPOSITORY_DATA_DIR, data_root, find_snapshot_folders, read_snapshot
 
 
 def test_results_come_in_the_items_order_however_long_each_takes():
@@ -116,7 +116,7 @@ def test_threads_share_the_rows_in_memory_at_once_among_them(monkeypatch):
 
 
 def test_each_few_indicators_get_the_rows_they_would_have_resolved_alone():
-    from metrics.aggregation import resolve_figures
+    from metrics.rating.aggregation import resolve_figures
 
     root = data_root(REPOSITORY_DATA_DIR)
     snapshot = read_snapshot(root, find_snapshot_folders(root)[0][0])
@@ -135,7 +135,7 @@ def test_each_few_indicators_get_the_rows_they_would_have_resolved_alone():
 
 
 def test_a_snapshot_prepared_for_both_audiences_is_resolved_once(monkeypatch, tmp_path):
-    from metrics import prepared
+    from metrics.prepare import prepared
 
     monkeypatch.setenv("PERFORMANCE_CACHE_DIR", str(tmp_path))
     resolved = []
@@ -150,7 +150,7 @@ def test_both_audiences_are_rated_in_one_pass_as_each_would_be_alone(monkeypatch
     """Each chunk's rows, polarity, targets and series order are worked out once for both audiences; only
     the figures differ (hidden in public). The internal rows then come in the public's chunks (linked
     indicators together), so they are compared in series order."""
-    from metrics.aggregation import in_series_order
+    from metrics.rating.aggregation import in_series_order
 
     root = data_root(REPOSITORY_DATA_DIR)
     snapshot = read_snapshot(root, find_snapshot_folders(root)[0][0])
@@ -177,7 +177,7 @@ def test_both_audiences_are_rated_in_one_pass_as_each_would_be_alone(monkeypatch
 def test_rated_parts_are_made_ready_for_the_files_on_the_threads_that_rated_them(monkeypatch, tmp_path):
     """The thread that writes the files in order only writes: it was the slowest step when it also turned
     every part into Arrow tables and put them month by month (the rating threads waited on it)."""
-    from metrics import prepared
+    from metrics.prepare import prepared
 
     monkeypatch.setenv("PERFORMANCE_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(performance_module, "THREADS_FROM_ROWS", 0)

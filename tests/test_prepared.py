@@ -14,18 +14,18 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from metrics import performance as performance_module
-from metrics import prepared
-from metrics.aggregation import in_series_order
 from metrics.commands.ingest import main as ingest_main
 from metrics.commands.prepare import main as prepare_main
 from metrics.commands.scorecard import main as scorecard_main
-from metrics.performance import build_performance
-from metrics.problems import InputError
-from metrics.revisions import revisions
-from metrics.scorecard import build_scorecard
-from metrics.series import indicator_series
-from metrics.snapshots import SnapshotFolder, data_root, find_snapshot_folders, read_snapshot, validate_tables
+from metrics.core.problems import InputError
+from metrics.outputs.scorecard import build_scorecard
+from metrics.outputs.series import indicator_series
+from metrics.prepare import prepared
+from metrics.rating import performance as performance_module
+from metrics.rating.aggregation import in_series_order
+from metrics.rating.performance import build_performance
+from metrics.rating.revisions import revisions
+from metrics.snapshot.reading import SnapshotFolder, data_root, find_snapshot_folders, read_snapshot, validate_tables
 from tests.conftest import tiny_tables, tiny_values
 from tests.helpers import write_raw, write_snapshot
 
@@ -463,7 +463,8 @@ def test_the_code_version_covers_what_prepared_imports_however_it_is_imported(tm
         tmp_path,
         {
             "__init__.py": "",
-            "prepared.py": "import os\nfrom rules_package import rules\n\ndef later():\n"
+            "prepare/__init__.py": "",
+            "prepare/prepared.py": "import os\nfrom rules_package import rules\n\ndef later():\n"
             "    from rules_package.annex_a.measures import WINDOW\n",
             "rules.py": "import rules_package.links as links\nfrom rules_package.words import Missing\nTARGET = 1\n",
             "links.py": "",
@@ -476,7 +477,8 @@ def test_the_code_version_covers_what_prepared_imports_however_it_is_imported(tm
     found = prepared.preparing_sources(package)
     assert {path.relative_to(package).as_posix() for path in found} == {
         "__init__.py",
-        "prepared.py",
+        "prepare/__init__.py",
+        "prepare/prepared.py",
         "rules.py",
         "links.py",
         "words.py",
@@ -489,7 +491,7 @@ def test_a_release_that_changes_a_rule_prepares_afresh_and_one_that_changes_a_ch
     package = _package(
         tmp_path,
         {
-            "prepared.py": "from rules_package.annex_a import measures\n",
+            "prepare/prepared.py": "from rules_package.annex_a import measures\n",
             "annex_a/__init__.py": "",
             "annex_a/measures.py": "WINDOW = 12\n",
             "charts.py": "HEIGHT = 440\n",
@@ -503,31 +505,40 @@ def test_a_release_that_changes_a_rule_prepares_afresh_and_one_that_changes_a_ch
     (package / "annex_a" / "measures.py").write_text("WINDOW = 13\n")  # a rule changed in a sub-package
     changed = version()
     (package / "annex_a" / "measures.py").rename(package / "measures.py")  # the same file moved up
-    (package / "prepared.py").write_text("from rules_package import measures\n")
+    (package / "prepare" / "prepared.py").write_text("from rules_package import measures\n")
     assert len({before, changed, version()}) == 3
 
 
 def test_every_rule_that_shapes_a_prepared_file_is_in_the_code_version():
-    names = {path.name for path in prepared.preparing_sources(prepared.PACKAGE)}
+    names = {path.relative_to(prepared.PACKAGE).as_posix() for path in prepared.preparing_sources(prepared.PACKAGE)}
     assert {
-        "prepared.py",
-        "performance.py",
-        "suppression.py",
-        "spc.py",
-        "status.py",
-        "aggregation.py",
-        "snapshots.py",
-        "validation.py",
-        "links.py",
-        "contract.py",
+        "prepare/prepared.py",
+        "rating/performance.py",
+        "disclosure/suppression.py",
+        "rating/spc.py",
+        "rating/status.py",
+        "rating/aggregation.py",
+        "snapshot/reading.py",
+        "snapshot/checking.py",
+        "disclosure/links.py",
+        "snapshot/contract.py",
+        "snapshot/__init__.py",
     } <= names
-    assert not names & {"charts.py", "narrative.py", "report.py", "scorecard.py", "benchmarking.py", "ingest.py"}
+    assert not names & {
+        "outputs/charts.py",
+        "outputs/narrative.py",
+        "outputs/report.py",
+        "outputs/scorecard.py",
+        "comparators/benchmarking.py",
+        "snapshot/sources.py",
+        "snapshot/writing.py",
+    }
 
 
 def test_a_span_of_months_is_read_alone_in_month_order_a_few_indicators_at_a_time(tmp_path, cache, monkeypatch):
     monkeypatch.setattr(performance_module, "INDICATORS_AT_ONCE", 2)  # the demo's 38 indicators in many parts
     monkeypatch.setattr(prepared, "MONTH_GROUP_ROWS", 40)  # and many row groups of whole months
-    from metrics.snapshots import REPOSITORY_DATA_DIR
+    from metrics.snapshot.reading import REPOSITORY_DATA_DIR
 
     root = data_root(REPOSITORY_DATA_DIR)
     folder = find_snapshot_folders(root)[0][0]

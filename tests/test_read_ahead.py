@@ -7,11 +7,11 @@ import time
 
 import pytest
 
-from metrics import prepared
-from metrics.kept import KeptWithin
-from metrics.performance import Performance
-from metrics.settings import memory_bytes
-from metrics.snapshots import data_root, find_snapshot_folders
+from metrics.core.kept import KeptWithin
+from metrics.core.settings import memory_bytes
+from metrics.prepare import prepared
+from metrics.rating.performance import Performance
+from metrics.snapshot.reading import data_root, find_snapshot_folders
 from tests.apptest_helpers import open_page
 from tests.conftest import tiny_tables
 from tests.helpers import write_snapshot

@@ -12,12 +12,12 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from metrics.commands import report as report_command
-from metrics.formatting import format_value
-from metrics.glossary import ACRONYMS
-from metrics.performance import build_performance
-from metrics.report import ReportRequest, appendix_rows, build_report
-from metrics.scorecard import build_scorecard, export_table
-from metrics.snapshots import REPOSITORY_DATA_DIR, read_snapshot_folder
+from metrics.outputs.formatting import format_value
+from metrics.outputs.glossary import ACRONYMS
+from metrics.outputs.report import ReportRequest, appendix_rows, build_report
+from metrics.outputs.scorecard import build_scorecard, export_table
+from metrics.rating.performance import build_performance
+from metrics.snapshot.reading import REPOSITORY_DATA_DIR, read_snapshot_folder
 from tests.apptest_helpers import download_bytes, open_page, record_downloads
 
 NOVEMBER = pd.Timestamp("2021-11-01")

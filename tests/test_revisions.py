@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from metrics.performance import Performance
-from metrics.revisions import revisions
+from metrics.rating.performance import Performance
+from metrics.rating.revisions import revisions
 
 JANUARY, FEBRUARY, MARCH = (pd.Timestamp(month) for month in ("2021-01-01", "2021-02-01", "2021-03-01"))
 COLUMNS = ["indicator_id", "team", "period", "value", "suppressed"]

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from metrics.row_groups import COMPARISONS, filtered_rows
+from metrics.prepare.row_groups import COMPARISONS, filtered_rows
 
 
 def _rows_in_groups(path, groups: int, statistics) -> pd.DataFrame:
@@ -83,7 +83,7 @@ def test_a_file_written_again_is_filtered_afresh(tmp_path):
 def test_an_equality_filter_reads_the_groups_the_footer_says_hold_the_value(tmp_path, monkeypatch):
     """Groups of indicators "a" and "c" span "b" by their lowest and highest values; the footer's index
     says which groups hold "b" itself."""
-    from metrics.row_groups import group_index
+    from metrics.prepare.row_groups import group_index
 
     path = tmp_path / "rated.parquet"
     rows = pd.DataFrame({"indicator_id": ["a", "c", "b", "b", "a", "c"], "value": range(6)})

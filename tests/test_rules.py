@@ -6,9 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from metrics.aggregation import WHOLE_SERVICE, resolve_figures
-from metrics.formatting import format_month, format_value, format_values, months_behind, status_run_text
-from metrics.status import direction_of_travel, rag_status, status_runs, targets_in_force
+from metrics.core.months import format_month, months_behind
+from metrics.outputs.formatting import format_value, format_values, status_run_text
+from metrics.rating.aggregation import resolve_figures
+from metrics.rating.status import direction_of_travel, rag_status, status_runs, targets_in_force
+from metrics.snapshot.contract import WHOLE_SERVICE
 from tests.helpers import NAN, TINY_INDICATORS, values_frame
 
 
@@ -278,8 +280,8 @@ def test_months_behind_counts_whole_months_after_last_month():
 
 
 def test_statuses_in_words_from_text_or_categories():
-    from metrics.contract import RAG_STATUSES
-    from metrics.formatting import RAG_LABELS, in_words
+    from metrics.outputs.formatting import RAG_LABELS, in_words
+    from metrics.snapshot.contract import RAG_STATUSES
 
     text = pd.Series(["red", "green", "none"])
     categories = text.astype(pd.CategoricalDtype(RAG_STATUSES))
@@ -293,7 +295,7 @@ def test_statuses_in_words_from_text_or_categories():
 
 
 def test_sorted_distinct_gives_what_np_unique_gives():
-    from metrics.arrays import sorted_distinct
+    from metrics.core.arrays import sorted_distinct
 
     assert sorted_distinct([5, 3, 5, -1, 3, 0]).tolist() == [-1, 0, 3, 5]
     assert sorted_distinct(np.array([], dtype=np.int64)).tolist() == []
@@ -302,7 +304,7 @@ def test_sorted_distinct_gives_what_np_unique_gives():
 
 
 def test_a_status_run_started_that_many_months_back_counting_the_month_itself():
-    from metrics.scorecard import status_since
+    from metrics.outputs.scorecard import status_since
 
     months = pd.Series(pd.to_datetime(["2022-01-01", "2022-01-01", "2022-03-01", "2021-02-01"]))
     since = status_since(months, pd.Series([1, 3, 0, 14]))
@@ -313,7 +315,7 @@ def test_a_status_run_started_that_many_months_back_counting_the_month_itself():
 
 
 def test_months_before_counts_whole_months_across_years():
-    from metrics.formatting import months_before
+    from metrics.core.months import months_before
 
     assert months_before(pd.Timestamp("2021-03-01"), 1) == pd.Timestamp("2021-02-01")
     assert months_before(pd.Timestamp("2021-01-01"), 1) == pd.Timestamp("2020-12-01")
@@ -363,7 +365,7 @@ def test_a_month_without_a_status_breaks_a_run_however_the_statuses_are_held():
 
 def test_team_figures_with_every_ratio_complete_share_the_supplied_numerators_and_denominators():
     """Nothing to blank out, nothing written: blanking no rows still copied both columns (77 MB regionally)."""
-    from metrics.aggregation import team_figures
+    from metrics.rating.aggregation import team_figures
 
     values = values_frame(
         [("timeliness", "2021-01", "Team A", 5, 10, 50.0), ("timeliness", "2021-01", "Team B", 6, 10, 60.0)]

@@ -9,8 +9,8 @@ from contextlib import redirect_stdout
 import pandas as pd
 import pytest
 
-from metrics import scorecard
 from metrics.commands import scorecard as scorecard_command
+from metrics.outputs import scorecard
 from tests.helpers import NAN, TINY_INDICATORS, values_frame, write_snapshot
 
 VOLUME = ("volume", "Cases open", "Front door", "count", "neutral", "sum", "Cases open at month end.", None)

@@ -1,13 +1,13 @@
 """On a small snapshot the scorecard of every month and team is built once, and each choice of month and teams
-takes its rows from it (metrics/scorecard.py)."""
+takes its rows from it (metrics/outputs/scorecard.py)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from metrics import scorecard
-from metrics.prepared import open_performance
+from metrics.outputs import scorecard
+from metrics.prepare.prepared import open_performance
 
 
 @pytest.fixture

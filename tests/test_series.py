@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from metrics.series import notes_between
+from metrics.outputs.series import notes_between
 
 
 def with_notes() -> SimpleNamespace:
@@ -54,9 +54,9 @@ def test_no_notes_at_all():
 
 
 def test_every_month_of_every_chosen_team_with_a_row_where_there_is_no_figure():
-    from metrics.performance import build_performance
-    from metrics.series import indicator_series
-    from metrics.snapshots import Snapshot
+    from metrics.outputs.series import indicator_series
+    from metrics.rating.performance import build_performance
+    from metrics.snapshot.reading import Snapshot
     from tests.conftest import tiny_tables
 
     tables = tiny_tables()
@@ -85,9 +85,9 @@ def test_every_month_of_every_chosen_team_with_a_row_where_there_is_no_figure():
 
 
 def test_the_same_month_last_year_row_for_row():
-    from metrics.performance import build_performance
-    from metrics.series import indicator_series, same_month_last_year
-    from metrics.snapshots import Snapshot
+    from metrics.outputs.series import indicator_series, same_month_last_year
+    from metrics.rating.performance import build_performance
+    from metrics.snapshot.reading import Snapshot
     from tests.conftest import tiny_tables
 
     tables = tiny_tables()

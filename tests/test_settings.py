@@ -1,12 +1,12 @@
-"""Settings declared once (metrics/settings.py), documented in the README, read nowhere else."""
+"""Settings declared once (metrics/core/settings.py), documented in the README, read nowhere else."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from metrics.audience import audience_from, configured_audience
-from metrics.settings import SETTINGS
+from metrics.core.settings import SETTINGS
+from metrics.disclosure.audience import audience_from, configured_audience
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_FILES = [

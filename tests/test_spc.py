@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from metrics import spc
-from metrics.status import SeriesOrder
+from metrics.rating import spc
+from metrics.rating.status import SeriesOrder
 
 STABLE = [10, 12] * 6  # mean 11, every moving range 2, so limits 11 +/- 5.32
 

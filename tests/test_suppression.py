@@ -7,9 +7,9 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from metrics.aggregation import WHOLE_SERVICE
-from metrics.audience import audience_from
-from metrics.suppression import is_small, suppress_figures
+from metrics.disclosure.audience import audience_from
+from metrics.disclosure.suppression import is_small, suppress_figures
+from metrics.snapshot.contract import WHOLE_SERVICE
 from tests.helpers import NAN, TINY_INDICATORS
 
 
@@ -127,9 +127,9 @@ def test_no_hidden_count_can_be_worked_out_from_the_shown_total(values):
 
 
 def test_the_blocks_links_are_found_in_hold_every_counted_figure_where_the_quantities_put_it():
-    from metrics.aggregation import resolve_figures
-    from metrics.snapshots import REPOSITORY_DATA_DIR, read_snapshot_folder
-    from metrics.suppression import PARTS, Quantities, column_block
+    from metrics.disclosure.suppression import PARTS, Quantities, column_block
+    from metrics.rating.aggregation import resolve_figures
+    from metrics.snapshot.reading import REPOSITORY_DATA_DIR, read_snapshot_folder
 
     snapshot = read_snapshot_folder(sorted((REPOSITORY_DATA_DIR / "snapshots").iterdir())[-1])
     figures = resolve_figures(snapshot.values, snapshot.indicators)
@@ -148,7 +148,7 @@ def test_the_blocks_links_are_found_in_hold_every_counted_figure_where_the_quant
 
 
 def test_distinct_values_are_counted_per_group_marked_or_sorted():
-    from metrics.suppression import _distinct_per
+    from metrics.disclosure.suppression import _distinct_per
 
     group = np.array([0, 0, 0, 2, 2, 1])
     values = np.array([4, 4, 1, 0, 3, 9])
@@ -160,7 +160,7 @@ def test_distinct_values_are_counted_per_group_marked_or_sorted():
 def test_protection_and_resolving_leave_what_they_were_given_as_it_was():
     """Both now share the columns they do not change with their input (pandas copies a column when it is
     written), where they used to copy everything first: a hidden figure must not leak back into the input."""
-    from metrics.aggregation import team_figures
+    from metrics.rating.aggregation import team_figures
 
     given = counts({"A": 3, "B": 10, "C": 12})
     before = given.copy(deep=True)

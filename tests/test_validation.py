@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from metrics.commands import validate
-from metrics.snapshots import data_root, find_snapshot_folders, read_snapshot, read_snapshot_folder
+from metrics.snapshot.reading import data_root, find_snapshot_folders, read_snapshot, read_snapshot_folder
 from tests.conftest import tiny_tables
 from tests.helpers import write_raw, write_snapshot
 
@@ -222,7 +222,7 @@ def test_validate_command_rejects_a_folder_not_named_as_a_date(tmp_path, capsys,
 
 
 def test_repeated_rows_are_found_by_their_keys_alone_missing_equal_to_missing():
-    from metrics.validation import duplicated_rows
+    from metrics.snapshot.checking import duplicated_rows
 
     frame = pd.DataFrame(
         {
@@ -250,7 +250,7 @@ def test_repeated_rows_are_found_by_their_keys_alone_missing_equal_to_missing():
 
 def test_reading_a_table_gives_back_the_memory_arrow_kept(monkeypatch):
     """Arrow's allocator keeps what it frees; at regional scale that was 200 MB more at the peak."""
-    from metrics import snapshots
+    from metrics.snapshot import reading as snapshots
     from tests.helpers import counted_releases
 
     released = counted_releases(monkeypatch, snapshots)

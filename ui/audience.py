@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from metrics.audience import INTERNAL, PUBLIC, configured_audience
+from metrics.disclosure.audience import INTERNAL, PUBLIC, configured_audience
 from ui.display import plain
 
 COMPATIBILITY_FORM = "NFKC"  # Unicode compatibility composition: a full-width or styled letter becomes plain

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics.aggregation import WHOLE_SERVICE
-from metrics.benchmarking import ENGLAND, NEIGHBOURS
-from metrics.formatting import WHOLE_SERVICE_LABEL, format_month, month_key
+from metrics.comparators.benchmarking import ENGLAND, NEIGHBOURS
+from metrics.core.months import format_month, month_key
+from metrics.outputs.formatting import WHOLE_SERVICE_LABEL
+from metrics.snapshot.contract import WHOLE_SERVICE
 from ui import state
 from ui.frame import Frame
 from ui.tables import chosen_rows

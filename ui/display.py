@@ -12,9 +12,9 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from metrics.charts import Layout, chart_title, word_placeholder
-from metrics.exports import csv_bytes, excel_bytes
-from metrics.formatting import RAG_LABELS, VARIATION_LABELS, is_missing
+from metrics.outputs.charts import Layout, chart_title, word_placeholder
+from metrics.outputs.exports import csv_bytes, excel_bytes
+from metrics.outputs.formatting import RAG_LABELS, VARIATION_LABELS, is_missing
 
 # Markdown would turn these into formatting, links, maths or HTML; data text is never formatting.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&])")

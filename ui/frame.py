@@ -11,11 +11,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from metrics.audience import AUDIENCES
-from metrics.formatting import format_month, months_behind
-from metrics.performance import Performance
-from metrics.prepared import CheckedSnapshot
-from metrics.snapshots import DEMO_COUNCIL, council_name, data_root, shipped_demo
+from metrics.core.months import format_month, months_behind
+from metrics.disclosure.audience import AUDIENCES
+from metrics.prepare.prepared import CheckedSnapshot
+from metrics.rating.performance import Performance
+from metrics.snapshot.reading import DEMO_COUNCIL, council_name, data_root, shipped_demo
 from ui import loaders, state
 from ui.audience import AUDIENCE_TEXT, current_audience, sign_in_configured, sign_in_controls
 from ui.display import plain
@@ -141,7 +141,7 @@ def _audiences_ahead(audience: str) -> list[str]:
 
 def _opened_on(location: str, valid: list[CheckedSnapshot], audience: str) -> CheckedSnapshot:
     """The snapshot a page opens on: the newest that is ready to show, while a process of its own
-    prepares any newer one (metrics/ahead.py), shown once it is ready. When none is ready, the newest:
+    prepares any newer one (metrics/prepare/ahead.py), shown once it is ready. When none is ready, the newest:
     the visitor waits while it is prepared, as they would for any snapshot they choose."""
     opened_on = next((snapshot for snapshot in valid if loaders.ready(location, snapshot, audience)), valid[0])
     if opened_on is not valid[0]:

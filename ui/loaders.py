@@ -14,22 +14,26 @@ import pyarrow as pa
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from metrics import benchmarking, comparison, narrative, prepared, report, revisions, series, spc
-from metrics.aggregation import WHOLE_SERVICE
-from metrics.ahead import AHEAD, large, large_folder
 from metrics.annex_a.build import ImportReport, read_report
-from metrics.audience import INTERNAL, PUBLIC
-from metrics.caseloads import DEFAULT_THRESHOLD, average_trend, summary_from_figures, team_summary
-from metrics.caseloads import trend as caseload_measures
-from metrics.caseloads import workers_over as over_threshold
-from metrics.formatting import WHOLE_SERVICE_LABEL, format_month, team_label
-from metrics.kept import KeptWithin
-from metrics.performance import Performance, sparklines
-from metrics.prepared import CheckedSnapshot
-from metrics.problems import InputError
-from metrics.scorecard import build_scorecard, shares_every_month
-from metrics.settings import listing_seconds, memory_bytes
-from metrics.snapshots import DataRoot, SnapshotFolder, data_root, find_snapshot_folders, read_tables
+from metrics.comparators import benchmarking
+from metrics.core.kept import KeptWithin
+from metrics.core.months import format_month
+from metrics.core.problems import InputError
+from metrics.core.settings import listing_seconds, memory_bytes
+from metrics.disclosure.audience import INTERNAL, PUBLIC
+from metrics.outputs import comparison, narrative, report, series
+from metrics.outputs.formatting import WHOLE_SERVICE_LABEL, team_label
+from metrics.outputs.scorecard import build_scorecard, shares_every_month
+from metrics.prepare import prepared
+from metrics.prepare.ahead import AHEAD, large, large_folder
+from metrics.prepare.prepared import CheckedSnapshot
+from metrics.rating import revisions, spc
+from metrics.rating.caseloads import DEFAULT_THRESHOLD, average_trend, summary_from_figures, team_summary
+from metrics.rating.caseloads import trend as caseload_measures
+from metrics.rating.caseloads import workers_over as over_threshold
+from metrics.rating.performance import Performance, sparklines
+from metrics.snapshot.contract import WHOLE_SERVICE
+from metrics.snapshot.reading import DataRoot, SnapshotFolder, data_root, find_snapshot_folders, read_tables
 from ui import tables
 from ui.display import plain, with_status_labels
 from ui.html import table_html

@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from metrics.formatting import month_key, team_label
+from metrics.core.months import month_key
+from metrics.outputs.formatting import team_label
 
 VIEW = "shared_view"
 MAX_PARAMETER_SHOWN = 40

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from metrics.aggregation import WHOLE_SERVICE
-from metrics.arrays import row_tuples
-from metrics.audience import PUBLIC
-from metrics.formatting import (
+from metrics.core.arrays import row_tuples
+from metrics.core.months import format_month, month_key, months_before
+from metrics.disclosure.audience import PUBLIC
+from metrics.disclosure.suppression import is_small
+from metrics.outputs.formatting import (
     ASSURANCE_LABELS,
     DIRECTION_LABELS,
     NO_DATA,
@@ -18,17 +19,14 @@ from metrics.formatting import (
     VARIATION_LABELS,
     export_figures,
     format_count,
-    format_month,
     format_value,
     format_values,
     in_words,
-    month_key,
-    months_before,
     status_run_text,
     team_label,
 )
-from metrics.narrative import reading
-from metrics.suppression import is_small
+from metrics.outputs.narrative import reading
+from metrics.snapshot.contract import WHOLE_SERVICE
 from ui.html import RAG_TONES, VARIATION_TONES, Cell, Column, sparkline
 from ui.state import explore_urls
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.fs as pafs
 
-from metrics import demo_catalogue
 from metrics.annex_a.lists import COLUMNS, AnnexList, read_workbook
 from metrics.annex_a.measures import MEASURES, OPTIONAL_FIELDS, VALUE_COLUMNS, Window
-from metrics.problems import InputError, Problem
-from metrics.snapshots import DataRoot, normalise, validate_tables
+from metrics.core.problems import InputError, Problem
+from metrics.snapshot.catalogue import INDICATORS
+from metrics.snapshot.reading import DataRoot, normalise, validate_tables
 
 REPORT_FILE = "annex_a_report.json"
 EVENT_FIELDS = {1: "contact_date", 2: "eh_end", 3: "referral_date", 4: "assessment_end", 5: "strategy_date"}
@@ -136,7 +136,7 @@ def annex_a_tables(
     values = values.astype({"numerator": "float64", "denominator": "float64", "value": "float64"})
     values["team"] = values["team"].astype("object").where(values["team"].notna(), None)
     produced = list(dict.fromkeys(values["indicator_id"]))
-    catalogue = pd.DataFrame(demo_catalogue.INDICATORS, columns=CATALOGUE_COLUMNS)
+    catalogue = pd.DataFrame(INDICATORS, columns=CATALOGUE_COLUMNS)
     catalogue = catalogue[catalogue["indicator_id"].isin(produced)].reset_index(drop=True)
     report.indicators = list(catalogue["indicator_id"])
     tables = {"indicators": catalogue, "values": values[VALUE_COLUMNS]}

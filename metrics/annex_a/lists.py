@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics.problems import InputError, Problem
-from metrics.workbooks import open_workbook
+from metrics.core.problems import InputError, Problem
+from metrics.snapshot.workbooks import open_workbook
 
 SHEET_NAME = re.compile(r"^\s*list\s*(\d{1,2})\b", re.IGNORECASE)
 CODE_PREFIX = re.compile(r"^\s*[a-z]{1,2}\)\s*", re.IGNORECASE)  # "a) ", "q) "

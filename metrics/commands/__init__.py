@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import sys
 
-from metrics.problems import InputError
-from metrics.snapshots import DataRoot, SnapshotFolder, data_root, find_snapshot_folders
+from metrics.core.problems import InputError
+from metrics.snapshot.reading import DataRoot, SnapshotFolder, data_root, find_snapshot_folders
 
 
 def snapshot_folders(command: str) -> tuple[DataRoot, list[SnapshotFolder]] | None:

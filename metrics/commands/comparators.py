@@ -16,9 +16,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from metrics.benchmarking import NEIGHBOURS
-from metrics.comparators import MAPPING_FILE, benchmarks_csv, import_comparators, read_codes, read_mapping
-from metrics.problems import InputError
+from metrics.comparators.benchmarking import NEIGHBOURS
+from metrics.comparators.dfe import MAPPING_FILE, benchmarks_csv, import_comparators, read_codes, read_mapping
+from metrics.core.problems import InputError
 
 
 def write_atomically(path: Path, text: str) -> None:

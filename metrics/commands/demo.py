@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from metrics.demo import write_demo
-from metrics.snapshots import REPOSITORY_DATA_DIR
+from metrics.demo.build import write_demo
+from metrics.snapshot.reading import REPOSITORY_DATA_DIR
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,11 +18,12 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.fs as pafs
 
-from metrics import prepared
-from metrics.audience import AUDIENCES
-from metrics.ingest import convert, read_source, snapshot_exists, source_tables, write_snapshot
-from metrics.problems import InputError, Problem
-from metrics.snapshots import DataRoot, SnapshotFolder, data_root
+from metrics.core.problems import InputError, Problem
+from metrics.disclosure.audience import AUDIENCES
+from metrics.prepare import prepared
+from metrics.snapshot.reading import DataRoot, SnapshotFolder, data_root
+from metrics.snapshot.sources import convert, read_source, source_tables
+from metrics.snapshot.writing import snapshot_exists, write_snapshot
 
 
 def _annex_a(args: argparse.Namespace, as_at: date) -> tuple[dict[str, pd.DataFrame], list[str], dict[str, bytes]]:

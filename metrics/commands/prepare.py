@@ -3,7 +3,7 @@
 Pages and the scorecard command prepare a snapshot the first time they need it; at the size of
 a regional group of councils that takes a while. Run this after ingest, or when an app server
 starts (each replica keeps its own PERFORMANCE_CACHE_DIR), so nobody waits. An app server runs it
-itself, at a lower priority, for a large snapshot it has not prepared (metrics/ahead.py). Prints
+itself, at a lower priority, for a large snapshot it has not prepared (metrics/prepare/ahead.py). Prints
 one line per snapshot; exits 1 if any snapshot fails its checks or --snapshot names none.
 """
 
@@ -16,10 +16,10 @@ import sys
 import time
 from datetime import date
 
-from metrics import prepared
-from metrics.allocator import reuse_freed_memory
-from metrics.audience import AUDIENCES
 from metrics.commands import snapshot_folders
+from metrics.core.allocator import reuse_freed_memory
+from metrics.disclosure.audience import AUDIENCES
+from metrics.prepare import prepared
 
 LOWER_PRIORITY = 10  # nice: an app server's pages come first on a busy machine; on an idle one it runs at full speed
 
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     audiences = list(dict.fromkeys(args.audience or AUDIENCES))
     if args.lower_priority and hasattr(os, "nice"):
         os.nice(LOWER_PRIORITY)
-    reuse_freed_memory()  # a process of its own, for this one job: see metrics/allocator.py
+    reuse_freed_memory()  # a process of its own, for this one job: see metrics/core/allocator.py
     found = snapshot_folders("prepare")
     if found is None:
         return 1

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics import revisions
-from metrics.audience import configured_audience
 from metrics.commands.scorecard import parse_month, teams_for
-from metrics.performance import Performance
-from metrics.prepared import check, find_snapshot_folders, open_performance, performance
-from metrics.problems import InputError
-from metrics.report import ReportRequest, build_report
-from metrics.snapshots import council_name, data_root
+from metrics.core.problems import InputError
+from metrics.disclosure.audience import configured_audience
+from metrics.outputs.report import ReportRequest, build_report
+from metrics.prepare.prepared import check, find_snapshot_folders, open_performance, performance
+from metrics.rating import revisions
+from metrics.rating.performance import Performance
+from metrics.snapshot.reading import council_name, data_root
 
 
 def previous_performance(current: Performance, audience: str) -> Performance | None:

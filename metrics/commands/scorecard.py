@@ -11,13 +11,13 @@ from datetime import date
 
 import pandas as pd
 
-from metrics.aggregation import WHOLE_SERVICE
-from metrics.audience import configured_audience
-from metrics.exports import csv_safe
-from metrics.performance import Performance
-from metrics.prepared import open_performance
-from metrics.problems import InputError
-from metrics.scorecard import build_scorecard, export_table
+from metrics.core.problems import InputError
+from metrics.disclosure.audience import configured_audience
+from metrics.outputs.exports import csv_safe
+from metrics.outputs.scorecard import build_scorecard, export_table
+from metrics.prepare.prepared import open_performance
+from metrics.rating.performance import Performance
+from metrics.snapshot.contract import WHOLE_SERVICE
 
 ALL_TEAMS = "all"
 

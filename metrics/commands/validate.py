@@ -11,7 +11,7 @@ import argparse
 import sys
 
 from metrics.commands import snapshot_folders
-from metrics.snapshots import Snapshot, read_snapshot, read_snapshot_folder
+from metrics.snapshot.reading import Snapshot, read_snapshot, read_snapshot_folder
 
 
 def report(snapshot: Snapshot) -> list[str]:

@@ -79,6 +79,20 @@ def write_snapshot(root: Path, as_at: str, tables: dict[str, pd.DataFrame]) -> P
     return folder
 
 
+def write_csv_folder(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
+    """Tables as the CSV files a council's pipeline would give ingest (or an officer would upload)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in tables.items():
+        frame.to_csv(folder / f"{name}.csv", index=False)
+
+
+def write_workbook(path: Path, tables: dict[str, pd.DataFrame]) -> None:
+    """Tables as a workbook with a sheet per table, as Excel writes it."""
+    with pd.ExcelWriter(path) as writer:
+        for name, frame in tables.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+
+
 def write_raw(folder: Path, name: str, frame: pd.DataFrame) -> None:
     """Write a table exactly as given (for tests of malformed input)."""
     folder.mkdir(parents=True, exist_ok=True)

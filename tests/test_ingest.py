@@ -12,7 +12,7 @@ from metrics.commands import ingest as ingest_command
 from metrics.snapshot import sources as ingest
 from metrics.snapshot.reading import read_snapshot_folder
 from tests.conftest import tiny_tables
-from tests.helpers import counted_releases
+from tests.helpers import counted_releases, write_csv_folder, write_workbook
 
 
 def tree(root) -> dict[str, bytes]:
@@ -23,18 +23,6 @@ def tree(root) -> dict[str, bytes]:
             path = os.path.join(folder, name)
             files[os.path.relpath(path, root)] = open(path, "rb").read()
     return files
-
-
-def write_csv_folder(folder, tables) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, frame in tables.items():
-        frame.to_csv(folder / f"{name}.csv", index=False)
-
-
-def write_workbook(path, tables) -> None:
-    with pd.ExcelWriter(path) as writer:
-        for name, frame in tables.items():
-            frame.to_excel(writer, sheet_name=name, index=False)
 
 
 @pytest.fixture
@@ -73,6 +61,7 @@ def test_ingest_without_optional_tables(root, tmp_path):
     assert ingest_command.main(["--as-at", "2021-02-10", str(tmp_path / "source")]) == 0
     assert sorted(p.name for p in (root / "snapshots" / "2021-02-10").iterdir()) == [
         "indicators.parquet",
+        "published.json",  # who ran the command, when, and each file's SHA-256 and size
         "values.parquet",
     ]
 
@@ -117,7 +106,7 @@ def test_missing_required_table_and_unreadable_source(root, tmp_path, capsys):
     assert "indicators.parquet: -: the table is missing (it is required)" in capsys.readouterr().err
     (tmp_path / "broken.xlsx").write_bytes(b"not a workbook")
     assert ingest_command.main(["--as-at", "2021-02-10", str(tmp_path / "broken.xlsx")]) == 1
-    assert "broken.xlsx: -: cannot be read as an Excel workbook" in capsys.readouterr().err
+    assert "broken.xlsx: -: is not an Excel workbook (.xlsx)" in capsys.readouterr().err
 
 
 def test_bad_as_at_date(root, tmp_path, capsys):

@@ -15,6 +15,7 @@ from metrics.annex_a.measures import MEASURES, OPTIONAL_FIELDS, VALUE_COLUMNS, W
 from metrics.core.problems import InputError, Problem
 from metrics.snapshot.catalogue import INDICATORS
 from metrics.snapshot.reading import DataRoot, normalise, validate_tables
+from metrics.snapshot.sources import convert, source_tables, table_file
 
 REPORT_FILE = "annex_a_report.json"
 EVENT_FIELDS = {1: "contact_date", 2: "eh_end", 3: "referral_date", 4: "assessment_end", 5: "strategy_date"}
@@ -147,6 +148,32 @@ def annex_a_tables(
     if problems:
         raise InputError(problems)
     return tables, report
+
+
+def read_targets(path: Path, as_at: date) -> pd.DataFrame:
+    """A targets table given beside an Annex A workbook (a .csv file, or a workbook with a targets sheet),
+    in the contract's types; InputError naming the file, column and rows of each problem."""
+    raw = source_tables(path)[0] if path.suffix.lower() == ".xlsx" else {"targets": (path.name, table_file(path))}
+    if "targets" not in raw:
+        raise InputError([Problem(path.name, "-", "has no targets table (a sheet named targets)")])
+    targets, problems = convert("targets", *raw["targets"], as_at)
+    if problems:
+        raise InputError(problems)
+    return targets
+
+
+def annex_a_source(
+    path: Path, as_at: date, child_population: int | None = None, targets: Path | None = None
+) -> tuple[dict[str, pd.DataFrame], list[str], dict[str, bytes]]:
+    """Tables from an Annex A workbook (with a targets file, if given), what was read, left out and
+    rejected (as notes), and the report file kept in the snapshot folder."""
+    tables, report = annex_a_tables(
+        path, as_at, child_population, None if targets is None else read_targets(targets, as_at)
+    )
+    notes = [f"read {rows} rows from {name}" for name, rows in report.rows_read.items()]
+    notes += [f"left out {reason}" for reason in report.left_out]
+    notes += [f"rejected {problem}" for problem in report.rows_rejected]
+    return tables, notes, {REPORT_FILE: report.to_json()}
 
 
 def read_report(root: DataRoot, snapshot_path: str) -> ImportReport | None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from metrics.core.problems import InputError, Problem
-from metrics.snapshot.workbooks import open_workbook
+from metrics.snapshot.workbooks import bounded_rows, open_workbook
 
 SHEET_NAME = re.compile(r"^\s*list\s*(\d{1,2})\b", re.IGNORECASE)
 CODE_PREFIX = re.compile(r"^\s*[a-z]{1,2}\)\s*", re.IGNORECASE)  # "a) ", "q) "
@@ -213,7 +213,7 @@ def read_workbook(path: Path) -> dict[int, AnnexList]:
         for sheet in workbook.worksheets:
             match = SHEET_NAME.match(sheet.title)
             if match and 1 <= int(match.group(1)) <= 11 and int(match.group(1)) not in lists:
-                read = _read_sheet(int(match.group(1)), sheet.title, list(sheet.iter_rows(values_only=True)))
+                read = _read_sheet(int(match.group(1)), sheet.title, list(bounded_rows(path, sheet)))
                 if read.number == 2:  # List 2's "assessment" dates are Early Help assessments
                     read.rows = read.rows.rename(columns={"assessment_start": "eh_start", "assessment_end": "eh_end"})
                     read.missing = [name for name in COLUMNS if name not in read.rows.columns]

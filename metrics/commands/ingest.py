@@ -10,51 +10,24 @@ An existing snapshot is never overwritten.
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import sys
 import time
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
 import pyarrow.fs as pafs
 
-from metrics.core.problems import InputError, Problem
-from metrics.disclosure.audience import AUDIENCES
+from metrics.core.problems import InputError
 from metrics.prepare import prepared
-from metrics.snapshot.reading import DataRoot, SnapshotFolder, data_root
-from metrics.snapshot.sources import convert, read_source, source_tables
-from metrics.snapshot.writing import snapshot_exists, write_snapshot
+from metrics.publishing.loading import ANNEX_A_KIND, TABLES_KIND, Source, load
+from metrics.publishing.publish import prepare_published, publish_loaded
+from metrics.publishing.records import Publication, file_records, now
+from metrics.snapshot.reading import data_root
+from metrics.snapshot.writing import already_there, snapshot_exists
 
-
-def _annex_a(args: argparse.Namespace, as_at: date) -> tuple[dict[str, pd.DataFrame], list[str], dict[str, bytes]]:
-    """Tables from an Annex A workbook, what was left out (as notes), and the report file."""
-    from metrics.annex_a.build import REPORT_FILE, annex_a_tables
-
-    targets = None
-    if args.targets:
-        raw, _ = (
-            source_tables(args.targets)
-            if args.targets.suffix.lower() == ".xlsx"
-            else (
-                {
-                    "targets": (
-                        args.targets.name,
-                        pd.read_csv(args.targets, dtype=str, keep_default_na=False, na_values=[""]),
-                    )
-                },
-                [],
-            )
-        )
-        if "targets" not in raw:
-            raise InputError([Problem(args.targets.name, "-", "has no targets table (a sheet named targets)")])
-        targets, problems = convert("targets", *raw["targets"], as_at)
-        if problems:
-            raise InputError(problems)
-    tables, report = annex_a_tables(args.annex_a, as_at, args.child_population, targets)
-    notes = [f"read {rows} rows from {name}" for name, rows in report.rows_read.items()]
-    notes += [f"left out {reason}" for reason in report.left_out]
-    notes += [f"rejected {problem}" for problem in report.rows_rejected]
-    return tables, notes, {REPORT_FILE: report.to_json()}
+HOW = "python -m metrics.ingest"
 
 
 def parse_as_at(text: str) -> date:
@@ -82,16 +55,17 @@ def main(argv: list[str] | None = None) -> int:
         root = data_root()
         if not root.object_store and root.filesystem.get_file_info(root.base).type == pafs.FileType.File:
             raise InputError(f"the data root {root.uri} is not a folder")
-        extra_files: dict[str, bytes] = {}
         if args.annex_a:
-            tables, notes, extra_files = _annex_a(args, as_at)
+            source = Source(ANNEX_A_KIND, args.annex_a, args.child_population, args.targets)
         elif args.source:
-            tables, notes = read_source(args.source, as_at)
+            source = Source(TABLES_KIND, args.source)
         else:
             raise InputError("name a SOURCE (a workbook or a folder), or --annex-a WORKBOOK")
         if snapshot_exists(root, as_at):
-            raise InputError(f"snapshot {as_at} already exists under {root.uri}; a snapshot is never overwritten")
-        where = write_snapshot(root, as_at, tables, extra_files)
+            raise already_there(root, as_at)
+        loaded = load(source, as_at)
+        publication = Publication(as_at.isoformat(), account(), now().isoformat(), HOW, file_records(source.path))
+        where = publish_loaded(root, loaded, publication)
     except InputError as error:
         print("ingest: nothing was written, because:", file=sys.stderr)
         for problem in error.problems:
@@ -100,27 +74,26 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         print(f"ingest: nothing was written: {error}", file=sys.stderr)
         return 1
-    for note in notes:
+    for note in loaded.notes:
         print(f"note: {note}")
-    rows = sum(len(frame) for frame in tables.values())
-    print(f"wrote snapshot {as_at} ({len(tables)} tables, {rows} rows) to {where}")
-    del tables  # written: the snapshot is read back from where it now lives
-    if not args.no_prepare:
-        prepare_new(root, as_at)
+    print(f"wrote snapshot {as_at} ({len(loaded.tables)} tables, {loaded.rows} rows) to {where}")
+    del loaded  # written: the snapshot is read back from where it now lives
+    if not args.no_prepare and prepared.cache_folder() is not None:
+        started = time.perf_counter()
+        prepare_published(root, as_at)
+        print(
+            f"prepared it for the app in {time.perf_counter() - started:.1f} s "
+            f"(app servers elsewhere: run python -m metrics.commands.prepare there)"
+        )
     return 0
 
 
-def prepare_new(root: DataRoot, as_at: date) -> None:
-    """Check and rate the new snapshot for both audiences now, so that no visitor waits for it."""
-    if prepared.cache_folder() is None:
-        return
-    started = time.perf_counter()
-    # Read once, checked, then rated for both audiences in one pass, as the prepare command does.
-    prepared.prepare(root, SnapshotFolder(as_at, root.snapshot_path(as_at)), list(AUDIENCES))
-    print(
-        f"prepared it for the app in {time.perf_counter() - started:.1f} s "
-        f"(app servers elsewhere: run python -m metrics.commands.prepare there)"
-    )
+def account() -> str:
+    """Who ran the command, for the record: the account's name on this machine."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this account (some containers)
+        return f"account {os.getuid()}"
 
 
 if __name__ == "__main__":

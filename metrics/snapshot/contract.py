@@ -24,6 +24,7 @@ ARROW_TYPES = {"string": pa.string(), "float": pa.float64(), "int": pa.int64(), 
 
 INDICATOR_ID_PATTERN = r"^[a-z0-9_]+$"
 SUCCESS_MARKER = "_SUCCESS"
+WITHDRAWN_MARKER = "_WITHDRAWN"  # a snapshot withdrawn: readers skip its folder (written first in object storage)
 # The whole service is a null team in the contract; in computed tables it is "".
 WHOLE_SERVICE = ""
 

@@ -19,10 +19,11 @@ from metrics.core.arrays import month_starts
 from metrics.core.problems import InputError, Problem
 from metrics.core.settings import COUNCIL_NAME, DATA_DIR
 from metrics.snapshot import checking
-from metrics.snapshot.contract import SUCCESS_MARKER, TABLES
+from metrics.snapshot.contract import SUCCESS_MARKER, TABLES, WITHDRAWN_MARKER
 
 REPOSITORY_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 SNAPSHOTS_FOLDER = "snapshots"
+WITHDRAWN_FOLDER = "withdrawn"  # snapshots taken out of use, kept beside snapshots/
 LOOKS_LIKE_A_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 SNAPSHOT_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # only YYYY-MM-DD (Python also reads 2022-W06-4 as a date)
 CATEGORY_COLUMNS = ("indicator_id", "team", "comparator")
@@ -101,17 +102,17 @@ def find_snapshot_folders(root: DataRoot) -> tuple[list[SnapshotFolder], list[st
         except ValueError:
             warnings.append(f"snapshots/{name}: ignored, because {name} is not a real date (YYYY-MM-DD)")
             continue
-        if root.object_store and not _has_success_marker(root, info.path):
+        success, withdrawn = root.filesystem.get_file_info(
+            [f"{info.path}/{SUCCESS_MARKER}", f"{info.path}/{WITHDRAWN_MARKER}"]
+        )
+        if withdrawn.type == pafs.FileType.File:
+            continue  # being withdrawn: moved under withdrawn/ in a moment
+        if root.object_store and success.type != pafs.FileType.File:
             warnings.append(f"snapshots/{name}: ignored until its {SUCCESS_MARKER} marker is written")
             continue
         folders.append(SnapshotFolder(as_at, info.path))
     folders.sort(key=lambda folder: folder.as_at, reverse=True)
     return folders, warnings
-
-
-def _has_success_marker(root: DataRoot, path: str) -> bool:
-    info = root.filesystem.get_file_info(f"{path}/{SUCCESS_MARKER}")
-    return info.type == pafs.FileType.File
 
 
 def to_month(values: pd.Series) -> pd.Series:

@@ -17,11 +17,49 @@ from metrics.snapshot.dates import read_dates
 from metrics.snapshot.reading import CATEGORY_COLUMNS, normalise, validate_tables
 from metrics.snapshot.workbooks import read_sheets
 
+# Excel's other formats, refused by name with what to do instead.
+OTHER_EXCEL_FORMATS = {
+    ".xlsm": "is a macro-enabled workbook (.xlsm); save it as an Excel Workbook (.xlsx) without macros",
+    ".xltm": "is a macro-enabled template (.xltm); save it as an Excel Workbook (.xlsx) without macros",
+    ".xlsb": "is a binary workbook (.xlsb); save it as an Excel Workbook (.xlsx)",
+    ".xls": "is in Excel's old format (.xls); save it as an Excel Workbook (.xlsx)",
+}
+PARQUET_MAGIC = b"PAR1"
+LOOKS_LIKE = {b"PK\x03\x04": "a zip archive (an Excel workbook?)", PARQUET_MAGIC: "a Parquet file", b"%PDF": "a PDF"}
+
+
+def misnamed(path: Path) -> str | None:
+    """Why a .csv or .parquet file is not what its name says (None when it is): a CSV is text, a Parquet
+    file starts and ends with PAR1."""
+    with path.open("rb") as file:
+        head = file.read(4096)
+        if path.suffix.lower() == ".parquet":
+            file.seek(max(0, path.stat().st_size - 4))
+            if head[:4] != PARQUET_MAGIC or file.read(4) != PARQUET_MAGIC:
+                return "is not a Parquet file (it does not start and end as one)"
+            return None
+    kind = next((words for magic, words in LOOKS_LIKE.items() if head.startswith(magic)), None)
+    if kind or b"\x00" in head:
+        return f"is not a CSV file (text): it looks like {kind or 'a binary file'}"
+    return None
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """A CSV file as text cells; UTF-8, with or without the byte order mark Excel's "CSV UTF-8" writes."""
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            [Problem(path.name, "-", f"is not UTF-8 text (byte {error.start + 1}); save it from Excel as “CSV UTF-8”")]
+        ) from error
+
 
 def source_tables(source: Path) -> tuple[dict[str, tuple[str, pd.DataFrame]], list[str]]:
     """Raw tables by contract name, each with the file (or sheet) it came from."""
     notes: list[str] = []
     found: dict[str, tuple[str, pd.DataFrame]] = {}
+    if source.is_file() and source.suffix.lower() in OTHER_EXCEL_FORMATS:
+        raise InputError([Problem(source.name, "-", OTHER_EXCEL_FORMATS[source.suffix.lower()])])
     if source.is_file() and source.suffix.lower() == ".xlsx":
         sheets, skipped = read_sheets(source, lambda sheet: sheet.strip().lower() in TABLES)
         for sheet, frame in sheets.items():
@@ -41,16 +79,24 @@ def source_tables(source: Path) -> tuple[dict[str, tuple[str, pd.DataFrame]], li
             continue
         if name in found:
             raise InputError([Problem(path.name, "-", f"{name} is given twice ({found[name][0]} and {path.name})")])
-        try:
-            frame = (
-                pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-                if suffix == ".csv"
-                else _read_parquet(path)
-            )
-        except Exception as error:  # pandas and pyarrow raise many types for damaged files
-            raise InputError([Problem(path.name, "-", f"cannot be read ({str(error).splitlines()[0]})")]) from error
-        found[name] = (path.name, frame)
+        found[name] = (path.name, table_file(path))
     return found, notes
+
+
+def table_file(path: Path) -> pd.DataFrame:
+    """One .csv or .parquet file as a raw table; InputError naming it when it is not what its name says
+    or cannot be read."""
+    if path.suffix.lower() not in (".csv", ".parquet"):
+        raise InputError([Problem(path.name, "-", "is not a .csv or .parquet file")])
+    wrong = misnamed(path)
+    if wrong:
+        raise InputError([Problem(path.name, "-", wrong)])
+    try:
+        return _read_csv(path) if path.suffix.lower() == ".csv" else _read_parquet(path)
+    except InputError:
+        raise
+    except Exception as error:  # pandas and pyarrow raise many types for damaged files
+        raise InputError([Problem(path.name, "-", f"cannot be read ({str(error).splitlines()[0]})")]) from error
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:

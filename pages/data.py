@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.core.months import format_month, months_behind
+from metrics.disclosure.audience import PUBLIC
 from metrics.outputs.formatting import team_label
 from ui import loaders
 from ui.choosers import filter_by
@@ -21,11 +22,12 @@ frame = page_frame(
 REVISION_WIDTHS = {"Month": 105, "Indicator": 190, "Team": 165, "Old value": 80, "New value": 80, "Difference": 80}
 
 
-def describe(snapshot) -> dict:
+def describe(snapshot, published: dict) -> dict:
     """One line of the snapshot list."""
     if not snapshot.valid:
         return {
             "As at": f"{snapshot.as_at:%d %B %Y}",
+            "Published": published.get(snapshot.as_at, ""),
             "Latest month": "",
             "Indicators": None,
             "Teams": None,
@@ -33,6 +35,7 @@ def describe(snapshot) -> dict:
         }
     return {
         "As at": f"{snapshot.as_at:%d %B %Y}",
+        "Published": published.get(snapshot.as_at, ""),
         "Latest month": format_month(snapshot.latest_month) if snapshot.latest_month is not None else "",
         "Indicators": snapshot.indicator_count,
         "Teams": snapshot.team_count,
@@ -51,12 +54,25 @@ else:
         f"The newest valid snapshot is **as at {newest.as_at:%d %B %Y}**, with figures up to "
         f"**{format_month(newest.latest_month)}**: {behind} month{'s' if behind != 1 else ''} behind today."
     )
+published = loaders.publications(frame.cache_key[0], tuple((s.as_at, s.path) for s in snapshots), frame.audience)
 st.dataframe(
-    pd.DataFrame([describe(s) for s in snapshots]),
+    pd.DataFrame([describe(s, published) for s in snapshots]),
     hide_index=True,
     key="data.snapshots",
-    alt="Every snapshot with its date, latest month and checks",
+    alt="Every snapshot with its date, when it was published, its latest month and checks",
 )
+st.caption(
+    "Published: when the snapshot was loaded through the Load data page or the ingest command"
+    + (", by whom and how." if frame.audience != PUBLIC else ".")
+    + " A snapshot written another way has no record."
+)
+if frame.audience != PUBLIC:
+    log = loaders.publication_log(frame.cache_key[0], frame.audience)
+    with st.expander(f"Every publication and withdrawal ({len(log)})"):
+        if log.empty:
+            st.info("Nothing has been published or withdrawn through the app or the ingest command yet.")
+        else:
+            st.dataframe(log, hide_index=True, key="data.log", alt="Every publication and withdrawal, newest first")
 for snapshot in frame.invalid:
     with st.expander(f"Why the snapshot as at {snapshot.as_at:%d %B %Y} failed its checks"):
         st.markdown(

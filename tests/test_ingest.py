@@ -103,7 +103,10 @@ def test_contract_breaks_are_reported_before_anything_is_written(root, tmp_path,
 def test_missing_required_table_and_unreadable_source(root, tmp_path, capsys):
     write_csv_folder(tmp_path / "source", {"values": tiny_tables()["values"]})
     assert ingest_command.main(["--as-at", "2021-02-10", str(tmp_path / "source")]) == 1
-    assert "indicators.parquet: -: the table is missing (it is required)" in capsys.readouterr().err
+    assert (
+        "indicators.parquet: -: the table is missing (it is required: a sheet named indicators"
+        in capsys.readouterr().err
+    )
     (tmp_path / "broken.xlsx").write_bytes(b"not a workbook")
     assert ingest_command.main(["--as-at", "2021-02-10", str(tmp_path / "broken.xlsx")]) == 1
     assert "broken.xlsx: -: is not an Excel workbook (.xlsx)" in capsys.readouterr().err

@@ -23,6 +23,10 @@ AUDIENCE_TEXT = {
 }
 
 
+# Roles follow from sign-in: the two audiences, and officers (named in the settings), who see the internal
+# view and may load, publish and withdraw data. No setting without sign-in makes anyone an officer.
+OFFICER = "officer"
+ROLE_WORDS = {PUBLIC: "public", INTERNAL: "internal (a manager)", OFFICER: "performance officer"}
 SIGN_IN_KEY = "audience.sign_in_configured"
 
 
@@ -75,26 +79,56 @@ def allowed(claims: Mapping, access: Mapping) -> bool:
     return email in emails or f"x@{email.rsplit('@', 1)[1]}" in domains
 
 
-def _signed_in_and_allowed() -> bool:
-    return bool(st.user.get("is_logged_in", False)) and allowed(st.user.to_dict(), st.secrets.get("access", {}))
+def officer(claims: Mapping, access: Mapping) -> bool:
+    """Is this signed-in identity verified and listed, address by address, under [access] officers?"""
+    email = normalised_email(claims.get("email"))
+    if email is None or not verified_identity(claims, access):
+        return False
+    return email in {normalised_email(address) for address in access.get("officers", [])}
+
+
+def role_of(claims: Mapping, access: Mapping) -> str:
+    """The role a signed-in identity has: officer, internal or public."""
+    if officer(claims, access):
+        return OFFICER
+    return INTERNAL if allowed(claims, access) else PUBLIC
+
+
+def current_role() -> str:
+    """Without sign-in, PERFORMANCE_AUDIENCE decides between public and internal, and nobody is an officer;
+    with it, the signed-in identity's role (public when not signed in)."""
+    if not sign_in_configured():
+        return configured_audience()
+    if not st.user.get("is_logged_in", False):
+        return PUBLIC
+    return role_of(st.user.to_dict(), st.secrets.get("access", {}))
+
+
+def audience_of(role: str) -> str:
+    """The audience a role sees: officers see the internal view."""
+    return INTERNAL if role == OFFICER else role
 
 
 def current_audience() -> str:
-    """Without sign-in, PERFORMANCE_AUDIENCE decides; with it, only allowed users are internal."""
-    if not sign_in_configured():
-        return configured_audience()
-    if _signed_in_and_allowed():
-        return INTERNAL
-    return PUBLIC
+    """The audience of the current role."""
+    return audience_of(current_role())
 
 
-def sign_in_controls() -> None:
+def signed_in_email() -> str | None:
+    """The signed-in user's address, as their provider gave it (None when nobody is signed in)."""
+    if not sign_in_configured() or not st.user.get("is_logged_in", False):
+        return None
+    email = st.user.get("email")
+    return str(email) if email else None
+
+
+def sign_in_controls(role: str) -> None:
     """Sign-in or sign-out button in the sidebar, when sign-in is configured."""
     if not sign_in_configured():
         return
     if st.user.get("is_logged_in", False):
-        st.caption(f"Signed in as {plain(st.user.get('email', 'you'))}")
-        if not _signed_in_and_allowed():
+        st.caption(f"Signed in as {plain(st.user.get('email', 'you'))}: {ROLE_WORDS[role]}")
+        if role == PUBLIC:
             st.caption(
                 "Your account is not on the list for the internal view, or its email address is not "
                 "verified by your sign-in provider."

@@ -17,7 +17,7 @@ from metrics.prepare.prepared import CheckedSnapshot
 from metrics.rating.performance import Performance
 from metrics.snapshot.reading import DEMO_COUNCIL, council_name, data_root, shipped_demo
 from ui import loaders, state
-from ui.audience import AUDIENCE_TEXT, current_audience, sign_in_configured, sign_in_controls
+from ui.audience import AUDIENCE_TEXT, OFFICER, audience_of, current_role, sign_in_configured, sign_in_controls
 from ui.display import plain
 from ui.html import use_stylesheet
 from ui.network import send_messages_at_once
@@ -41,15 +41,22 @@ NAVIGATION = {
         ("pages/glossary.py", "Glossary", ":material/menu_book:"),
     ],
 }
+# Shown to performance officers only (every other role is told so on the page itself, too).
+OFFICER_NAVIGATION = {
+    "Publishing": [
+        ("pages/load_data.py", "Load data", ":material/upload_file:"),
+    ],
+}
 
 
 @dataclass
 class Frame:
     """What every page knows once the frame is drawn."""
 
-    snapshot: CheckedSnapshot
-    performance: Performance
+    snapshot: CheckedSnapshot | None  # None only on a page that works without one (Load data)
+    performance: Performance | None
     audience: str
+    role: str  # public, internal or officer (ui/audience.py)
     valid_snapshots: list[CheckedSnapshot]
     invalid: list[CheckedSnapshot]
     folder_warnings: list[str]
@@ -72,13 +79,17 @@ class Frame:
         return older[0].isoformat() if older else None
 
     @property
+    def officer(self) -> bool:
+        return self.role == OFFICER
+
+    @property
     def cache_key(self) -> tuple:
         """What identifies this page's data in the caches: data root, snapshot and audience."""
         return (data_root().uri, self.snapshot.as_at, self.snapshot.path, self.audience)
 
     @property
     def latest_month(self) -> pd.Timestamp | None:
-        return self.performance.latest_month
+        return None if self.performance is None else self.performance.latest_month
 
     @property
     def months_behind(self) -> int | None:
@@ -113,8 +124,9 @@ def favicon_url() -> str:
     return "data:image/png;base64," + base64.b64encode(FAVICON.read_bytes()).decode("ascii")
 
 
-def _navigation() -> None:
-    for group, pages in NAVIGATION.items():
+def _navigation(role: str) -> None:
+    groups = {**NAVIGATION, **(OFFICER_NAVIGATION if role == OFFICER else {})}
+    for group, pages in groups.items():
         st.markdown(f"**{group}**")
         for path, label, icon in pages:
             st.page_link(path, label=label, icon=icon)
@@ -122,8 +134,8 @@ def _navigation() -> None:
 
 def _stop_without_data(location: str, invalid: list[CheckedSnapshot]) -> None:
     st.error(
-        "There is no valid snapshot to show yet. A performance officer can load one with "
-        "`python -m metrics.ingest` (see Data and snapshots for what went wrong)."
+        "There is no valid snapshot to show yet. A performance officer can load one on the Load data page, "
+        "or with `python -m metrics.ingest` (see Data and snapshots for what went wrong)."
     )
     st.caption(f"Data folder: {plain(location)}")
     for snapshot in invalid:
@@ -173,29 +185,39 @@ def _say_when_the_newest_is_ready(notices, newest: CheckedSnapshot, opened_on: C
             )
 
 
-def page_frame(title: str, summary: str) -> Frame:
-    """Draw the page config, sidebar and title; return the snapshot and audience in use."""
+def _who(role: str, audience: str) -> None:
+    """The sidebar's audience and sign-in, on every page."""
+    st.markdown(f"**Audience: {audience}**")
+    st.caption(AUDIENCE_TEXT[audience])
+    sign_in_controls(role)
+
+
+def page_frame(title: str, summary: str, needs_snapshot: bool = True) -> Frame:
+    """Draw the page config, sidebar and title; return the snapshot, audience and role in use. Without a
+    valid snapshot the page stops with what went wrong, unless it does not need one (needs_snapshot)."""
     send_messages_at_once()
     take_turns()
     st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=favicon_url(), layout="wide")
     use_stylesheet()
     location = data_root().uri
-    audience = current_audience()
+    role = current_role()
+    audience = audience_of(role)
     valid, invalid, warnings = loaders.survey(location, _audiences_ahead(audience))
 
     st.title(title)
     notices = st.container()
     if not valid:
-        _stop_without_data(location, invalid)
+        with st.sidebar:
+            _sidebar_heading(role)
+            _who(role, audience)
+        if needs_snapshot:
+            _stop_without_data(location, invalid)
+        st.caption(plain(summary))
+        return Frame(None, None, audience, role, valid, invalid, warnings, date.today(), notices)
 
     options = [snapshot.as_at.isoformat() for snapshot in valid]
     with st.sidebar:
-        st.markdown(f"### {APP_NAME}")
-        council = council_name()
-        if council:
-            st.caption(plain(council))
-        _navigation()
-        st.divider()
+        _sidebar_heading(role)
         opened_on = _opened_on(location, valid, audience)
         chosen = state.single_choice(
             "snapshot", options, opened_on.as_at.isoformat(), "frame.snapshot", lambda text: notice(notices, text)
@@ -212,12 +234,10 @@ def page_frame(title: str, summary: str) -> Frame:
         with notices:  # a long first wait is said where the page will be, not in a sidebar a phone hides
             performance = loaders.performance(location, snapshot.as_at, snapshot.path, audience)
         loaders.read_ahead(location, valid, audience)
-        frame = Frame(snapshot, performance, audience, valid, invalid, warnings, date.today(), notices)
+        frame = Frame(snapshot, performance, audience, role, valid, invalid, warnings, date.today(), notices)
         if frame.latest_month is not None:
             st.caption(data_age(snapshot, frame.latest_month, frame.today))
-        st.markdown(f"**Audience: {audience}**")
-        st.caption(AUDIENCE_TEXT[audience])
-        sign_in_controls()
+        _who(role, audience)
         if invalid or warnings:
             with st.expander(f"{len(invalid)} snapshot(s) could not be used", expanded=False):
                 for bad in invalid:
@@ -236,3 +256,32 @@ def page_frame(title: str, summary: str) -> Frame:
         )
     st.caption(plain(summary))
     return frame
+
+
+def _sidebar_heading(role: str) -> None:
+    st.markdown(f"### {APP_NAME}")
+    council = council_name()
+    if council:
+        st.caption(plain(council))
+    _navigation(role)
+    st.divider()
+
+
+def officers_only(frame: Frame) -> None:
+    """Stop a page for anyone but a performance officer, with a plain page saying so (a deep link too)."""
+    if frame.officer:
+        return
+    st.warning("Only performance officers can load data.", icon=":material/lock:")
+    st.markdown(
+        "Performance officers load, check and publish each month's figures here. If you are one and expected "
+        "to see this page, sign in with the address the council listed for you (ask whoever runs this "
+        "service to add it under `[access] officers`). Everyone else can see every published figure on the "
+        "other pages."
+    )
+    if not sign_in_configured():
+        st.caption(
+            "Sign-in is not set up on this server, so nobody can load data in the browser here; "
+            "the command `python -m metrics.ingest` loads a month instead."
+        )
+    st.page_link("streamlit_app.py", label="Go to the scorecard", icon=":material/table_chart:")
+    st.stop()

@@ -27,6 +27,8 @@ from metrics.outputs.scorecard import build_scorecard, shares_every_month
 from metrics.prepare import prepared
 from metrics.prepare.ahead import AHEAD, large, large_folder
 from metrics.prepare.prepared import CheckedSnapshot
+from metrics.publishing.preview import Preview, preview
+from metrics.publishing.records import read_log, read_publication
 from metrics.rating import revisions, spc
 from metrics.rating.caseloads import DEFAULT_THRESHOLD, average_trend, summary_from_figures, team_summary
 from metrics.rating.caseloads import trend as caseload_measures
@@ -543,6 +545,58 @@ def annex_a_report(location: str, paths: tuple[tuple[date, str], ...], audience:
         if report is not None:
             return AnnexAReport(f"{as_at:%d %B %Y}", report, tables.rows_read(report.rows_read, audience))
     return None
+
+
+# --- loading data (officers): an upload's preview, and who published what -----------------------------------
+
+
+@st.cache_resource(max_entries=8, show_spinner="Working out what the month changes…")
+def upload_preview(
+    staged_location: str,
+    as_at: date,
+    staged_path: str,
+    location: str,
+    current: tuple[date, str] | None,
+    audience: str,
+) -> Preview:
+    """What an upload (staged on this server) changes against the newest published snapshot (current:
+    its as-at date and path), in the audience's view."""
+    step_aside()  # at regional scale, both snapshots read whole for the revisions
+    new = performance(staged_location, as_at, staged_path, audience)
+    public_new = performance(staged_location, as_at, staged_path, PUBLIC)
+    published = None if current is None else performance(location, *current, audience)
+    return preview(new, published, public_new)
+
+
+def let_go_of_upload(staged_location: str) -> None:
+    """Forget what memory holds of an upload that is published or let go."""
+    _PERFORMANCES.let_go(lambda key: key[0] == staged_location)
+    upload_preview.clear()
+
+
+@st.cache_data(ttl=LISTING_SECONDS, max_entries=16, show_spinner=False)
+def publications(location: str, folders: tuple[tuple[date, str], ...], audience: str) -> dict[date, str]:
+    """When each snapshot was published; internally also by whom and how (the public sees the date only)."""
+    step_aside()
+    root, said = data_root(location), {}
+    for as_at, path in folders:
+        record = read_publication(root, path)
+        if record is None:
+            continue
+        when = record.when
+        said[as_at] = (
+            f"{when:%d %B %Y}" if audience == PUBLIC else f"{when:%d %B %Y %H:%M} UTC by {record.by} ({record.how})"
+        )
+    return said
+
+
+@st.cache_data(ttl=LISTING_SECONDS, max_entries=4, show_spinner=False)
+def publication_log(location: str, audience: str) -> pd.DataFrame:
+    """The log of publications and withdrawals, newest first (internal only: it names people)."""
+    if audience != INTERNAL:
+        raise PermissionError("the publication log names officers: internal view only")
+    step_aside()
+    return tables.publication_log(read_log(data_root(location)))
 
 
 @dataclass(frozen=True)

@@ -299,3 +299,77 @@ def chosen_rows(rows: pd.DataFrame, column: str, values, teams) -> pd.DataFrame:
     if len(teams):
         rows = rows[rows["team"].map(team_label).isin(teams)]
     return rows
+
+
+def problems(found: list) -> pd.DataFrame:
+    """Problems found in files, as officers read them: the file, the column, the rows and what is wrong."""
+    return pd.DataFrame(
+        {
+            "File": [problem.file or "-" for problem in found],
+            "Column": [problem.column for problem in found],
+            "Rows": [
+                ", ".join(str(row) for row in problem.rows)
+                + (
+                    f" and {problem.row_count - len(problem.rows)} more"
+                    if problem.row_count > len(problem.rows)
+                    else ""
+                )
+                for problem in found
+            ],
+            "What is wrong": [problem.message for problem in found],
+        }
+    )
+
+
+def preview_changes(changes: pd.DataFrame, before_month, month) -> pd.DataFrame:
+    """The whole service before and after a new month, indicator by indicator, as officers read it."""
+    before = format_month(before_month) if before_month is not None else "Before"
+    now = format_month(month)
+    known_before = changes["rag_before"].notna()
+    return pd.DataFrame(
+        {
+            "Indicator": changes["name"],
+            "Area": changes["area"],
+            f"{before} (published)": format_values(
+                changes["value_before"], changes["unit"], changes["suppressed_before"].fillna(False).astype(bool)
+            ),
+            f"{now} (new)": format_values(
+                changes["value"], changes["unit"], changes["suppressed"].fillna(False).astype(bool)
+            ),
+            "Change": in_words(changes["direction"], DIRECTION_LABELS),
+            "Status before": np.where(known_before, in_words(changes["rag_before"].fillna("none"), RAG_LABELS), "New"),
+            "Status now": in_words(changes["rag"].fillna("none"), RAG_LABELS),
+        }
+    )
+
+
+def _file_words(record: dict) -> str:
+    digest = str(record.get("sha256", ""))[:12]
+    return f"{record.get('name')} ({int(record.get('bytes', 0)):,} bytes, SHA-256 {digest}…)"
+
+
+PUBLICATION_ACTIONS = {"publish": "Published", "withdraw": "Withdrawn"}
+
+
+def publication_log(entries: list[dict]) -> pd.DataFrame:
+    """The publication log, newest first: when, what, which snapshot, who, and the files or the reason."""
+    rows = []
+    for entry in reversed(entries):
+        files = entry.get("files") or []
+        detail = (
+            entry.get("why")
+            if entry.get("action") == "withdraw"
+            else ", ".join(_file_words(record) for record in files if isinstance(record, dict))
+        )
+        when = pd.Timestamp(entry.get("at")) if entry.get("at") else None
+        rows.append(
+            {
+                "When (UTC)": "" if when is None else f"{when:%d %B %Y %H:%M}",
+                "What": PUBLICATION_ACTIONS.get(entry.get("action"), str(entry.get("action"))),
+                "Snapshot": "" if not entry.get("as_at") else f"As at {pd.Timestamp(entry['as_at']):%d %B %Y}",
+                "Who": str(entry.get("by", "")),
+                "How": str(entry.get("how", "")),
+                "Files, or why": detail or "",
+            }
+        )
+    return pd.DataFrame(rows, columns=["When (UTC)", "What", "Snapshot", "Who", "How", "Files, or why"])

@@ -37,6 +37,8 @@ TERMS: dict[str, str] = {
     "council is doing what it should.",
     "LAIT": "Local Authority Interactive Tool: the Department for Education's annual comparison of councils' "
     "figures with England, regions and statistical neighbours.",
+    "MB": "Megabyte: a million bytes, roughly, of a file's size. A monthly workbook is a few MB; the Load data "
+    "page takes files of up to 50 MB.",
     "MASH": "Multi-Agency Safeguarding Hub: where police, health and children's services decide together what to "
     "do about a contact about a child.",
     "NHS": 'National Health Service. Its "Making Data Count" programme set the SPC method this app uses.',
@@ -87,6 +89,11 @@ TERMS: dict[str, str] = {
     "claim asylum; they are looked after by the council.",
     "Working days": "Monday to Friday, not counting bank holidays in England. Timescales such as 45 working days "
     "for an assessment are counted this way.",
+    "SHA": "SHA-256: a fingerprint of a file, worked out from every byte of it. The publication log keeps each "
+    "loaded file's, so the file a month's figures came from can be found again and shown to be unchanged.",
+    "UTC": "Coordinated Universal Time, the time the publication log is kept in: the same as UK time in winter, "
+    "an hour behind it in summer (BST).",
+    "BST": "British Summer Time: UK time from the end of March to the end of October, an hour ahead of UTC.",
 }
 
 # How a snapshot built from Annex A counts each indicator (metrics/annex_a/measures.py does this).

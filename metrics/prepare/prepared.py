@@ -172,7 +172,7 @@ def _module_source(package: Path, module: str) -> Path | None:
 
 def entry_key(root: DataRoot, folder: SnapshotFolder) -> str:
     """The cache key of a snapshot folder: its location, its files' sizes and times, and the code."""
-    infos = root.filesystem.get_file_info(pafs.FileSelector(folder.path))
+    infos = root.filesystem.get_file_info(pafs.FileSelector(folder.path, allow_not_found=True))  # gone: no files
     files = sorted((info.base_name, info.size, info.mtime_ns) for info in infos if info.type == pafs.FileType.File)
     text = json.dumps([code_version(), root.uri, folder.path, files], default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
@@ -798,6 +798,33 @@ def _rated_columns(root: DataRoot, folder: SnapshotFolder, audience: str, column
     """These columns of every rated row, read without the others."""
     rows = _Entry(root, folder).read_table(f"rated-{audience}.parquet", columns=list(columns))
     return _rated_table(root, folder, audience)[list(columns)] if rows is None else rows
+
+
+def adopt(source_root: DataRoot, source_folder: SnapshotFolder, root: DataRoot, folder: SnapshotFolder) -> bool:
+    """Keep for a snapshot what was prepared for another snapshot with the same files (an upload checked on
+    this server, then published as it is): copied, not worked out again. Nothing prepared depends on
+    where a snapshot is, only on its files and the code. False when there was nothing to copy."""
+    source, target = _Entry(source_root, source_folder), _Entry(root, folder)
+    if source.path is None or not (source.path / CHECK_FILE).is_file() or target.path.exists():
+        return False
+    _private_folder(target.path.parent)
+    temporary = target.path.parent / f".{target.path.name}.{uuid.uuid4().hex}.tmp"
+    try:
+        shutil.copytree(source.path, temporary)
+        os.chmod(temporary, FOLDER_MODE)
+        os.replace(temporary, target.path)
+    except OSError as error:
+        log.warning("could not copy what was prepared (%s); it will be worked out again", error)
+        shutil.rmtree(temporary, ignore_errors=True)
+        return False
+    return True
+
+
+def forget(root: DataRoot, folder: SnapshotFolder) -> None:
+    """Remove what the cache keeps for a snapshot (an upload that was never published)."""
+    entry = _Entry(root, folder)
+    if entry.path is not None:
+        shutil.rmtree(entry.path, ignore_errors=True)
 
 
 def open_performance(as_at: str | None, audience: str, root: DataRoot | None = None) -> Performance:

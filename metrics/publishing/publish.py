@@ -14,7 +14,7 @@ from metrics.prepare import prepared
 from metrics.publishing.loading import Loaded
 from metrics.publishing.records import PUBLISHED_FILE, WITHDRAW, Publication, append_to_log
 from metrics.snapshot.reading import DataRoot, SnapshotFolder, find_snapshot_folders
-from metrics.snapshot.writing import copy_snapshot, withdraw_snapshot, write_snapshot
+from metrics.snapshot.writing import being_withdrawn, copy_snapshot, withdraw_snapshot, write_snapshot
 
 
 def publish_loaded(root: DataRoot, loaded: Loaded, publication: Publication) -> str:
@@ -69,10 +69,11 @@ def withdraw(root: DataRoot, as_at: date, by: str, why: str, when: datetime) -> 
     if not why:
         raise InputError("say why the snapshot is withdrawn: the log keeps the reason")
     folders, _ = find_snapshot_folders(root)
-    if as_at not in {folder.as_at for folder in folders}:
+    unfinished = being_withdrawn(root, as_at)  # begun before and cut off: finished now
+    if as_at not in {folder.as_at for folder in folders} and not unfinished:
         raise InputError(f"there is no snapshot as at {as_at:%d %B %Y} to withdraw")
     others = [folder for folder in folders if folder.as_at != as_at]
-    if not any(prepared.check(root, folder).valid for folder in others):
+    if not unfinished and not any(prepared.check(root, folder).valid for folder in others):
         raise InputError(
             f"the snapshot as at {as_at:%d %B %Y} is the only valid one, so it cannot be withdrawn: publish "
             "the corrected month first, then withdraw this one"

@@ -108,8 +108,9 @@ def find_snapshot_folders(root: DataRoot) -> tuple[list[SnapshotFolder], list[st
         if withdrawn.type == pafs.FileType.File:
             continue  # being withdrawn: moved under withdrawn/ in a moment
         if root.object_store and success.type != pafs.FileType.File:
-            warnings.append(f"snapshots/{name}: ignored until its {SUCCESS_MARKER} marker is written")
-            continue
+            if root.filesystem.get_file_info(pafs.FileSelector(info.path, allow_not_found=True)):
+                warnings.append(f"snapshots/{name}: ignored until its {SUCCESS_MARKER} marker is written")
+            continue  # an empty folder (what a writer that stopped leaves in object storage): nothing to say
         folders.append(SnapshotFolder(as_at, info.path))
     folders.sort(key=lambda folder: folder.as_at, reverse=True)
     return folders, warnings

@@ -203,7 +203,11 @@ def checked_tables(raw: dict[str, tuple[str, pd.DataFrame]], as_at: date | None 
     converted, so that a large table is not held twice.
     """
     problems = [
-        Problem(TABLES[name].file_name, "-", "the table is missing (it is required)")
+        Problem(
+            TABLES[name].file_name,
+            "-",
+            f"the table is missing (it is required: a sheet named {name}, or {name}.csv or {name}.parquet)",
+        )
         for name, table in TABLES.items()
         if table.required and name not in raw
     ]

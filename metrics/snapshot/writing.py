@@ -171,6 +171,12 @@ def copy_snapshot(root: DataRoot, as_at: date, folder: Path, extra_files: dict[s
     return write_files(root, as_at, files)
 
 
+def being_withdrawn(root: DataRoot, as_at: date) -> bool:
+    """A snapshot whose withdrawal began (its marker is written) but did not finish (object storage)."""
+    marker = root.filesystem.get_file_info(f"{root.snapshot_path(as_at)}/{WITHDRAWN_MARKER}")
+    return marker.type == pafs.FileType.File
+
+
 def withdrawn_path(root: DataRoot, as_at: date, when: datetime) -> str:
     """Where a withdrawn snapshot is kept: withdrawn/<as-at>-<when, UTC> beside snapshots/."""
     return f"{root.base.rstrip('/')}/{WITHDRAWN_FOLDER}/{as_at.isoformat()}-{when.astimezone(UTC):%Y%m%dT%H%M%SZ}"
@@ -183,7 +189,7 @@ def withdraw_snapshot(root: DataRoot, as_at: date, record: bytes, when: datetime
     Returns where it is kept now."""
     source, kept = root.snapshot_path(as_at), withdrawn_path(root, as_at, when)
     filesystem = root.filesystem
-    if filesystem.get_file_info(source).type == pafs.FileType.NotFound:
+    if not filesystem.get_file_info(pafs.FileSelector(source, allow_not_found=True)):
         raise InputError(f"there is no snapshot as at {as_at:%d %B %Y} to withdraw")
     if not root.object_store:
         Path(kept).parent.mkdir(parents=True, exist_ok=True)

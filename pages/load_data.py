@@ -16,7 +16,7 @@ from metrics.publishing.publish import prepare_published, publish_staged, withdr
 from metrics.publishing.records import Publication, now
 from metrics.publishing.uploads import MAX_UPLOAD_MB, Upload
 from metrics.snapshot.reading import SnapshotFolder, data_root
-from ui import loaders, tables
+from ui import loaders, state, tables
 from ui.audience import signed_in_email
 from ui.display import downloads, plain, with_status_labels
 from ui.frame import officers_only, page_frame
@@ -37,6 +37,8 @@ KINDS = {
 }
 ACCEPTED = ["xlsx", "csv", "parquet", "xlsm", "xls", "xlsb"]  # the wrong kinds too, to be told why by name
 CHECKED_KEY, PUBLISHED_KEY, WITHDRAWN_KEY = "load.checked", "load.published", "load.withdrawn"
+ROUND_KEY = "load.round"  # a new key for the file choosers after each publication: Streamlit cannot empty them
+FRAME_SNAPSHOT_KEY = "frame.snapshot"
 root = data_root()
 location = root.uri
 everything = sorted([*frame.valid_snapshots, *frame.invalid], key=lambda s: s.as_at, reverse=True)
@@ -50,7 +52,7 @@ def uploads_of(files) -> list[Upload]:
 def let_go(checked) -> None:
     """Forget an upload checked before (its files on this server, and what memory holds of it)."""
     if isinstance(checked, dict) and isinstance(checked.get("staged"), staging.Staged):
-        loaders.let_go_of_upload(checked["staged"].root.uri)
+        loaders.let_go_of_upload()
         staging.discard(checked["staged"])
 
 
@@ -76,15 +78,7 @@ def preview_and_publish(staged: staging.Staged) -> None:
         key="load.view",
     )
     view = view or INTERNAL
-    newest = frame.valid_snapshots[0] if frame.valid_snapshots else None
-    shown = loaders.upload_preview(
-        staged.root.uri,
-        staged.as_at,
-        staged.snapshot.path,
-        location,
-        None if newest is None else (newest.as_at, newest.path),
-        view,
-    )
+    shown = loaders.upload_preview(str(staged.folder), view)
     month_words = format_month(shown.month)
     if shown.before is None:
         st.markdown(f"This is the first snapshot, so there is nothing to compare it with: figures to {month_words}.")
@@ -173,8 +167,10 @@ def preview_and_publish(staged: staging.Staged) -> None:
             "it within a minute."
         )
         let_go(st.session_state.pop(CHECKED_KEY, None))
-        for widget in ("load.files", "load.ready", "load.targets"):
-            st.session_state.pop(widget, None)
+        st.session_state.pop("load.ready", None)
+        st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1  # empty uploaders for the next month
+        st.session_state.pop(FRAME_SNAPSHOT_KEY, None)  # this session opens on the newest, the one just published
+        state.forget("snapshot")
 
     st.button(
         f"Publish the snapshot as at {staged.as_at:%d %B %Y}",
@@ -215,7 +211,7 @@ files = st.file_uploader(
     "Choose the files, or drop them here",
     type=ACCEPTED,
     accept_multiple_files=True,
-    key="load.files",
+    key=f"load.files.{st.session_state.get(ROUND_KEY, 0)}",
     help="The files are checked as soon as they arrive. Nothing is published until you press Publish.",
 )
 child_population, targets = None, None
@@ -229,7 +225,7 @@ if kind == ANNEX_A_KIND:
     targets = st.file_uploader(
         "Targets (optional): a targets table as CSV, or a workbook with a targets sheet",
         type=["csv", "xlsx", "parquet"],
-        key="load.targets",
+        key=f"load.targets.{st.session_state.get(ROUND_KEY, 0)}",
     )
 
 if as_at in taken and files:
@@ -258,7 +254,7 @@ else:
         step_aside()  # checking a large upload takes seconds: other people's pages go first
         with st.spinner("Checking the files against the data contract…"):
             try:
-                staged = staging.stage(
+                staged = staging.stage_apart(
                     uploads_of(files),
                     kind,
                     as_at,
@@ -318,8 +314,9 @@ else:
             f"Withdrawn: the snapshot as at {date.fromisoformat(done.as_at):%d %B %Y} is out of every page and "
             "command on this server now, and on other servers within a minute. It is kept under withdrawn/."
         )
-        for widget in ("load.withdraw_why", "load.withdraw_sure"):
+        for widget in ("load.withdraw_why", "load.withdraw_sure", FRAME_SNAPSHOT_KEY):
             st.session_state.pop(widget, None)
+        state.forget("snapshot")
 
     st.button(
         "Withdraw this snapshot", disabled=not (sure and reason.strip()), on_click=withdraw_now, key="load.withdraw"

@@ -24,6 +24,7 @@ PAGES = [
     "pages/caseloads.py",
     "pages/data.py",
     "pages/glossary.py",
+    "pages/load_data.py",  # for anyone but an officer, the page that says it is for officers
 ]
 
 

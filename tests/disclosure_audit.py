@@ -142,6 +142,53 @@ def publish_caseload_table(
         publications.ratio((OVER_THRESHOLD, "value", team, month), workers, row[share], 100.0, 0.05)
 
 
+def _shown_figure(publications: Publications, cell_of, text, unit: str, aggregation: str) -> None:
+    """One figure as a page shows it ("1,454", "91.0%", "60.0 per 10,000", "c"): a count, or a ratio's parts."""
+    if aggregation == "ratio":
+        numerator, denominator = cell_of("numerator"), cell_of("denominator")
+        if str(text).strip() == "c":
+            publications.hidden_ratios.add((numerator, denominator))
+        elif str(text).strip() not in ("", "no data"):
+            publications.ratio(numerator, denominator, text, ratio_scale(unit), 0.05)
+    elif str(text).strip() != "no data":
+        publications.number(cell_of("value"), str(text).split(" ")[0])
+
+
+def publish_preview(
+    publications: Publications,
+    changes: pd.DataFrame,
+    revised: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    column: str,
+    month: pd.Timestamp,
+    revised_column: str,
+) -> None:
+    """The Load data page's preview as shown in the public view: the whole service in one column of its
+    table of changes (the new month, or the published month before), and one side of its revisions."""
+    by_name = catalogue.drop_duplicates("name").set_index("name")  # the snapshot's own indicators come first
+    for row in changes.to_dict("records"):
+        indicator = by_name.loc[row["Indicator"]]
+        indicator_id = str(indicator["indicator_id"])
+        _shown_figure(
+            publications,
+            lambda part, i=indicator_id: (i, part, WHOLE_SERVICE, month),
+            row[column],
+            indicator["unit"],
+            indicator["aggregation"],
+        )
+    for row in revised.to_dict("records"):
+        indicator = by_name.loc[row["Indicator"]]
+        indicator_id, team = str(indicator["indicator_id"]), "" if row["Team"] == "Whole service" else row["Team"]
+        when = pd.Timestamp(row["Month"])
+        _shown_figure(
+            publications,
+            lambda part, i=indicator_id, t=team, w=when: (i, part, t, w),
+            row[revised_column],
+            indicator["unit"],
+            indicator["aggregation"],
+        )
+
+
 def truth(
     rated_internal: pd.DataFrame, caseloads_internal: pd.DataFrame | None, catalogue: pd.DataFrame
 ) -> dict[Cell, float]:

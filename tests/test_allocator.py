@@ -1,4 +1,5 @@
-"""The C allocator told to reuse freed memory, where it is glibc's, for the prepare command alone."""
+"""The C allocator told to reuse freed memory, where it is glibc's, for the commands that run as processes of
+their own (prepare, and the check of an upload), never for an app server."""
 
 from __future__ import annotations
 
@@ -64,4 +65,5 @@ def test_the_prepare_command_asks_for_it_and_an_app_server_does_not(monkeypatch,
         for path in Path(allocator.__file__).parents[2].glob("**/*.py")
         if "reuse_freed_memory" in path.read_text() and "tests" not in path.parts
     ]
-    assert sorted(path.name for path in app_code) == ["allocator.py", "prepare.py"]
+    assert sorted(path.name for path in app_code) == ["allocator.py", "prepare.py", "stage.py"]
+    assert all("commands" in path.parts for path in app_code if path.name != "allocator.py")

@@ -65,7 +65,7 @@ def load_page(user: dict | None, sign_in: bool = True) -> AppTest:
 
 def upload(at: AppTest, files, as_at: date = NEW_AS_AT) -> AppTest:
     at.date_input(key="load.as_at").set_value(as_at)
-    at.file_uploader(key="load.files").set_value(files)
+    at.file_uploader(key="load.files.0").set_value(files)
     return at.run()
 
 
@@ -114,7 +114,7 @@ def test_an_officer_sees_the_page_in_the_navigation(root):
     at = load_page(OFFICER)
     assert exceptions(at) == []
     assert "Load data" in navigation(at)
-    assert at.file_uploader(key="load.files") is not None
+    assert at.file_uploader(key="load.files.0") is not None
     assert any("performance officer" in caption.value for caption in at.sidebar.caption)
 
 
@@ -140,6 +140,8 @@ def test_an_officer_uploads_the_demo_month_as_csv_sees_the_preview_and_publishes
     at.button(key="load.publish").click().run()
     assert exceptions(at) == []
     assert any("Published: the snapshot as at 10 February 2022" in s.value for s in at.success)
+    assert at.file_uploader(key="load.files.1").value == []  # empty for the next month
+    assert at.sidebar.selectbox(key="frame.snapshot").value == "2022-02-10"  # this session moves to it
     folder = root / "snapshots" / NEW_AS_AT.isoformat()
     record = json.loads((folder / "published.json").read_text())
     assert record["by"] == "officer@example.gov.uk" and record["how"] == "Load data page"
@@ -288,3 +290,39 @@ def test_with_no_snapshot_at_all_an_officer_can_still_load_the_first(root):
     at.checkbox(key="load.ready").check().run()
     at.button(key="load.publish").click().run()
     assert (root / "snapshots" / "2022-02-10" / "values.parquet").is_file()
+
+
+def test_an_officer_loads_the_real_annex_a_sample_with_targets(root, tmp_path):
+    """The public Annex A sample (read from shared/, never committed), with a child population and targets."""
+    from tests.helpers import missing
+    from tests.test_annex_a import SAMPLE
+
+    if not SAMPLE.exists():
+        missing(f"the public Annex A sample is not at {SAMPLE} (it lives in shared/, not in this repository)")
+    targets = pd.DataFrame(
+        {
+            "indicator_id": ["assessments_in_45_days"],
+            "team": [None],
+            "effective_from": ["2020-04-01"],
+            "target": [85.0],
+            "tolerance": [5.0],
+        }
+    )
+    at = load_page(OFFICER)
+    at.radio(key="load.kind").set_value("annex_a").run()
+    at.number_input(key="load.population").set_value(50_000)
+    at.file_uploader(key="load.targets.0").set_value(("targets.csv", targets.to_csv(index=False).encode(), "text/csv"))
+    at = upload(at, [("Annex_A_sample.xlsx", SAMPLE.read_bytes(), "application/octet-stream")], date(2022, 3, 31))
+    assert exceptions(at) == []
+    text = all_text(at)
+    assert "The files pass every check of the data contract" in text
+    assert "What was read" in [expander.label.split(" (")[0] for expander in at.expander]
+    assert "indicators no longer given: Average caseload" in text and "new teams: Care Leavers Team" in text
+    at.checkbox(key="load.ready").check().run()
+    at.button(key="load.publish").click().run()
+    folder = root / "snapshots" / "2022-03-31"
+    assert (folder / "annex_a_report.json").is_file()
+    record = json.loads((folder / "published.json").read_text())
+    assert [file["name"] for file in record["files"]] == ["Annex_A_sample.xlsx", "targets.csv"]
+    published = read_snapshot_folder(folder)
+    assert published.valid and list(published.table("targets")["indicator_id"]) == ["assessments_in_45_days"]

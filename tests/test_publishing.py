@@ -265,3 +265,20 @@ def test_a_staged_upload_with_problems_leaves_nothing_on_disk(tmp_path):
         staging.stage(uploads, TABLES_KIND, AS_AT, base=tmp_path / "staging")
     assert any(problem.file == "values.csv" and problem.column == "period" for problem in refused.value.problems)
     assert list((tmp_path / "staging").iterdir()) == []
+
+
+def test_an_upload_checked_in_a_process_of_its_own_finds_what_this_process_would(tmp_path):
+    tables = tiny_tables()
+    uploads = [Upload(f"{name}.csv", frame.to_csv(index=False).encode()) for name, frame in tables.items()]
+    apart = staging.stage_apart(uploads, TABLES_KIND, AS_AT, base=tmp_path / "apart")
+    here = staging.stage(uploads, TABLES_KIND, AS_AT, base=tmp_path / "here")
+    assert (apart.rows, apart.notes, apart.files) == (here.rows, here.notes, here.files)
+    for audience in ("public", "internal"):
+        kept, worked_out = staging.kept_preview(apart.folder, audience), staging.kept_preview(here.folder, audience)
+        pd.testing.assert_frame_equal(kept.changes, worked_out.changes)
+        assert (kept.hidden, kept.figures, kept.before) == (worked_out.hidden, worked_out.figures, worked_out.before)
+    broken = [upload for upload in uploads if upload.name != "indicators.csv"]
+    with pytest.raises(InputError) as refused:
+        staging.stage_apart(broken, TABLES_KIND, AS_AT, base=tmp_path / "apart")
+    assert [problem.file for problem in refused.value.problems] == ["indicators.parquet"]
+    assert [path.name for path in (tmp_path / "apart").iterdir()] == [apart.folder.name]  # nothing kept of it

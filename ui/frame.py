@@ -11,11 +11,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from metrics.core.months import format_month, months_behind
+from metrics.core.months import format_month, month_key, months_behind
 from metrics.disclosure.audience import AUDIENCES
 from metrics.prepare.prepared import CheckedSnapshot
 from metrics.rating.performance import Performance
-from metrics.snapshot.reading import DEMO_COUNCIL, council_name, data_root, shipped_demo
+from metrics.snapshot.reading import DEMO_COUNCIL, SNAPSHOT_NAME, council_name, data_root, shipped_demo
 from ui import loaders, state
 from ui.audience import AUDIENCE_TEXT, OFFICER, audience_of, current_role, sign_in_configured, sign_in_controls
 from ui.display import plain
@@ -161,6 +161,56 @@ def _opened_on(location: str, valid: list[CheckedSnapshot], audience: str) -> Ch
     return opened_on
 
 
+SNAPSHOT_KEY = "frame.snapshot"
+ON_THE_NEWEST_KEY = "frame.on_the_newest"  # the snapshot this session showed as the newest, on its last run
+
+
+def _follow_the_newest(notices, valid: list[CheckedSnapshot], opened_on: CheckedSnapshot) -> None:
+    """A session that showed the newest snapshot follows the newest: one published since (and ready) is shown
+    on its next run, and one withdrawn since gives way to the newest left, each said in a sentence. A
+    session that chose an older snapshot, or whose link names one, keeps it while it is there."""
+    options = [snapshot.as_at.isoformat() for snapshot in valid]
+    shown = st.session_state.get(SNAPSHOT_KEY)
+    if shown is None:
+        linked = st.query_params.get("snapshot")
+        if linked is not None and linked not in options and SNAPSHOT_NAME.match(linked):
+            notices.info(
+                f"The snapshot as at {_day(linked)} is not published here (withdrawn or removed), so this page "
+                f"shows the newest, as at {opened_on.as_at:%d %B %Y}.",
+                icon=":material/info:",
+            )
+            del st.query_params["snapshot"]
+        return
+    newest = opened_on.as_at.isoformat()
+    if shown not in options:
+        notices.info(
+            f"The snapshot as at {_day(shown)} is no longer published here (withdrawn or removed), so this page shows "
+            f"the newest, as at {opened_on.as_at:%d %B %Y}. Your other choices are kept.",
+            icon=":material/info:",
+        )
+        st.session_state[SNAPSHOT_KEY] = newest
+        state.forget("snapshot")
+        if "snapshot" in st.query_params:
+            del st.query_params["snapshot"]
+    elif st.session_state.get(ON_THE_NEWEST_KEY) == shown and shown != newest and newest == options[0]:
+        notices.info(
+            f"A newer snapshot, as at {opened_on.as_at:%d %B %Y}, has been published since this page opened, so it "
+            "shows that one now.",
+            icon=":material/update:",
+        )
+        st.session_state[SNAPSHOT_KEY] = newest
+        before = next(snapshot for snapshot in valid if snapshot.as_at.isoformat() == shown)
+        if before.latest_month is not None and opened_on.latest_month is not None:
+            state.move_latest_month(month_key(before.latest_month), month_key(opened_on.latest_month))
+
+
+def _day(iso: str) -> str:
+    try:
+        return f"{date.fromisoformat(iso):%d %B %Y}"
+    except ValueError:
+        return iso
+
+
 WAITING_FOR_KEY = "frame.waiting_for"  # the newest snapshot this session was told is being prepared
 
 
@@ -219,17 +269,19 @@ def page_frame(title: str, summary: str, needs_snapshot: bool = True) -> Frame:
     with st.sidebar:
         _sidebar_heading(role)
         opened_on = _opened_on(location, valid, audience)
+        _follow_the_newest(notices, valid, opened_on)
         chosen = state.single_choice(
-            "snapshot", options, opened_on.as_at.isoformat(), "frame.snapshot", lambda text: notice(notices, text)
+            "snapshot", options, opened_on.as_at.isoformat(), SNAPSHOT_KEY, lambda text: notice(notices, text)
         )
         st.selectbox(
             "Snapshot (the day the figures were extracted)",
             options,
-            key="frame.snapshot",
+            key=SNAPSHOT_KEY,
             format_func=lambda iso: f"As at {date.fromisoformat(iso):%d %B %Y}",
-            on_change=state.on_change("snapshot", "frame.snapshot"),
+            on_change=state.on_change("snapshot", SNAPSHOT_KEY),
         )
         state.publish(snapshot=chosen if chosen != options[0] else None)
+        st.session_state[ON_THE_NEWEST_KEY] = chosen if chosen == options[0] else None
         snapshot = next(s for s in valid if s.as_at.isoformat() == chosen)
         with notices:  # a long first wait is said where the page will be, not in a sidebar a phone hides
             performance = loaders.performance(location, snapshot.as_at, snapshot.path, audience)

@@ -8,6 +8,7 @@ import threading
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -27,8 +28,9 @@ from metrics.outputs.scorecard import build_scorecard, shares_every_month
 from metrics.prepare import prepared
 from metrics.prepare.ahead import AHEAD, large, large_folder
 from metrics.prepare.prepared import CheckedSnapshot
-from metrics.publishing.preview import Preview, preview
+from metrics.publishing.preview import Preview
 from metrics.publishing.records import read_log, read_publication
+from metrics.publishing.staging import kept_preview
 from metrics.rating import revisions, spc
 from metrics.rating.caseloads import DEFAULT_THRESHOLD, average_trend, summary_from_figures, team_summary
 from metrics.rating.caseloads import trend as caseload_measures
@@ -550,27 +552,15 @@ def annex_a_report(location: str, paths: tuple[tuple[date, str], ...], audience:
 # --- loading data (officers): an upload's preview, and who published what -----------------------------------
 
 
-@st.cache_resource(max_entries=8, show_spinner="Working out what the month changes…")
-def upload_preview(
-    staged_location: str,
-    as_at: date,
-    staged_path: str,
-    location: str,
-    current: tuple[date, str] | None,
-    audience: str,
-) -> Preview:
-    """What an upload (staged on this server) changes against the newest published snapshot (current:
-    its as-at date and path), in the audience's view."""
-    step_aside()  # at regional scale, both snapshots read whole for the revisions
-    new = performance(staged_location, as_at, staged_path, audience)
-    public_new = performance(staged_location, as_at, staged_path, PUBLIC)
-    published = None if current is None else performance(location, *current, audience)
-    return preview(new, published, public_new)
+@st.cache_resource(max_entries=16, show_spinner=False)
+def upload_preview(staged_folder: str, audience: str) -> Preview:
+    """What an upload changes against the newest published snapshot, in the audience's view, as the
+    upload's check worked it out (in a process of its own: metrics/publishing/staging.py)."""
+    return kept_preview(Path(staged_folder), audience)
 
 
-def let_go_of_upload(staged_location: str) -> None:
-    """Forget what memory holds of an upload that is published or let go."""
-    _PERFORMANCES.let_go(lambda key: key[0] == staged_location)
+def let_go_of_upload() -> None:
+    """Forget the previews memory holds of uploads published or let go."""
     upload_preview.clear()
 
 

@@ -88,6 +88,30 @@ def first_choice(name: str, options: Sequence[str], default: str, key: str, noti
     return value
 
 
+def forget(name: str) -> None:
+    """Forget a setting this session carried from page to page (the snapshot, once it is withdrawn, say)."""
+    _view().pop(name, None)
+
+
+MONTH_SETTINGS = ("month", "to")  # settings that name a month, the latest one by default
+
+
+def move_latest_month(old: str, new: str) -> None:
+    """A session following the newest snapshot: month choices left on the old latest month (YYYY-MM) move to
+    the new one, in the link, in what follows the user between pages, and in this page's pickers."""
+    if old == new:
+        return
+    view = _view()
+    for name in MONTH_SETTINGS:
+        if view.get(name) == old:
+            view[name] = new
+        if st.query_params.get(name) == old:
+            st.query_params[name] = new
+    for key in list(st.session_state.keys()):
+        if str(key).endswith(tuple(f".{name}" for name in MONTH_SETTINGS)) and st.session_state[key] == old:
+            st.session_state[key] = new
+
+
 def on_change(name: str, key: str, many: bool = False) -> Callable[[], None]:
     """A widget callback that remembers the new value for other pages."""
     return lambda: _remember(name, key, many)

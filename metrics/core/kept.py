@@ -60,12 +60,6 @@ class KeptWithin(Generic[Value]):
         with self._lock:
             return list(self._kept)
 
-    def let_go(self, unwanted: Callable[[Hashable], bool]) -> None:
-        """Forget the values whose keys are unwanted (an upload let go, say)."""
-        with self._lock:
-            for key in [key for key in self._kept if unwanted(key)]:
-                del self._kept[key]
-
     def held_bytes(self) -> int:
         """How much the values kept hold now, by the size each says."""
         with self._lock:

@@ -86,6 +86,8 @@ def changes_between(new: Performance, current: Performance | None) -> pd.DataFra
     table["direction"] = np.asarray(DIRECTIONS, dtype=object)[codes]
     table["rag"] = table["rag"].astype(object).where(table["value"].notna() | table["rag"].notna(), None)
     table["rag_before"] = table["rag_before"].astype(object)
+    for column in ("suppressed", "suppressed_before"):  # True, False, or nothing to say (not in that snapshot)
+        table[column] = table[column].astype("boolean")
     return table[
         ["indicator_id", "name", "area", "unit", "polarity", "value_before", "suppressed_before", "rag_before"]
         + ["value", "suppressed", "rag", "direction"]
@@ -103,7 +105,7 @@ def preview(new: Performance, current: Performance | None, public_new: Performan
     new_teams, old_teams = set(new.teams), set() if current is None else set(current.teams)
     return Preview(
         month=new.latest_month,
-        before=None if current is None else current.as_at,
+        before=None if current is None else pd.Timestamp(current.as_at).date(),
         before_month=None if current is None else current.latest_month,
         changes=changes_between(new, current),
         revised=revisions(current, new) if current is not None else pd.DataFrame(),

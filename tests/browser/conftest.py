@@ -67,10 +67,11 @@ class AppServer:
         extra_args: tuple[str, ...] = (),
         port: int | None = None,
         data_dir: Path | str | None = None,
+        env: dict[str, str] | None = None,
     ):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "PERFORMANCE_AUDIENCE": audience}
+        env = {**os.environ, "PERFORMANCE_AUDIENCE": audience, **(env or {})}
         env.pop("PERFORMANCE_DATA_DIR", None)
         if data_dir is not None:
             env["PERFORMANCE_DATA_DIR"] = str(data_dir)

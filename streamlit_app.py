@@ -12,6 +12,9 @@ from ui import html, loaders
 from ui.choosers import month_chooser, team_chooser
 from ui.display import downloads, plain, safe_name
 from ui.frame import page_frame
+from ui.state import spc_urls
+
+INLINE_LINKS = 4  # a sentence about more indicators than this lists its SPC charts below the story
 
 frame = page_frame(
     "Scorecard",
@@ -29,7 +32,29 @@ scorecard, areas, summary = loaders.scorecard(*frame.cache_key, month.strftime("
 where = f"{plain(team_label(team))}, {format_month(month)}"
 
 st.subheader(f"What the figures say: {where}")
-st.markdown("\n".join(f"- {plain(sentence)}" for sentence in summary))
+link_snapshot = None if frame.snapshot.as_at == frame.valid[0] else frame.snapshot.as_at.isoformat()
+
+
+def spc_links(said) -> str:
+    """Links to the SPC chart of each indicator a sentence names (a few inline; more in a list below)."""
+    names, indicator_ids, teams = zip(*said.spc)
+    urls = spc_urls(list(indicator_ids), list(teams), month, link_snapshot)
+    return " · ".join(f"[{plain(name)}]({url})" for name, url in zip(names, urls))
+
+
+lines, listed = [], []
+for said in summary:
+    if said.spc and len(said.spc) <= INLINE_LINKS:
+        lines.append(f"- {plain(said.text)} SPC chart{'s' if len(said.spc) > 1 else ''}: {spc_links(said)}")
+    else:
+        lines.append(f"- {plain(said.text)}" + (" Their SPC charts are listed below." if said.spc else ""))
+        listed += [said] if said.spc else []
+st.markdown("\n".join(lines))
+if frame.performance.plan is not None and team == "":
+    st.page_link("pages/plan.py", label="Each priority's measures: the Improvement Plan", icon=":material/checklist:")
+for said in listed:
+    with st.expander("SPC charts of the long-running signals"):
+        st.markdown(spc_links(said))
 st.subheader("Summary")
 rated = scorecard[scorecard["rag"] != "none"]
 counts = rated["rag"].value_counts()

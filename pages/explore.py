@@ -9,7 +9,8 @@ from metrics.outputs import charts
 from metrics.outputs.formatting import ASSURANCE_LABELS, POLARITY_WORDS, UNIT_WORDS, VARIATION_LABELS, team_label
 from metrics.outputs.series import notes_between, rolling_average, same_month_last_year
 from metrics.rating import spc
-from ui import loaders
+from metrics.rating.performance import change_months
+from ui import loaders, state
 from ui.choosers import comparators_chooser, indicator_chooser, period_chooser, teams_chooser
 from ui.display import downloads, plain, show_chart
 from ui.frame import page_frame
@@ -65,13 +66,20 @@ def over_time_chart(chart_teams: list[str], chart_title: str, rolling: bool, las
     )
 
 
-view = st.radio(
-    "View",
-    ["Over time", "Signal or noise (SPC)"],
-    horizontal=True,
-    key="explore.view",
-    help="SPC (statistical process control) shows whether a change is a real signal or ordinary variation.",
-)
+VIEWS = {"over_time": "Over time", "spc": "Signal or noise (SPC)"}  # the link's view= and the choice's label
+state.single_choice("view", list(VIEWS), "over_time", "explore.view", frame.notify)
+view = VIEWS[
+    st.radio(
+        "View",
+        list(VIEWS),
+        format_func=VIEWS.get,
+        horizontal=True,
+        key="explore.view",
+        on_change=state.on_change("view", "explore.view"),
+        help="SPC (statistical process control) shows whether a change is a real signal or ordinary variation.",
+    )
+]
+state.publish(view=None if st.session_state["explore.view"] == "over_time" else "spc")
 
 if view == "Over time":
     options = st.columns(3)
@@ -121,9 +129,19 @@ else:
         help="A baseline: the limits come from the first months and later months are judged against them, "
         "so a rise or fall since then shows as a signal rather than moving the limits with it.",
     )
+    # Where the notes record a change (a lockdown), the limits start again there, as the scorecard's do.
+    recorded = [month_key(month) for month in change_months(performance.commentary, indicator_id, spc_team)]
+    recorded = [month for month in recorded if month in months[1:]]
+    rebase_options = ["none", *months[1:]]
+    rebase_for = (indicator_id, spc_team, months[0], months[-1])  # a new series or span: the recorded change again
+    if st.session_state.get("explore.rebase_for") != rebase_for or st.session_state.get("explore.rebase") not in (
+        rebase_options
+    ):
+        st.session_state["explore.rebase"] = recorded[-1] if recorded else "none"
+        st.session_state["explore.rebase_for"] = rebase_for
     rebase = right.selectbox(
         "Start new limits from (after a change in practice or definition)",
-        ["none", *months[1:]],
+        rebase_options,
         format_func=lambda m: "No new limits" if m == "none" else format_month(f"{m}-01"),
         key="explore.rebase",
     )

@@ -21,6 +21,7 @@ PAGES = [
     "pages/explore.py",
     "pages/compare.py",
     "pages/off_target.py",
+    "pages/plan.py",
     "pages/caseloads.py",
     "pages/data.py",
     "pages/glossary.py",

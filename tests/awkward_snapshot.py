@@ -139,9 +139,37 @@ def awkward_values(caseloads: pd.DataFrame) -> pd.DataFrame:
     return values_frame(rows)
 
 
+# An Improvement Plan whose measures start from, or are judged in, months the public view hides: a plan's
+# path from a hidden baseline, with the target and the months, would give that figure away.
+PLAN = pd.DataFrame(
+    [
+        ("plans", "Safe reduction of plans", "cp_plans_open", DISABILITIES, "2021-11", "2022-03", 2.0, "down"),
+        ("plans", "Safe reduction of plans", "cp_plans_open", DISABILITIES, "2021-11", "2022-06", 1.0, "down"),
+        ("plans", "Safe reduction of plans", "cp_plans_open", EAST, "2021-11", "2021-12", 137.0, "down"),
+        ("plans", "Safe reduction of plans", "cp_plans_open", EAST, "2021-11", "2022-03", 130.0, "down"),
+        ("plans", "Safe reduction of plans", "cp_plans_open", None, "2021-11", "2022-01", 290.0, "down"),
+        ("plans", "Safe reduction of plans", "cp_plans_open", None, "2021-11", "2022-06", 280.0, "down"),
+        ("visits", "Visits in time", "cp_visits_in_time", TINY, "2021-11", "2021-12", 100.0, None),
+        ("visits", "Visits in time", "cp_visits_in_time", TINY, "2021-11", "2022-03", 100.0, None),
+        ("visits", "Visits in time", "cp_visits_in_time", DISABILITIES, "2021-12", "2022-03", 100.0, None),
+        ("workforce", "Caseloads", "workers_over_20_cases", TINY, "2021-11", "2022-03", 0.0, None),
+        ("workforce", "Caseloads", "average_caseload", DISABILITIES, "2021-11", "2022-03", 18.0, None),
+    ],
+    columns=["priority_id", "priority", "indicator_id", "team", "baseline", "milestone", "target", "direction"],
+).assign(owner="Head of Service")
+
+
 def awkward_tables() -> dict[str, pd.DataFrame]:
     caseloads = awkward_caseloads()
-    return {"indicators": INDICATORS.copy(), "values": awkward_values(caseloads), "caseloads": caseloads}
+    plan = PLAN.assign(
+        baseline=pd.to_datetime(PLAN["baseline"] + "-01"), milestone=pd.to_datetime(PLAN["milestone"] + "-01")
+    )
+    return {
+        "indicators": INDICATORS.copy(),
+        "values": awkward_values(caseloads),
+        "caseloads": caseloads,
+        "plan": plan,
+    }
 
 
 def write_awkward_snapshot(root, as_at: str = "2022-02-10") -> None:

@@ -118,6 +118,44 @@ def publish_scorecard_export(publications: Publications, table: pd.DataFrame, ca
                 publications.number((row.indicator_id, "value", team, when), text)
 
 
+def publish_plan_export(publications: Publications, rows: list[dict], catalogue: pd.DataFrame) -> None:
+    """The Improvement Plan command's (and page's) rows: each value at its month, and each trajectory. The
+    path from the baseline to the first milestone is a straight line from the baseline month's figure, so
+    a trajectory there, with the target and the months, is that figure: published as such."""
+    aggregation = catalogue.set_index("indicator_id")["aggregation"]
+    units = catalogue.set_index("indicator_id")["unit"]
+    first_milestone = {}
+    for row in rows:
+        key = (row["priority_id"], row["indicator_id"], row["team"])
+        first_milestone[key] = min(first_milestone.get(key, row["milestone"]), row["milestone"])
+
+    def publish(indicator_id: str, team: str, month: pd.Timestamp, text) -> None:
+        if aggregation[indicator_id] == "ratio":
+            numerator = (indicator_id, "numerator", team, month)
+            denominator = (indicator_id, "denominator", team, month)
+            if str(text) == "c":
+                publications.hidden_ratios.add((numerator, denominator))
+            else:
+                publications.ratio(numerator, denominator, text, ratio_scale(units[indicator_id]), 5e-7)
+        else:
+            publications.number((indicator_id, "value", team, month), text)
+
+    for row in rows:
+        team = row["team"] or ""
+        if row["value"] is not None and row["value_month"]:
+            publish(row["indicator_id"], team, pd.Timestamp(f"{row['value_month']}-01"), row["value"])
+        key = (row["priority_id"], row["indicator_id"], row["team"])
+        if row["trajectory"] is not None and row["milestone"] == first_milestone[key]:
+            baseline, milestone = (pd.Timestamp(f"{row[name]}-01") for name in ("baseline", "milestone"))
+            period = pd.Timestamp(f"{row['period']}-01")
+            span = (milestone.year - baseline.year) * 12 + milestone.month - baseline.month
+            done = (period.year - baseline.year) * 12 + period.month - baseline.month
+            if done < span:  # the baseline's figure, worked back from the path
+                fraction = done / span
+                worked_back = (float(row["trajectory"]) - float(row["target"]) * fraction) / (1 - fraction)
+                publish(row["indicator_id"], team, baseline, round(worked_back, 6))
+
+
 def publish_series_export(publications: Publications, table: pd.DataFrame) -> None:
     """An explore download: value, numerator and denominator per team and month."""
     for row in table.itertuples():

@@ -11,13 +11,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from metrics.commands import plan as plan_command
 from metrics.commands import scorecard as scorecard_command
 from metrics.demo import dfe as demo_dfe
 from metrics.disclosure import suppression
 from metrics.rating.caseloads import CATALOGUE as CASELOAD_CATALOGUE
 from metrics.rating.performance import build_performance
 from metrics.snapshot.reading import REPOSITORY_DATA_DIR, read_snapshot_folder
-from tests.apptest_helpers import download_frame, exceptions, open_page, record_downloads
+from tests.apptest_helpers import all_text, download_frame, exceptions, open_page, record_downloads
 from tests.apptest_helpers import table as shown_table
 from tests.awkward_snapshot import DISABILITIES, EAST, INDICATORS, TINY, WEST, write_awkward_snapshot
 from tests.disclosure_audit import (
@@ -25,6 +26,7 @@ from tests.disclosure_audit import (
     audit,
     publish_caseload_table,
     publish_dfe_own_figures,
+    publish_plan_export,
     publish_preview,
     publish_rated,
     publish_scorecard_export,
@@ -100,9 +102,30 @@ def test_the_audit_passes_on_everything_the_public_view_publishes(awkward_root, 
             "Share over 20": at.metric[2].value,
         },
     )
+    for month in ("2021-11", "2021-12", "2022-01"):  # the Improvement Plan command (the page shows the same)
+        publish_plan_export(publications, plan_rows(month), catalogue)
+    at = open_page("pages/plan.py", month="2022-01")
+    assert exceptions(at) == [] and "c" in all_text(at)
     findings = audit(publications, cells, catalogue)
     assert findings == [], "\n".join(map(str, findings))
     assert len(publications.hidden) > 30  # the snapshot really does hide things
+
+
+def plan_rows(month: str) -> list[dict]:
+    output = io.StringIO()
+    with redirect_stdout(output):
+        assert plan_command.main(["--period", month, "--format", "json"]) == 0
+    return json.loads(output.getvalue())
+
+
+def test_the_plan_never_shows_a_path_from_a_hidden_baseline(awkward_root):
+    """Children with Disabilities' plans start from November's 4, hidden: no trajectory until its first
+    milestone has passed, and every figure the plan shows is one the scorecard shows."""
+    rows = [
+        row for row in plan_rows("2022-01") if row["team"] == DISABILITIES and row["indicator_id"] == "cp_plans_open"
+    ]
+    assert [row["trajectory"] for row in rows] == [None, None] and rows[0]["status"] == "no data"
+    assert all(row["value"] in (None, "c") for row in rows)
 
 
 def test_the_audit_passes_on_the_load_data_preview_in_the_public_view(awkward_root, monkeypatch):

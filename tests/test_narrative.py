@@ -211,8 +211,8 @@ def test_area_paragraph_names_real_changes_then_off_target_then_steady():
 def test_service_summary_order_rule():
     assert service_summary(AREA) == [
         "Needs attention in November 2021: Visits and Checks.",  # new reds and SPC concerns first
+        "Volumes newly unusually high or low (SPC), in the last three months: Plans.",  # what is new next
         "Off target for longer: Reviews.",
-        "Volumes unusually high or low (SPC): Plans.",
         "1 of 4 indicators with a target are on target.",
     ]
     assert 3 <= len(service_summary(AREA)) <= narrative.MOST_SENTENCES

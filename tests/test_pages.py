@@ -286,7 +286,7 @@ def test_explore_rolling_average_small_multiples_and_spc():
     assert any("line" in frame.columns and "3-month average" in set(frame["line"]) for frame in chart_data(at))
     at.radio(key="explore.layout").set_value("A chart per team").run()
     assert len(chart_specs(at)) == 2
-    at.radio(key="explore.view").set_value("Signal or noise (SPC)").run()
+    at.radio(key="explore.view").set_value("spc").run()
     assert exceptions(at) == []
     spc = next(frame for frame in chart_data(at) if "upper" in frame.columns)
     assert {"mean", "lower", "upper", "signal"} <= set(spc.columns)
@@ -556,8 +556,10 @@ def test_no_grid_sends_a_small_chart_with_a_gap():
 
 def test_explore_spc_holds_limits_from_a_baseline_and_says_which():
     at = open_page("pages/explore.py", indicator="referrals_received", **{"from": "2020-02", "to": "2022-01"})
-    at.radio(key="explore.view").set_value("Signal or noise (SPC)").run()
+    at.radio(key="explore.view").set_value("spc").run()
     assert at.selectbox(key="explore.baseline").value == 12  # the default baseline
+    assert at.selectbox(key="explore.rebase").value == "2020-04"  # the lockdown the notes record
+    at.selectbox(key="explore.rebase").set_value("none").run()
     points = next(frame for frame in chart_data(at) if "upper" in frame.columns).sort_values("period")
     baseline = points["value"].iloc[:12]
     assert points["mean"].nunique() == 1 and points["mean"].iloc[0] == pytest.approx(baseline.mean())

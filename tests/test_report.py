@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from metrics.commands import report as report_command
 from metrics.outputs.formatting import format_value
 from metrics.outputs.glossary import ACRONYMS
-from metrics.outputs.report import ReportRequest, appendix_rows, build_report
+from metrics.outputs.report import APPENDIX_COLUMNS, ReportRequest, appendix_rows, build_report
 from metrics.outputs.scorecard import build_scorecard, export_table
 from metrics.rating.performance import build_performance
 from metrics.snapshot.reading import REPOSITORY_DATA_DIR, read_snapshot_folder
@@ -47,6 +47,7 @@ def test_clean_word_headings_language_title_and_repeating_header_rows(document):
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings == [
         "Summary",
+        "Progress against the Improvement Plan",
         "Key considerations",
         "Charts",
         "Appendix A: the scorecard",
@@ -55,11 +56,14 @@ def test_clean_word_headings_language_title_and_repeating_header_rows(document):
     ]
     assert document.core_properties.title == "Children's services performance: Whole service, November 2021"
     assert document.core_properties.language == "en-GB"
-    assert len(document.tables) == 9  # one per area
+    assert len(document.tables) == 9 + 5  # one per area, and one per priority of the Improvement Plan
     for table in document.tables:
         header = table.rows[0]._tr.trPr.find(qn("w:tblHeader"))
         assert header is not None and header.get(qn("w:val")) == "true"
-        assert [cell.text for cell in table.rows[0].cells][:2] == ["Indicator", "This month"]
+        assert [cell.text for cell in table.rows[0].cells][:2] in (
+            ["Indicator", "This month"],
+            ["Measure", "Milestone"],
+        )
 
 
 def test_every_picture_has_its_sentence_as_alt_text(document):
@@ -72,7 +76,8 @@ def test_every_picture_has_its_sentence_as_alt_text(document):
 def test_appendix_figures_are_the_scorecard_commands(public, document):
     rows = build_scorecard(public, NOVEMBER, [""])
     exported = export_table(rows)
-    shown = [row for table in document.tables for row in table.rows[1:]]
+    appendix = [table for table in document.tables if [cell.text for cell in table.rows[0].cells] == APPENDIX_COLUMNS]
+    shown = [row for table in appendix for row in table.rows[1:]]
     assert len(shown) == len(exported) == 38
     for cells, (_, expected) in zip(shown, exported.iterrows()):
         value = cells.cells[1].text

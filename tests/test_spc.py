@@ -303,3 +303,27 @@ def test_the_rule_that_decides_the_last_point_in_words():
     assert spc.deciding_rule(RISING_BELOW) == "seven months in a row each higher than the last"  # not the shift
     assert spc.deciding_rule([10, 12] * 5 + [13, 14, 13, 14, 13, 14, 13]) == "seven months in a row above the average"
     assert spc.deciding_rule(STABLE) == "" and spc.deciding_rule([1, 2, 3]) == ""
+
+
+def test_a_recorded_change_restarts_the_limits_as_the_explore_pages_rebase_does():
+    """Limits start again where a note records a change: every point agrees with analyse(rebase_from)."""
+    rng = np.random.default_rng(11)
+    months = pd.date_range("2019-04-01", periods=34, freq="MS")
+    values = np.r_[rng.normal(100, 4, 12), rng.normal(70, 4, 4), rng.normal(115, 4, 18)]  # a lockdown, then more
+    frame = pd.DataFrame({"indicator_id": "contacts", "team": "", "period": months, "value": values})
+    changes = pd.DataFrame({"period": [pd.Timestamp("2020-04-01")], "indicator_id": [None], "team": [None]})
+    segment = spc.restart_segments(frame, changes)
+    assert segment.tolist() == [0] * 12 + [1] * 22
+    restarted = spc.signals_at_every_point(frame, ["neutral"] * 34, [np.nan] * 34, segment=segment)
+    whole = spc.signals_at_every_point(frame, ["neutral"] * 34, [np.nan] * 34)
+    for position in range(len(frame)):
+        history = frame.iloc[: position + 1]
+        expected = spc.analyse(history[["period", "value"]], "neutral", None, pd.Timestamp("2020-04-01"))
+        assert restarted["variation"].iloc[position] == expected.variation, position
+    # April 2020 to March 2021 are fewer than 12 months since the change: too few to judge.
+    assert set(restarted["variation"].iloc[12:23]) == {"insufficient_data"}
+    assert not whole["variation"].iloc[12:23].eq("insufficient_data").any()  # without the note, judged
+    # A change about another indicator, or another team, leaves this series alone.
+    other = changes.assign(indicator_id=["referrals"])
+    assert spc.restart_segments(frame, other) is None
+    assert spc.restart_segments(frame, changes.assign(team=["East"])) is None

@@ -32,6 +32,7 @@ NAVIGATION = {
         ("pages/explore.py", "Explore an indicator", ":material/show_chart:"),
         ("pages/compare.py", "Compare teams", ":material/bar_chart:"),
         ("pages/off_target.py", "Off target", ":material/flag:"),
+        ("pages/plan.py", "Improvement Plan", ":material/checklist:"),
     ],
     "Teams and workforce": [
         ("pages/caseloads.py", "Caseloads", ":material/groups:"),

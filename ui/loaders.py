@@ -23,8 +23,10 @@ from metrics.core.problems import InputError
 from metrics.core.settings import listing_seconds, memory_bytes
 from metrics.disclosure.audience import INTERNAL, PUBLIC
 from metrics.outputs import comparison, narrative, report, series
+from metrics.outputs import plan as plan_words
 from metrics.outputs.formatting import WHOLE_SERVICE_LABEL, team_label
 from metrics.outputs.scorecard import build_scorecard, shares_every_month
+from metrics.plan import measures as plan_measures
 from metrics.prepare import prepared
 from metrics.prepare.ahead import AHEAD, large, large_folder
 from metrics.prepare.prepared import CheckedSnapshot
@@ -305,8 +307,9 @@ class AreaTable:
 @st.cache_resource(max_entries=128, show_spinner=False)
 def scorecard(
     location: str, as_at: date, path: str, audience: str, month: str, teams: tuple[str, ...]
-) -> tuple[pd.DataFrame, list[AreaTable], list[str]]:
-    """The scorecard rows for a month and teams, per area the table as people read it, and the summary.
+) -> tuple[pd.DataFrame, list[AreaTable], list[narrative.Said]]:
+    """The scorecard rows for a month and teams, per area the table as people read it, and the story (led,
+    for the whole service, by the Improvement Plan's priorities off track).
 
     Shared between sessions and never changed, so it is built once per choice.
     """
@@ -324,7 +327,10 @@ def scorecard(
         )
         html = table_html(SCORECARD_COLUMNS, [cells[i] for i in positions], f"{area}: {where}")
         areas.append(AreaTable(area, html, definitions, narrative.area_paragraph(read.iloc[positions])))
-    return rows, areas, narrative.service_summary(rows)
+    lead = ()
+    if teams == (WHOLE_SERVICE,) and plan_measures.has_plan(rated):
+        lead = (plan_words.off_track_sentence(plan_words.priorities(plan_measures.progress_in(rated, month), month)),)
+    return rows, areas, narrative.summary(rows, narrative.signal_runs(rated, rows), lead)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -594,3 +600,16 @@ class AnnexAReport:
     as_at: str
     report: ImportReport
     rows_read: pd.DataFrame  # per list, "c" for 1 to 5 rows in public
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def plan_progress(location: str, as_at: date, path: str, audience: str, month: str) -> pd.DataFrame:
+    """The Improvement Plan's progress in the month (empty where the snapshot has no plan)."""
+    return plan_measures.progress_in(performance(location, as_at, path, audience), pd.Timestamp(month))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def plan_figures(location: str, as_at: date, path: str, audience: str) -> pd.DataFrame:
+    """Every month's figure of each of the plan's measures, as the audience sees it."""
+    rated = performance(location, as_at, path, audience)
+    return plan_measures.measure_figures(rated) if plan_measures.has_plan(rated) else pd.DataFrame()

@@ -141,3 +141,24 @@ def explore_urls(indicator_ids, teams, month: pd.Timestamp, snapshot: str | None
     labels = {team: urlencode({"teams": team_label(team)}) for team in dict.fromkeys(teams)}
     start = f"{'/' + base if base else ''}/explore?"
     return [f"{start}{indicators[name]}&{labels[team]}&{tail}" for name, team in zip(indicator_ids, teams)]
+
+
+def explore_span_url(
+    indicator_id: str, team: str, first: pd.Timestamp, last: pd.Timestamp, snapshot: str | None
+) -> str:
+    """A link to the explore page for one indicator and team over the months from first to last."""
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    settings = {
+        "indicator": indicator_id,
+        "teams": team_label(team),
+        "from": month_key(first),
+        "to": month_key(last),
+        "month": month_key(last),
+        **({"snapshot": snapshot} if snapshot else {}),
+    }
+    return f"{'/' + base if base else ''}/explore?{urlencode(settings)}"
+
+
+def spc_urls(indicator_ids, teams, month: pd.Timestamp, snapshot: str | None) -> list[str]:
+    """Links to the explore page's SPC chart (view=spc) for each (indicator, team) pair, up to a month."""
+    return [f"{url}&view=spc" for url in explore_urls(indicator_ids, teams, month, snapshot)]

@@ -17,6 +17,7 @@ import pandas as pd
 from metrics.comparators.dfe import MAPPING_FILE, import_comparators, read_codes, read_mapping
 from metrics.demo import catalogue as cat
 from metrics.demo import dfe as demo_dfe
+from metrics.demo.plan import plan_table
 from metrics.demo.story import COMMENTARY, STORIES, wobble
 from metrics.snapshot.catalogue import INDICATORS
 from metrics.snapshot.reading import REPOSITORY_DATA_DIR, SNAPSHOTS_FOLDER, data_root
@@ -146,8 +147,8 @@ def benchmarks_table(as_at: pd.Timestamp) -> pd.DataFrame:
 
 
 def commentary_table(last_month: pd.Timestamp) -> pd.DataFrame:
-    rows = [row for row in COMMENTARY if pd.Timestamp(f"{row[0]}-01") <= last_month]
-    frame = pd.DataFrame(rows, columns=["period", "indicator_id", "team", "text"])
+    rows = [(*row, None)[:5] for row in COMMENTARY if pd.Timestamp(f"{row[0]}-01") <= last_month]
+    frame = pd.DataFrame(rows, columns=["period", "indicator_id", "team", "text", "change"])
     frame["period"] = frame["period"] + "-01"
     return frame
 
@@ -160,7 +161,7 @@ def final_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def snapshot_tables(as_at: str) -> dict[str, pd.DataFrame]:
-    """All six tables of the demo snapshot with that as-at date."""
+    """All seven tables of the demo snapshot with that as-at date."""
     as_at_day = pd.Timestamp(as_at)
     last_month = (as_at_day - pd.DateOffset(months=1)).to_period("M").to_timestamp()
     final_month = pd.Timestamp(SNAPSHOT_DATES[-1]) - pd.DateOffset(months=1)
@@ -178,6 +179,7 @@ def snapshot_tables(as_at: str) -> dict[str, pd.DataFrame]:
         "benchmarks": benchmarks_table(as_at_day),
         "caseloads": held[held["period"] <= last_month],
         "commentary": commentary_table(last_month),
+        "plan": plan_table(),
     }
 
 

@@ -449,8 +449,17 @@ STORIES = {
     "workers_over_20_cases": Share({"2019-04": 0.0}),
 }
 
-# (month, indicator_id or None, team or None, text): notes for the committee, in our own words.
+# (month, indicator_id or None, team or None, text[, change]): notes for the committee, in our own words; a note
+# with a change (a short name) records a change in practice, and SPC's limits start again that month.
 COMMENTARY = [
+    (
+        "2020-04",
+        None,
+        None,
+        "Lockdown: schools closed on 23 March and contacts from them stopped; from here the front door's "
+        "figures follow a new pattern, so SPC's limits start again this month.",
+        "Lockdown",
+    ),
     (
         "2021-08",
         "exploitation_assessments",
@@ -533,7 +542,8 @@ COMMENTARY = [
         "2022-01",
         "supervision_in_time",
         None,
-        "Supervision remains below target; team managers have protected time for supervision from February.",
+        "Supervision remains below target; team managers have protected time for supervision from February, "
+        "and it is likely to be another month or two before we see significant shifts.",
     ),
     (
         "2022-01",

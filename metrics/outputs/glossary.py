@@ -94,6 +94,31 @@ TERMS: dict[str, str] = {
     "UTC": "Coordinated Universal Time, the time the publication log is kept in: the same as UK time in winter, "
     "an hour behind it in summer (BST).",
     "BST": "British Summer Time: UK time from the end of March to the end of October, an hour ahead of UTC.",
+    "Improvement Plan": "The council's plan, agreed with its Improvement Board and monitored by the scrutiny "
+    "committee, for what children's services will improve and by when. It names priorities (such as "
+    "manageable caseloads) and, for each, measures with milestone targets. The Improvement Plan page and "
+    "the committee report show progress against it.",
+    "Milestone": "A point in the Improvement Plan: the month by which a measure should reach a target (95% of "
+    "visits in time by March 2022, say). Met when that month's figure reached it, missed when it did not.",
+    "Trajectory": "The Improvement Plan's path for a measure, month by month: a straight line from the baseline "
+    "month's figure to the first milestone's target, then from each milestone to the next. Charts draw it "
+    "dashed; 'due by now' is its value this month.",
+    "Baseline": "The month an Improvement Plan measure starts from: the trajectory begins at that month's "
+    "figure. (For SPC, see Limits baseline.)",
+    "Limits baseline": "The months SPC works out an indicator's average and limits from. On the scorecard and in "
+    "the story every month counts, from the first month the snapshot holds up to the month shown, except "
+    "where the officers' notes record a change in practice or definition (such as the spring 2020 lockdown): "
+    "there the limits start again, and only the months since count, as the Explore page's SPC chart does "
+    "when it starts new limits. A volume that has grown for a long time shows as unusually high for as long "
+    "as it stays up, so the story names a signal that began in the last three months and only counts the "
+    "long-running ones. On the Explore page you can also fix the limits on the first 12, 18 or 24 months "
+    "shown.",
+    "On track": "An Improvement Plan measure whose figure this month is at or better than its trajectory: "
+    "on course for its next milestone. Off track: behind the trajectory.",
+    "Off track": "An Improvement Plan measure whose figure this month is behind its trajectory, so it will miss "
+    "its next milestone unless it catches up.",
+    "Not due": "An Improvement Plan milestone later than the next one: progress towards it is judged once the "
+    "milestone before it has passed.",
 }
 
 # How a snapshot built from Annex A counts each indicator (metrics/annex_a/measures.py does this).

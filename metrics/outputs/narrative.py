@@ -10,12 +10,17 @@ volume "rose" or "fell" and is never called good or bad. A common-cause wobble i
 an area paragraph and the service summary speak of change only where SPC found a real one.
 
 The service summary's order (most important first):
-  1. real deteriorations (SPC concerns) and indicators newly off target this month;
-  2. real improvements (SPC);
-  3. indicators off target for longer, longest first;
-  4. indicators close to target (amber);
-  5. how many are on target and steady.
-Volumes with no target appear only where SPC found them unusually high or low. At most six sentences.
+  0. the Improvement Plan's priorities off track, where the snapshot has a plan (given as its lead);
+  1. real deteriorations (SPC concerns) that began in the last three months, and indicators newly off
+     target this month;
+  2. real improvements (SPC) that began in the last three months;
+  3. volumes (no target) newly unusually high or low (SPC);
+  4. signals that have lasted longer, counted rather than named ("13 volumes unusually high for more
+     than three months"): true month after month, so not news;
+  5. indicators off target for longer, longest first;
+  6. indicators close to target (amber);
+  7. how many are on target.
+At most eight sentences.
 """
 
 from __future__ import annotations
@@ -48,7 +53,9 @@ ASSURANCE_WORDS = {
 STATUS_WORDS = {"red": "off target", "amber": "close to target", "green": "on target"}
 COMPARABLE_UNITS = {"percent", "rate_per_10k", "days", "number"}  # a council's count is never set against England's
 SIGNALS = {"improvement", "concern", "neutral_high", "neutral_low"}
-MOST_SENTENCES = 6
+MOST_SENTENCES = 8
+NEW_SIGNAL_MONTHS = 3  # a signal that began this recently is news, and is named
+LONG_SIGNAL_MONTHS = 12  # one this old is counted: "for a year or more"
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,22 @@ class Context:
     last_year_suppressed: bool = False
     revised: bool = False
     rule: str = ""  # the SPC rule behind a signal, in words ("seven months in a row above the average")
+
+
+def usual_range_side(row) -> str:
+    """Which side of the target the usual range runs (SPC limits that fail the target): below or above."""
+    return "below" if row.polarity == "higher_is_better" else "above"
+
+
+def assurance_words(row) -> str:
+    """What SPC's assurance says of the target, in a sentence that never contradicts this month's status:
+    on target this month with limits that fail the target reads as one thought, not two."""
+    if row.assurance == "fail" and row.rag == "green":
+        return (
+            f"It is on target this month, but its usual range runs {usual_range_side(row)} the target, "
+            "so expect some months off it."
+        )
+    return ASSURANCE_WORDS.get(str(row.assurance), "")
 
 
 def _shown(value, suppressed) -> bool:
@@ -157,7 +180,7 @@ def indicator_sentence(row, context: Context = Context()) -> str:
     if signal:
         rule = f": {context.rule}" if context.rule and row.variation in SIGNALS else ""
         extras.append(signal[0].upper() + signal[1:] + rule + ".")
-    extras.append(ASSURANCE_WORDS.get(str(row.assurance), ""))
+    extras.append(assurance_words(row))
     extras.append(benchmark_words(row))
     if context.revised:
         extras.append("This figure was revised since the previous snapshot.")
@@ -190,7 +213,13 @@ def reading(row) -> str:
         )
     elif row.variation == "common_cause":
         bits.append("normal variation")
-    if row.assurance == "fail":
+    if row.assurance == "fail" and row.rag == "green":
+        bits = [
+            f"On target this month, but its usual range runs {usual_range_side(row)} the target, "
+            "so expect some months off it",
+            *bits[1:],
+        ]
+    elif row.assurance == "fail":
         bits.append("will not meet the target as things are")
     elif row.assurance == "pass":
         bits.append("reliably meets the target")
@@ -203,7 +232,7 @@ def _names(rows: list[dict]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-SUMMARY_COLUMNS = ["name", "period", "rag", "months_at_status", "variation", "target"]
+SUMMARY_COLUMNS = ["name", "indicator_id", "team", "period", "rag", "months_at_status", "variation", "target"]
 PARAGRAPH_COLUMNS = [*SUMMARY_COLUMNS, "suppressed", "value"]  # all the paragraphs read of a scorecard
 
 
@@ -256,19 +285,103 @@ def area_paragraph(rows: pd.DataFrame) -> str:
     return " ".join(sentences)
 
 
-def service_summary(rows: pd.DataFrame) -> list[str]:
-    """Three to six sentences for the whole scorecard, most important first (the module's rule)."""
+@dataclass(frozen=True)
+class Said:
+    """A sentence of the story, and the indicators (name, indicator_id, team) whose SPC chart it is about."""
+
+    text: str
+    spc: tuple[tuple[str, str, str], ...] = ()
+
+
+def signal_runs(performance: Performance, rows: pd.DataFrame) -> dict[tuple[str, str], int]:
+    """For each shown row with an SPC signal: how many months in a row, up to its month, its series has
+    shown that same signal (as this audience sees it: a hidden month ends a run)."""
+    runs = {}
+    for row in _shown_rows(rows):
+        if row["variation"] not in SIGNALS:
+            continue
+        history = performance.series(row["indicator_id"], row["team"])
+        signals = history.loc[history["period"] <= row["period"], "variation"].astype("object").tolist()
+        run = 0
+        for signal in reversed(signals):
+            if signal != row["variation"]:
+                break
+            run += 1
+        runs[(row["indicator_id"], row["team"])] = max(run, 1)
+    return runs
+
+
+LONG_RUN_WORDS = {
+    "neutral_high": ("volume", "volumes", "unusually high"),
+    "neutral_low": ("volume", "volumes", "unusually low"),
+    "concern": ("indicator", "indicators", "with a real deterioration"),
+    "improvement": ("indicator", "indicators", "with a real improvement"),
+}
+NUMBER_WORDS = {3: "three", 4: "four", 6: "six"}
+
+
+def _how_long(runs: list[int]) -> str:
+    """'for a year or more', or 'for more than three months (2 for a year or more)'."""
+    long = sum(run >= LONG_SIGNAL_MONTHS for run in runs)
+    if long == len(runs):
+        return "for a year or more"
+    words = f"for more than {NUMBER_WORDS.get(NEW_SIGNAL_MONTHS, NEW_SIGNAL_MONTHS)} months"
+    return words + (f" ({long} for a year or more)" if long else "")
+
+
+def _is_volume(row: dict) -> bool:
+    return pd.isna(row["target"]) and row["variation"] in ("neutral_high", "neutral_low")
+
+
+def summary(
+    rows: pd.DataFrame, runs: dict[tuple[str, str], int] | None = None, lead: tuple[str, ...] = ()
+) -> list[Said]:
+    """The service summary as sentences, most important first (the module's rule), each with the
+    indicators whose SPC chart it is about. runs: signal_runs (without them every signal counts as new);
+    lead: sentences that come first (the Improvement Plan's)."""
     rows = _shown_rows(rows)
+    runs = runs or {}
     month = format_month(rows[0]["period"]) if rows else ""
-    sentences = []
+
+    def run_of(row: dict) -> int:
+        return runs.get((row["indicator_id"], row["team"]), 1)
+
+    def new(row: dict) -> bool:
+        return run_of(row) <= NEW_SIGNAL_MONTHS
+
+    def about(found: list[dict]) -> tuple[tuple[str, str, str], ...]:
+        return tuple((str(row["name"]), str(row["indicator_id"]), str(row["team"])) for row in found)
+
+    said = [Said(text) for text in lead if text]
     worse = [
-        row for row in rows if row["variation"] == "concern" or (row["rag"] == "red" and row["months_at_status"] == 1)
+        row
+        for row in rows
+        if (row["variation"] == "concern" and new(row)) or (row["rag"] == "red" and row["months_at_status"] == 1)
     ]
+    concerns = [row for row in worse if row["variation"] == "concern"]
     if worse:
-        sentences.append(f"Needs attention in {month}: {_names(worse)}.")
-    better = [row for row in rows if row["variation"] == "improvement"]
+        said.append(Said(f"Needs attention in {month}: {_names(worse)}.", about(concerns)))
+    better = [row for row in rows if row["variation"] == "improvement" and new(row)]
     if better:
-        sentences.append(f"Real improvements: {_names(better)}.")
+        said.append(Said(f"Real improvements (SPC), new in the last three months: {_names(better)}.", about(better)))
+    volumes = [row for row in rows if _is_volume(row) and new(row)]
+    if volumes:
+        text = f"Volumes newly unusually high or low (SPC), in the last three months: {_names(volumes)}."
+        said.append(Said(text, about(volumes)))
+    lasting, lasting_rows = [], []
+    for code, (one, several, what) in LONG_RUN_WORDS.items():
+        found = [
+            row
+            for row in rows
+            if row["variation"] == code and not new(row) and (code in ("concern", "improvement") or _is_volume(row))
+        ]
+        if found:
+            how_long = _how_long([run_of(row) for row in found])
+            lasting.append(f"{len(found)} {one if len(found) == 1 else several} {what} {how_long}")
+            lasting_rows += found
+    if lasting:
+        text = f"Long-running signals (SPC), not news this month: {'; '.join(lasting)}."
+        said.append(Said(text, about(lasting_rows)))
     longer = _longest_first(
         [
             row
@@ -277,17 +390,21 @@ def service_summary(rows: pd.DataFrame) -> list[str]:
         ]
     )
     if longer:
-        sentences.append(f"Off target for longer: {_names(longer)}.")
+        said.append(Said(f"Off target for longer: {_names(longer)}."))
     amber = [row for row in rows if row["rag"] == "amber"]
     if amber:
-        sentences.append(f"Close to target: {_names(amber)}.")
-    volumes = [row for row in rows if pd.isna(row["target"]) and row["variation"] in ("neutral_high", "neutral_low")]
-    if volumes:
-        sentences.append(f"Volumes unusually high or low (SPC): {_names(volumes)}.")
+        said.append(Said(f"Close to target: {_names(amber)}."))
     rated = [row for row in rows if row["rag"] in ("green", "amber", "red")]
     green = [row for row in rows if row["rag"] == "green"]
-    sentences.append(f"{len(green)} of {len(rated)} indicators with a target are on target.")
-    return sentences[:MOST_SENTENCES]
+    said.append(Said(f"{len(green)} of {len(rated)} indicators with a target are on target."))
+    return said[:MOST_SENTENCES]
+
+
+def service_summary(
+    rows: pd.DataFrame, runs: dict[tuple[str, str], int] | None = None, lead: tuple[str, ...] = ()
+) -> list[str]:
+    """The service summary's sentences as text (see summary)."""
+    return [said.text for said in summary(rows, runs, lead)]
 
 
 def contexts(

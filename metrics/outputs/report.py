@@ -26,6 +26,7 @@ from docx.shared import Cm, Pt
 
 from metrics.core.months import format_month, months_behind
 from metrics.outputs import charts, narrative
+from metrics.outputs import plan as plan_words
 from metrics.outputs.formatting import (
     DIRECTION_LABELS,
     RAG_LABELS,
@@ -37,12 +38,14 @@ from metrics.outputs.formatting import (
 from metrics.outputs.glossary import TERMS
 from metrics.outputs.scorecard import build_scorecard
 from metrics.outputs.series import indicator_series
+from metrics.plan.measures import progress_in
 from metrics.rating.performance import Performance
 from metrics.snapshot.contract import WHOLE_SERVICE
 
 COMMITTEE = "Children's Services Scrutiny Committee"
 LANGUAGE = "en-GB"
 APPENDIX_COLUMNS = ["Indicator", "This month", "Status", "Change", "Target", "England", "Signal (SPC)"]
+PLAN_COLUMNS = ["Measure", "Milestone", "Target", "Value", "Due by now", "Status"]
 CHART_MONTHS = 24
 CHART_WIDTH_CM = 16
 
@@ -125,6 +128,16 @@ def appendix_rows(rows: pd.DataFrame) -> list[list[str]]:
     ]
 
 
+def plan_table_rows(entry: dict) -> list[list[str]]:
+    """A priority's measures, a row per milestone, written as on the Improvement Plan page."""
+    rows = []
+    for measure in entry["measures"]:
+        name = plan_words.measure_name(measure["rows"])
+        for values in plan_words.milestone_table(measure["rows"]).itertuples(index=False):
+            rows.append([name, *values])
+    return rows
+
+
 def _chart_png(performance: Performance, row) -> bytes:
     """The explore page's chart of the indicator over two years, as a picture."""
     start = pd.Timestamp(row.period) - pd.DateOffset(months=CHART_MONTHS - 1)
@@ -180,9 +193,27 @@ def build_report(performance: Performance, request: ReportRequest, revised: pd.D
     ):
         say("Normal", f"{label}: {value}")
 
+    progress = progress_in(performance, request.month) if request.team == WHOLE_SERVICE else pd.DataFrame()
+    entries = plan_words.priorities(progress, request.month) if not progress.empty else []
+    lead = (plan_words.off_track_sentence(entries),) if entries else ()
     say(1, "Summary")
-    for sentence in narrative.service_summary(rows):
+    for sentence in narrative.service_summary(rows, narrative.signal_runs(performance, rows), lead):
         say("List Bullet", sentence)
+
+    if entries:
+        say(1, "Progress against the Improvement Plan")
+        say(
+            "Normal",
+            f"Each priority's measures in {month_words}, those with a measure off track or missed first. The "
+            "plan's path runs in a straight line from the baseline month's figure to each milestone's target.",
+        )
+        for entry in entries:
+            owners = f" Owner: {'; '.join(entry['owners'])}." if entry["owners"] else ""
+            measures = " ".join(measure["sentence"] for measure in entry["measures"])
+            say("List Number", f"{entry['title']}.{owners} {entry['summary']} {measures}")
+            table_rows = plan_table_rows(entry)
+            texts.extend(" ".join(values) for values in table_rows)
+            _table(document, PLAN_COLUMNS, table_rows)
 
     say(1, "Key considerations")
     general = _general_notes(performance, request)

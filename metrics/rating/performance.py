@@ -59,6 +59,7 @@ class Performance:
     targets: pd.DataFrame | None = None
     benchmarks: pd.DataFrame | None = None
     commentary: pd.DataFrame | None = None
+    plan: pd.DataFrame | None = None  # the Improvement Plan's measures (plan.parquet), where the snapshot has one
     # Caseload team figures (workers, cases, workers over the threshold) as the audience may see them.
     caseloads: pd.DataFrame | None = None
     known_months: tuple[pd.Timestamp, ...] | None = None  # when the snapshot's checks already found them
@@ -459,6 +460,7 @@ class _Keys:
     target: np.ndarray
     tolerance: np.ndarray
     series: SeriesOrder
+    segment: np.ndarray | None = None  # where a note records a change, SPC's limits restart (spc.restart_segments)
 
 
 def _keys(figures: pd.DataFrame, snapshot: Snapshot, indicators: pd.DataFrame) -> _Keys:
@@ -468,7 +470,28 @@ def _keys(figures: pd.DataFrame, snapshot: Snapshot, indicators: pd.DataFrame) -
         targets["target"].to_numpy(),
         targets["tolerance"].to_numpy(),
         SeriesOrder(figures),
+        spc.restart_segments(figures, recorded_changes(snapshot.table("commentary"))),
     )
+
+
+def change_months(commentary: pd.DataFrame | None, indicator_id: str, team: str) -> list[pd.Timestamp]:
+    """The months, oldest first, from which a recorded change restarts SPC's limits for this series."""
+    changes = recorded_changes(commentary)
+    if changes is None:
+        return []
+    about = changes["indicator_id"].isna() | (changes["indicator_id"].astype("object") == indicator_id)
+    teams = changes["team"].astype("object")
+    about &= changes["team"].isna() | (teams == team)
+    return sorted({pd.Timestamp(month) for month in changes.loc[about, "period"]})
+
+
+def recorded_changes(commentary: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The notes that record a change in practice or definition (a `change` given): SPC restarts there."""
+    if commentary is None or "change" not in commentary:
+        return None
+    change = commentary["change"].astype("object")
+    marked = change.notna() & change.map(lambda text: isinstance(text, str) and text.strip() != "")
+    return commentary[marked] if marked.any() else None
 
 
 def _rate(figures: pd.DataFrame, keys: _Keys) -> pd.DataFrame:
@@ -483,7 +506,7 @@ def _rate(figures: pd.DataFrame, keys: _Keys) -> pd.DataFrame:
     # How long the row's status (red or amber) has lasted, and whether since its first month of data
     figures["months_at_status"], figures["status_from_start"] = status_runs(figures, series)
     # Each month's SPC reading of its series up to then: the scorecard for any month looks it up.
-    signals = spc.signals_at_every_point(figures, polarity, figures["target"].to_numpy(), series.order)
+    signals = spc.signals_at_every_point(figures, polarity, figures["target"].to_numpy(), series.order, keys.segment)
     figures["variation"] = signals["variation"].array
     figures["assurance"] = signals["assurance"].array
     return figures
@@ -512,6 +535,7 @@ def assemble_performance(
         targets=tables.get("targets"),
         benchmarks=tables.get("benchmarks"),
         commentary=tables.get("commentary"),
+        plan=tables.get("plan"),
         **known,
     )
 

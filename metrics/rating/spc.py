@@ -327,7 +327,38 @@ def _codes(names, categories: tuple[str, ...]) -> np.ndarray:
     return np.asarray([categories.index(name) for name in names], dtype="int8")
 
 
-def signals_at_every_point(frame: pd.DataFrame, polarity, target, order: np.ndarray | None = None) -> pd.DataFrame:
+def restart_segments(frame: pd.DataFrame, changes: pd.DataFrame | None) -> np.ndarray | None:
+    """For each row (indicator_id, team, period), how many recorded changes its series has had by its
+    month: the part of the series whose limits it belongs to (0 before the first change).
+
+    changes: the notes that record a change in practice or definition (commentary with a `change`), each
+    with its month and, where it is about one, its indicator and team (null: every indicator, every team).
+    None where nothing was recorded.
+    """
+    if changes is None or changes.empty:
+        return None
+    segment = np.zeros(len(frame), dtype="int16")
+    periods = frame["period"].to_numpy(dtype="datetime64[ns]")
+    indicators = frame["indicator_id"].astype("object").to_numpy()
+    teams = frame["team"].astype("object").to_numpy()
+    for month, indicator_id, team in zip(
+        changes["period"].to_numpy(dtype="datetime64[ns]"),
+        changes["indicator_id"].astype("object"),
+        changes["team"].astype("object"),
+        strict=True,
+    ):
+        applies = periods >= month
+        if isinstance(indicator_id, str):
+            applies &= indicators == indicator_id
+        if isinstance(team, str):
+            applies &= teams == team
+        segment += applies
+    return segment if segment.any() else None
+
+
+def signals_at_every_point(
+    frame: pd.DataFrame, polarity, target, order: np.ndarray | None = None, segment: np.ndarray | None = None
+) -> pd.DataFrame:
     """Variation and assurance for every row, as if the row were the last point of its series.
 
     frame has indicator_id, team, period and value; polarity and target are given per row. Each
@@ -338,13 +369,17 @@ def signals_at_every_point(frame: pd.DataFrame, polarity, target, order: np.ndar
     three close, the last three points. The limits are each prefix's own. Returns categories.
 
     order: the rows' positions by indicator, team and month, where already known (SeriesOrder.order).
+    segment: each row's part of its series (restart_segments): the limits restart with each part, as
+    analyse's rebase_from does (a part shorter than MINIMUM_POINTS has insufficient data).
     """
     variation = np.full(len(frame), VARIATIONS.index("insufficient_data"), dtype="int8")
     assurance = np.full(len(frame), ASSURANCES.index("none"), dtype="int8")
     value = frame["value"].to_numpy(dtype="float64")
     has_value = np.flatnonzero(~np.isnan(value))
     if len(has_value):
-        variation[has_value], assurance[has_value] = _rate_points(frame, value, has_value, polarity, target, order)
+        variation[has_value], assurance[has_value] = _rate_points(
+            frame, value, has_value, polarity, target, order, segment
+        )
     return pd.DataFrame(
         {
             "variation": pd.Categorical.from_codes(variation, categories=VARIATIONS),
@@ -355,7 +390,13 @@ def signals_at_every_point(frame: pd.DataFrame, polarity, target, order: np.ndar
 
 
 def _rate_points(
-    frame: pd.DataFrame, value: np.ndarray, has_value: np.ndarray, polarity, target, series_order: np.ndarray | None
+    frame: pd.DataFrame,
+    value: np.ndarray,
+    has_value: np.ndarray,
+    polarity,
+    target,
+    series_order: np.ndarray | None,
+    segment: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Variation and assurance codes for the rows with a value, in the order of has_value."""
     if series_order is None:
@@ -370,7 +411,11 @@ def _rate_points(
         order = order[order >= 0]
     rows = has_value[order]
     indicator, team = codes_of(frame["indicator_id"])[rows], codes_of(frame["team"])[rows]
-    starts = np.flatnonzero(np.r_[True, (indicator[1:] != indicator[:-1]) | (team[1:] != team[:-1])])
+    boundary = (indicator[1:] != indicator[:-1]) | (team[1:] != team[:-1])
+    if segment is not None:  # a recorded change: the limits start again (a part is its own series)
+        part = np.asarray(segment)[rows]
+        boundary |= part[1:] != part[:-1]
+    starts = np.flatnonzero(np.r_[True, boundary])
     member = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(rows)]))
     index = np.arange(len(rows))
     position = index - starts[member]

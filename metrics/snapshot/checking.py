@@ -10,7 +10,9 @@ from metrics.core.problems import Problem, problem_at
 from metrics.snapshot.contract import (
     AGGREGATIONS,
     INDICATOR_ID_PATTERN,
+    PLAN_DIRECTIONS,
     POLARITIES,
+    PRIORITY_ID_PATTERN,
     RATIO_TOLERANCE,
     TABLES,
     UNITS,
@@ -220,3 +222,52 @@ def check_caseloads(frame: pd.DataFrame) -> list[Problem]:
 def check_commentary(frame: pd.DataFrame) -> list[Problem]:
     """Commentary: a month and some text on every row."""
     return check_nulls(TABLES["commentary"], frame)
+
+
+def _more_than_one(frame: pd.DataFrame, keys: list[str], column: str) -> np.ndarray:
+    """Rows whose group (by keys, missing equal to missing) holds more than one distinct value of column."""
+    grouped = frame[keys + [column]].astype("object").where(frame[keys + [column]].notna(), "\x00missing")
+    distinct = grouped.groupby(keys, sort=False, dropna=False)[column].transform("nunique")
+    return distinct.to_numpy() > 1
+
+
+def check_plan(frame: pd.DataFrame, indicators: pd.DataFrame) -> list[Problem]:
+    """The Improvement Plan: well-formed priorities, one title and one baseline each, milestones after
+    their baseline, and a direction of progress wherever the indicator's polarity does not give one."""
+    file = TABLES["plan"].file_name
+    problems = check_nulls(TABLES["plan"], frame)
+    problems += _check_known_indicator(file, frame, set(indicators["indicator_id"].dropna()))
+    ids = frame["priority_id"]
+    malformed = ids.notna() & ~ids.astype("string").str.fullmatch(PRIORITY_ID_PATTERN).fillna(False).astype(bool)
+    if malformed.any():
+        problems.append(
+            problem_at(file, "priority_id", "must use only lower-case letters, digits and _", _rows(malformed))
+        )
+    keys = ["priority_id", "indicator_id", "team", "milestone"]
+    problems += _check_duplicates(file, frame, keys, "priority, indicator, team and milestone")
+    titles = _more_than_one(frame, ["priority_id"], "priority")
+    if titles.any():
+        problems.append(problem_at(file, "priority", "one priority_id has more than one title", _rows(titles)))
+    baselines = _more_than_one(frame, ["priority_id", "indicator_id", "team"], "baseline")
+    if baselines.any():
+        message = "one priority, indicator and team has more than one baseline month"
+        problems.append(problem_at(file, "baseline", message, _rows(baselines)))
+    early = frame["milestone"].notna() & frame["baseline"].notna() & (frame["milestone"] <= frame["baseline"])
+    if early.any():
+        problems.append(problem_at(file, "milestone", "must be a later month than the baseline", _rows(early)))
+    problems += _check_allowed(file, frame, "direction", PLAN_DIRECTIONS)
+    catalogue = indicators.drop_duplicates("indicator_id").set_index("indicator_id")
+    polarity = pd.Series(per_row(frame["indicator_id"], catalogue["polarity"]), index=frame.index)
+    direction = frame["direction"].astype("object")
+    unset = direction.isna()
+    neutral = (polarity == "neutral") & unset
+    if neutral.any():
+        message = "must say up or down: the indicator is neutral, so the plan must say which way is progress"
+        problems.append(problem_at(file, "direction", message, _rows(neutral)))
+    contrary = ((polarity == "higher_is_better") & (direction == "down")) | (
+        (polarity == "lower_is_better") & (direction == "up")
+    )
+    if contrary.any():
+        message = "contradicts the indicator's polarity (up for higher_is_better, down for lower_is_better)"
+        problems.append(problem_at(file, "direction", message, _rows(contrary.fillna(False))))
+    return problems

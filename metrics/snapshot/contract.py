@@ -1,4 +1,4 @@
-"""The snapshot data contract (version 1): tables, columns and allowed values."""
+"""The snapshot data contract (version 1.1): tables, columns and allowed values."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ POLARITIES = ("higher_is_better", "lower_is_better", "neutral")
 AGGREGATIONS = ("sum", "ratio", "none")
 RAG_STATUSES = ("green", "amber", "red", "none")
 DIRECTIONS = ("improving", "worsening", "unchanged", "up", "down", "n/a")
+PLAN_DIRECTIONS = ("up", "down")  # plan.parquet: which way is progress
+PRIORITY_ID_PATTERN = r"^[a-z0-9_]+$"
 
 # A ratio indicator's value is numerator / denominator * scale.
 RATIO_SCALE = {"percent": 100.0, "rate_per_10k": 10_000.0}
@@ -165,6 +167,24 @@ TABLES: dict[str, Table] = {
                 Column("indicator_id", "string"),
                 Column("team", "string"),
                 Column("text", "string", nullable=False),
+                # A short name for a change in practice or definition the note records ("Lockdown"): the
+                # project's extra column. SPC's limits restart from that month (metrics.rating.spc).
+                Column("change", "string", optional=True),
+            ),
+        ),
+        Table(
+            "plan",
+            False,
+            (
+                Column("priority_id", "string", nullable=False),
+                Column("priority", "string", nullable=False),
+                Column("indicator_id", "string", nullable=False),
+                Column("team", "string"),
+                Column("baseline", "date", nullable=False),
+                Column("milestone", "date", nullable=False),
+                Column("target", "float", nullable=False),
+                Column("direction", "string"),
+                Column("owner", "string"),
             ),
         ),
     )

@@ -17,6 +17,7 @@ import pandas as pd
 ISO_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$")
 EARLIEST_YEAR = 2000  # no council's performance figures are older
 YEARS_AHEAD = 1  # a target or month may lie up to a year after the as-at date, no further
+PLAN_YEARS_AHEAD = 5  # an Improvement Plan's milestones may run up to five years ahead
 
 
 def _one(value: object) -> tuple[dt.date | None, str | None]:
@@ -57,13 +58,15 @@ def _read_one(value: object, as_at: dt.date | None, latest: dt.date | None) -> t
     return date, why
 
 
-def read_dates(values: pd.Series, as_at: dt.date | None) -> tuple[pd.Series, dict[str, np.ndarray]]:
+def read_dates(
+    values: pd.Series, as_at: dt.date | None, years_ahead: int = YEARS_AHEAD
+) -> tuple[pd.Series, dict[str, np.ndarray]]:
     """The dates (datetime64, NaT where missing or refused) and, per reason, the positions refused.
 
-    With an as-at date, months before EARLIEST_YEAR or more than YEARS_AHEAD after it are refused.
+    With an as-at date, months before EARLIEST_YEAR or more than years_ahead after it are refused.
     Each distinct cell is read once (a column of millions of rows holds a few hundred months).
     """
-    latest = None if as_at is None else dt.date(as_at.year + YEARS_AHEAD, as_at.month, min(as_at.day, 28))
+    latest = None if as_at is None else dt.date(as_at.year + years_ahead, as_at.month, min(as_at.day, 28))
     try:
         codes, distinct = pd.factorize(values, use_na_sentinel=True)
         distinct = np.asarray(distinct, dtype=object)

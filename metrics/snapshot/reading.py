@@ -233,6 +233,7 @@ def validate_tables(tables: dict[str, pd.DataFrame]) -> list[Problem]:
         "benchmarks": lambda frame: checking.check_benchmarks(frame, known),
         "caseloads": checking.check_caseloads,
         "commentary": checking.check_commentary,
+        "plan": lambda frame: checking.check_plan(frame, indicators),
     }
     for name, check in checks.items():
         if name in tables:

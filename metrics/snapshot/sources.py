@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 
 from metrics.core.problems import InputError, Problem, problem_at
 from metrics.snapshot.contract import TABLES, Table
-from metrics.snapshot.dates import read_dates
+from metrics.snapshot.dates import PLAN_YEARS_AHEAD, YEARS_AHEAD, read_dates
 from metrics.snapshot.reading import CATEGORY_COLUMNS, normalise, validate_tables
 from metrics.snapshot.workbooks import read_sheets
 
@@ -144,11 +144,11 @@ def _stripped(value) -> str | None:
 
 
 def _convert_column(
-    file: str, column: str, kind: str, series: pd.Series, as_at: date | None
+    file: str, column: str, kind: str, series: pd.Series, as_at: date | None, years_ahead: int = YEARS_AHEAD
 ) -> tuple[pd.Series, list[Problem]]:
     """One column in its contract type; values that cannot be converted are reported."""
     if kind == "date":
-        converted, refused = read_dates(series, as_at)
+        converted, refused = read_dates(series, as_at, years_ahead)
         return converted, [problem_at(file, column, why, rows + 1) for why, rows in refused.items()]
     listed = _per_row(_is_list, series).astype(bool) if series.dtype == object else np.zeros(len(series), bool)
     if listed.any():
@@ -185,7 +185,8 @@ def convert(name: str, file: str, frame: pd.DataFrame, as_at: date | None = None
     converted = pd.DataFrame(index=frame.index)
     for column in table.columns:
         raw = frame[column.name] if column.name in frame.columns else pd.Series(None, index=frame.index, dtype=object)
-        converted[column.name], column_problems = _convert_column(file, column.name, column.kind, raw, as_at)
+        ahead = PLAN_YEARS_AHEAD if (name, column.name) == ("plan", "milestone") else YEARS_AHEAD
+        converted[column.name], column_problems = _convert_column(file, column.name, column.kind, raw, as_at, ahead)
         problems += column_problems
     return converted.reset_index(drop=True), problems
 

@@ -141,4 +141,6 @@ def test_the_committee_report_downloads_from_the_scorecard_and_opens(page, app):
     assert download.value.suggested_filename == "committee_report_2021-11_whole_service.docx"
     document = Document(download.value.path())
     assert document.paragraphs[0].text == "Children's services performance: Whole service, November 2021"
-    assert document.core_properties.language == "en-GB" and len(document.tables) == 9
+    assert (
+        document.core_properties.language == "en-GB" and len(document.tables) == 9 + 5
+    )  # the areas, and the plan's priorities

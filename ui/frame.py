@@ -16,7 +16,7 @@ from metrics.disclosure.audience import AUDIENCES
 from metrics.prepare.prepared import CheckedSnapshot
 from metrics.rating.performance import Performance
 from metrics.snapshot.reading import DEMO_COUNCIL, SNAPSHOT_NAME, council_name, data_root, shipped_demo
-from ui import loaders, state
+from ui import capacity, loaders, state
 from ui.audience import AUDIENCE_TEXT, OFFICER, audience_of, current_role, sign_in_configured, sign_in_controls
 from ui.display import plain
 from ui.html import use_stylesheet
@@ -250,6 +250,8 @@ def page_frame(title: str, summary: str, needs_snapshot: bool = True) -> Frame:
     take_turns()
     st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=favicon_url(), layout="wide")
     use_stylesheet()
+    if not capacity.admitted():
+        capacity.too_busy()
     location = data_root().uri
     role = current_role()
     audience = audience_of(role)

@@ -50,7 +50,20 @@ MEMORY_MB = Setting(
     "recently used is let go first, and the one in use always stays; other prepared snapshots "
     "are read ahead while what is held is under half of it",
 )
-SETTINGS = (DATA_DIR, AUDIENCE, COUNCIL_NAME, CACHE_DIR, LISTING_SECONDS, MEMORY_MB)
+SESSIONS_MAX = Setting(
+    "PERFORMANCE_SESSIONS_MAX",
+    "60",
+    "the most people one app server serves at once; the next is asked to try again in a minute",
+)
+SETTINGS = (
+    DATA_DIR,
+    AUDIENCE,
+    COUNCIL_NAME,
+    CACHE_DIR,
+    LISTING_SECONDS,
+    MEMORY_MB,
+    SESSIONS_MAX,
+)
 
 
 def listing_seconds() -> int:
@@ -64,3 +77,9 @@ def memory_bytes() -> int:
     text = MEMORY_MB.value()
     megabytes = max(1, int(text)) if text and text.isdigit() else int(MEMORY_MB.default)
     return megabytes * 1024 * 1024
+
+
+def sessions_max() -> int:
+    """SESSIONS_MAX as a whole number (at least 1); the default when it is not one."""
+    text = SESSIONS_MAX.value()
+    return max(1, int(text)) if text and text.isdigit() else int(SESSIONS_MAX.default)

@@ -12,7 +12,7 @@ from tests.browser.conftest import PAGES, require_tool, settle, wait_for_page
 from tests.browser.test_in_browser import serious_violations
 
 SCREENS = {"laptop": (1366, 768), "desktop": (1280, 800), "tablet": (768, 1024), "phone": (390, 844)}
-AXE_SCREENS = ("desktop", "tablet", "phone")
+AXE_SCREENS = ("laptop", "desktop", "tablet", "phone")  # four widths: 1366, 1280, 768 and 390 pixels
 SCORECARD_HEADERS = ["This month", "Status", "Change", "Target", "England", "Trend", "Signal (SPC)", "Notes"]
 
 # What would make a reader scroll the page sideways: the document or Streamlit's main area wider than

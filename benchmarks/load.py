@@ -34,6 +34,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import io
 import os
 import random
 import shutil
@@ -53,6 +55,8 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
+
+from benchmarks.report import write_section  # noqa: E402
 
 RUN_TIMEOUT_SECONDS = 60
 # Streamlit's defaults for the two settings the README's "Many people at once" discusses.
@@ -477,6 +481,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="shorter scenarios, for a first look")
     parser.add_argument("--sessions", type=int, default=25, help="people in the crowd scenarios (default 25)")
     parser.add_argument("--no-memory", action="store_true", help="leave out the 2,000-run memory scenario")
+    parser.add_argument("--no-write", action="store_true", help="print the figures, leave docs/performance.md as it is")
     parser.add_argument(
         "--new-snapshot",
         action="store_true",
@@ -556,5 +561,40 @@ def main() -> int:
     return 0
 
 
+class _Tee(io.TextIOBase):
+    """Standard output, kept as well: what a run printed becomes its section of docs/performance.md."""
+
+    def __init__(self, stream):
+        self.stream, self.kept = stream, io.StringIO()
+
+    def write(self, text: str) -> int:
+        self.kept.write(text)
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+def section_name(argv: list[str]) -> str | None:
+    """Which section of docs/performance.md a run writes: one per kind of run (None: a quick look, a
+    server given by --url, or --no-write)."""
+    if any(flag in argv for flag in ("--quick", "--url", "--no-write")):
+        return None
+    if "--new-snapshot" in argv:
+        return "load-new-snapshot"
+    if "--nginx" in argv:
+        return f"load-nginx-{argv[argv.index('--nginx') + 1]}"
+    if "--data-dir" in argv:
+        return "load-regional"
+    return "load-streamlit-defaults" if "streamlit" in argv else "load"
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    name = section_name(sys.argv[1:])
+    if name is None:
+        sys.exit(main())
+    tee = _Tee(sys.stdout)
+    with contextlib.redirect_stdout(tee):
+        status = main()
+    write_section(name, "```\n" + tee.kept.getvalue().strip() + "\n```")
+    sys.exit(status)

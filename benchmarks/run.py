@@ -9,7 +9,8 @@ folder, then measures, each in a fresh process with an empty prepared-snapshot c
 scorecard before the snapshot is prepared; the prepare command (three times, each on an empty cache:
 the median, fastest and slowest); the scorecard command; and on the
 prepared snapshot every page's first render (imports included), its warm rerun after a widget
-change (script time, median of 7) and peak memory. Prints a table. Not a test.
+change (script time, median of 7) and peak memory. Prints its tables and writes them to
+docs/performance.md (--no-write to leave it). Not a test.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
 
 from benchmarks.large_snapshot import INDICATORS, MONTHS, TEAMS, WORKERS_PER_TEAM  # noqa: E402
+from benchmarks.report import write_section  # noqa: E402
 
 FLOOR = (
     "import sys, time, pyarrow.parquet as pq; started = time.perf_counter(); "
@@ -43,6 +45,7 @@ PAGES = [
     "pages/explore.py",
     "pages/compare.py",
     "pages/off_target.py",
+    "pages/plan.py",
     "pages/caseloads.py",
     "pages/data.py",
     "pages/glossary.py",
@@ -180,6 +183,7 @@ def measure(label: str, data_dir: Path | None, period: str) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--demo-only", action="store_true", help="measure the shipped demo data only")
+    parser.add_argument("--no-write", action="store_true", help="print the tables, leave docs/performance.md as it is")
     args = parser.parse_args()
     lines = [f"Measured on {os.cpu_count()} cores, Python {sys.version.split()[0]}."]
     lines += measure("Demo data (Example County Council)", None, "2022-01")
@@ -195,6 +199,8 @@ def main() -> None:
             )
             lines += measure("Regional scale", Path(folder), "2022-03")
     print("\n".join(lines))
+    if not args.no_write:
+        write_section("run-demo" if args.demo_only else "run", "\n".join(lines[1:]))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ SHOTS = [
     ("explore.png", "explore?indicator=children_in_care", "Explore an indicator", 1280, 1000),
     ("compare.png", "compare", "Compare teams", 1280, 1000),
     ("off_target.png", "off_target", "Off target", 1280, 1000),
+    ("plan.png", "plan", "Improvement Plan", 1280, 1000),
     ("caseloads.png", "caseloads", "Caseloads", 1280, 1000),
 ]
 

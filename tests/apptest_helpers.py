@@ -25,6 +25,7 @@ PAGES = [
     "pages/caseloads.py",
     "pages/data.py",
     "pages/glossary.py",
+    "pages/about.py",
     "pages/load_data.py",  # for anyone but an officer, the page that says it is for officers
 ]
 

@@ -40,6 +40,7 @@ NAVIGATION = {
     "About the data": [
         ("pages/data.py", "Data and snapshots", ":material/database:"),
         ("pages/glossary.py", "Glossary", ":material/menu_book:"),
+        ("pages/about.py", "About this service", ":material/info:"),
     ],
 }
 # Shown to performance officers only (every other role is told so on the page itself, too).

@@ -55,6 +55,16 @@ SESSIONS_MAX = Setting(
     "60",
     "the most people one app server serves at once; the next is asked to try again in a minute",
 )
+CONTACT_EMAIL = Setting(
+    "PERFORMANCE_CONTACT_EMAIL",
+    "the demo's address on the demo data",
+    "where the About page tells people to report a problem (the council's own address)",
+)
+STATEMENT_DATE = Setting(
+    "PERFORMANCE_STATEMENT_DATE",
+    "the date of this release's review",
+    "the date the accessibility statement was last reviewed, YYYY-MM-DD",
+)
 SETTINGS = (
     DATA_DIR,
     AUDIENCE,
@@ -63,6 +73,8 @@ SETTINGS = (
     LISTING_SECONDS,
     MEMORY_MB,
     SESSIONS_MAX,
+    CONTACT_EMAIL,
+    STATEMENT_DATE,
 )
 
 

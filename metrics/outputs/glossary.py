@@ -119,6 +119,15 @@ TERMS: dict[str, str] = {
     "its next milestone unless it catches up.",
     "Not due": "An Improvement Plan milestone later than the next one: progress towards it is judged once the "
     "milestone before it has passed.",
+    "WCAG": "Web Content Accessibility Guidelines: the international standard for making websites usable by "
+    "everyone, including people who use a screen reader, a keyboard alone or a magnifier.",
+    "AA": "The middle of WCAG's three levels of conformance, above A and below the strictest. UK public sector "
+    "websites must meet WCAG 2.2 AA.",
+    "EHRC": "Equality and Human Rights Commission: it enforces the accessibility regulations for public sector "
+    "websites in Great Britain.",
+    "EASS": "Equality Advisory and Support Service: where to go if you are not happy with how a public body has "
+    "answered a complaint about the accessibility of its website.",
+    "MIT": "The MIT licence: an open-source licence that lets anyone use, copy and change this software.",
 }
 
 # How a snapshot built from Annex A counts each indicator (metrics/annex_a/measures.py does this).

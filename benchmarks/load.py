@@ -59,7 +59,7 @@ sys.path.insert(0, str(REPOSITORY))
 from benchmarks.report import write_section  # noqa: E402
 
 RUN_TIMEOUT_SECONDS = 60
-# Streamlit's defaults for the two settings the README's "Many people at once" discusses.
+# Streamlit's defaults for the settings docs/performance.md discusses.
 STREAMLIT_DEFAULTS = [
     "--runner.postScriptGC",
     "true",
@@ -98,9 +98,12 @@ def choices_from(data_dir: str) -> None:
     TEAMS[:] = ["Whole service", *rng.sample(list(checked.teams), min(4, len(checked.teams)))]
 
 
+PAGE_NAMES = ["", "explore", "compare", "off_target", "plan", "caseloads", "data", "glossary"]  # "": the scorecard
+
+
 def page_visit(rng: random.Random) -> tuple[str, str]:
     """A page and a query string, as a shared link or the navigation would open it."""
-    page = rng.choice(["", "explore", "compare", "off_target", "caseloads", "data", "glossary"])
+    page = rng.choice(PAGE_NAMES)
     choices = {
         "": [("month", rng.choice(MONTHS)), ("teams", rng.choice(TEAMS))],
         "explore": [
@@ -111,6 +114,7 @@ def page_visit(rng: random.Random) -> tuple[str, str]:
         ],
         "compare": [("indicator", rng.choice(INDICATORS)), ("month", rng.choice(MONTHS))],
         "off_target": [("month", rng.choice(MONTHS))],
+        "plan": [("month", rng.choice(MONTHS))],
         "caseloads": [("month", rng.choice(MONTHS))],
         "data": [],
         "glossary": [],
@@ -258,11 +262,11 @@ async def one_session_per_page(url: str, changes: int = 20) -> dict[str, list[Ru
     rng = random.Random(1)
     warm = Session(url, rng)  # every page once, so the figures are for a server that has been visited
     await warm.connect()
-    for page in ["", "explore", "compare", "off_target", "caseloads", "data", "glossary"]:
+    for page in PAGE_NAMES:
         await warm.open(page, "")
     await warm.close()
     results = {}
-    for page in ["", "explore", "compare", "off_target", "caseloads", "data", "glossary"]:
+    for page in PAGE_NAMES:
         session = Session(url, rng)
         await session.connect()
         runs = [await session.open(page, page_visit(random.Random(page))[1] if page else "month=2021-11")]

@@ -30,6 +30,7 @@ CHANGES = {
     "pages/explore.py": ("checkbox", "explore.rolling", True, False),
     "pages/compare.py": ("selectbox", "compare.month", 1, 0),
     "pages/off_target.py": ("selectbox", "off_target.month", 1, 0),
+    "pages/plan.py": ("selectbox", "plan.month", 1, 0),
     "pages/caseloads.py": ("selectbox", "caseloads.month", 1, 0),  # the threshold is fixed in public
     "pages/data.py": ("multiselect", "data.teams", ["Whole service"], []),
     "pages/glossary.py": ("text_input", "glossary.search", "visits", ""),

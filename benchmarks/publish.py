@@ -49,6 +49,8 @@ def rss_mb(pid: int) -> float:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:  # ended meanwhile
         return 0.0
+    if "VmRSS:" not in status:  # a process that has ended but not yet been reaped holds no memory
+        return 0.0
     return int(status.split("VmRSS:")[1].split()[0]) / 1024
 
 

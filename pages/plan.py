@@ -38,7 +38,7 @@ if progress.empty:
     )
     st.stop()
 
-entries = plan_words.priorities(progress, month)
+entries = loaders.plan_priorities(*frame.cache_key, month.strftime("%Y-%m-%d"))
 st.markdown(f"**{plain(plan_words.off_track_sentence(entries))}**")
 figures = loaders.plan_figures(*frame.cache_key)
 link_snapshot = None if frame.snapshot.as_at == frame.valid[0] else frame.snapshot.as_at.isoformat()
@@ -65,7 +65,7 @@ for number, entry in enumerate(entries, 1):
         show_chart(
             frame.cache_key,
             ("plan", entry["priority_id"], first["indicator_id"], first["team"], f"{month:%Y-%m}"),
-            lambda rows=rows, shown=shown, title=title, measure=measure: plan_words.plan_chart(
+            lambda rows=rows, shown=shown, title=title, measure=measure: plan_words.plan_layout(
                 shown.reset_index(drop=True), rows, title, measure["sentence"]
             ),
             f"plan.chart.{entry['priority_id']}.{place}",

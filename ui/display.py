@@ -206,7 +206,7 @@ def layout_spec(layout: Layout) -> dict:
     spec = _filled(
         _layers_spec(layout.draw, layout.shape), {word_placeholder(name): text for name, text in layout.words.items()}
     )
-    spec["title"], spec["description"] = chart_title(layout.title), layout.title
+    spec["title"], spec["description"] = chart_title(layout.title), layout.description or layout.title
     spec["datasets"] = {name: _chart_table(table) for name, table in layout.tables.items()}
     return spec
 

@@ -608,6 +608,14 @@ def plan_progress(location: str, as_at: date, path: str, audience: str, month: s
     return plan_measures.progress_in(performance(location, as_at, path, audience), pd.Timestamp(month))
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
+def plan_priorities(location: str, as_at: date, path: str, audience: str, month: str) -> list[dict]:
+    """The plan's priorities in the month, those off track first, each measure with its sentence (shared
+    between sessions and never changed; empty where the snapshot has no plan)."""
+    progress = plan_progress(location, as_at, path, audience, month)
+    return [] if progress.empty else plan_words.priorities(progress, pd.Timestamp(month))
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
 def plan_figures(location: str, as_at: date, path: str, audience: str) -> pd.DataFrame:
     """Every month's figure of each of the plan's measures, as the audience sees it."""

@@ -5,7 +5,7 @@ protocol, and asyncio switches Nagle's algorithm off (TCP_NODELAY) only on socke
 With Nagle on, the last small messages of a run (the end of the page, "script finished") wait for
 the browser to acknowledge the ones before, and browsers delay that acknowledgement: by 40 ms on
 Linux and up to 200 ms on Windows. Measured over the WebSocket on an empty page: 44 ms a run with
-Nagle on, 6 ms with it off (README, "Many people at once").
+Nagle on, 6 ms with it off (docs/architecture.md).
 """
 
 from __future__ import annotations

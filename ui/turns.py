@@ -2,7 +2,7 @@
 
 Python runs one thread at a time, so page runs started together share it and all finish together,
 when the last is done: 25 people arriving at once on the demo each waited about 3 s for their first
-page (benchmarks/load.py, README "Many people at once"). Taking turns, the first is served after its
+page (benchmarks/load.py, docs/performance.md). Taking turns, the first is served after its
 own 50 to 100 ms and each of the others after those before it: the same work, most people served
 sooner, and less time lost switching between threads.
 

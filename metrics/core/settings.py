@@ -1,6 +1,6 @@
 """The app's settings, declared once: each environment variable with its default and what it does.
 
-The README's Settings table documents every one (a test checks), and no other module reads these
+docs/deploy.md's Settings table documents every one (a test checks), and no other module reads these
 variables from the environment directly.
 """
 

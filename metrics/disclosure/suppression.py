@@ -1,6 +1,6 @@
 """Disclosure control for the public audience: the one step every public figure passes.
 
-What the public view guarantees (the README says the same in plain words):
+What the public view guarantees (docs/disclosure.md says the same in plain words):
 
 - Primary: a count from 1 to 5 is hidden ("c"), and so is a ratio of any unit (a percentage, a
   rate, an average caseload) whose numerator or denominator is from 1 to 5. Zero stays zero.

@@ -148,6 +148,7 @@ class Layout:
     tables: dict[str, pd.DataFrame]
     title: str
     words: dict[str, str] = field(default_factory=dict)
+    description: str = ""  # what a screen reader says of the chart, where it is more than its title
 
     def chart(self) -> alt.TopLevelMixin:
         """The chart with its tables, title and words."""

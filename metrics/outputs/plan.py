@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.core.months import format_month
-from metrics.outputs.charts import CHART_HEIGHT, MONTH_AXIS, chart_title
+from metrics.outputs.charts import CHART_HEIGHT, MONTH_AXIS, Layout, chart_title
 from metrics.outputs.formatting import export_figures, format_value, unit_title
 from metrics.plan.measures import measures_of
 from metrics.plan.progress import MET, MISSED, NO_DATA, NOT_DUE, OFF_TRACK, ON_TRACK, STATUSES, measure_status
@@ -201,33 +201,43 @@ def trajectory_points(rows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def plan_chart(figures: pd.DataFrame, rows: pd.DataFrame, title: str, description: str) -> alt.LayerChart:
+def plan_layout(figures: pd.DataFrame, rows: pd.DataFrame, title: str, description: str) -> Layout:
     """A measure's figure month by month against the plan's path (dashed) and its milestones (labelled
-    points). figures: period, value, suppressed (hidden values are gaps, never drawn)."""
+    diamonds), as a Layout: its layers depend on the unit alone, so a page builds them once and sends
+    each measure's and month's tables. figures: period, value, suppressed (a hidden value is a gap)."""
     unit = rows["unit"].iloc[0]
-    shown = figures.assign(
-        value_text=[format_value(v, unit, bool(h)) for v, h in zip(figures["value"], figures["suppressed"])],
-        line="Figure",
-    )
     path = trajectory_points(rows)
+    milestones = path[path["kind"] == "Milestone"]
+    tables = {
+        "figures": pd.DataFrame(
+            {
+                "period": pd.to_datetime(figures["period"]).array,
+                "value": figures["value"].astype("float64").array,
+                "value_text": [format_value(v, unit, bool(h)) for v, h in zip(figures["value"], figures["suppressed"])],
+            }
+        ),
+        "path": path[["period", "value", "label"]].reset_index(drop=True),
+        "milestones": milestones[["period", "value", "label", "short"]].reset_index(drop=True),
+    }
+    return Layout(_plan_layers, (unit,), tables, title, {"description": description}, description)
+
+
+def _plan_layers(shape: tuple, table, title: str, word) -> alt.LayerChart:
+    (unit,) = shape
     y = alt.Y("value:Q", title=unit_title(unit).capitalize(), scale=alt.Scale(zero=False))
     month_tip = alt.Tooltip("period:T", title="Month", format="%B %Y")
-    figure = alt.Chart(shown).encode(
-        x=alt.X("period:T", axis=MONTH_AXIS),
-        y=y,
-        tooltip=[month_tip, alt.Tooltip("value_text:N", title="Value")],
+    plan_tip = [alt.Tooltip("label:N", title="Plan")]
+    figure = alt.Chart(table("figures")).encode(
+        x=alt.X("period:T", axis=MONTH_AXIS), y=y, tooltip=[month_tip, alt.Tooltip("value_text:N", title="Value")]
     )
+    milestones = alt.Chart(table("milestones")).encode(x=alt.X("period:T"), y=alt.Y("value:Q"), tooltip=plan_tip)
     layers = [
         figure.mark_line(color=PLAN_COLOUR, strokeWidth=2.5, invalid="break-paths-show-domains"),
         figure.mark_point(color=PLAN_COLOUR, filled=True, size=50),
-        alt.Chart(path)
+        alt.Chart(table("path"))
         .mark_line(color=TRAJECTORY_COLOUR, strokeDash=[6, 4], strokeWidth=2)
-        .encode(x="period:T", y="value:Q", tooltip=[alt.Tooltip("label:N", title="Plan")]),
-        alt.Chart(path[path["kind"] == "Milestone"])
-        .mark_point(shape="diamond", size=140, filled=True, color=TRAJECTORY_COLOUR)
-        .encode(x="period:T", y="value:Q", tooltip=[alt.Tooltip("label:N", title="Plan")]),
-        alt.Chart(path[path["kind"] == "Milestone"])
-        .mark_text(dy=-14, fontSize=11, color=LABEL_COLOUR, aria=False)
-        .encode(x="period:T", y="value:Q", text="short:N"),
+        .encode(x=alt.X("period:T"), y=alt.Y("value:Q"), tooltip=plan_tip),
+        milestones.mark_point(shape="diamond", size=140, filled=True, color=TRAJECTORY_COLOUR),
+        milestones.mark_text(dy=-14, fontSize=11, color=LABEL_COLOUR, aria=False).encode(text=alt.Text("short:N")),
     ]
-    return alt.layer(*layers, title=chart_title(title), height=CHART_HEIGHT * 3 // 4, description=description)
+    return alt.layer(*layers, title=chart_title(title), height=CHART_HEIGHT * 3 // 4, description=word("description"))

@@ -143,7 +143,7 @@ TABLES: dict[str, Table] = {
                 Column("comparator", "string", nullable=False),
                 Column("period", "date", nullable=False),
                 Column("value", "float", nullable=False),
-                # Written by `python -m metrics.comparators` (README, "Compare with other councils").
+                # Written by `python -m metrics.comparators` (docs/data.md, "Comparing with other councils").
                 Column("year", "string", optional=True),  # the year as DfE labels it: 2020-21
                 Column("councils", "float", optional=True),  # how many councils a mean or quartile rests on
                 Column("source", "string", optional=True),  # the file and column, or "Illustrative ..."

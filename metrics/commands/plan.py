@@ -13,10 +13,9 @@ import sys
 
 import pandas as pd
 
-from metrics.commands.scorecard import parse_month
+from metrics.commands.scorecard import parse_month, print_table, require_month
 from metrics.core.problems import InputError
 from metrics.disclosure.audience import configured_audience
-from metrics.outputs.exports import csv_safe
 from metrics.outputs.plan import export_progress
 from metrics.plan.measures import has_plan, progress_in
 from metrics.prepare.prepared import open_performance
@@ -33,26 +32,12 @@ def run(argv: list[str] | None = None) -> tuple[pd.DataFrame, str]:
     performance = open_performance(args.snapshot, configured_audience())
     if not has_plan(performance):
         raise InputError(f"snapshot {performance.as_at:%Y-%m-%d} has no Improvement Plan (no plan.parquet)")
-    if month not in set(performance.months):
-        first, last = performance.months[0], performance.months[-1]
-        raise InputError(
-            f"--period {args.period}: snapshot {performance.as_at:%Y-%m-%d} has no figures for that month "
-            f"(it covers {first:%Y-%m} to {last:%Y-%m})"
-        )
+    require_month(performance, month, args.period)
     return export_progress(progress_in(performance, month), month), args.format
 
 
 def main(argv: list[str] | None = None) -> int:
-    try:
-        table, output_format = run(argv)
-    except InputError as error:
-        print(f"plan: {error}", file=sys.stderr)
-        return 1
-    if output_format == "json":
-        print(table.to_json(orient="records", indent=2))
-    else:
-        sys.stdout.write(csv_safe(table).to_csv(index=False))
-    return 0
+    return print_table("plan", run, argv)
 
 
 if __name__ == "__main__":

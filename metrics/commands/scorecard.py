@@ -52,26 +52,37 @@ def run(argv: list[str] | None = None) -> tuple[pd.DataFrame, str]:
     args = parser.parse_args(argv)
     month = parse_month(args.period)
     performance = open_performance(args.snapshot, configured_audience())
-    if month not in set(performance.months):
-        first, last = performance.months[0], performance.months[-1]
-        raise InputError(
-            f"--period {args.period}: snapshot {performance.as_at:%Y-%m-%d} has no figures for that month "
-            f"(it covers {first:%Y-%m} to {last:%Y-%m})"
-        )
+    require_month(performance, month, args.period)
     return export_table(build_scorecard(performance, month, teams_for(performance, args.team))), args.format
 
 
-def main(argv: list[str] | None = None) -> int:
+def require_month(performance: Performance, month: pd.Timestamp, asked: str) -> None:
+    """Refuse, in one line, a month the snapshot has no figures for."""
+    if month not in set(performance.months):
+        first, last = performance.months[0], performance.months[-1]
+        raise InputError(
+            f"--period {asked}: snapshot {performance.as_at:%Y-%m-%d} has no figures for that month "
+            f"(it covers {first:%Y-%m} to {last:%Y-%m})"
+        )
+
+
+def print_table(command: str, run_command, argv: list[str] | None) -> int:
+    """Run a command that makes a table and print it as CSV (cells safe for spreadsheets) or JSON; a bad
+    input is one line on standard error and exit 1."""
     try:
-        table, output_format = run(argv)
+        table, output_format = run_command(argv)
     except InputError as error:
-        print(f"scorecard: {error}", file=sys.stderr)
+        print(f"{command}: {error}", file=sys.stderr)
         return 1
     if output_format == "json":
         print(table.to_json(orient="records", indent=2))
     else:
         sys.stdout.write(csv_safe(table).to_csv(index=False))
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return print_table("scorecard", run, argv)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,17 @@ from metrics.core.months import format_month
 from metrics.outputs.charts import CHART_HEIGHT, MONTH_AXIS, Layout, chart_title
 from metrics.outputs.formatting import export_figures, format_value, unit_title
 from metrics.plan.measures import measures_of
-from metrics.plan.progress import MET, MISSED, NO_DATA, NOT_DUE, OFF_TRACK, ON_TRACK, STATUSES, measure_status
+from metrics.plan.progress import (
+    CONTRACT_COLUMNS,
+    MET,
+    MISSED,
+    NO_DATA,
+    NOT_DUE,
+    OFF_TRACK,
+    ON_TRACK,
+    STATUSES,
+    measure_status,
+)
 
 # A status in words with a symbol, never colour alone.
 STATUS_LABELS = {
@@ -28,15 +38,7 @@ SUMMARY_ORDER = (MET, ON_TRACK, OFF_TRACK, MISSED, NO_DATA, NOT_DUE)
 # Priorities with a measure off track or missed come first: what a committee asks about.
 NEEDS_ATTENTION = (OFF_TRACK, MISSED)
 EXPORT_COLUMNS = [
-    "priority_id",
-    "priority",
-    "indicator_id",
-    "team",
-    "milestone",
-    "target",
-    "value",
-    "trajectory",
-    "status",
+    *CONTRACT_COLUMNS,
     "name",
     "unit",
     "period",

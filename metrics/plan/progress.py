@@ -31,7 +31,8 @@ UP, DOWN = "up", "down"
 # Which way a measure's progress runs where the plan does not say: the indicator's polarity.
 POLARITY_DIRECTION = {"higher_is_better": UP, "lower_is_better": DOWN}
 MEASURE_KEYS = ["priority_id", "indicator_id", "team"]
-COLUMNS = [
+# What `python -m metrics.plan` must print at least (the data contract), then what this module adds.
+CONTRACT_COLUMNS = [
     "priority_id",
     "priority",
     "indicator_id",
@@ -41,6 +42,9 @@ COLUMNS = [
     "value",
     "trajectory",
     "status",
+]
+COLUMNS = [
+    *CONTRACT_COLUMNS,
     "value_month",
     "baseline",
     "baseline_value",

@@ -15,14 +15,12 @@ Not a test.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import shutil
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -35,7 +33,16 @@ import pandas as pd  # noqa: E402
 from benchmarks.large_snapshot import write_large_snapshot  # noqa: E402
 from benchmarks.report import write_section  # noqa: E402
 from metrics.snapshot.reading import REPOSITORY_DATA_DIR, read_snapshot_folder  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, AppServer, free_port, wait_for_page  # noqa: E402
+from tests.browser.conftest import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    AppServer,
+    free_port,
+    register,
+    sign_in,
+    sign_in_secrets,
+    wait_for_page,
+)
 from tests.helpers import write_csv_folder  # noqa: E402
 
 OFFICER = "officer@example.gov.uk"
@@ -99,14 +106,7 @@ def provider_server():
 
 def app_with_sign_in(folder: Path, data: Path, provider: str) -> AppServer:
     port = free_port()
-    secrets = folder / "secrets.toml"
-    secrets.write_text(
-        f'[auth]\nredirect_uri = "http://127.0.0.1:{port}/oauth2callback"\ncookie_secret = "{"s" * 40}"\n'
-        f'client_id = "performance-explorer"\nclient_secret = "benchmark"\n'
-        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n'
-        f'[access]\nofficers = ["{OFFICER}"]\n',
-        encoding="utf-8",
-    )
+    secrets = sign_in_secrets(folder / "secrets.toml", port, provider, {"officers": [OFFICER]})
     return AppServer(
         "public",
         extra_args=("--secrets.files", str(secrets)),
@@ -116,22 +116,9 @@ def app_with_sign_in(folder: Path, data: Path, provider: str) -> AppServer:
     )
 
 
-def sign_in(page, app: AppServer, provider: str) -> None:
-    request = urllib.request.Request(
-        f"{provider}/users/officer",
-        method="PUT",
-        data=json.dumps({"email": OFFICER, "email_verified": True}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    urllib.request.urlopen(request, timeout=10).close()
-    page.goto(app.url)
-    wait_for_page(page, "Scorecard")
-    page.get_by_role("button", name="Sign in for the internal view").click()
-    page.wait_for_url(f"{provider}/**", timeout=30_000)
-    page.get_by_placeholder("sub").fill("officer")
-    page.get_by_role("button", name="Authorize").click()
-    page.wait_for_url(f"{app.url}/**", timeout=30_000)
-    wait_for_page(page, "Scorecard")
+def sign_in_as_officer(page, app: AppServer, provider: str) -> None:
+    register(provider, "officer", {"email": OFFICER, "email_verified": True})
+    sign_in(page, app, provider, "officer")
 
 
 def choose_as_at(page, day: str, month: str, year: str) -> None:
@@ -157,7 +144,7 @@ def one_cycle(
     try:
         public = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
         officer = browser.new_context(viewport={"width": 1280, "height": 2000}).new_page()
-        sign_in(officer, app, provider_url)
+        sign_in_as_officer(officer, app, provider_url)
         officer.goto(f"{app.url}/load_data")
         wait_for_page(officer, "Load data")
         choose_as_at(officer, *as_at)

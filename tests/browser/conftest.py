@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -180,3 +181,51 @@ SETTLED = """([quiet, limit]) => new Promise(resolve => {
 def settle(page) -> None:
     """Wait until nothing on the page has changed for a moment."""
     page.evaluate(SETTLED, [QUIET_MS, SETTLE_LIMIT_MS])
+
+
+def sign_in_secrets(path: Path, port: int, provider: str, access: dict[str, list[str]]) -> Path:
+    """A secrets.toml for an app on 127.0.0.1:port that signs in through the OpenID Connect provider at
+    provider, with these [access] lists (internal_domains, internal_emails, officers)."""
+    lists = "".join(f"{name} = {json.dumps(values)}\n" for name, values in access.items())
+    path.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        f'cookie_secret = "{"s" * 40}"\n'
+        'client_id = "performance-explorer"\n'
+        'client_secret = "test-secret"\n'
+        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n'
+        f"[access]\n{lists}",
+        encoding="utf-8",
+    )
+    return path
+
+
+def register(provider: str, sub: str, claims: dict) -> None:
+    """Tell the local OpenID Connect provider who a user is (its claims) before they sign in."""
+    request = urllib.request.Request(
+        f"{provider}/users/{urllib.request.quote(sub)}",
+        method="PUT",
+        data=json.dumps(claims).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 204
+
+
+def sidebar(page) -> str:
+    """The sidebar's text; data text carries invisible word joiners that stop autolinks."""
+    return page.get_by_test_id("stSidebar").inner_text().replace("\u2060", "")
+
+
+def sign_in(page, app, provider, sub: str) -> None:
+    """Sign in on the app's scorecard as the provider's user sub."""
+    page.goto(app.url)
+    wait_for_page(page, "Scorecard")
+    assert "Audience: public" in sidebar(page)  # sign-in configured: a visitor is public whatever the server says
+    page.get_by_role("button", name="Sign in for the internal view").click()
+    page.wait_for_url(f"{provider}/**", timeout=30_000)
+    page.get_by_placeholder("sub").fill(sub)
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url(f"{app.url}/**", timeout=30_000)
+    wait_for_page(page, "Scorecard")
+    page.get_by_test_id("stSidebar").get_by_text("Signed in as").wait_for(timeout=30_000)

@@ -9,8 +9,8 @@ import time
 import pytest
 
 from metrics.snapshot.reading import REPOSITORY_DATA_DIR, read_snapshot_folder
-from tests.browser.conftest import AppServer, free_port, wait_for_page
-from tests.browser.test_sign_in import ALLOWED_DOMAIN, provider, register, sidebar, sign_in  # noqa: F401
+from tests.browser.conftest import AppServer, free_port, register, sidebar, sign_in, sign_in_secrets, wait_for_page
+from tests.browser.test_sign_in import ALLOWED_DOMAIN, provider  # noqa: F401
 from tests.helpers import write_workbook
 
 LISTING_SECONDS = 3
@@ -25,18 +25,8 @@ def officers_app(provider, tmp_path_factory):  # noqa: F811
     for as_at in EARLIER:
         shutil.copytree(REPOSITORY_DATA_DIR / "snapshots" / as_at, data / "snapshots" / as_at)
     port = free_port()
-    secrets = folder / "secrets.toml"
-    secrets.write_text(
-        "[auth]\n"
-        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
-        f'cookie_secret = "{"s" * 40}"\n'
-        'client_id = "performance-explorer"\n'
-        'client_secret = "test-secret"\n'
-        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n'
-        "[access]\n"
-        f'internal_domains = ["{ALLOWED_DOMAIN}"]\n'
-        f'officers = ["{OFFICER}"]\n',
-        encoding="utf-8",
+    secrets = sign_in_secrets(
+        folder / "secrets.toml", port, provider, {"internal_domains": [ALLOWED_DOMAIN], "officers": [OFFICER]}
     )
     server = AppServer(
         "public",

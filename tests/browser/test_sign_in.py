@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import threading
-import urllib.request
 
 import pytest
 import werkzeug.serving
 
-from tests.browser.conftest import AppServer, free_port, wait_for_page
+from tests.browser.conftest import AppServer, free_port, register, sidebar, sign_in, sign_in_secrets, wait_for_page
 
 ALLOWED_DOMAIN = "example.gov.uk"
 
@@ -30,51 +28,15 @@ def provider():
 @pytest.fixture(scope="module")
 def signed_app(provider, tmp_path_factory):
     port = free_port()
-    secrets = tmp_path_factory.mktemp("secrets") / "secrets.toml"
-    secrets.write_text(
-        "[auth]\n"
-        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
-        f'cookie_secret = "{"s" * 40}"\n'
-        'client_id = "performance-explorer"\n'
-        'client_secret = "test-secret"\n'
-        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n'
-        "[access]\n"
-        f'internal_domains = ["{ALLOWED_DOMAIN}"]\n'
-        'internal_emails = ["chair@partner.org.uk"]\n',
-        encoding="utf-8",
+    secrets = sign_in_secrets(
+        tmp_path_factory.mktemp("secrets") / "secrets.toml",
+        port,
+        provider,
+        {"internal_domains": [ALLOWED_DOMAIN], "internal_emails": ["chair@partner.org.uk"]},
     )
     server = AppServer("internal", extra_args=("--secrets.files", str(secrets)), port=port)
     yield server
     server.stop()
-
-
-def register(provider: str, sub: str, claims: dict) -> None:
-    request = urllib.request.Request(
-        f"{provider}/users/{urllib.request.quote(sub)}",
-        method="PUT",
-        data=json.dumps(claims).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        assert response.status == 204
-
-
-def sidebar(page) -> str:
-    """The sidebar's text; data text carries invisible word joiners that stop autolinks."""
-    return page.get_by_test_id("stSidebar").inner_text().replace("\u2060", "")
-
-
-def sign_in(page, app, provider, sub: str) -> None:
-    page.goto(app.url)
-    wait_for_page(page, "Scorecard")
-    assert "Audience: public" in sidebar(page)  # sign-in configured: a visitor is public whatever the server says
-    page.get_by_role("button", name="Sign in for the internal view").click()
-    page.wait_for_url(f"{provider}/**", timeout=30_000)
-    page.get_by_placeholder("sub").fill(sub)
-    page.get_by_role("button", name="Authorize").click()
-    page.wait_for_url(f"{app.url}/**", timeout=30_000)
-    wait_for_page(page, "Scorecard")
-    page.get_by_test_id("stSidebar").get_by_text("Signed in as").wait_for(timeout=30_000)
 
 
 @pytest.fixture

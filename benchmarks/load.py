@@ -101,9 +101,9 @@ def choices_from(data_dir: str) -> None:
 PAGE_NAMES = ["", "explore", "compare", "off_target", "plan", "caseloads", "data", "glossary"]  # "": the scorecard
 
 
-def page_visit(rng: random.Random) -> tuple[str, str]:
-    """A page and a query string, as a shared link or the navigation would open it."""
-    page = rng.choice(PAGE_NAMES)
+def page_visit(rng: random.Random, pages: list[str] | None = None) -> tuple[str, str]:
+    """A page (of `pages`, or any) and a query string, as a shared link or the navigation would open it."""
+    page = rng.choice(pages or PAGE_NAMES)
     choices = {
         "": [("month", rng.choice(MONTHS)), ("teams", rng.choice(TEAMS))],
         "explore": [
@@ -142,16 +142,22 @@ class Run:
 class Session:
     """One person: a WebSocket to the app, the page they are on and the pickers it shows."""
 
-    def __init__(self, url: str, rng: random.Random):
+    def __init__(self, url: str, rng: random.Random, address: str | None = None):
         self.url = url.replace("http", "ws", 1).rstrip("/") + "/_stcore/stream"
         self.rng = rng
+        self.address = address  # the loopback address it connects from (127.0.0.2, ...), for fairness
         self.page = ""
+        self.query = ""  # the page's address as the app last wrote it (its choices)
         self.widgets: dict[str, Widget] = {}
         self.socket = None
 
     async def connect(self) -> None:
         self.socket = await websockets.connect(
-            self.url, subprotocols=["streamlit"], max_size=None, open_timeout=RUN_TIMEOUT_SECONDS
+            self.url,
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=RUN_TIMEOUT_SECONDS,
+            **({"local_addr": (self.address, 0)} if self.address else {}),
         )
 
     async def close(self) -> None:
@@ -163,7 +169,7 @@ class Session:
         message = BackMsg()
         message.rerun_script.page_name = page
         message.rerun_script.query_string = query
-        self.page = page
+        self.page, self.query = page, query
         return await self._run(message, "open")
 
     async def change(self) -> Run:
@@ -205,6 +211,8 @@ class Session:
                         widgets[box.id] = Widget(box.id, "selectbox", box.label, list(box.options))
                     elif which == "checkbox":
                         widgets[element.checkbox.id] = Widget(element.checkbox.id, "checkbox", element.checkbox.label)
+                elif kind == "page_info_changed":
+                    self.query = forward.page_info_changed.query_string
                 elif kind == "script_finished":
                     status = ForwardMsg.ScriptFinishedStatus.Name(forward.script_finished)
                     if status not in ("FINISHED_SUCCESSFULLY", "FINISHED_EARLY_FOR_RERUN"):
@@ -284,10 +292,13 @@ async def person(
     think: tuple[float, float],
     runs: list[Run],
     start_together: asyncio.Event | None = None,
+    address: str | None = None,
+    pages: list[str] | None = None,
 ) -> None:
-    """Arrive on a page, then act until the time is up: mostly change a picker, sometimes follow a link."""
+    """Arrive on a page, then act until the time is up: mostly change a picker, sometimes follow a link
+    (to one of `pages`, or any). `address`: the loopback address the person connects from."""
     rng = random.Random(seed)
-    session = Session(url, rng)
+    session = Session(url, rng, address)
     if start_together is not None:
         await start_together.wait()
     try:
@@ -295,13 +306,13 @@ async def person(
     except (OSError, websockets.exceptions.WebSocketException) as problem:
         runs.append(Run("connect", "open", 0.0, f"connection: {problem}"))
         return
-    runs.append(await session.open(*page_visit(rng)))
+    runs.append(await session.open(*page_visit(rng, pages)))
     while time.perf_counter() < until:
         if think[1]:
             await asyncio.sleep(rng.uniform(*think))
         if time.perf_counter() >= until:
             break
-        run = await session.open(*page_visit(rng)) if rng.random() < 0.25 else await session.change()
+        run = await session.open(*page_visit(rng, pages)) if rng.random() < 0.25 else await session.change()
         runs.append(run)
         if run.error.startswith("connection"):
             break
@@ -424,6 +435,53 @@ def start_nginx(listen: int, upstreams: list[int], folder: Path) -> subprocess.P
     return process
 
 
+def prepare(env: dict[str, str]) -> str:
+    """Prepare the snapshots of env's data folder for both audiences, as a deployment does before it starts
+    its servers, into env's PERFORMANCE_CACHE_DIR (a new folder if it has none); the cache folder."""
+    env.setdefault("PERFORMANCE_CACHE_DIR", tempfile.mkdtemp(prefix="load-cache-"))
+    command = [sys.executable, "-m", "metrics.commands.prepare"]
+    subprocess.run(command, cwd=REPOSITORY, env=env, check=True, stdout=subprocess.DEVNULL)
+    return env["PERFORMANCE_CACHE_DIR"]
+
+
+@dataclass
+class Servers:
+    url: str  # where visitors go: nginx's address if there is one, else the one app server's
+    apps: list[subprocess.Popen]
+    nginx: subprocess.Popen | None = None
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@contextlib.contextmanager
+def serving(env: dict[str, str], apps: int = 1, nginx: bool = False, extra: list[str] | None = None):
+    """`apps` app servers with env, behind Debian's nginx with deploy/nginx.conf if asked (with more
+    than one, always); stopped when done."""
+    servers = Servers("", [])
+    folder = Path(tempfile.mkdtemp(prefix="load-nginx-"))
+    try:
+        ports = [free_port() for _ in range(apps)]
+        servers.apps += [start_app(port, extra or [], env) for port in ports]
+        if nginx or apps > 1:
+            listen = free_port()
+            servers.nginx = start_nginx(listen, ports, folder)
+            servers.url = f"http://127.0.0.1:{listen}"
+        else:
+            servers.url = f"http://127.0.0.1:{ports[0]}"
+        yield servers
+    finally:
+        for process in [servers.nginx, *reversed(servers.apps)]:
+            if process is not None:
+                stop(process)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def report(url: str, pid: int | None, label: str, quick: bool, with_memory: bool = True, sessions: int = 25) -> None:
     print(f"\n## {label}  ({url})")
     print(f"server memory at start: {rss_mb(pid):.0f} MB")
@@ -511,55 +569,31 @@ def main() -> int:
         env["PERFORMANCE_LISTING_SECONDS"] = "5"
     if args.data_dir:
         env["PERFORMANCE_DATA_DIR"] = args.data_dir
-    env.setdefault("PERFORMANCE_CACHE_DIR", tempfile.mkdtemp(prefix="load-cache-"))
-    os.environ["PERFORMANCE_CACHE_DIR"] = env["PERFORMANCE_CACHE_DIR"]  # where new_snapshot looks for it
-    subprocess.run(
-        [sys.executable, "-m", "metrics.commands.prepare"],
-        cwd=REPOSITORY,
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    os.environ["PERFORMANCE_CACHE_DIR"] = prepare(env)  # where new_snapshot looks for it
     extra = STREAMLIT_DEFAULTS if args.settings == "streamlit" else []
-    processes: list[subprocess.Popen] = []
-    folder = Path(tempfile.mkdtemp(prefix="load-nginx-"))
     try:
-        if args.nginx:
-            ports = [free_port() for _ in range(args.nginx)]
-            processes += [start_app(port, extra, env) for port in ports]
-            listen = free_port()
-            processes.append(start_nginx(listen, ports, folder))
-            label = f"{args.nginx} app server{'s' if args.nginx > 1 else ''} behind nginx, settings: {args.settings}"
-            pid = None  # memory is measured on one server without nginx; here each server's at the end
-            url = f"http://127.0.0.1:{listen}"
-            report(url, pid, label, args.quick, with_memory=False, sessions=args.sessions)
-            print(
-                "app servers' memory at the end: "
-                + ", ".join(f"{rss_mb(process.pid):.0f} MB" for process in processes[:-1])
-            )
-        elif args.new_snapshot:
-            port = free_port()
-            processes.append(start_app(port, extra, env))
-            report_new_snapshot(f"http://127.0.0.1:{port}", Path(args.data_dir), args.sessions)
-        else:
-            port = free_port()
-            processes.append(start_app(port, extra, env))
-            report(
-                f"http://127.0.0.1:{port}",
-                processes[0].pid,
-                f"one app server, settings: {args.settings}",
-                args.quick,
-                not args.no_memory,
-                args.sessions,
-            )
+        with serving(env, args.nginx or 1, bool(args.nginx), extra) as servers:
+            if args.nginx:
+                label = (
+                    f"{args.nginx} app server{'s' if args.nginx > 1 else ''} behind nginx, settings: {args.settings}"
+                )
+                # memory is measured on one server without nginx; here each server's at the end
+                report(servers.url, None, label, args.quick, with_memory=False, sessions=args.sessions)
+                print(
+                    "app servers' memory at the end: " + ", ".join(f"{rss_mb(app.pid):.0f} MB" for app in servers.apps)
+                )
+            elif args.new_snapshot:
+                report_new_snapshot(servers.url, Path(args.data_dir), args.sessions)
+            else:
+                report(
+                    servers.url,
+                    servers.apps[0].pid,
+                    f"one app server, settings: {args.settings}",
+                    args.quick,
+                    not args.no_memory,
+                    args.sessions,
+                )
     finally:
-        for process in reversed(processes):
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        shutil.rmtree(folder, ignore_errors=True)
         if copied is not None:
             shutil.rmtree(copied, ignore_errors=True)
     return 0

@@ -140,3 +140,61 @@ def test_loading_a_snapshot_steps_aside(monkeypatch):
     monkeypatch.setattr(loaders, "_PERFORMANCES", loaders.KeptWithin(lambda: 10**12, lambda performance: 0))
     assert not open_page("pages/glossary.py").exception
     assert "prepare" in asides  # the snapshot was loaded afresh, in a run that had stepped aside
+
+
+def test_many_runs_from_one_address_do_not_push_another_address_back():
+    """Twenty tabs at one address wait their turn among themselves: a run from elsewhere goes next."""
+    queue, log = Turns(at_once=1, longest=5.0), Log()
+    threads = []
+    for name, party in [("greedy 1", "A"), ("greedy 2", "A"), ("greedy 3", "A"), ("greedy 4", "A"), ("other", "B")]:
+        thread = threading.Thread(target=queue.run, args=(log.work(name, 0.3), party))
+        thread.start()
+        threads.append(thread)
+        time.sleep(0.03)
+    finish(threads)
+    started = [name for what, name in log.events if what == "start"]
+    assert started == ["greedy 1", "other", "greedy 2", "greedy 3", "greedy 4"]
+    assert log.most_at_once == 1
+
+
+def test_addresses_take_turns_one_run_each_in_order_of_arrival_within_each():
+    queue, log = Turns(at_once=1, longest=5.0), Log()
+    threads = []
+    arrivals = [("A1", "A"), ("A2", "A"), ("A3", "A"), ("B1", "B"), ("B2", "B"), ("C1", "C")]
+    for name, party in arrivals:
+        thread = threading.Thread(target=queue.run, args=(log.work(name, 0.08), party))
+        thread.start()
+        threads.append(thread)
+        time.sleep(0.01)
+    finish(threads)
+    # A1 is already working when the rest arrive; then B and C (not yet served), then each in turn.
+    assert [name for what, name in log.events if what == "start"] == ["A1", "B1", "C1", "A2", "B2", "A3"]
+
+
+class FakeClient:
+    def __init__(self, remote_ip, headers):
+        self.client_context = type("Context", (), {"remote_ip": remote_ip, "headers": headers})()
+
+
+@pytest.mark.parametrize(
+    ("remote_ip", "headers", "address"),
+    [
+        # behind the README's nginx: the last address in X-Forwarded-For is the one nginx saw
+        ("127.0.0.1", [("X-Forwarded-For", "203.0.113.9")], "203.0.113.9"),
+        ("127.0.0.1", [("x-forwarded-for", "10.1.1.1, 198.51.100.4")], "198.51.100.4"),  # a browser's own first
+        ("::1", [("X-Forwarded-For", "198.51.100.4")], "198.51.100.4"),
+        # straight to the app server: what a browser writes there is not believed
+        ("198.51.100.7", [("X-Forwarded-For", "203.0.113.9")], "198.51.100.7"),
+        ("127.0.0.2", [], "127.0.0.2"),
+    ],
+)
+def test_the_address_a_run_is_for_is_the_one_nginx_saw_or_the_connections_own(monkeypatch, remote_ip, headers, address):
+    from streamlit.runtime import Runtime
+
+    runtime = type("FakeRuntime", (), {"get_client": lambda self, session_id: FakeClient(remote_ip, headers)})()
+    monkeypatch.setattr(Runtime, "instance", classmethod(lambda cls: runtime))
+    assert turns.client_address("a session") == address
+
+
+def test_without_a_server_a_run_is_for_no_address():
+    assert turns.client_address("no such session") is None

@@ -605,3 +605,16 @@ def test_explore_links_name_the_indicator_team_month_and_snapshot(monkeypatch):
     ]
     monkeypatch.setattr("streamlit.get_option", lambda name: "/council/" if name == "server.baseUrlPath" else None)
     assert explore_urls(["x"], ["T"], pd.Timestamp("2021-06-01"), None)[0].startswith("/council/explore?indicator=x&")
+
+
+def test_the_demo_the_browser_checks_draws_workers_over_the_threshold_each_chart_with_a_name(monkeypatch):
+    """tests/browser/test_layout.py runs axe on this page of the demo in the internal view: the chart it
+    checks must draw workers over the threshold (points beyond the red line), and say what it shows."""
+    monkeypatch.setenv("PERFORMANCE_AUDIENCE", "internal")
+    at = open_page("pages/caseloads.py")
+    spread = next(spec for spec in chart_specs(at) if "Cases per worker by team" in str(spec.get("description")))
+    assert any(layer["mark"]["type"] == "point" for layer in spread["layer"])
+    workers = next(frame for frame in chart_data(at) if "worker_id" in frame.columns)
+    assert (workers["cases"] > 20).sum() >= 1
+    assert int(at.metric[1].value) >= 1  # "Workers with more than 20 cases"
+    assert all(spec.get("description") for spec in chart_specs(at))

@@ -45,6 +45,15 @@ def describe(snapshot, published: dict) -> dict:
 
 snapshots = sorted([*frame.valid_snapshots, *frame.invalid], key=lambda s: s.as_at, reverse=True)
 st.subheader("Snapshots")
+unreachable = loaders.storage_unreachable_since(frame.cache_key[0])
+if unreachable is not None:
+    st.warning(
+        f"The store the snapshots are kept in cannot be reached, since {unreachable:%H:%M} UTC on "
+        f"{unreachable:%d %B %Y}. The pages show the snapshots listed before then, as they were; a snapshot "
+        f"published meanwhile appears once the store answers again. The app asks again every "
+        f"{loaders.LISTING_SECONDS} seconds on its own.",
+        icon=":material/cloud_off:",
+    )
 newest = frame.valid_snapshots[0]
 if newest.latest_month is None:
     st.markdown(f"The newest valid snapshot is **as at {newest.as_at:%d %B %Y}**; it holds no figures yet.")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from contextlib import redirect_stdout
@@ -20,7 +22,7 @@ from metrics.commands import scorecard as scorecard_command
 from metrics.commands import validate as validate_command
 from metrics.snapshot import writing
 from metrics.snapshot.reading import REPOSITORY_DATA_DIR, data_root, find_snapshot_folders, read_snapshot_folder
-from tests.apptest_helpers import PAGES, exceptions, open_page
+from tests.apptest_helpers import PAGES, all_text, exceptions, open_page
 
 BUCKET = "council-performance"
 REGION = "eu-west-2"
@@ -143,3 +145,86 @@ def test_every_page_runs_on_snapshots_in_object_storage(bucket, tmp_path, monkey
 
 def test_local_paths_still_work_without_any_cloud_settings():
     assert os.path.isdir(data_root(str(REPOSITORY_DATA_DIR)).base)
+
+
+class Cable:
+    """A TCP relay from a port of its own to moto's, that the test can cut and mend: object storage
+    unreachable (connections refused) and back, while moto keeps what it holds."""
+
+    def __init__(self, target_port: int):
+        self.target_port = target_port
+        self.port = free_port()
+        self.listener = None
+        self.threads: list[threading.Thread] = []
+        self.mend()
+
+    def mend(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", self.port))
+        thread = threading.Thread(target=self._accept, args=(self.listener,), daemon=True)
+        thread.start()
+        self.threads.append(thread)
+
+    def cut(self) -> None:
+        self.listener.close()  # new connections are refused; pyarrow's kept ones fail on their next use
+        for connection in list(self._open):
+            connection.close()
+
+    _open: set = set()
+
+    def _accept(self, listener) -> None:
+        while True:
+            try:
+                incoming, _ = listener.accept()
+            except OSError:
+                return
+            outgoing = socket.create_connection(("127.0.0.1", self.target_port))
+            self._open.update({incoming, outgoing})
+            for source, sink in ((incoming, outgoing), (outgoing, incoming)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    def _pipe(self, source, sink) -> None:
+        try:
+            while chunk := source.recv(65536):
+                sink.sendall(chunk)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                with contextlib.suppress(OSError):
+                    end.close()
+                self._open.discard(end)
+
+
+def test_while_object_storage_is_unreachable_prepared_pages_keep_serving_and_it_recovers(bucket, tmp_path, monkeypatch):
+    _, name, _ = bucket
+    assert ingest_command.main(["--as-at", "2022-02-10", str(demo_as_csv(tmp_path / "csv"))]) == 0
+    cable = Cable(int(bucket[2].split("endpoint_override=127.0.0.1:")[1].split("&")[0]))
+    uri = f"s3://{name}/example-county?endpoint_override=127.0.0.1:{cable.port}&scheme=http&region={REGION}"
+    monkeypatch.setenv("PERFORMANCE_DATA_DIR", uri)
+    from ui import loaders
+
+    loaders.snapshot_folders.clear()
+    before = open_page("streamlit_app.py", month="2021-11")
+    assert exceptions(before) == []
+    figures = all_text(before)
+    assert "Snapshot as at 10 February 2022" in figures
+
+    cable.cut()
+    loaders.snapshot_folders.clear()  # the listing is looked at again, as it is every listing interval
+    loaders.publications.clear()
+    during = open_page("streamlit_app.py", month="2021-11")
+    assert exceptions(during) == []
+    assert all_text(during) == figures  # the same page, from what was prepared
+    data_page = open_page("pages/data.py")
+    assert exceptions(data_page) == []
+    warning = " ".join(str(element.value) for element in data_page.warning)
+    assert "cannot be reached, since" in warning and "UTC" in warning
+    assert "Snapshot as at 10 February 2022" in all_text(data_page)
+
+    cable.mend()
+    loaders.snapshot_folders.clear()
+    loaders.publications.clear()
+    after = open_page("pages/data.py")
+    assert exceptions(after) == []
+    assert "cannot be reached" not in all_text(after)
+    assert loaders.storage_unreachable_since(uri) is None

@@ -7,7 +7,7 @@ import logging
 import threading
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -52,15 +52,39 @@ log = logging.getLogger(__name__)
 LISTING_SECONDS = listing_seconds()  # how long a folder listing is trusted before new snapshots are looked for
 
 
+Listing = tuple[list[tuple[date, str]], list[str]]
+_LAST_LISTED: dict[str, Listing] = {}  # object storage's last listing that worked, by location
+_UNREACHABLE_SINCE: dict[str, datetime] = {}  # object storage that has not answered since then (UTC)
+
+
 @st.cache_data(ttl=LISTING_SECONDS, show_spinner=False)
-def snapshot_folders(location: str) -> tuple[list[tuple[date, str]], list[str]]:
-    """(as-at date, path) of every snapshot folder, newest first, and folder warnings."""
+def snapshot_folders(location: str) -> Listing:
+    """(as-at date, path) of every snapshot folder, newest first, and folder warnings.
+
+    Object storage that cannot be reached leaves the last listing in force, so the snapshots already
+    prepared keep being served; it is asked again every listing interval (storage_unreachable_since)."""
     step_aside()  # listing object storage waits on the network
+    root = data_root(location)
     try:
-        folders, warnings = find_snapshot_folders(data_root(location))
-    except InputError as error:  # a missing or unreadable data root: the page says so, as for no snapshots
-        return [], [str(error.problems[0].message)]
-    return [(folder.as_at, folder.path) for folder in folders], warnings
+        folders, warnings = find_snapshot_folders(root)
+    except (InputError, OSError, pa.ArrowException) as error:
+        if root.object_store and location in _LAST_LISTED:
+            _UNREACHABLE_SINCE.setdefault(location, datetime.now(UTC))
+            log.warning("object storage %s cannot be reached, the last listing stays in force: %s", root.uri, error)
+            return _LAST_LISTED[location]
+        if not isinstance(error, InputError):
+            raise
+        return [], [str(error.problems[0].message)]  # a missing or unreadable data root: the page says so
+    listing = [(folder.as_at, folder.path) for folder in folders], warnings
+    if root.object_store:
+        _LAST_LISTED[location] = listing
+        _UNREACHABLE_SINCE.pop(location, None)
+    return listing
+
+
+def storage_unreachable_since(location: str) -> datetime | None:
+    """When object storage at location stopped answering (UTC), or None while it answers."""
+    return _UNREACHABLE_SINCE.get(location)
 
 
 Folder = tuple[date, str]  # (as-at date, path)
@@ -549,7 +573,10 @@ def annex_a_report(location: str, paths: tuple[tuple[date, str], ...], audience:
     step_aside()
     root = data_root(location)
     for as_at, path in paths:
-        report = read_report(root, path)
+        try:
+            report = read_report(root, path)
+        except (OSError, pa.ArrowException):  # object storage not answering
+            return None
         if report is not None:
             return AnnexAReport(f"{as_at:%d %B %Y}", report, tables.rows_read(report.rows_read, audience))
     return None
@@ -576,7 +603,10 @@ def publications(location: str, folders: tuple[tuple[date, str], ...], audience:
     step_aside()
     root, said = data_root(location), {}
     for as_at, path in folders:
-        record = read_publication(root, path)
+        try:
+            record = read_publication(root, path)
+        except (OSError, pa.ArrowException):  # object storage not answering: asked again next interval
+            return said
         if record is None:
             continue
         when = record.when

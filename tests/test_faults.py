@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import errno
+import os
+from pathlib import Path
+
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from metrics.commands import ingest as ingest_command
+from metrics.prepare import prepared
 from metrics.snapshot.reading import read_snapshot_folder
 from tests.apptest_helpers import all_text, exceptions, open_page
 from tests.conftest import tiny_tables
@@ -78,3 +84,36 @@ def test_a_snapshot_removed_while_a_page_is_open_on_it_gives_way_to_the_newest_k
     assert "shows the newest, as at 10 February 2022. Your other choices are kept." in said
     assert at.sidebar.selectbox[0].value == "2022-02-10"
     assert at.selectbox(key="off_target.month").value == "2021-10"  # the link's month is kept
+
+
+def cache_that_stops_taking_files(monkeypatch, error: int) -> list[str]:
+    """The prepared-snapshot cache takes its first file, then every write fails with `error` (a disk that
+    fills up, or a folder made read-only, while a snapshot is being prepared); the files it refused."""
+    refused, real_replace = [], os.replace
+
+    def replace(source, target):
+        if not refused and not any(path.suffix == ".parquet" for path in Path(target).parent.iterdir()):
+            return real_replace(source, target)  # the first file lands
+        refused.append(Path(target).name)
+        raise OSError(error, os.strerror(error), str(target))
+
+    monkeypatch.setattr(prepared.os, "replace", replace)
+    return refused
+
+
+@pytest.mark.parametrize("error", [errno.ENOSPC, errno.EROFS], ids=["full", "read-only"])
+def test_a_cache_that_fills_up_or_turns_read_only_while_preparing_is_worked_round_quietly(tmp_path, monkeypatch, error):
+    from ui import loaders
+
+    monkeypatch.setenv("PERFORMANCE_CACHE_DIR", "off")
+    expected = all_text(open_page("streamlit_app.py", month="2021-11"))  # the demo worked out without a cache
+    monkeypatch.setattr(loaders, "_PERFORMANCES", loaders.KeptWithin(lambda: 10**12, lambda performance: 0))
+    monkeypatch.setenv("PERFORMANCE_CACHE_DIR", str(tmp_path / "cache"))
+    refused = cache_that_stops_taking_files(monkeypatch, error)
+    at = open_page("streamlit_app.py", month="2021-11")
+    assert refused  # the cache did stop taking files while the snapshot was prepared
+    assert exceptions(at) == []
+    assert all_text(at) == expected  # the same figures, worked out in memory
+    assert not at.error and not at.warning  # nothing said to the public about the server's disk
+    at.selectbox(key="scorecard.month").set_value(at.selectbox(key="scorecard.month").options[3]).run()
+    assert exceptions(at) == [] and all_text(at) != expected  # another month, still served

@@ -1,4 +1,9 @@
-"""A contract-valid snapshot the size of a regional group of councils, written with vectorised numpy."""
+"""A contract-valid snapshot the size of a regional group of councils, written with vectorised numpy.
+
+Team figures are as small as real teams' are: each team's counts and denominators come from a Poisson
+distribution whose mean (from 0.5 to 15) is the team's own for each indicator, capped at 30, so many
+are from 1 to 5 and the public view's small-number rule does real work (a month of no cases is 0, and
+a ratio over 0 has no value, as the contract says)."""
 
 from __future__ import annotations
 
@@ -13,6 +18,8 @@ INDICATORS = 80
 MONTHS = 120
 WORKERS_PER_TEAM = 10
 FIRST_MONTH = np.datetime64("2012-04", "M")
+SMALLEST_MEAN, LARGEST_MEAN = 0.5, 15.0  # a team's typical monthly count or denominator
+LARGEST_FIGURE = 30
 SEED = 20221
 
 
@@ -45,9 +52,14 @@ def write_large_snapshot(root: Path, as_at: str = "2022-04-10") -> Path:
     grid_team = np.tile(np.repeat(np.arange(TEAMS), MONTHS), INDICATORS)
     grid_month = np.tile(months, INDICATORS * TEAMS)
     is_ratio = grid_indicator >= counts
-    denominator = rng.integers(10, 60, size=grid_indicator.size).astype("float64")
-    numerator = np.floor(denominator * rng.uniform(0.5, 1.0, size=grid_indicator.size))
-    count_value = rng.integers(0, 200, size=grid_indicator.size).astype("float64")
+    # One mean for each team and indicator, so a small team is small month after month.
+    mean = rng.uniform(SMALLEST_MEAN, LARGEST_MEAN, size=(INDICATORS, TEAMS))[grid_indicator, grid_team]
+    sizes = np.minimum(rng.poisson(mean), LARGEST_FIGURE).astype("float64")
+    denominator = sizes
+    numerator = rng.binomial(sizes.astype("int64"), rng.uniform(0.5, 1.0, size=sizes.size)).astype("float64")
+    count_value = sizes
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(denominator > 0, numerator / denominator * 100, np.nan)
     pq.write_table(
         pa.table(
             {
@@ -56,7 +68,7 @@ def write_large_snapshot(root: Path, as_at: str = "2022-04-10") -> Path:
                 "team": pa.array(teams[grid_team]).dictionary_encode(),
                 "numerator": np.where(is_ratio, numerator, np.nan),
                 "denominator": np.where(is_ratio, denominator, np.nan),
-                "value": np.where(is_ratio, numerator / denominator * 100, count_value),
+                "value": np.where(is_ratio, share, count_value),
             }
         ),
         folder / "values.parquet",

@@ -75,6 +75,17 @@ def timed(args: list[str], env: dict) -> tuple[float, float] | None:
     return float(seconds), int(kilobytes) / 1024
 
 
+def hidden(cache: Path) -> str:
+    """The share of the prepared public figures shown as "c", as a table cell."""
+    import pyarrow.parquet as pq
+
+    rated = next(cache.glob("*/rated-public.parquet"), None)
+    if rated is None:
+        return "not prepared"
+    suppressed = pq.read_table(rated, columns=["suppressed"]).column("suppressed").to_numpy()
+    return f"{suppressed.mean() * 100:.0f}% of {len(suppressed):,}"
+
+
 def timed_command(args: list[str], env: dict) -> str:
     """timed(), as table cells."""
     result = timed(args, env)
@@ -154,6 +165,10 @@ def measure(label: str, data_dir: Path | None, period: str) -> list[str]:
     rows.append(f"| first visitor before the snapshot is prepared: scorecard page, first render | {cells}")
     cells = timed_runs([sys.executable, "-m", "metrics.commands.prepare"], env, cache, PREPARE_RUNS)
     rows.append(f"| prepare command (checks, both audiences), once per snapshot: median | {cells}")
+    rows.append(
+        f"| figures the public view hides (“c”: small numbers, and figures they could be worked out from) "
+        f"| {hidden(cache)} | |"
+    )
     for team_args, what in (([], "whole service"), (["--team", "all"], "all teams")):
         cells = timed_command([sys.executable, "-m", "metrics.scorecard", "--period", period, *team_args], env)
         rows.append(f"| scorecard command, one month, {what} | {cells}")

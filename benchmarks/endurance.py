@@ -118,7 +118,7 @@ def report_soak(minutes: float) -> None:
     with serving(env) as servers:
         visitors, memory = asyncio.run(soak(servers.url, servers.apps[0].pid, minutes))
     runs = [run for visitor in visitors for run in visitor.runs]
-    print(f"## {VISITORS} visitors for {minutes:.0f} minutes on one app server, on the demo\n")
+    print(f"### {VISITORS} visitors for {minutes:.0f} minutes on one app server, on the demo\n")
     print(f"runs: {summary(runs)}")
     errors = [run for run in runs if run.error]
     broken = sum(visitor.broken for visitor in visitors)
@@ -152,7 +152,7 @@ def report_kill() -> None:
     back = [seconds for visitor in on_killed for seconds in visitor.back_after]
     other_runs = [run for visitor in on_other for run in visitor.runs]
     after_kill = [run for run in other_runs if run.started >= killed_at]
-    print(f"## two app servers behind nginx, {VISITORS} visitors for 90 s, one server killed 30 s in\n")
+    print(f"### two app servers behind nginx, {VISITORS} visitors for 90 s, one server killed 30 s in\n")
     print(f"- visitors on the killed server (their connection broke): {len(on_killed)} of {VISITORS}")
     print(
         f"- served again on the other server: {len(back)} of {len(on_killed)}, after "

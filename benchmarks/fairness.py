@@ -67,7 +67,7 @@ def waits_ms(runs: list[Run]) -> list[float]:
 
 
 def report(url: str, seconds: float, label: str) -> None:
-    print(f"## {label}")
+    print(f"### {label}\n")
     print(
         f"{OTHERS} other visitors, each from an address of their own, acting every 2-4 s; {seconds:.0f} s a scenario."
     )

@@ -156,6 +156,8 @@ class Cable:
         self.port = free_port()
         self.listener = None
         self.threads: list[threading.Thread] = []
+        self._open: set[socket.socket] = set()
+        self._lock = threading.Lock()
         self.mend()
 
     def mend(self) -> None:
@@ -166,10 +168,11 @@ class Cable:
 
     def cut(self) -> None:
         self.listener.close()  # new connections are refused; pyarrow's kept ones fail on their next use
-        for connection in list(self._open):
-            connection.close()
-
-    _open: set = set()
+        with self._lock:
+            connections = list(self._open)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.close()
 
     def _accept(self, listener) -> None:
         while True:
@@ -178,7 +181,8 @@ class Cable:
             except OSError:
                 return
             outgoing = socket.create_connection(("127.0.0.1", self.target_port))
-            self._open.update({incoming, outgoing})
+            with self._lock:
+                self._open.update({incoming, outgoing})
             for source, sink in ((incoming, outgoing), (outgoing, incoming)):
                 threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
 
@@ -192,7 +196,8 @@ class Cable:
             for end in (source, sink):
                 with contextlib.suppress(OSError):
                     end.close()
-                self._open.discard(end)
+                with self._lock:
+                    self._open.discard(end)
 
 
 def test_while_object_storage_is_unreachable_prepared_pages_keep_serving_and_it_recovers(bucket, tmp_path, monkeypatch):
@@ -228,3 +233,19 @@ def test_while_object_storage_is_unreachable_prepared_pages_keep_serving_and_it_
     assert exceptions(after) == []
     assert "cannot be reached" not in all_text(after)
     assert loaders.storage_unreachable_since(uri) is None
+
+
+def test_object_storage_unreachable_when_a_server_starts_is_said_in_a_sentence(bucket, tmp_path, monkeypatch):
+    _, name, uri = bucket
+    assert ingest_command.main(["--as-at", "2022-02-10", str(demo_as_csv(tmp_path / "csv"))]) == 0
+    cable = Cable(int(uri.split("endpoint_override=127.0.0.1:")[1].split("&")[0]))
+    cable.cut()  # down before anything was listed from it
+    unreached = f"s3://{name}/example-county?endpoint_override=127.0.0.1:{cable.port}&scheme=http&region={REGION}"
+    monkeypatch.setenv("PERFORMANCE_DATA_DIR", unreached)
+    at = open_page("streamlit_app.py")
+    assert exceptions(at) == []
+    assert "see Data and snapshots for what went wrong" in all_text(at)
+    data_page = open_page("pages/data.py")
+    assert exceptions(data_page) == []
+    said = " ".join(str(warning.value) for warning in data_page.warning)
+    assert "cannot read the data root" in said or "the store cannot be reached" in said  # listing, or a marker

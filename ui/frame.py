@@ -134,12 +134,14 @@ def _navigation(role: str) -> None:
             st.page_link(path, label=label, icon=icon)
 
 
-def _stop_without_data(location: str, invalid: list[CheckedSnapshot]) -> None:
+def _stop_without_data(location: str, invalid: list[CheckedSnapshot], warnings: list[str]) -> None:
     st.error(
         "There is no valid snapshot to show yet. A performance officer can load one on the Load data page, "
         "or with `python -m metrics.ingest` (see Data and snapshots for what went wrong)."
     )
     st.caption(f"Data folder: {plain(location)}")
+    for warning in warnings:  # the data folder could not be read, or a folder is misnamed
+        st.warning(plain(warning))
     for snapshot in invalid:
         with st.expander(f"Snapshot as at {snapshot.as_at:%d %B %Y} was skipped"):
             for problem in snapshot.problems:
@@ -265,7 +267,7 @@ def page_frame(title: str, summary: str, needs_snapshot: bool = True) -> Frame:
             _sidebar_heading(role)
             _who(role, audience)
         if needs_snapshot:
-            _stop_without_data(location, invalid)
+            _stop_without_data(location, invalid, warnings)
         st.caption(plain(summary))
         return Frame(None, None, audience, role, valid, invalid, warnings, date.today(), notices)
 

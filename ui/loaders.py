@@ -72,9 +72,9 @@ def snapshot_folders(location: str) -> Listing:
             _UNREACHABLE_SINCE.setdefault(location, datetime.now(UTC))
             log.warning("object storage %s cannot be reached, the last listing stays in force: %s", root.uri, error)
             return _LAST_LISTED[location]
-        if not isinstance(error, InputError):
-            raise
-        return [], [str(error.problems[0].message)]  # a missing or unreadable data root: the page says so
+        # A missing or unreadable data root, with nothing listed before: the page says so.
+        said = error.problems[0].message if isinstance(error, InputError) else f"the store cannot be reached: {error}"
+        return [], [str(said).splitlines()[0]]
     listing = [(folder.as_at, folder.path) for folder in folders], warnings
     if root.object_store:
         _LAST_LISTED[location] = listing

@@ -20,6 +20,8 @@ import pytest
 from metrics.commands import ingest as ingest_command
 from metrics.commands import scorecard as scorecard_command
 from metrics.commands import validate as validate_command
+from metrics.core.problems import InputError
+from metrics.publishing.records import read_log, read_publication
 from metrics.snapshot import writing
 from metrics.snapshot.reading import REPOSITORY_DATA_DIR, data_root, find_snapshot_folders, read_snapshot_folder
 from tests.apptest_helpers import PAGES, all_text, exceptions, open_page
@@ -208,6 +210,16 @@ def test_while_object_storage_is_unreachable_prepared_pages_keep_serving_and_it_
     monkeypatch.setenv("PERFORMANCE_DATA_DIR", uri)
     from ui import loaders
 
+    asked_by_pages = []  # listings asked for by a page's own run (not the thread that asks again)
+    listing = loaders.find_snapshot_folders
+
+    def counted(root):
+        if threading.current_thread().name != "ask-storage":
+            asked_by_pages.append(root.uri)
+        return listing(root)
+
+    monkeypatch.setattr(loaders, "find_snapshot_folders", counted)
+    monkeypatch.setattr(loaders, "LISTING_SECONDS", 0.2)  # how often the store is asked again
     loaders.snapshot_folders.clear()
     before = open_page("streamlit_app.py", month="2021-11")
     assert exceptions(before) == []
@@ -220,19 +232,57 @@ def test_while_object_storage_is_unreachable_prepared_pages_keep_serving_and_it_
     during = open_page("streamlit_app.py", month="2021-11")
     assert exceptions(during) == []
     assert all_text(during) == figures  # the same page, from what was prepared
-    data_page = open_page("pages/data.py")
-    assert exceptions(data_page) == []
-    warning = " ".join(str(element.value) for element in data_page.warning)
-    assert "cannot be reached, since" in warning and "UTC" in warning
-    assert "Snapshot as at 10 February 2022" in all_text(data_page)
+    asked = len(asked_by_pages)
+    for _ in range(3):  # once found unreachable, no page run waits on the store again
+        loaders.snapshot_folders.clear()
+        loaders.publications.clear()
+        data_page = open_page("pages/data.py")
+        assert exceptions(data_page) == []
+        warning = " ".join(str(element.value) for element in data_page.warning)
+        assert "cannot be reached, since" in warning and "UTC" in warning
+        assert "Snapshot as at 10 February 2022" in all_text(data_page)
+    assert len(asked_by_pages) == asked
 
-    cable.mend()
+    cable.mend()  # the store is asked again on its own, with no page run needed
+    deadline = time.monotonic() + 20
+    while loaders.storage_unreachable_since(uri) is not None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert loaders.storage_unreachable_since(uri) is None
     loaders.snapshot_folders.clear()
     loaders.publications.clear()
     after = open_page("pages/data.py")
     assert exceptions(after) == []
     assert "cannot be reached" not in all_text(after)
-    assert loaders.storage_unreachable_since(uri) is None
+
+
+def test_a_snapshot_not_held_in_memory_while_object_storage_is_away_is_said_in_a_sentence(
+    bucket, tmp_path, monkeypatch
+):
+    _, name, uri = bucket
+    assert ingest_command.main(["--as-at", "2022-02-10", str(demo_as_csv(tmp_path / "csv"))]) == 0
+    cable = Cable(int(uri.split("endpoint_override=127.0.0.1:")[1].split("&")[0]))
+    relayed = f"s3://{name}/example-county?endpoint_override=127.0.0.1:{cable.port}&scheme=http&region={REGION}"
+    monkeypatch.setenv("PERFORMANCE_DATA_DIR", relayed)
+    from ui import loaders
+
+    assert exceptions(open_page("streamlit_app.py")) == []
+    cable.cut()
+    monkeypatch.setattr(loaders, "_PERFORMANCES", loaders.KeptWithin(lambda: 0, lambda _: 0))  # let go of it
+    at = open_page("streamlit_app.py")
+    assert exceptions(at) == []
+    said = " ".join(str(warning.value) for warning in at.warning)
+    assert "The snapshot as at 10 February 2022 cannot be read just now" in said
+    assert at.sidebar.selectbox[0].value == "2022-02-10"  # another can be chosen
+
+
+def test_a_request_to_object_storage_that_refuses_connections_gives_up_within_seconds(monkeypatch):
+    for name, value in {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}.items():
+        monkeypatch.setenv(name, value)
+    refusing = f"s3://{BUCKET}/example-county?endpoint_override=127.0.0.1:{free_port()}&scheme=http&region={REGION}"
+    started = time.monotonic()
+    with pytest.raises(InputError):
+        find_snapshot_folders(data_root(refusing))
+    assert time.monotonic() - started < 4  # the AWS SDK's own retries took 6.0 s every time
 
 
 def test_object_storage_unreachable_when_a_server_starts_is_said_in_a_sentence(bucket, tmp_path, monkeypatch):
@@ -249,3 +299,15 @@ def test_object_storage_unreachable_when_a_server_starts_is_said_in_a_sentence(b
     assert exceptions(data_page) == []
     said = " ".join(str(warning.value) for warning in data_page.warning)
     assert "cannot read the data root" in said or "the store cannot be reached" in said  # listing, or a marker
+
+
+def test_publication_records_tell_a_missing_record_from_a_store_that_does_not_answer(bucket, monkeypatch):
+    _, name, uri = bucket
+    root = data_root(uri)
+    assert read_publication(root, f"{root.snapshots_path}/2022-02-10") is None  # not there: none kept
+    assert read_log(root) == []
+    refusing = f"s3://{name}/example-county?endpoint_override=127.0.0.1:{free_port()}&scheme=http&region={REGION}"
+    with pytest.raises(OSError):  # may be there: the page keeps what it read last (ui/loaders.py)
+        read_publication(data_root(refusing), f"{data_root(refusing).snapshots_path}/2022-02-10")
+    with pytest.raises(OSError):
+        read_log(data_root(refusing))

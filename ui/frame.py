@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import functools
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from metrics.core.months import format_month, month_key, months_behind
@@ -22,6 +24,8 @@ from ui.display import plain
 from ui.html import use_stylesheet
 from ui.network import send_messages_at_once
 from ui.turns import take_turns
+
+log = logging.getLogger(__name__)
 
 APP_NAME = "Children's services performance"
 FAVICON = Path(__file__).resolve().parent / "static" / "favicon.png"  # sent by the app itself, never a font server
@@ -147,6 +151,21 @@ def _stop_without_data(location: str, invalid: list[CheckedSnapshot], warnings: 
             for problem in snapshot.problems:
                 st.text(str(problem))
     st.stop()
+
+
+def _performance_or_stop(location: str, snapshot: CheckedSnapshot, audience: str, notices) -> Performance:
+    """The snapshot's figures; when the store it is kept in does not answer (object storage away, a
+    snapshot not held in memory), the page says so in a sentence and stops."""
+    try:
+        return loaders.performance(location, snapshot.as_at, snapshot.path, audience)
+    except (OSError, pa.ArrowException) as error:
+        log.warning("snapshot as at %s could not be read from %s: %s", snapshot.as_at, location, error)
+        notices.warning(
+            f"The snapshot as at {snapshot.as_at:%d %B %Y} cannot be read just now: the store it is kept in "
+            "did not answer. Choose another snapshot, or try this one again in a minute.",
+            icon=":material/cloud_off:",
+        )
+        st.stop()
 
 
 def _audiences_ahead(audience: str) -> list[str]:
@@ -290,7 +309,7 @@ def page_frame(title: str, summary: str, needs_snapshot: bool = True) -> Frame:
         st.session_state[ON_THE_NEWEST_KEY] = chosen if chosen == options[0] else None
         snapshot = next(s for s in valid if s.as_at.isoformat() == chosen)
         with notices:  # a long first wait is said where the page will be, not in a sidebar a phone hides
-            performance = loaders.performance(location, snapshot.as_at, snapshot.path, audience)
+            performance = _performance_or_stop(location, snapshot, audience, notices)
         loaders.read_ahead(location, valid, audience)
         frame = Frame(snapshot, performance, audience, role, valid, invalid, warnings, date.today(), notices)
         if frame.latest_month is not None:

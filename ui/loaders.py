@@ -55,6 +55,8 @@ LISTING_SECONDS = listing_seconds()  # how long a folder listing is trusted befo
 Listing = tuple[list[tuple[date, str]], list[str]]
 _LAST_LISTED: dict[str, Listing] = {}  # object storage's last listing that worked, by location
 _UNREACHABLE_SINCE: dict[str, datetime] = {}  # object storage that has not answered since then (UTC)
+_ASKING: dict[str, threading.Thread] = {}  # by location: the thread asking unreachable storage again
+_ASKING_LOCK = threading.Lock()
 
 
 @st.cache_data(ttl=LISTING_SECONDS, show_spinner=False)
@@ -62,11 +64,15 @@ def snapshot_folders(location: str) -> Listing:
     """(as-at date, path) of every snapshot folder, newest first, and folder warnings.
 
     Object storage that cannot be reached leaves the last listing in force, so the snapshots already
-    prepared keep being served; it is asked again every listing interval (storage_unreachable_since)."""
+    prepared keep being served; while it is unreachable, a thread of its own asks it again every
+    listing interval and no page waits for the answer (storage_unreachable_since)."""
     step_aside()  # listing object storage waits on the network
     root = data_root(location)
+    if root.object_store and location in _UNREACHABLE_SINCE and location in _LAST_LISTED:
+        _ask_again(location)
+        return _LAST_LISTED[location]
     try:
-        folders, warnings = find_snapshot_folders(root)
+        return _listed(location)
     except (InputError, OSError, pa.ArrowException) as error:
         if root.object_store and location in _LAST_LISTED:
             _UNREACHABLE_SINCE.setdefault(location, datetime.now(UTC))
@@ -75,6 +81,13 @@ def snapshot_folders(location: str) -> Listing:
         # A missing or unreadable data root, with nothing listed before: the page says so.
         said = error.problems[0].message if isinstance(error, InputError) else f"the store cannot be reached: {error}"
         return [], [str(said).splitlines()[0]]
+
+
+def _listed(location: str) -> Listing:
+    """The snapshot folders as the data root lists them now; object storage's listing is kept, and
+    storage that answers is reachable again."""
+    root = data_root(location)
+    folders, warnings = find_snapshot_folders(root)
     listing = [(folder.as_at, folder.path) for folder in folders], warnings
     if root.object_store:
         _LAST_LISTED[location] = listing
@@ -82,9 +95,47 @@ def snapshot_folders(location: str) -> Listing:
     return listing
 
 
+def _ask_again(location: str) -> None:
+    """Have a thread of its own ask unreachable object storage for its listing, if none is asking."""
+    with _ASKING_LOCK:
+        if location in _ASKING and _ASKING[location].is_alive():
+            return
+        thread = threading.Thread(target=_ask, args=(location,), name="ask-storage", daemon=True)
+        _ASKING[location] = thread
+    thread.start()
+
+
+def _ask(location: str) -> None:
+    """Every listing interval until object storage answers (or the process ends)."""
+    while not _EXITING.wait(LISTING_SECONDS):
+        try:
+            _listed(location)
+        except (InputError, OSError, pa.ArrowException) as error:
+            log.info("object storage %s still cannot be reached: %s", data_root(location).uri, error)
+            continue
+        log.warning("object storage %s answers again", data_root(location).uri)
+        return
+
+
 def storage_unreachable_since(location: str) -> datetime | None:
     """When object storage at location stopped answering (UTC), or None while it answers."""
     return _UNREACHABLE_SINCE.get(location)
+
+
+_LAST_READ: dict[tuple, object] = {}  # by what was read: the last that object storage answered
+
+
+def _from_store(location: str, key: tuple, read, otherwise):
+    """What read() gives, kept. While object storage at location cannot be reached, or when read fails
+    on the network, what it gave last (otherwise, if nothing yet), without waiting on the store."""
+    if location in _UNREACHABLE_SINCE:
+        return _LAST_READ.get(key, otherwise)
+    try:
+        _LAST_READ[key] = read()
+    except (OSError, pa.ArrowException) as error:
+        log.warning("%s not read from %s: %s", key[0], data_root(location).uri, error)
+        return _LAST_READ.get(key, otherwise)
+    return _LAST_READ[key]
 
 
 Folder = tuple[date, str]  # (as-at date, path)
@@ -567,19 +618,20 @@ def revision_tables(
     return pa.Table.from_pandas(table, preserve_index=False), export
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_data(ttl=LISTING_SECONDS, max_entries=8, show_spinner=False)
 def annex_a_report(location: str, paths: tuple[tuple[date, str], ...], audience: str) -> AnnexAReport | None:
     """The newest snapshot that came from Annex A, with its import report as the audience may see it."""
     step_aside()
     root = data_root(location)
-    for as_at, path in paths:
-        try:
+
+    def read() -> AnnexAReport | None:
+        for as_at, path in paths:
             report = read_report(root, path)
-        except (OSError, pa.ArrowException):  # object storage not answering
-            return None
-        if report is not None:
-            return AnnexAReport(f"{as_at:%d %B %Y}", report, tables.rows_read(report.rows_read, audience))
-    return None
+            if report is not None:
+                return AnnexAReport(f"{as_at:%d %B %Y}", report, tables.rows_read(report.rows_read, audience))
+        return None
+
+    return _from_store(location, ("the Annex A report", location, audience), read, None)
 
 
 # --- loading data (officers): an upload's preview, and who published what -----------------------------------
@@ -601,19 +653,22 @@ def let_go_of_upload() -> None:
 def publications(location: str, folders: tuple[tuple[date, str], ...], audience: str) -> dict[date, str]:
     """When each snapshot was published; internally also by whom and how (the public sees the date only)."""
     step_aside()
-    root, said = data_root(location), {}
-    for as_at, path in folders:
-        try:
+    root = data_root(location)
+
+    def read() -> dict[date, str]:
+        said = {}
+        for as_at, path in folders:
             record = read_publication(root, path)
-        except (OSError, pa.ArrowException):  # object storage not answering: asked again next interval
-            return said
-        if record is None:
-            continue
-        when = record.when
-        said[as_at] = (
-            f"{when:%d %B %Y}" if audience == PUBLIC else f"{when:%d %B %Y %H:%M} UTC by {record.by} ({record.how})"
-        )
-    return said
+            if record is not None:
+                when = record.when
+                said[as_at] = (
+                    f"{when:%d %B %Y}"
+                    if audience == PUBLIC
+                    else f"{when:%d %B %Y %H:%M} UTC by {record.by} ({record.how})"
+                )
+        return said
+
+    return _from_store(location, ("the publication records", location, audience), read, {})
 
 
 @st.cache_data(ttl=LISTING_SECONDS, max_entries=4, show_spinner=False)
@@ -622,7 +677,9 @@ def publication_log(location: str, audience: str) -> pd.DataFrame:
     if audience != INTERNAL:
         raise PermissionError("the publication log names officers: internal view only")
     step_aside()
-    return tables.publication_log(read_log(data_root(location)))
+    root = data_root(location)
+    entries = _from_store(location, ("the publication log", location), lambda: read_log(root), [])
+    return tables.publication_log(entries)
 
 
 @dataclass(frozen=True)

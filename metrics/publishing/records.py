@@ -85,11 +85,15 @@ def publication_from(data: bytes) -> Publication | None:
 
 def read_publication(root: DataRoot, snapshot_path: str) -> Publication | None:
     """The record kept in a snapshot's folder; None for a snapshot written before records were kept,
-    or by other means."""
+    or by other means. OSError when object storage does not answer (the record may be there)."""
     try:
         with root.filesystem.open_input_stream(f"{snapshot_path}/{PUBLISHED_FILE}") as stream:
             return publication_from(stream.read())
+    except FileNotFoundError:
+        return None
     except (OSError, pa.ArrowException):
+        if root.object_store:
+            raise
         return None
 
 
@@ -120,11 +124,16 @@ def append_to_log(root: DataRoot, entry: dict) -> None:
 
 
 def read_log(root: DataRoot) -> list[dict]:
-    """Every line of the log, oldest first (a line that cannot be read is left out); empty when none."""
+    """Every line of the log, oldest first (a line that cannot be read is left out); empty when none.
+    OSError when object storage does not answer."""
     try:
         with root.filesystem.open_input_stream(log_path(root)) as stream:
             text = stream.read().decode("utf-8", errors="replace")
+    except FileNotFoundError:
+        return []
     except (OSError, pa.ArrowException):
+        if root.object_store:
+            raise
         return []
     entries = []
     for line in text.splitlines():

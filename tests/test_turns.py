@@ -157,6 +157,26 @@ def test_many_runs_from_one_address_do_not_push_another_address_back():
     assert log.most_at_once == 1
 
 
+def test_an_address_past_its_turn_starts_no_other_run_while_another_address_is_served():
+    """A1 runs past its turn, so B1 starts beside it; A2 then waits for B1 to end, not only for its turn."""
+    queue, log = Turns(at_once=1, longest=0.1), Log()
+    threads = []
+    for name, party, seconds in [("A1", "A", 1.0), ("B1", "B", 0.5), ("A2", "A", 0.05)]:
+        thread = threading.Thread(target=queue.run, args=(log.work(name, seconds), party))
+        thread.start()
+        threads.append(thread)
+        time.sleep(0.2)
+    finish(threads)
+    assert log.events.index(("start", "B1")) < log.events.index(("end", "A1"))  # past its turn: B1 goes beside it
+    assert log.events.index(("start", "A2")) > log.events.index(("end", "B1"))
+
+
+def test_an_address_alone_on_the_server_still_overlaps_its_own_runs_past_their_turn():
+    queue, log = Turns(at_once=1, longest=0.1), Log()
+    finish(arrive_in_order(queue, [log.work("A1", 0.6), log.work("A2", 0.05)], gap=0.2))
+    assert log.events.index(("end", "A2")) < log.events.index(("end", "A1"))
+
+
 def test_addresses_take_turns_one_run_each_in_order_of_arrival_within_each():
     queue, log = Turns(at_once=1, longest=5.0), Log()
     threads = []

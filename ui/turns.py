@@ -16,7 +16,10 @@ Nobody is held up for long by someone else's run:
   of the runs waiting, the next is the oldest of the address served least recently, so a run from
   anywhere else waits for at most one of theirs (benchmarks/fairness.py: with one address working the
   slowest pages from 20 sessions, the others' 95th percentile went from 4.4 times its quiet figure,
-  served in order of arrival, to the figures in docs/performance.md).
+  served in order of arrival, to the figures in docs/performance.md);
+- an address's runs overlap each other past their turn only while nobody else is waiting or being
+  served: otherwise a run starts only once its address has none in progress, so another visitor's
+  run shares Python with at most one of theirs, not with every one of the twenty that ran long.
 
 Streamlit has no setting for this, so `take_turns` wraps the function its script runner calls to run
 a page (`exec_func_with_error_handling`); a test fails if a Streamlit release moves it.
@@ -57,7 +60,7 @@ class Turns:
         self._waiting: deque[tuple[object, Hashable]] = deque()  # (ticket, party), in order of arrival
         self._served: dict[Hashable, int] = {}  # party: when it was last served, counted in turns
         self._turns = itertools.count()
-        self._holding: dict[int, float] = {}  # thread id: when its turn began
+        self._holding: dict[int, tuple[float, Hashable]] = {}  # thread id: when its turn began, for which party
         self._mine = threading.local()
 
     def run(self, work: Callable[[], Any], party: Hashable = None) -> Any:
@@ -80,9 +83,17 @@ class Turns:
                 self._holding.pop(threading.get_ident(), None)
                 self._changed.notify_all()
 
-    def _next_in_line(self) -> object:
-        """The ticket of the oldest waiting run of the party served least recently (never: first)."""
-        return min(self._waiting, key=lambda waiting: self._served.get(waiting[1], -1))[0]
+    def _next_in_line(self) -> object | None:
+        """The ticket of the oldest waiting run of the party served least recently (never: first), of the
+        parties with no run in progress; a party's runs overlap each other only while no other party has
+        a run waiting or in progress (so twenty sessions of one address, each past its turn, do not all
+        share Python's lock with someone else's run). None while every waiting party has one in progress."""
+        in_progress = {party for _, party in self._holding.values()}
+        everyone = in_progress | {party for _, party in self._waiting}
+        free = [waiting for waiting in self._waiting if waiting[1] not in in_progress or everyone == {waiting[1]}]
+        if not free:
+            return None
+        return min(free, key=lambda waiting: self._served.get(waiting[1], -1))[0]
 
     def _wait_for_turn(self, party: Hashable) -> None:
         ticket = object()
@@ -90,7 +101,7 @@ class Turns:
             self._waiting.append((ticket, party))
             while True:
                 now = time.monotonic()
-                current = [began for began in self._holding.values() if now - began < self.longest]
+                current = [began for began, _ in self._holding.values() if now - began < self.longest]
                 if len(current) < self.at_once and self._next_in_line() is ticket:
                     break
                 # Woken when a turn ends, or when the oldest current turn has lasted too long.
@@ -100,7 +111,7 @@ class Turns:
             if len(self._served) > PARTIES_KEPT:
                 for forgotten in sorted(self._served, key=self._served.get)[: PARTIES_KEPT // 2]:
                     del self._served[forgotten]
-            self._holding[threading.get_ident()] = time.monotonic()
+            self._holding[threading.get_ident()] = (time.monotonic(), party)
             self._mine.turn = True
             self._changed.notify_all()  # the next in line looks again: there may be room for it too
 

@@ -27,10 +27,6 @@ WITHDRAWN_FOLDER = "withdrawn"  # snapshots taken out of use, kept beside snapsh
 LOOKS_LIKE_A_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 SNAPSHOT_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # only YYYY-MM-DD (Python also reads 2022-W06-4 as a date)
 CATEGORY_COLUMNS = ("indicator_id", "team", "comparator")
-# How many times a request to S3 is tried before the store is taken to be unreachable: pyarrow's own
-# default for an S3FileSystem (AWS's "standard" retries), where from_uri leaves the AWS SDK's, which
-# waited 6 s on every request to a store that refuses connections, and so on every page that asked.
-S3_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -56,17 +52,8 @@ def data_root(location: str | os.PathLike | None = None) -> DataRoot:
     if "://" in text and not text.startswith("file://"):
         # made afresh: its endpoint and keys come from the environment
         filesystem, base = pafs.FileSystem.from_uri(text)
-        return DataRoot(_with_bounded_retries(filesystem), base, text, object_store=True)
+        return DataRoot(filesystem, base, text, object_store=True)
     return _folder_root(text)
-
-
-def _with_bounded_retries(filesystem: pafs.FileSystem) -> pafs.FileSystem:
-    """An S3 filesystem with the options from_uri read from the address (its region, endpoint, keys)
-    and S3_ATTEMPTS tries a request; any other filesystem as it is."""
-    if not isinstance(filesystem, pafs.S3FileSystem):
-        return filesystem
-    rebuild, (options,) = filesystem.__reduce__()  # how pickle makes it again: every option it was given
-    return rebuild({**options, "retry_strategy": pafs.AwsStandardS3RetryStrategy(max_attempts=S3_ATTEMPTS)})
 
 
 @functools.lru_cache(maxsize=64)
